@@ -1,0 +1,153 @@
+"""Parties: the creditor company (a tenant) and its customers, the debtors (R-PARTY-1).
+
+A debtor is a consumer or a business; a business has an organisation number that passes MOD11
+(python-stdnum ``no.orgnr``). Bank accounts are Norwegian BBANs checked MOD11 (``no.kontonr``).
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from enum import StrEnum
+
+from stdnum.exceptions import ValidationError as StdnumValidationError
+from stdnum.no import kontonr, orgnr
+
+from krav.domain.errors import FieldError
+
+_EMAIL = re.compile(r"^[^@\s<>\"']+@[^@\s<>\"']+\.[^@\s<>\"']+$")
+_POSTCODE_NO = re.compile(r"^\d{4}$")
+
+
+class CustomerKind(StrEnum):
+    """R-PARTY-1: a debtor is a consumer or a business."""
+
+    CONSUMER = "consumer"
+    BUSINESS = "business"
+
+
+def is_valid_orgno(value: str | None) -> bool:
+    """Whether ``value`` is a Norwegian organisation number with a valid MOD11 check digit (R-PARTY-1)."""
+    return bool(value) and bool(orgnr.is_valid(value))
+
+
+def validate_orgno(value: str, *, field_name: str = "orgno", where: str | None = None) -> str:
+    """The compact organisation number, or a :class:`FieldError` saying why it is not one (R-PARTY-1).
+
+    >>> validate_orgno("974 760 673")
+    '974760673'
+    """
+    try:
+        return str(orgnr.validate(value))
+    except StdnumValidationError as exc:
+        raise FieldError(
+            field_name, f"{value!r} is not a valid Norwegian organisation number ({exc})", where=where
+        ) from exc
+
+
+def validate_bank_account(value: str, *, field_name: str = "account", where: str | None = None) -> str:
+    """The compact Norwegian bank account number (11 digits, MOD11), or a :class:`FieldError`.
+
+    >>> validate_bank_account("8601.11.17947")
+    '86011117947'
+    """
+    try:
+        return str(kontonr.validate(value))
+    except StdnumValidationError as exc:
+        raise FieldError(
+            field_name, f"{value!r} is not a valid Norwegian bank account number ({exc})", where=where
+        ) from exc
+
+
+def is_valid_email(value: str | None) -> bool:
+    """A plausible e-mail address: one ``@``, a dot in the domain, no spaces."""
+    return bool(value) and bool(_EMAIL.match(value or ""))
+
+
+def is_valid_norwegian_postcode(value: str | None) -> bool:
+    """A Norwegian postcode is exactly four digits."""
+    return bool(value) and bool(_POSTCODE_NO.match(value or ""))
+
+
+@dataclass(frozen=True, slots=True)
+class Address:
+    """A postal address; ``country`` is an ISO 3166 alpha-2 code."""
+
+    street: str | None = None
+    postcode: str | None = None
+    city: str | None = None
+    country: str = "NO"
+
+    def is_complete(self) -> bool:
+        """Street, postcode and city are all present."""
+        return bool(self.street and self.street.strip()) and bool(self.postcode) and bool(self.city)
+
+
+@dataclass(frozen=True, slots=True)
+class Company:
+    """A creditor company: a tenant of Krav."""
+
+    orgno: str
+    name: str
+    bank_account: str | None = None
+    vat_registered: bool = True
+    address: Address = field(default_factory=Address)
+    email: str | None = None
+    phone: str | None = None
+    id: int | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Customer:
+    """A customer of the creditor: the debtor of its open items."""
+
+    number: str
+    name: str
+    kind: CustomerKind = CustomerKind.CONSUMER
+    orgno: str | None = None
+    address: Address = field(default_factory=Address)
+    email: str | None = None
+    exempt: bool = False  # purrefritak: never reminded or sent to collection
+    payment_terms_days: int | None = None
+    language: str = "nb"
+    id: int | None = None
+
+
+def check_customer(customer: Customer, *, where: str | None = None, strict_orgno: bool = True) -> Customer:
+    """Refuse a customer record that cannot be stored: no number, a malformed e-mail, and (with
+    ``strict_orgno``, the default for imports and the CLI) an organisation number that fails MOD11.
+    Returns the customer with its organisation number compacted.
+
+    The ledger's register itself may hold what an ERP holds: a missing name or address, a business without an
+    organisation number, or (``strict_orgno=False``) a wrong one. Validation (R-VAL-1) then reports it as
+    ``customer_name_missing``, ``customer_address_missing`` or ``customer_orgno_invalid`` and the item is not
+    sent, which is the point of validation. Imports are strict by default because a typo in a number is best
+    corrected at the source, now.
+    """
+    if not customer.number.strip():
+        raise FieldError("number", "customer number is empty", where=where)
+    orgno = customer.orgno
+    if orgno and strict_orgno:
+        orgno = validate_orgno(orgno, where=where)
+    elif orgno and is_valid_orgno(orgno):
+        orgno = str(orgnr.compact(orgno))
+    if customer.email and not is_valid_email(customer.email):
+        raise FieldError("email", f"{customer.email!r} is not a valid e-mail address", where=where)
+    if customer.payment_terms_days is not None and not 0 <= customer.payment_terms_days <= 365:
+        raise FieldError("payment_terms_days", "must be between 0 and 365 days", where=where)
+    if customer.language not in ("nb", "en"):
+        raise FieldError("language", "must be 'nb' (bokmål) or 'en' (English)", where=where)
+    if orgno == customer.orgno:
+        return customer
+    return Customer(
+        number=customer.number,
+        name=customer.name,
+        kind=customer.kind,
+        orgno=orgno,
+        address=customer.address,
+        email=customer.email,
+        exempt=customer.exempt,
+        payment_terms_days=customer.payment_terms_days,
+        language=customer.language,
+        id=customer.id,
+    )
