@@ -209,7 +209,7 @@ def format_amount(money: Money | Decimal) -> str:
     amount = money.amount if isinstance(money, Money) else round_ore(money)
     sign = "-" if amount < 0 else ""
     whole, frac = f"{abs(amount):.2f}".split(".")
-    groups = []
+    groups: list[str] = []
     while len(whole) > 3:
         groups.insert(0, whole[-3:])
         whole = whole[:-3]

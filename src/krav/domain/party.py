@@ -28,7 +28,7 @@ class CustomerKind(StrEnum):
 
 def is_valid_orgno(value: str | None) -> bool:
     """Whether ``value`` is a Norwegian organisation number with a valid MOD11 check digit (R-PARTY-1)."""
-    return bool(value) and bool(orgnr.is_valid(value))
+    return value is not None and bool(orgnr.is_valid(value))
 
 
 def validate_orgno(value: str, *, field_name: str = "orgno", where: str | None = None) -> str:

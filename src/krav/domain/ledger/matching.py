@@ -113,9 +113,7 @@ def _eligible(items: Iterable[OpenItem], how: str, *, strict: bool) -> tuple[lis
     return [item for item in items if not item.collection_id], skipped
 
 
-def match_equal_amounts(
-    items: Iterable[OpenItem], *, strict: bool = False
-) -> tuple[list[Allocation], list[Skipped]]:
+def match_equal_amounts(items: Iterable[OpenItem], *, strict: bool = False) -> tuple[list[Allocation], list[Skipped]]:
     """R-LED-4 equal amounts: a debit and a credit of one customer and currency whose remaining amounts cancel.
 
     Pairs are made oldest first. Items with a collection ID are refused: with ``strict`` (the user chose them)
@@ -141,9 +139,7 @@ def match_equal_amounts(
     return allocations, skipped
 
 
-def match_references(
-    items: Iterable[OpenItem], *, strict: bool = False
-) -> tuple[list[Allocation], list[Skipped]]:
+def match_references(items: Iterable[OpenItem], *, strict: bool = False) -> tuple[list[Allocation], list[Skipped]]:
     """R-LED-4 references: a credit whose reference (or KID) names a debit of the same customer settles it.
 
     Items with a collection ID are refused as in :func:`match_equal_amounts`.
@@ -158,9 +154,10 @@ def match_references(
     left = {item.id: abs(item.remaining) for item in eligible}
     for credit in sorted((i for i in eligible if not i.is_debit), key=_credit_order):
         ref = (credit.reference or credit.kid or "").strip()
-        debit = by_key.get((credit.customer, credit.currency, ref)) if ref else None
-        if debit is None or left[debit.id].is_zero():
+        found = by_key.get((credit.customer, credit.currency, ref)) if ref else None
+        if found is None or left[found.id].is_zero():
             continue
+        debit = found
         amount = left[credit.id].min(left[debit.id])
         allocations.append(Allocation(debit.id, credit.id, amount))
         left[credit.id] -= amount

@@ -34,6 +34,8 @@ class VoucherLine:
     kid: str | None = None
     reference: str | None = None
     text: str = ""
+    original_amount: Money | None = None  # an item carried over from another ledger: of this, ``amount`` remains
+    exempt: bool = False  # purrefritak on the item this line creates
 
 
 @dataclass(frozen=True, slots=True)
@@ -100,12 +102,26 @@ def check_voucher(voucher: Voucher, accounts: Mapping[str, Account], customers: 
             raise FieldError("customer", f"a line on receivables account {line.account} needs a customer", where=at)
         if line.customer and not account.receivable:
             raise FieldError(
-                "customer", f"account {line.account} is not a receivables account; only those take a customer", where=at
+                "customer",
+                f"account {line.account} is not a receivables account; only those take a customer",
+                where=at,
             )
         if line.customer and line.customer not in customers:
             raise FieldError("customer", f"unknown customer {line.customer!r}", where=at)
         if line.settles and not account.receivable:
             raise FieldError("settles", "only a receivables line can settle an open item", where=at)
+        original = line.original_amount
+        if original is not None and (
+            not account.receivable
+            or original.currency != line.amount.currency
+            or original.is_positive() != line.amount.is_positive()
+            or abs(line.amount) > abs(original)
+        ):
+            raise FieldError(
+                "original_amount",
+                "must be a receivables item's amount, of the same sign and at least what remains",
+                where=at,
+            )
     for currency, total in sorted(totals_by_currency(voucher.lines).items()):
         if not total.is_zero():
             raise UnbalancedVoucher(

@@ -1,0 +1,1 @@
+"""Adapters: storage, files, mail, PDF — the IO around the pure core."""

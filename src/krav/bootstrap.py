@@ -1,0 +1,50 @@
+"""The one place that wires concrete adapters to the services."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from sqlalchemy.engine import Engine
+
+from krav.adapters.db.engine import make_engine
+from krav.adapters.db.migrate import upgrade
+from krav.adapters.db.uow import SqlUnitOfWork
+from krav.config import Settings, get_settings
+
+#: Skatteetaten's SAF-T schemas: ``KRAV_SAFT_SCHEMA_DIR``, else ../shared/fixtures/saft beside a source checkout.
+_CHECKOUT_SCHEMAS = Path(__file__).resolve().parents[3] / "shared" / "fixtures" / "saft"
+
+
+@dataclass
+class App:
+    """Krav wired to one database."""
+
+    settings: Settings
+    engine: Engine
+    _migrated: bool = field(default=False, repr=False)
+
+    def uow(self) -> SqlUnitOfWork:
+        return SqlUnitOfWork(self.engine)
+
+    def migrate(self) -> None:
+        if not self._migrated:
+            upgrade(self.engine)
+            self._migrated = True
+
+    @property
+    def saft_schema_dir(self) -> Path:
+        return self.settings.saft_schema_dir or _CHECKOUT_SCHEMAS
+
+    def close(self) -> None:
+        self.engine.dispose()
+
+
+def bootstrap(settings: Settings | None = None, *, database_url: str | None = None, migrate: bool = True) -> App:
+    """Krav on the configured database (SQLite in ``$KRAV_HOME`` unless ``KRAV_DATABASE_URL`` says otherwise)."""
+    settings = settings or get_settings()
+    url = database_url or settings.effective_database_url
+    app = App(settings=settings, engine=make_engine(url))
+    if migrate:
+        app.migrate()
+    return app

@@ -1,0 +1,32 @@
+"""Settings from the environment (pydantic-settings). SQLite in ``$KRAV_HOME`` is the default database."""
+
+from __future__ import annotations
+
+from functools import lru_cache
+from pathlib import Path
+
+from pydantic import Field
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+
+class Settings(BaseSettings):
+    """Krav's settings; every field can be set as ``KRAV_<NAME>`` in the environment."""
+
+    model_config = SettingsConfigDict(env_prefix="KRAV_", extra="ignore")
+
+    home: Path = Field(default_factory=lambda: Path.home() / ".krav")
+    database_url: str | None = None
+    rates_file: Path | None = None
+    saft_schema_dir: Path | None = None
+
+    @property
+    def effective_database_url(self) -> str:
+        """``KRAV_DATABASE_URL``, or the SQLite file ``$KRAV_HOME/krav.sqlite3``."""
+        if self.database_url:
+            return self.database_url
+        return f"sqlite:///{self.home / 'krav.sqlite3'}"
+
+
+@lru_cache(maxsize=1)
+def get_settings() -> Settings:
+    return Settings()

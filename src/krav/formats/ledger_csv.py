@@ -1,0 +1,435 @@
+"""Customers and invoices from CSV files, for creditors whose ERP exports nothing better.
+
+The columns are documented for users in ``docs/imports.md``; this module is their one definition. A file is
+UTF-8 (with or without a byte-order mark), its first line names the columns, and the delimiter is ``;`` or
+``,``, whichever the header line uses. Dates are ``YYYY-MM-DD`` or ``DD.MM.YYYY``; amounts ``1234.50``,
+``1234,50`` or ``1 234,50`` (quote an amount with a comma in a comma-separated file).
+
+A file is taken whole or not at all: every bad row is collected and the file is refused with
+:class:`ImportRefused`, each :class:`Problem` naming ``file, line N``, the column and what is wrong.
+
+>>> [c.number for c in parse_customers_csv(b"number;name\\n1001;Ola Nordmann\\n", filename="k.csv")]
+['1001']
+>>> invoice = parse_invoices_csv(
+...     b"number,customer,invoice_date,amount\\n7,1001,31.01.2025,\\"1 234,50\\"\\n", filename="f.csv"
+... )[0]
+>>> invoice.amount, invoice.invoice_date.isoformat(), invoice.voucher_type
+(Money('1234.50', 'NOK'), '2025-01-31', 11)
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import re
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from datetime import date
+from decimal import Decimal
+from typing import TypeVar
+
+from krav.domain.errors import FieldError, FileFormatError, ImportRefused, Problem
+from krav.domain.kid import check_kid
+from krav.domain.money import DEFAULT_CURRENCY, Money, parse_decimal
+from krav.domain.party import (
+    Address,
+    Customer,
+    CustomerKind,
+    check_customer,
+    is_valid_email,
+    is_valid_norwegian_postcode,
+)
+
+__all__ = [
+    "CUSTOMER_COLUMNS",
+    "CUSTOMER_REQUIRED",
+    "INVOICE_COLUMNS",
+    "INVOICE_REQUIRED",
+    "CsvInvoice",
+    "parse_customers_csv",
+    "parse_invoices_csv",
+]
+
+CUSTOMER_COLUMNS = (
+    "number",
+    "name",
+    "kind",
+    "orgno",
+    "street",
+    "postcode",
+    "city",
+    "country",
+    "email",
+    "exempt",
+    "payment_terms_days",
+    "language",
+)
+CUSTOMER_REQUIRED = ("number", "name")
+INVOICE_COLUMNS = (
+    "number",
+    "customer",
+    "invoice_date",
+    "due_date",
+    "amount",
+    "currency",
+    "voucher_type",
+    "kid",
+    "exempt",
+    "text",
+)
+INVOICE_REQUIRED = ("number", "customer", "invoice_date", "amount")
+DEFAULT_VOUCHER_TYPE = 11  # R-LED-2: outgoing invoice
+
+_TRUE = {"ja", "true", "1"}
+_FALSE = {"nei", "false", "0"}
+_ISO_DATE = re.compile(r"^(\d{4})-(\d{2})-(\d{2})$")
+_NO_DATE = re.compile(r"^(\d{1,2})\.(\d{1,2})\.(\d{4})$")
+_CURRENCY = re.compile(r"^[A-Z]{3}$")
+_COUNTRY = re.compile(r"^[A-Z]{2}$")
+
+T = TypeVar("T")
+
+
+@dataclass(frozen=True, slots=True)
+class CsvInvoice:
+    """An outgoing invoice from a CSV file, to be posted as a voucher of ``voucher_type``."""
+
+    number: str
+    customer: str
+    invoice_date: date
+    amount: Money  # positive: credit notes are posted as vouchers, not imported here
+    due_date: date | None = None
+    voucher_type: int = DEFAULT_VOUCHER_TYPE
+    kid: str | None = None
+    exempt: bool = False  # purrefritak
+    text: str = ""
+    line: int | None = None  # where in the file, for messages about it later (an unknown customer)
+
+    @property
+    def currency(self) -> str:
+        return self.amount.currency
+
+
+# -- the two files ------------------------------------------------------------------------------------------
+
+
+def parse_customers_csv(data: bytes, *, filename: str) -> list[Customer]:
+    """The customers of a CSV file (columns: :data:`CUSTOMER_COLUMNS`, required :data:`CUSTOMER_REQUIRED`).
+
+    ``kind`` is ``consumer`` or ``business`` (default: business when an orgno is given, else consumer); an
+    organisation number must pass MOD11 (R-PARTY-1); ``country`` defaults to ``NO``, where a postcode has four
+    digits; ``exempt`` is ja/nei/true/false/1/0; ``language`` nb or en. A customer number may appear once.
+    """
+    rows = _rows(data, filename, CUSTOMER_COLUMNS, CUSTOMER_REQUIRED)
+    customers: list[Customer] = []
+    problems: list[Problem] = []
+    first_line: dict[str, int] = {}
+    for row in rows:
+        unique = _unique(row, first_line, "customer number")
+        customer = _customer(row)
+        if customer is not None and unique:
+            customers.append(customer)
+        problems.extend(row.problems)
+    if problems:
+        raise ImportRefused(filename, problems)
+    return customers
+
+
+def parse_invoices_csv(data: bytes, *, filename: str) -> list[CsvInvoice]:
+    """The invoices of a CSV file (columns: :data:`INVOICE_COLUMNS`, required :data:`INVOICE_REQUIRED`).
+
+    ``amount`` must be positive (a credit note is posted as a voucher); ``currency`` defaults to NOK,
+    ``voucher_type`` to 11 (outgoing invoice); ``due_date`` may be empty but not before ``invoice_date``;
+    ``kid`` must pass its MOD10 or MOD11 check (R-BANK-1). An invoice number may appear once.
+    """
+    rows = _rows(data, filename, INVOICE_COLUMNS, INVOICE_REQUIRED)
+    invoices: list[CsvInvoice] = []
+    problems: list[Problem] = []
+    first_line: dict[str, int] = {}
+    for row in rows:
+        unique = _unique(row, first_line, "invoice number")
+        invoice = _invoice(row)
+        if invoice is not None and unique:
+            invoices.append(invoice)
+        problems.extend(row.problems)
+    if problems:
+        raise ImportRefused(filename, problems)
+    return invoices
+
+
+def _unique(row: _Row, first_line: dict[str, int], what: str) -> bool:
+    """Whether the row's number is the first of its kind in the file (a row without one is left to the
+    required-value check)."""
+    number = row.get("number")
+    if number is None:
+        return True
+    if number in first_line:
+        row.problem("number", f"{what} {number} is already on line {first_line[number]}")
+        return False
+    first_line[number] = row.line
+    return True
+
+
+def _customer(row: _Row) -> Customer | None:
+    number = row.text("number")
+    name = row.text("name")
+    orgno = row.get("orgno")
+    kind = row.field("kind", _kind, default=CustomerKind.BUSINESS if orgno else CustomerKind.CONSUMER)
+    country = row.field("country", _country, default="NO")
+    postcode = row.get("postcode")
+    if postcode and country == "NO" and not is_valid_norwegian_postcode(postcode):
+        row.problem(
+            "postcode",
+            f"{postcode!r} is not a Norwegian postcode (4 digits; a spreadsheet may have dropped a leading 0: "
+            "format the column as text)",
+        )
+    email = row.get("email")
+    if email and not is_valid_email(email):
+        row.problem("email", f"{email!r} is not a valid e-mail address")
+        email = None
+    exempt = row.field("exempt", _yes_no, default=False)
+    terms = row.field("payment_terms_days", _terms, default=None)
+    language = row.field("language", _language, default="nb")
+    if number is None:
+        return None
+    try:
+        customer = check_customer(
+            Customer(
+                number=number,
+                name=name or "",
+                kind=kind,
+                orgno=orgno,
+                address=Address(street=row.get("street"), postcode=postcode, city=row.get("city"), country=country),
+                email=email,
+                exempt=exempt,
+                payment_terms_days=terms,
+                language=language,
+            ),
+            where=row.where,
+            strict_orgno=True,
+        )
+    except FieldError as exc:
+        row.problem(exc.field, exc.problem)
+        return None
+    return None if row.problems else customer
+
+
+def _invoice(row: _Row) -> CsvInvoice | None:
+    number = row.text("number")
+    customer = row.text("customer")
+    invoice_date = row.required("invoice_date", _date)
+    due_date = row.field("due_date", _date, default=None)
+    currency = row.field("currency", _currency, default=DEFAULT_CURRENCY)
+    amount = row.required("amount", lambda text: _amount(text, currency))
+    voucher_type = row.field("voucher_type", _voucher_type, default=DEFAULT_VOUCHER_TYPE)
+    kid = row.field("kid", lambda text: check_kid(text, field="kid"), default=None)
+    exempt = row.field("exempt", _yes_no, default=False)
+    if invoice_date is not None and due_date is not None and due_date < invoice_date:
+        row.problem("due_date", f"{due_date.isoformat()} is before the invoice date {invoice_date.isoformat()}")
+    if number is None or customer is None or invoice_date is None or amount is None or row.problems:
+        return None
+    return CsvInvoice(
+        number=number,
+        customer=customer,
+        invoice_date=invoice_date,
+        amount=amount,
+        due_date=due_date,
+        voucher_type=voucher_type,
+        kid=kid,
+        exempt=exempt,
+        text=row.get("text") or "",
+        line=row.line,
+    )
+
+
+# -- field readers: each returns the value or raises ValueError with what is wrong ---------------------------
+
+
+def _date(text: str) -> date:
+    iso, norwegian = _ISO_DATE.match(text), _NO_DATE.match(text)
+    try:
+        if iso:
+            return date(int(iso[1]), int(iso[2]), int(iso[3]))
+        if norwegian:
+            return date(int(norwegian[3]), int(norwegian[2]), int(norwegian[1]))
+    except ValueError:
+        raise ValueError(f"{text!r} is not a date in the calendar") from None
+    raise ValueError(f"{text!r} is not a date (write YYYY-MM-DD or DD.MM.YYYY)")
+
+
+def _amount(text: str, currency: str) -> Money:
+    try:
+        value = parse_decimal(text)
+    except ValueError:
+        raise ValueError(f"{text!r} is not an amount (write 1234.50, 1234,50 or 1 234,50)") from None
+    if value != value.quantize(Decimal("0.01")):
+        raise ValueError(f"{text!r} has more than two decimals")
+    if value < 0:
+        raise ValueError(f"{text} is negative: post a credit note as a voucher, not as an invoice")
+    if value == 0:
+        raise ValueError("is 0: an invoice must be for more than nothing")
+    return Money.of(value, currency)
+
+
+def _currency(text: str) -> str:
+    code = text.upper()
+    if not _CURRENCY.match(code):
+        raise ValueError(f"{text!r} is not an ISO 4217 currency code (e.g. NOK, EUR)")
+    return code
+
+
+def _country(text: str) -> str:
+    code = text.upper()
+    if not _COUNTRY.match(code):
+        raise ValueError(f"{text!r} is not an ISO 3166 country code (two letters, e.g. NO, SE)")
+    return code
+
+
+def _kind(text: str) -> CustomerKind:
+    try:
+        return CustomerKind(text.lower())
+    except ValueError:
+        raise ValueError(f"{text!r} is neither consumer nor business") from None
+
+
+def _yes_no(text: str) -> bool:
+    value = text.lower()
+    if value in _TRUE:
+        return True
+    if value in _FALSE:
+        return False
+    raise ValueError(f"{text!r} is not one of ja, nei, true, false, 1, 0")
+
+
+def _terms(text: str) -> int:
+    if not text.isdigit() or int(text) > 365:
+        raise ValueError(f"{text!r} is not a number of days from 0 to 365")
+    return int(text)
+
+
+def _language(text: str) -> str:
+    value = text.lower()
+    if value not in ("nb", "en"):
+        raise ValueError(f"{text!r} is not nb (bokmål) or en (English)")
+    return value
+
+
+def _voucher_type(text: str) -> int:
+    if not text.isdigit() or int(text) == 0:
+        raise ValueError(f"{text!r} is not a voucher type number (e.g. 11, outgoing invoice)")
+    return int(text)
+
+
+# -- rows ---------------------------------------------------------------------------------------------------
+
+
+class _Row:
+    """One data row: its values by column and the problems found in it so far."""
+
+    def __init__(self, filename: str, line: int, values: dict[str, str]) -> None:
+        self.line = line
+        self.where = f"{filename}, line {line}"
+        self.values = values
+        self.problems: list[Problem] = []
+
+    def problem(self, field: str | None, message: str) -> None:
+        self.problems.append(Problem(self.where, field, message))
+
+    def get(self, column: str) -> str | None:
+        value = self.values.get(column, "").strip()
+        return value or None
+
+    def text(self, column: str) -> str | None:
+        """A required text: reported when empty."""
+        text = self.get(column)
+        if text is None:
+            self.problem(column, "is empty; this column needs a value on every row")
+        return text
+
+    def required(self, column: str, read: Callable[[str], T]) -> T | None:
+        """A required value: reported when empty or unreadable."""
+        text = self.text(column)
+        return None if text is None else self._read(column, text, read)
+
+    def field(self, column: str, read: Callable[[str], T], *, default: T) -> T:
+        text = self.get(column)
+        if text is None:
+            return default
+        value = self._read(column, text, read)
+        return default if value is None else value
+
+    def _read(self, column: str, text: str, read: Callable[[str], T]) -> T | None:
+        try:
+            return read(text)
+        except FieldError as exc:
+            self.problem(column, exc.problem)
+        except ValueError as exc:
+            self.problem(column, str(exc))
+        return None
+
+
+def _rows(data: bytes, filename: str, columns: Sequence[str], required: Sequence[str]) -> list[_Row]:
+    text = _decode(data, filename)
+    header_line = next((line for line in text.splitlines() if line.strip()), None)
+    if header_line is None:
+        raise FileFormatError(
+            filename, f"the file is empty; the first line must name the columns: {', '.join(columns)}"
+        )
+    delimiter = ";" if header_line.count(";") >= header_line.count(",") else ","
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
+    header: list[str] | None = None
+    header_at = 0
+    rows: list[_Row] = []
+    problems: list[Problem] = []
+    last = 0
+    try:
+        for record in reader:
+            start, last = last + 1, reader.line_num
+            if not any(field.strip() for field in record):
+                continue
+            if header is None:
+                header, header_at = [name.strip().lower() for name in record], start
+                problems.extend(_header_problems(header, f"{filename}, line {start}", columns, required))
+                if problems:
+                    raise ImportRefused(filename, problems)
+                continue
+            row = _Row(filename, start, dict(zip(header, record, strict=False)))
+            if len(record) > len(header) and any(field.strip() for field in record[len(header) :]):
+                row.problem(
+                    None,
+                    f"{len(record)} fields but the header on line {header_at} names {len(header)} columns "
+                    f"(is a value with {delimiter!r} in it missing its quotes?)",
+                )
+            rows.append(row)
+    except csv.Error as exc:
+        raise FileFormatError(filename, f"not a readable CSV file: {exc}", line=reader.line_num) from exc
+    return rows
+
+
+def _header_problems(header: list[str], where: str, columns: Sequence[str], required: Sequence[str]) -> list[Problem]:
+    problems: list[Problem] = []
+    seen: set[str] = set()
+    for name in header:
+        if not name:
+            problems.append(Problem(where, None, "a column has no name"))
+        elif name not in columns:
+            problems.append(Problem(where, name, f"unknown column; the columns are: {', '.join(columns)}"))
+        elif name in seen:
+            problems.append(Problem(where, name, "column named twice"))
+        seen.add(name)
+    for name in required:
+        if name not in seen:
+            problems.append(Problem(where, name, "required column is missing from the header"))
+    return problems
+
+
+def _decode(data: bytes, filename: str) -> str:
+    try:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        line = data[: exc.start].count(b"\n") + 1
+        raise FileFormatError(
+            filename,
+            f"not UTF-8 (byte 0x{data[exc.start]:02x}); save the file as UTF-8 (in Excel: CSV UTF-8)",
+            line=line,
+        ) from exc

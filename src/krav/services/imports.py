@@ -1,0 +1,312 @@
+"""Getting data in: SAF-T Financial, customers and invoices as CSV (R-IMP-1).
+
+An import is one transaction: everything of the file is stored, or nothing. The same file (by SHA-256) imported
+twice changes nothing the second time.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from krav.domain.errors import ImportRefused, NotFound, Problem
+from krav.domain.ledger import accounts as acc
+from krav.domain.ledger import voucher_types as vt
+from krav.domain.ledger.rebuild import RebuiltItem
+from krav.domain.ledger.vouchers import Batch, Voucher, VoucherLine
+from krav.domain.party import Company, check_customer, is_valid_orgno
+from krav.formats.ledger_csv import CsvInvoice, parse_customers_csv, parse_invoices_csv
+from krav.formats.saft import SaftFile, parse_saft, rebuild_from_saft
+from krav.services import ledger
+from krav.services.ports import UnitOfWork
+
+
+@dataclass(frozen=True, slots=True)
+class ImportedItem:
+    customer: str
+    number: str
+    amount: str
+    remaining: str
+    invoice_date: str
+    due_date: str | None
+    number_rule: str
+    due_rule: str
+    note: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class ImportReport:
+    """What an import did; ``already_imported`` means the same file was imported before and nothing changed."""
+
+    kind: str
+    filename: str
+    company: str
+    already_imported: bool = False
+    imported_at: str | None = None
+    company_created: bool = False
+    customers_created: int = 0
+    customers_updated: int = 0
+    customers_unchanged: int = 0
+    items: tuple[ImportedItem, ...] = ()
+    skipped: tuple[str, ...] = ()
+    notes: tuple[str, ...] = ()
+    settled_in_file: int = 0
+    extra: dict[str, str] = field(default_factory=dict)
+
+
+def sha256(data: bytes) -> str:
+    return hashlib.sha256(data).hexdigest()
+
+
+def _already(
+    uow: UnitOfWork, company_id: int, kind: str, digest: str, filename: str, orgno: str
+) -> ImportReport | None:
+    previous = uow.imports.find(company_id, kind, digest)
+    if previous is None:
+        return None
+    return ImportReport(kind, filename, orgno, already_imported=True, imported_at=previous.imported_on)
+
+
+# -- SAF-T ------------------------------------------------------------------------------------------------------
+
+
+def _saft_voucher(item: RebuiltItem) -> Voucher:
+    """An open item carried over from SAF-T as an opening-balance voucher against 2050."""
+    if item.is_debit:
+        voucher_type, text = vt.OUTGOING_INVOICE, f"Åpen post {item.number} fra SAF-T"
+    else:
+        voucher_type, text = vt.BANK, f"Uavregnet innbetaling/kreditnota {item.number} fra SAF-T"
+    original = item.amount if item.amount != item.remaining else None
+    return Voucher(
+        voucher_type=voucher_type,
+        date=item.invoice_date,
+        text=text,
+        lines=(
+            VoucherLine(
+                acc.RECEIVABLES,
+                item.remaining,
+                customer=item.customer,
+                item=item.number,
+                reference=item.number if not item.is_debit else item.reference,
+                due_date=item.due_date if item.is_debit else None,
+                text=(item.description or text)[:500],
+                original_amount=original,
+            ),
+            VoucherLine(acc.OPENING_BALANCE, -item.remaining, text=text),
+        ),
+    )
+
+
+def import_saft(
+    uow: UnitOfWork, orgno: str, data: bytes, *, filename: str, schema_dir: Path, default_terms_days: int = 14
+) -> ImportReport:
+    """R-IMP-1: customers from MasterFiles, open items rebuilt from the receivables lines, posted as opening
+    balances (debit 1500 per item, credit 2050), all in one transaction.
+
+    The file must be the company's own (its header's organisation number); a company not yet registered is
+    created from the header.
+    """
+    saft = parse_saft(data, filename=filename, schema_dir=schema_dir)
+    if saft.header.company_orgno != orgno:
+        raise ImportRefused(
+            filename,
+            [
+                Problem(
+                    filename,
+                    "Header/Company/RegistrationNumber",
+                    f"the file belongs to {saft.header.company_orgno} ({saft.header.company_name}), not {orgno}",
+                )
+            ],
+        )
+    rebuilt = rebuild_from_saft(saft, default_terms_days=default_terms_days)
+    digest = sha256(data)
+
+    with uow:
+        company = uow.companies.find(orgno)
+        company_created = company is None
+        if company is None:
+            if not is_valid_orgno(orgno):
+                raise NotFound(f"{filename}: company {orgno} is not registered and its number is not valid")
+            company = ledger.create_company_in(uow, Company(orgno=orgno, name=saft.header.company_name))
+        assert company.id is not None
+        done = _already(uow, company.id, "saft", digest, filename, orgno)
+        if done is not None:
+            return done
+        counts = {"created": 0, "updated": 0, "unchanged": 0}
+        for saft_customer in saft.customers:
+            customer = check_customer(
+                saft_customer.customer, where=f"{filename}, customer {saft_customer.customer.number}"
+            )
+            counts[uow.ledger.save_customer(company.id, customer)] += 1
+        open_items = rebuilt.open_items()
+        existing = uow.ledger.existing_invoice_numbers(company.id, [i.number for i in open_items if i.is_debit])
+        to_post = [i for i in open_items if not (i.is_debit and i.number in existing)]
+        skipped = tuple(f"{i.number}: already in the ledger, left as it is" for i in open_items if i not in to_post)
+        if to_post:
+            ledger.post_batch_in(
+                uow,
+                orgno,
+                Batch(
+                    tuple(_saft_voucher(i) for i in to_post), text=f"Åpne poster fra SAF-T {filename}", source="saft"
+                ),
+                source_name=filename,
+            )
+        report = ImportReport(
+            kind="saft",
+            filename=filename,
+            company=orgno,
+            company_created=company_created,
+            customers_created=counts["created"],
+            customers_updated=counts["updated"],
+            customers_unchanged=counts["unchanged"],
+            items=tuple(_imported(i) for i in to_post),
+            skipped=skipped,
+            notes=tuple(f"customer {c.customer.number}: {note}" for c in saft.customers for note in c.notes),
+            settled_in_file=len(rebuilt.items) - len(open_items),
+            extra={
+                "schema_version": saft.header.schema_version,
+                "period": f"{saft.header.period_start.isoformat()}..{saft.header.period_end.isoformat()}",
+            },
+        )
+        uow.imports.record(company.id, "saft", digest, filename, _summary(report))
+        uow.commit()
+        return report
+
+
+def _imported(item: RebuiltItem) -> ImportedItem:
+    return ImportedItem(
+        customer=item.customer,
+        number=item.number,
+        amount=str(item.amount.amount),
+        remaining=str(item.remaining.amount),
+        invoice_date=item.invoice_date.isoformat(),
+        due_date=item.due_date.isoformat() if item.due_date else None,
+        number_rule=item.number_rule.value,
+        due_rule=item.due_rule.value,
+        note=item.number_note,
+    )
+
+
+def _summary(report: ImportReport) -> str:
+    return json.dumps(
+        {
+            "customers_created": report.customers_created,
+            "customers_updated": report.customers_updated,
+            "items": len(report.items),
+            "skipped": len(report.skipped),
+        }
+    )
+
+
+def saft_of(data: bytes, *, filename: str, schema_dir: Path) -> SaftFile:
+    """Parse a SAF-T file without importing it (for a dry run)."""
+    return parse_saft(data, filename=filename, schema_dir=schema_dir)
+
+
+# -- CSV --------------------------------------------------------------------------------------------------------
+
+
+def import_customers_csv(uow: UnitOfWork, orgno: str, data: bytes, *, filename: str) -> ImportReport:
+    """Customers from CSV (docs/imports.md): created or updated by number, all rows or none."""
+    customers = parse_customers_csv(data, filename=filename)
+    digest = sha256(data)
+    with uow:
+        company = uow.companies.get(orgno)
+        assert company.id is not None
+        done = _already(uow, company.id, "customers", digest, filename, orgno)
+        if done is not None:
+            return done
+        counts = {"created": 0, "updated": 0, "unchanged": 0}
+        for customer in customers:
+            counts[uow.ledger.save_customer(company.id, customer)] += 1
+        report = ImportReport(
+            kind="customers",
+            filename=filename,
+            company=orgno,
+            customers_created=counts["created"],
+            customers_updated=counts["updated"],
+            customers_unchanged=counts["unchanged"],
+        )
+        uow.imports.record(company.id, "customers", digest, filename, _summary(report))
+        uow.commit()
+        return report
+
+
+def _invoice_voucher(invoice: CsvInvoice) -> Voucher:
+    return Voucher(
+        voucher_type=invoice.voucher_type,
+        date=invoice.invoice_date,
+        text=invoice.text or f"Faktura {invoice.number}",
+        lines=(
+            VoucherLine(
+                acc.RECEIVABLES,
+                invoice.amount,
+                customer=invoice.customer,
+                item=invoice.number,
+                due_date=invoice.due_date,
+                kid=invoice.kid,
+                exempt=invoice.exempt,
+                text=invoice.text,
+            ),
+            VoucherLine(acc.SALES, -invoice.amount, text=invoice.text or f"Faktura {invoice.number}"),
+        ),
+    )
+
+
+def import_invoices_csv(uow: UnitOfWork, orgno: str, data: bytes, *, filename: str) -> ImportReport:
+    """Outgoing invoices from CSV, each posted as a voucher (debit 1500 the customer, credit 3000 sales).
+
+    Unknown customers or voucher types and invoice numbers already in the ledger refuse the whole file, each
+    named with its line. The same file twice changes nothing.
+    """
+    invoices = parse_invoices_csv(data, filename=filename)
+    digest = sha256(data)
+    with uow:
+        company = uow.companies.get(orgno)
+        assert company.id is not None
+        done = _already(uow, company.id, "invoices", digest, filename, orgno)
+        if done is not None:
+            return done
+        known = uow.ledger.customers(company.id, {i.customer for i in invoices})
+        types = uow.ledger.voucher_types(company.id)
+        existing = uow.ledger.existing_invoice_numbers(company.id, [i.number for i in invoices])
+        problems: list[Problem] = []
+        for invoice in invoices:
+            where = f"{filename}, line {invoice.line}"
+            if invoice.customer not in known:
+                problems.append(Problem(where, "customer", f"unknown customer {invoice.customer!r}; import it first"))
+            if invoice.voucher_type not in types:
+                problems.append(Problem(where, "voucher_type", f"unknown voucher type {invoice.voucher_type}"))
+            if invoice.number in existing:
+                problems.append(Problem(where, "number", f"invoice {invoice.number} is already in the ledger"))
+        if problems:
+            raise ImportRefused(filename, problems)
+        result = ledger.post_batch_in(
+            uow,
+            orgno,
+            Batch(tuple(_invoice_voucher(i) for i in invoices), text=f"Fakturaer fra {filename}", source="csv"),
+            source_name=filename,
+        )
+        report = ImportReport(
+            kind="invoices",
+            filename=filename,
+            company=orgno,
+            items=tuple(
+                ImportedItem(
+                    customer=i.customer,
+                    number=i.number,
+                    amount=str(i.amount.amount),
+                    remaining=str(i.remaining.amount),
+                    invoice_date=i.invoice_date.isoformat(),
+                    due_date=i.due_date.isoformat() if i.due_date else None,
+                    number_rule="number",
+                    due_rule="due_date" if i.due_date else "none",
+                )
+                for i in result.items
+            ),
+        )
+        uow.imports.record(company.id, "invoices", digest, filename, _summary(report))
+        uow.commit()
+        return report

@@ -1,0 +1,129 @@
+"""The `krav` command line end to end, on a fresh SQLite database per test."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from krav.config import get_settings
+from krav.entrypoints import cli
+
+SAFT = "ExampleFile SAF-T Financial_888888888_20180228235959.xml"
+
+
+@pytest.fixture
+def krav(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[CliRunner]:
+    monkeypatch.setenv("KRAV_HOME", str(tmp_path / "home"))
+    monkeypatch.delenv("KRAV_DATABASE_URL", raising=False)
+    get_settings.cache_clear()
+    cli.reset_app()
+    yield CliRunner()
+    cli.reset_app()
+    get_settings.cache_clear()
+
+
+def run(runner: CliRunner, *args: str, code: int = 0) -> str:
+    result = runner.invoke(cli.app, list(args))
+    assert result.exit_code == code, result.output
+    return result.output
+
+
+def test_a_user_creates_a_company_imports_saft_and_lists_the_open_items(krav: CliRunner, fixtures_dir: Path) -> None:
+    assert "database ready" in run(krav, "init")
+    out = run(krav, "import", "saft", str(fixtures_dir / "saft" / SAFT), "--company", "888888888")
+    assert "4 open item(s) imported" in out
+    items = json.loads(run(krav, "ledger", "items", "--company", "888888888", "--json"))
+    assert sorted(i["number"] for i in items) == ["1011-3", "1041", "1054", "78"]
+    assert "nothing changed" in run(krav, "import", "saft", str(fixtures_dir / "saft" / SAFT), "--company", "888888888")
+    assert "balanced" in run(krav, "ledger", "balance", "--company", "888888888")
+
+
+def test_posting_a_voucher_file_and_matching_by_hand(krav: CliRunner, tmp_path: Path) -> None:
+    run(krav, "company", "create", "--orgno", "974760673", "--name", "Eksempel AS", "--account", "86011117947")
+    customers = tmp_path / "kunder.csv"
+    customers.write_text("number;name;street;postcode;city\n10001;Ola Nordmann;Storgata 1;0155;Oslo\n", "utf-8")
+    run(krav, "import", "customers", str(customers), "--company", "974760673")
+    vouchers = tmp_path / "bilag.json"
+    vouchers.write_text(
+        json.dumps(
+            {
+                "vouchers": [
+                    {
+                        "type": 11,
+                        "date": "2025-03-01",
+                        "lines": [
+                            {
+                                "account": "1500",
+                                "amount": "1000.00",
+                                "customer": "10001",
+                                "item": "1001",
+                                "due_date": "2025-03-15",
+                            },
+                            {"account": "3000", "amount": "-1000.00"},
+                        ],
+                    },
+                    {
+                        "type": 1,
+                        "date": "2025-03-20",
+                        "lines": [
+                            {"account": "1920", "amount": 1000.00},
+                            {"account": "1500", "amount": "-1000.00", "customer": "10001"},
+                        ],
+                    },
+                ]
+            }
+        ),
+        "utf-8",
+    )
+    assert "posted 2 voucher(s): 1, 2" in run(krav, "ledger", "post", str(vouchers), "--company", "974760673")
+    items = json.loads(run(krav, "ledger", "items", "--company", "974760673", "--json"))
+    ids = [str(i["id"]) for i in items]
+    out = run(
+        krav, "ledger", "match", "--company", "974760673", "--items", ids[0], "--items", ids[1], "--date", "2025-03-21"
+    )
+    assert "matched 1 000,00" in out
+    assert json.loads(run(krav, "ledger", "items", "--company", "974760673", "--json")) == []
+
+
+def test_bad_input_exits_2_with_the_file_line_and_field(krav: CliRunner, tmp_path: Path) -> None:
+    run(krav, "company", "create", "--orgno", "974760673", "--name", "Eksempel AS")
+    vouchers = tmp_path / "bilag.json"
+    vouchers.write_text('{"vouchers": [{"type": 1, "date": "2025-13-01", "lines": []}]}', "utf-8")
+    result = krav.invoke(cli.app, ["ledger", "post", str(vouchers), "--company", "974760673"])
+    assert result.exit_code == 2
+    assert "bilag.json, voucher 1: date: '2025-13-01' is not a date" in result.output
+    result = krav.invoke(cli.app, ["company", "create", "--orgno", "123456789", "--name", "Feil AS"])
+    assert result.exit_code == 2
+    assert "not a valid Norwegian organisation number" in result.output
+
+
+def test_an_unbalanced_voucher_exits_1_and_posts_nothing(krav: CliRunner, tmp_path: Path) -> None:
+    run(krav, "company", "create", "--orgno", "974760673", "--name", "Eksempel AS")
+    vouchers = tmp_path / "bilag.json"
+    vouchers.write_text(
+        '{"type": 1, "date": "2025-03-01", "lines": [{"account": "1920", "amount": "10"}, '
+        '{"account": "3000", "amount": "-9"}]}',
+        "utf-8",
+    )
+    result = krav.invoke(cli.app, ["ledger", "post", str(vouchers), "--company", "974760673"])
+    assert result.exit_code == 1
+    assert "sum to 1.00, not 0.00" in result.output
+    assert json.loads(run(krav, "ledger", "balance", "--company", "974760673", "--json"))["accounts"] == {}
+
+
+def test_an_unknown_company_is_named(krav: CliRunner) -> None:
+    result = krav.invoke(cli.app, ["ledger", "items", "--company", "974760673"])
+    assert result.exit_code == 1
+    assert "no company with organisation number 974760673" in result.output
+
+
+def test_the_demo_loads_a_creditor_with_customers_and_overdue_items(krav: CliRunner) -> None:
+    out = run(krav, "demo", "--date", "2025-06-02")
+    assert "loaded the demo creditor" in out
+    assert "Open items on 02.06.2025" in out
+    again = run(krav, "demo", "--date", "2025-06-02")
+    assert "loaded the demo creditor" not in again

@@ -1,0 +1,135 @@
+"""Imports into the ledger on SQLite and PostgreSQL: all or nothing, and the same file twice changes nothing."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from sqlalchemy.engine import Engine
+
+from krav.adapters.db.uow import SqlUnitOfWork
+from krav.domain.errors import FileFormatError, ImportRefused
+from krav.domain.ledger.open_items import SettledStatus
+from krav.domain.money import Money
+from krav.services import imports, ledger
+from tests.builders import ORGNO, make_company
+
+SAFT_ORGNO = "888888888"
+SAFT_NAME = "ExampleFile SAF-T Financial_888888888_20180228235959.xml"
+
+
+@pytest.fixture
+def saft_bytes(fixtures_dir: Path) -> bytes:
+    return (fixtures_dir / "saft" / SAFT_NAME).read_bytes()
+
+
+@pytest.fixture
+def schema_dir(fixtures_dir: Path) -> Path:
+    return fixtures_dir / "saft"
+
+
+def test_the_official_saft_example_imports_its_customers_and_open_items_r_imp_1(
+    engine: Engine, saft_bytes: bytes, schema_dir: Path
+) -> None:
+    """The example's closing balances (SOURCES.md): 1001 265 500,00; 1004 10 000,00; 1003 credit 140 000,00;
+    1000, 1002, 1005 zero. The rebuilt items (unit tests show the arithmetic) are posted as opening balances,
+    so the receivables account and the sub-ledger both say exactly that."""
+    uow = SqlUnitOfWork(engine)
+    report = imports.import_saft(uow, SAFT_ORGNO, saft_bytes, filename=SAFT_NAME, schema_dir=schema_dir)
+    assert report.company_created
+    assert report.customers_created == 6
+    got = {(i.customer, i.number, i.amount, i.remaining, i.due_date) for i in report.items}
+    assert got == {
+        ("1001", "1041", "203648.75", "2000.00", "2017-02-11"),
+        ("1001", "1054", "263500.00", "263500.00", "2017-05-09"),
+        ("1003", "1011-3", "-140100.00", "-140000.00", None),
+        ("1004", "78", "122125.00", "10000.00", "2017-05-12"),
+    }
+    items = {i.number: i for i in ledger.open_items(uow, SAFT_ORGNO)}
+    assert items["1041"].status is SettledStatus.PARTLY_OPEN
+    assert items["1054"].status is SettledStatus.OPEN
+    assert items["1011-3"].remaining == Money.of("-140000.00")
+    check = ledger.balance(uow, SAFT_ORGNO)
+    assert check.balanced
+    assert check.trial_balance["1500 NOK"] == Money.of("135500.00")  # 265 500 + 10 000 − 140 000
+    with uow:
+        sub = uow.ledger.subledger_by_customer(1)
+    assert sub == {"1001": Money.of("265500.00"), "1003": Money.of("-140000.00"), "1004": Money.of("10000.00")}
+
+
+def test_importing_the_same_saft_file_twice_changes_nothing(
+    engine: Engine, saft_bytes: bytes, schema_dir: Path
+) -> None:
+    uow = SqlUnitOfWork(engine)
+    imports.import_saft(uow, SAFT_ORGNO, saft_bytes, filename=SAFT_NAME, schema_dir=schema_dir)
+    before = ledger.balance(uow, SAFT_ORGNO).trial_balance
+    again = imports.import_saft(uow, SAFT_ORGNO, saft_bytes, filename=SAFT_NAME, schema_dir=schema_dir)
+    assert again.already_imported
+    assert ledger.balance(uow, SAFT_ORGNO).trial_balance == before
+    assert len(ledger.open_items(uow, SAFT_ORGNO)) == 4
+
+
+def test_a_saft_file_of_another_company_is_refused(engine: Engine, saft_bytes: bytes, schema_dir: Path) -> None:
+    uow = SqlUnitOfWork(engine)
+    make_company(uow)
+    with pytest.raises(ImportRefused, match="belongs to 888888888"):
+        imports.import_saft(uow, ORGNO, saft_bytes, filename=SAFT_NAME, schema_dir=schema_dir)
+    assert ledger.open_items(uow, ORGNO) == []
+
+
+def test_a_saft_file_that_fails_its_schema_stores_nothing(engine: Engine, saft_bytes: bytes, schema_dir: Path) -> None:
+    broken = saft_bytes.replace(b"<n1:TransactionDate>", b"<n1:TransactionDate>x", 1)
+    uow = SqlUnitOfWork(engine)
+    with pytest.raises(FileFormatError, match=r"line \d+"):
+        imports.import_saft(uow, SAFT_ORGNO, broken, filename="broken.xml", schema_dir=schema_dir)
+    with uow:
+        assert uow.companies.find(SAFT_ORGNO) is None
+
+
+CUSTOMERS = b"""number;name;kind;orgno;street;postcode;city;email
+10001;Ola Nordmann;consumer;;Storgata 1;0155;Oslo;ola@example.no
+10002;Fjord Bygg AS;business;974760673;Torget 4;4006;Stavanger;
+"""
+
+INVOICES = b"""number;customer;invoice_date;due_date;amount
+1001;10001;2025-03-01;2025-03-15;1 000,00
+1002;10002;01.03.2025;15.03.2025;2500.50
+"""
+
+
+def test_customers_and_invoices_from_csv_become_customers_and_open_items(engine: Engine) -> None:
+    uow = SqlUnitOfWork(engine)
+    make_company(uow)
+    report = imports.import_customers_csv(uow, ORGNO, CUSTOMERS, filename="kunder.csv")
+    assert (report.customers_created, report.customers_updated) == (2, 0)
+    imports.import_invoices_csv(uow, ORGNO, INVOICES, filename="fakturaer.csv")
+    items = {i.number: i for i in ledger.open_items(uow, ORGNO)}
+    assert items["1001"].remaining == Money.of("1000.00")
+    assert items["1002"].remaining == Money.of("2500.50")
+    assert str(items["1002"].due_date) == "2025-03-15"
+    assert ledger.balance(uow, ORGNO).balanced
+    assert imports.import_invoices_csv(uow, ORGNO, INVOICES, filename="fakturaer.csv").already_imported
+    assert len(ledger.open_items(uow, ORGNO)) == 2
+
+
+def test_an_invoice_csv_with_unknown_customers_is_refused_whole_naming_each_line(engine: Engine) -> None:
+    uow = SqlUnitOfWork(engine)
+    make_company(uow)
+    imports.import_customers_csv(uow, ORGNO, CUSTOMERS, filename="kunder.csv")
+    bad = INVOICES + b"1003;99999;2025-03-01;2025-03-15;10\n1004;88888;2025-03-01;2025-03-15;10\n"
+    with pytest.raises(ImportRefused) as refused:
+        imports.import_invoices_csv(uow, ORGNO, bad, filename="fakturaer.csv")
+    assert [(p.where, p.field) for p in refused.value.problems] == [
+        ("fakturaer.csv, line 4", "customer"),
+        ("fakturaer.csv, line 5", "customer"),
+    ]
+    assert ledger.open_items(uow, ORGNO) == []
+
+
+def test_an_invoice_already_in_the_ledger_refuses_the_file(engine: Engine) -> None:
+    uow = SqlUnitOfWork(engine)
+    make_company(uow)
+    imports.import_customers_csv(uow, ORGNO, CUSTOMERS, filename="kunder.csv")
+    imports.import_invoices_csv(uow, ORGNO, INVOICES, filename="a.csv")
+    with pytest.raises(ImportRefused, match="invoice 1001 is already in the ledger"):
+        imports.import_invoices_csv(uow, ORGNO, INVOICES + b"\n", filename="b.csv")
