@@ -46,7 +46,7 @@ class Candidate:
 
     item: OpenItem
     customer: Customer
-    voucher_type_mapped: bool
+    voucher_type_mapped: bool  # the item's voucher type maps to the collection voucher type *invoice*
     customer_has_unmatched_entries: bool
 
 
@@ -188,14 +188,16 @@ def days_not_passed(c: Candidate, a: Agreement, today: date) -> Reason | None:
 
 
 def voucher_type_unmapped(c: Candidate, a: Agreement, today: date) -> Reason | None:
-    """R-VAL-1 ``voucher_type_unmapped``: the item's voucher type has no collection voucher type (R-LED-2)."""
+    """R-VAL-1 ``voucher_type_unmapped``: the item's voucher type is not mapped to the collection voucher type
+    *invoice* (R-LED-2: only those are sent)."""
     if c.voucher_type_mapped:
         return None
     return _reason(
         "voucher_type_unmapped",
         Category.AGREEMENT,
-        f"Bilagsart {c.item.voucher_type} har ingen innfordring-bilagsart. Sett den til Faktura under Bilagsarter.",
-        f"Voucher type {c.item.voucher_type} has no collection voucher type. Map it to invoice under voucher types.",
+        f"Bilagsart {c.item.voucher_type} har ikke innfordring-bilagsart Faktura. Sett den under Bilagsarter.",
+        f"Voucher type {c.item.voucher_type} is not mapped to the collection voucher type invoice. Map it under "
+        "voucher types.",
     )
 
 

@@ -6,8 +6,9 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date
 from types import TracebackType
-from typing import Protocol, Self
+from typing import Any, Protocol, Self
 
+from krav.domain.agreement import Agreement
 from krav.domain.ledger.accounts import Account
 from krav.domain.ledger.matching import Allocation
 from krav.domain.ledger.open_items import OpenItem
@@ -43,6 +44,18 @@ class ImportRecord:
     filename: str
     imported_on: str
     summary: str
+
+
+@dataclass(frozen=True, slots=True)
+class AgreementChange:
+    """One field of the agreement changed: who, when, old → new."""
+
+    field: str
+    old: str | None
+    new: str | None
+    by: str = ""
+    on: date | None = None
+    at: str | None = None
 
 
 class CompanyRepository(Protocol):
@@ -99,6 +112,14 @@ class LedgerRepository(Protocol):
 class MessageOutbox(Protocol):
     def add_reports(self, company_id: int, reports: Iterable[LedgerReport]) -> None: ...
     def reports(self, company_id: int) -> list[LedgerReport]: ...
+    def add(self, company_id: int, message: Any, *, direction: str, on: date, handled: bool) -> None: ...
+
+
+class AgreementRepository(Protocol):
+    def get(self, company_id: int) -> Agreement: ...
+    def save(self, company_id: int, agreement: Agreement) -> None: ...
+    def record_changes(self, company_id: int, changes: list[AgreementChange], *, by: str, on: date) -> None: ...
+    def history(self, company_id: int) -> list[AgreementChange]: ...
 
 
 class ImportLog(Protocol):

@@ -20,6 +20,7 @@ from krav.domain.ledger.vouchers import PostedVoucher, Voucher, VoucherLine
 from krav.domain.messages import LedgerReport
 from krav.domain.money import Money
 from krav.domain.party import Address, Company, Customer, CustomerKind
+from krav.domain.validation import Candidate
 from krav.services.ports import ImportRecord, NewItem
 
 _CHUNK = 500
@@ -433,6 +434,117 @@ class SqlLedger:
                 found.extend(self._item(r) for r in self.conn.execute(query.where(oi.c.number.in_(chunk))))
         return found
 
+    def candidates(
+        self,
+        company_id: int,
+        *,
+        today: date,
+        ids: Iterable[int] | None = None,
+        customer: str | None = None,
+    ) -> list[Candidate]:
+        """Items to validate, with their customer and facts, in one query (R-VAL-1, R-VAL-2).
+
+        Without ``ids``: the proposal — every open item not yet submitted that is past due on ``today`` (or has
+        no due date), of an *invoice* voucher type or an unmapped one. With ``ids``: exactly those items.
+        """
+        oi, cust, vt = t.open_item, t.customer, t.voucher_type
+        credit = oi.alias("credit")
+        unmatched = (
+            sa.select(sa.literal(1))
+            .where(
+                credit.c.company_id == oi.c.company_id,
+                credit.c.customer_id == oi.c.customer_id,
+                credit.c.amount_ore < 0,
+                credit.c.remaining_ore != 0,
+            )
+            .exists()
+        )
+        query = (
+            sa.select(
+                oi,
+                cust.c.number.label("customer"),
+                cust.c.name.label("c_name"),
+                cust.c.kind.label("c_kind"),
+                cust.c.orgno.label("c_orgno"),
+                cust.c.street.label("c_street"),
+                cust.c.postcode.label("c_postcode"),
+                cust.c.city.label("c_city"),
+                cust.c.country.label("c_country"),
+                cust.c.email.label("c_email"),
+                cust.c.exempt.label("c_exempt"),
+                cust.c.payment_terms_days.label("c_terms"),
+                cust.c.language.label("c_language"),
+                cust.c.id.label("c_id"),
+                vt.c.collection_type,
+                unmatched.label("unmatched"),
+            )
+            .join(cust, cust.c.id == oi.c.customer_id)
+            .outerjoin(vt, sa.and_(vt.c.company_id == oi.c.company_id, vt.c.code == oi.c.voucher_type))
+            .where(oi.c.company_id == company_id)
+        )
+        if customer is not None:
+            query = query.where(cust.c.number == customer)
+        if ids is None:
+            query = query.where(
+                oi.c.settled_status < 3,
+                oi.c.collection_id.is_(None),
+                sa.or_(oi.c.due_date < today, oi.c.due_date.is_(None)),
+                sa.or_(vt.c.collection_type == "invoice", vt.c.collection_type.is_(None)),
+            )
+            rows = list(self.conn.execute(query.order_by(oi.c.due_date, oi.c.number)))
+        else:
+            rows = []
+            for chunk in _chunks(sorted(set(ids))):
+                rows.extend(self.conn.execute(query.where(oi.c.id.in_(chunk))))
+        return [
+            Candidate(
+                item=self._item(r),
+                customer=Customer(
+                    id=r.c_id,
+                    number=r.customer,
+                    name=r.c_name,
+                    kind=CustomerKind(r.c_kind),
+                    orgno=r.c_orgno,
+                    address=Address(r.c_street, r.c_postcode, r.c_city, r.c_country),
+                    email=r.c_email,
+                    exempt=r.c_exempt,
+                    payment_terms_days=r.c_terms,
+                    language=r.c_language,
+                ),
+                voucher_type_mapped=r.collection_type == "invoice",
+                customer_has_unmatched_entries=bool(r.unmatched),
+            )
+            for r in rows
+        ]
+
+    def set_collection_id(self, company_id: int, item_id: int, collection_id: str) -> bool:
+        """Mark the item submitted, only if it is not already (R-VAL-3); False when another submission won."""
+        oi = t.open_item
+        return bool(
+            self.conn.execute(
+                oi.update()
+                .where(oi.c.company_id == company_id, oi.c.id == item_id, oi.c.collection_id.is_(None))
+                .values(collection_id=collection_id)
+            ).rowcount
+        )
+
+    def mark_reminded(self, company_id: int, item_ids: Iterable[int], on: date) -> None:
+        oi = t.open_item
+        for chunk in _chunks(sorted(set(item_ids))):
+            self.conn.execute(
+                oi.update()
+                .where(oi.c.company_id == company_id, oi.c.id.in_(chunk))
+                .values(reminder_count=oi.c.reminder_count + 1, reminded_on=on)
+            )
+
+    def set_item_exempt(self, company_id: int, item_id: int, exempt: bool) -> bool:
+        oi = t.open_item
+        return bool(
+            self.conn.execute(
+                oi.update().where(oi.c.company_id == company_id, oi.c.id == item_id).values(exempt=exempt)
+            ).rowcount
+        )
+
     def existing_invoice_numbers(self, company_id: int, numbers: Iterable[str]) -> set[str]:
         oi = t.open_item
         found: set[str] = set()
@@ -549,10 +661,29 @@ class SqlOutbox:
         if rows:
             self.conn.execute(t.message.insert(), rows)
 
+    def add(self, company_id: int, message: Any, *, direction: str, on: date, handled: bool) -> None:
+        now = utcnow()
+        self.conn.execute(
+            t.message.insert().values(
+                company_id=company_id,
+                direction=direction,
+                kind=message.kind,
+                collection_id=getattr(message, "collection_id", None),
+                on_date=on,
+                payload=encode_message(message),
+                created_at=now,
+                handled_at=now if handled else None,
+            )
+        )
+
     def reports(self, company_id: int) -> list[LedgerReport]:
         rows = self.conn.execute(
             sa.select(t.message.c.payload)
-            .where(t.message.c.company_id == company_id, t.message.c.direction == "to_service")
+            .where(
+                t.message.c.company_id == company_id,
+                t.message.c.direction == "to_service",
+                t.message.c.kind.in_(("direct_payment", "credit")),
+            )
             .order_by(t.message.c.id)
         ).scalars()
         return [decode_message(p) for p in rows]

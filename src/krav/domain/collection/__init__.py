@@ -1,0 +1,1 @@
+"""The collection service: claims and their stages, letters as data, fees, interest, allocation, lists."""

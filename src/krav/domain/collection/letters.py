@@ -1,0 +1,115 @@
+"""Letters as data: what a letter says, computed by the engine; rendering (PDF, e-mail) is an adapter's job.
+
+One letter per debtor per day for the claims that reach the same step (R-CLM-1). Amounts per claim are what the
+claim owed on the day the letter was sent, the fee or salær charged by that letter included.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+from decimal import Decimal
+from enum import StrEnum
+
+from krav.domain.money import Money
+
+
+class LetterType(StrEnum):
+    REMINDER = "reminder"  # betalingspåminnelse, no fee (R-CLM-2)
+    NOTICE = "notice"  # inkassovarsel (R-CLM-3)
+    INTEREST_NOTE = "interest_note"  # rentenota (R-CLM-8)
+    PAYMENT_DEMAND = "payment_demand"  # betalingsoppfordring (R-CLM-5)
+    LEGAL_NOTICE = "legal_notice"  # varsel om rettslig inkasso (R-CLM-13)
+    PAID_CONFIRMATION = "paid_confirmation"  # bekreftelse på betalt sak (R-CLM-9)
+
+
+#: Letters that ask for money and carry a deadline, KID and account.
+DEMANDING = frozenset(
+    {LetterType.REMINDER, LetterType.NOTICE, LetterType.INTEREST_NOTE, LetterType.PAYMENT_DEMAND, LetterType.LEGAL_NOTICE}
+)
+
+
+@dataclass(frozen=True, slots=True)
+class Sender:
+    """Who a letter is from: the creditor, or the collection service writing on its behalf."""
+
+    name: str
+    orgno: str
+    street: str | None
+    postcode: str | None
+    city: str | None
+    email: str | None = None
+    phone: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Recipient:
+    """The debtor as the claim recorded them at submission."""
+
+    number: str
+    name: str
+    kind: str  # consumer | business
+    orgno: str | None
+    street: str | None
+    postcode: str | None
+    city: str | None
+    country: str
+    email: str | None
+    language: str = "nb"  # nb | en
+
+
+@dataclass(frozen=True, slots=True)
+class LetterLine:
+    """One claim on a letter, with what it owed on the letter's date."""
+
+    collection_id: str
+    invoice_number: str
+    invoice_date: date
+    due_date: date
+    principal: Money
+    fee: Money
+    interest: Money
+    salaer: Money
+    interest_rate: Decimal | None = None  # percent a year in force on the letter's date
+    interest_from: date | None = None
+
+    @property
+    def total(self) -> Money:
+        return self.principal + self.fee + self.interest + self.salaer
+
+
+@dataclass(frozen=True, slots=True)
+class Letter:
+    """A letter to a debtor. ``n`` counts the debtor's letters from 1; ``kid`` and ``account`` say how to pay."""
+
+    type: LetterType
+    creditor: Sender
+    service: Sender
+    recipient: Recipient
+    n: int
+    sent_on: date
+    deadline: date | None
+    kid: str | None
+    account: str | None
+    lines: tuple[LetterLine, ...]
+    case_number: str | None = None
+
+    @property
+    def principal(self) -> Money:
+        return Money.sum(line.principal for line in self.lines)
+
+    @property
+    def fee(self) -> Money:
+        return Money.sum(line.fee for line in self.lines)
+
+    @property
+    def interest(self) -> Money:
+        return Money.sum(line.interest for line in self.lines)
+
+    @property
+    def salaer(self) -> Money:
+        return Money.sum(line.salaer for line in self.lines)
+
+    @property
+    def total(self) -> Money:
+        return Money.sum(line.total for line in self.lines)
