@@ -10,7 +10,10 @@ from sqlalchemy.engine import Engine
 from krav.adapters.db.engine import make_engine
 from krav.adapters.db.migrate import upgrade
 from krav.adapters.db.uow import SqlUnitOfWork
+from krav.adapters.ratefile import load_rate_tables
 from krav.config import Settings, get_settings
+from krav.domain.rates import RateTables
+from krav.services.collection import Service
 
 #: Skatteetaten's SAF-T schemas: ``KRAV_SAFT_SCHEMA_DIR``, else ../shared/fixtures/saft beside a source checkout.
 _CHECKOUT_SCHEMAS = Path(__file__).resolve().parents[3] / "shared" / "fixtures" / "saft"
@@ -31,6 +34,15 @@ class App:
         if not self._migrated:
             upgrade(self.engine)
             self._migrated = True
+
+    @property
+    def rates(self) -> RateTables:
+        return load_rate_tables(self.settings.rates_file)
+
+    @property
+    def service(self) -> Service:
+        s = self.settings
+        return Service(s.service_name, s.service_orgno, s.service_account, s.service_email, s.service_phone)
 
     @property
     def saft_schema_dir(self) -> Path:

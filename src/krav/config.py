@@ -18,6 +18,12 @@ class Settings(BaseSettings):
     database_url: str | None = None
     rates_file: Path | None = None
     saft_schema_dir: Path | None = None
+    # the collection service itself: its name on letters and the client account debtors pay to (R-BANK-2)
+    service_name: str = "Krav Inkasso"
+    service_orgno: str = "916000006"
+    service_account: str = "16020000000"
+    service_email: str | None = "post@krav-inkasso.example"
+    service_phone: str | None = None
 
     @property
     def effective_database_url(self) -> str:

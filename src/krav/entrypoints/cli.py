@@ -5,6 +5,7 @@ Exit codes: 0 done, 1 refused by a rule (or a scenario that does not match), 2 b
 
 from __future__ import annotations
 
+import sys
 from collections.abc import Callable
 from datetime import date
 from functools import wraps
@@ -14,25 +15,38 @@ from typing import Annotated, Any, ParamSpec, TypeVar
 import typer
 
 from krav.bootstrap import App, bootstrap
+from krav.domain.collection.actions import Action
 from krav.domain.errors import InputError, KravError
 from krav.domain.ledger.open_items import OpenItem
 from krav.domain.ledger.voucher_types import VoucherType
 from krav.domain.money import Money, format_amount
 from krav.domain.party import Address, Company
 from krav.entrypoints.output import dumps, table
+from krav.formats.scenario import parse_scenario
 from krav.formats.voucher_json import parse_batch_json
-from krav.services import demo, imports, ledger
+from krav.services import agreements, collection, demo, imports, ledger, submission
+from krav.services import scenario as scenarios
 
 P = ParamSpec("P")
 R = TypeVar("R")
 
-app = typer.Typer(help="Krav: Norwegian debt collection from the ledger to inkasso and back.", no_args_is_help=True)
+app = typer.Typer(
+    help="Krav: Norwegian debt collection from the ledger to inkasso and back.",
+    no_args_is_help=True,
+    pretty_exceptions_enable=False,
+)
 company_app = typer.Typer(help="Creditor companies (tenants).", no_args_is_help=True)
 ledger_app = typer.Typer(help="The built-in ledger: items, vouchers, matching.", no_args_is_help=True)
 import_app = typer.Typer(help="Get data in: SAF-T, customers and invoices as CSV.", no_args_is_help=True)
 app.add_typer(company_app, name="company")
 app.add_typer(ledger_app, name="ledger")
 app.add_typer(import_app, name="import")
+agreement_app = typer.Typer(help="The collection agreement: show, set, activate.", no_args_is_help=True)
+scenario_app = typer.Typer(help="Conformance scenarios and what-if timelines.", no_args_is_help=True)
+claims_app = typer.Typer(help="Claims under collection: list, history, actions.", no_args_is_help=True)
+app.add_typer(agreement_app, name="agreement")
+app.add_typer(scenario_app, name="scenario")
+app.add_typer(claims_app, name="claims")
 
 CompanyOpt = Annotated[str, typer.Option("--company", "-c", help="The creditor's organisation number.")]
 JsonOpt = Annotated[bool, typer.Option("--json", help="Print JSON for machines instead of a table.")]
@@ -433,6 +447,453 @@ def import_invoices(
 ) -> None:
     """Import outgoing invoices from CSV, each posted as a voucher."""
     _print_import(imports.import_invoices_csv(get_app().uow(), company, read_file(file), filename=file.name), json_out)
+
+
+# -- agreement, proposal, submission -------------------------------------------------------------------------------
+
+
+def _who() -> str:
+    import getpass
+
+    try:
+        return getpass.getuser()
+    except (KeyError, OSError):  # pragma: no cover - no user name on this system
+        return "unknown"
+
+
+def _print_agreement(view: agreements.AgreementView, json_out: bool) -> None:
+    from krav.domain.agreement import field_values
+
+    values = field_values(view.agreement)
+    if json_out:
+        typer.echo(dumps({"company": view.company, "agreement": values, "history": view.history}))
+        return
+    typer.echo(table(["field", "value"], [(k, "" if v is None else v) for k, v in values.items()]))
+    if view.history:
+        typer.echo("\nhistory:")
+        for h in view.history:
+            typer.echo(f"  {h.on} {h.by}: {h.field} {h.old!r} → {h.new!r}")
+
+
+@agreement_app.command("show")
+@handle_errors
+def agreement_show(company: CompanyOpt, json_out: JsonOpt = False) -> None:
+    """Show the collection agreement and its change history."""
+    _print_agreement(agreements.show(get_app().uow(), company), json_out)
+
+
+@agreement_app.command("set")
+@handle_errors
+def agreement_set(
+    company: CompanyOpt,
+    assignments: Annotated[list[str], typer.Argument(help="FIELD=VALUE … e.g. days_before_transfer=21")],
+    on: DateOpt = None,
+    by: Annotated[str | None, typer.Option(help="Who makes the change (default: your user name).")] = None,
+    json_out: JsonOpt = False,
+) -> None:
+    """Change fields of the agreement; each change is recorded (who, when, old → new)."""
+    changes: dict[str, str | None] = {}
+    for assignment in assignments:
+        if "=" not in assignment:
+            raise InputError(f"{assignment!r}: write FIELD=VALUE")
+        key, value = assignment.split("=", 1)
+        changes[key.strip()] = value
+    view = agreements.change(get_app().uow(), company, changes, by=by or _who(), on=business_date(on))
+    _print_agreement(view, json_out)
+
+
+@agreement_app.command("activate")
+@handle_errors
+def agreement_activate(
+    company: CompanyOpt,
+    accept_terms: Annotated[bool, typer.Option("--accept-terms", help="Accept the terms as creditor admin.")] = False,
+    on: DateOpt = None,
+    by: Annotated[str | None, typer.Option(help="The creditor admin accepting (default: your user name).")] = None,
+) -> None:
+    """Accept the terms and activate the agreement; nothing can be submitted before."""
+    view = agreements.activate(
+        get_app().uow(), company, by=by or _who(), on=business_date(on), accept_terms=accept_terms
+    )
+    typer.echo(f"agreement active from {view.agreement.activated_on} (accepted by {view.agreement.accepted_by})")
+
+
+@app.command("proposal")
+@handle_errors
+def proposal_command(
+    company: CompanyOpt,
+    on: DateOpt = None,
+    status: Annotated[str, typer.Option(help="all | valid | invalid")] = "all",
+    customer: Annotated[str | None, typer.Option(help="Only this customer's items.")] = None,
+    lang: Annotated[str, typer.Option(help="nb | en: the language of the reasons")] = "nb",
+    json_out: JsonOpt = False,
+) -> None:
+    """The collection proposal: every open item past due, with every reason it may not be sent."""
+    if status not in ("all", "valid", "invalid"):
+        raise InputError(f"--status: {status!r} is not all, valid or invalid")
+    rows = submission.proposal(get_app().uow(), company, today=business_date(on), customer=customer, status=status)
+    if json_out:
+        typer.echo(
+            dumps(
+                [
+                    {
+                        "item_id": r.item.id,
+                        "invoice": r.item.number,
+                        "customer": r.customer.number,
+                        "remaining": r.item.remaining,
+                        "due_date": r.item.due_date,
+                        "valid": r.valid,
+                        "reasons": [
+                            {"code": x.code, "category": x.category.value, "nb": x.message_nb, "en": x.message_en}
+                            for x in r.reasons
+                        ],
+                    }
+                    for r in rows
+                ]
+            )
+        )
+        return
+    out = []
+    for r in rows:
+        why = "; ".join(f"{x.code}: {x.message_en if lang == 'en' else x.message_nb}" for x in r.reasons)
+        out.append(
+            (
+                r.item.id,
+                r.customer.number,
+                r.item.number,
+                r.item.due_date.strftime("%d.%m.%Y") if r.item.due_date else "",
+                format_amount(r.item.remaining),
+                "ok" if r.valid else why,
+            )
+        )
+    typer.echo(table(["id", "customer", "invoice", "due", "remaining", "status"], out, right={4}))
+    valid = sum(1 for r in rows if r.valid)
+    typer.echo(f"\n{len(rows)} item(s) past due, {valid} valid")
+
+
+@app.command("submit")
+@handle_errors
+def submit_command(
+    company: CompanyOpt,
+    items: Annotated[list[int] | None, typer.Option("--items", "-i", help="Item ids (repeat the option).")] = None,
+    all_valid: Annotated[bool, typer.Option("--all-valid", help="Submit every valid item of the proposal.")] = False,
+    on: DateOpt = None,
+    json_out: JsonOpt = False,
+) -> None:
+    """Send chosen items (or every valid one) to collection; each result is reported per item."""
+    krav = get_app()
+    today = business_date(on)
+    if all_valid and items:
+        raise InputError("choose --items or --all-valid, not both")
+    if all_valid:
+        rows = submission.proposal(krav.uow(), company, today=today, status="valid")
+        items = [r.item.id for r in rows]
+    if not items:
+        if all_valid:
+            typer.echo("no valid items to submit")
+            return
+        raise InputError("say what to submit: --items ID --items ID … or --all-valid")
+    results = submission.submit(krav.uow(), company, items, today=today, rates=krav.rates)
+    if json_out:
+        typer.echo(
+            dumps(
+                [
+                    {
+                        "item_id": r.item_id,
+                        "invoice": r.invoice,
+                        "submitted": r.submitted,
+                        "collection_id": r.collection_id,
+                        "reasons": [x.code for x in r.reasons],
+                        "error": r.error,
+                    }
+                    for r in results
+                ]
+            )
+        )
+    else:
+        for r in results:
+            if r.submitted:
+                typer.echo(f"item {r.item_id} (invoice {r.invoice}): submitted as {r.collection_id}")
+            else:
+                why = r.error or "; ".join(f"{x.code}: {x.message_en}" for x in r.reasons)
+                typer.echo(f"item {r.item_id} ({'invoice ' + r.invoice if r.invoice else 'unknown'}): refused: {why}")
+    if not any(r.submitted for r in results):
+        raise typer.Exit(1)
+
+
+# -- the daily run ------------------------------------------------------------------------------------------------
+
+
+def _companies(company: str | None) -> list[str]:
+    if company:
+        return [company]
+    with get_app().uow() as uow:
+        return [c.orgno for c in uow.companies.all()]
+
+
+def _print_day(report: collection.DayReport) -> None:
+    letters = ", ".join(f"{n} {t}" for t, n in sorted(report.letters.items())) or "no letters"
+    done = "already run" if not report.steps_run else f"{len(report.steps_run)} step(s)"
+    typer.echo(
+        f"{report.date} {report.company}: {done}; submitted {report.submitted}; {letters}; listed {report.listed}; "
+        f"payments {report.payments_applied}; remitted {format_amount(report.settled)}"
+        + ("" if report.bank_day else " (not a bank day)")
+    )
+    for note in report.notes:
+        typer.echo(f"  note: {note}")
+
+
+@app.command("run")
+@handle_errors
+def run_command(
+    on: DateOpt = None,
+    company: Annotated[str | None, typer.Option("--company", "-c", help="One creditor (default: all).")] = None,
+    json_out: JsonOpt = False,
+) -> None:
+    """Run one business day for each creditor (R-TIME-5); running the same date again changes nothing."""
+    krav = get_app()
+    day = business_date(on)
+    reports = [
+        collection.run_day(krav.uow(), orgno, day, rates=krav.rates, service=krav.service)
+        for orgno in _companies(company)
+    ]
+    if json_out:
+        typer.echo(dumps(reports))
+        return
+    for report in reports:
+        _print_day(report)
+
+
+@app.command("simulate")
+@handle_errors
+def simulate_command(
+    start: Annotated[str, typer.Option("--from", help="First day (YYYY-MM-DD).")],
+    end: Annotated[str, typer.Option("--to", help="Last day (YYYY-MM-DD).")],
+    company: Annotated[str | None, typer.Option("--company", "-c", help="One creditor (default: all).")] = None,
+    json_out: JsonOpt = False,
+) -> None:
+    """Run the days from --from to --to in order and report what happened."""
+    krav = get_app()
+    first, last = business_date(start), business_date(end)
+    if last < first:
+        raise InputError("--to is before --from")
+    all_reports = []
+    with typer.progressbar(length=(last - first).days + 1, label="simulating", file=sys.stderr) as bar:
+        from datetime import timedelta
+
+        day = first
+        while day <= last:
+            for orgno in _companies(company):
+                all_reports.append(collection.run_day(krav.uow(), orgno, day, rates=krav.rates, service=krav.service))
+            bar.update(1)
+            day += timedelta(days=1)
+    if json_out:
+        typer.echo(dumps(all_reports))
+        return
+    letters: dict[str, int] = {}
+    for r in all_reports:
+        for t, n in r.letters.items():
+            letters[t] = letters.get(t, 0) + n
+    typer.echo(
+        f"simulated {first} to {last}: " + (", ".join(f"{n} {t}" for t, n in sorted(letters.items())) or "no letters")
+    )
+    typer.echo(
+        f"submitted {sum(r.submitted for r in all_reports)}, listed {sum(r.listed for r in all_reports)}, "
+        f"payments {sum(r.payments_applied for r in all_reports)}, remitted "
+        f"{format_amount(Money.sum(r.settled for r in all_reports))}"
+    )
+    for orgno in _companies(company):
+        views = collection.claims_view(krav.uow(), orgno, on=last, rates=krav.rates)
+        stages: dict[str, int] = {}
+        for v in views:
+            stages[v.claim.stage.value] = stages.get(v.claim.stage.value, 0) + 1
+        typer.echo(f"{orgno}: claims by stage: " + (", ".join(f"{k} {n}" for k, n in sorted(stages.items())) or "none"))
+
+
+# -- claims and actions -------------------------------------------------------------------------------------------
+
+
+@claims_app.command("list")
+@handle_errors
+def claims_list(
+    company: CompanyOpt,
+    stage: Annotated[str | None, typer.Option(help="Only claims in this stage.")] = None,
+    on: DateOpt = None,
+    json_out: JsonOpt = False,
+) -> None:
+    """Claims under collection with what they owe."""
+    krav = get_app()
+    views = collection.claims_view(krav.uow(), company, on=business_date(on), rates=krav.rates, stage=stage)
+    if json_out:
+        typer.echo(
+            dumps(
+                [
+                    {
+                        "claim": v.claim,
+                        "interest_accrued": v.interest_accrued,
+                        "interest_outstanding": v.interest_outstanding,
+                    }
+                    for v in views
+                ]
+            )
+        )
+        return
+    rows = [
+        (
+            v.claim.collection_id,
+            v.claim.invoice_number,
+            v.claim.debtor.number,
+            v.claim.stage.value + (" (paused)" if v.claim.paused else ""),
+            format_amount(v.claim.principal_outstanding),
+            format_amount(v.claim.fees_outstanding),
+            format_amount(v.interest_outstanding),
+            format_amount(v.claim.salaer_outstanding),
+            v.claim.closed_reason.value if v.claim.closed_reason else "",
+        )
+        for v in views
+    ]
+    typer.echo(
+        table(
+            ["collection id", "invoice", "debtor", "stage", "principal", "fee", "interest", "salær", "closed"],
+            rows,
+            right={4, 5, 6, 7},
+        )
+    )
+
+
+def _act(company: str, invoices: list[str], action: Action, on: str | None, text: str | None, json_out: bool) -> None:
+    krav = get_app()
+    results = collection.act(
+        krav.uow(), company, invoices, action, on=business_date(on), by=_who(), rates=krav.rates, text=text
+    )
+    if json_out:
+        typer.echo(
+            dumps(
+                [
+                    {
+                        "invoice": r.invoice_number,
+                        "collection_id": r.collection_id,
+                        "do": r.action.value,
+                        "result": "accepted" if r.accepted else "refused",
+                        "reason": r.reason.value if r.reason else None,
+                    }
+                    for r in results
+                ]
+            )
+        )
+    else:
+        for r in results:
+            typer.echo(
+                f"invoice {r.invoice_number}: {r.action.value} "
+                + ("accepted" if r.accepted else f"refused ({r.reason}): {r.message_en}")
+            )
+    if not any(r.accepted for r in results):
+        raise typer.Exit(1)
+
+
+InvoicesArg = Annotated[list[str], typer.Argument(help="Invoice numbers of the claims.")]
+
+
+@claims_app.command("pause")
+@handle_errors
+def claims_pause(company: CompanyOpt, invoices: InvoicesArg, on: DateOpt = None, json_out: JsonOpt = False) -> None:
+    """Pause claims (no letters or moves; closes by itself after six months)."""
+    _act(company, invoices, Action.PAUSE, on, None, json_out)
+
+
+@claims_app.command("resume")
+@handle_errors
+def claims_resume(company: CompanyOpt, invoices: InvoicesArg, on: DateOpt = None, json_out: JsonOpt = False) -> None:
+    """Resume paused claims where they stood."""
+    _act(company, invoices, Action.RESUME, on, None, json_out)
+
+
+@claims_app.command("close")
+@handle_errors
+def claims_close(company: CompanyOpt, invoices: InvoicesArg, on: DateOpt = None, json_out: JsonOpt = False) -> None:
+    """Stop and close claims (in inkasso, costs so far may be invoiced as the agreement says)."""
+    _act(company, invoices, Action.CLOSE, on, None, json_out)
+
+
+@claims_app.command("message")
+@handle_errors
+def claims_message(
+    company: CompanyOpt,
+    invoices: InvoicesArg,
+    text: Annotated[str, typer.Option(help="The message to the case handler.")],
+    on: DateOpt = None,
+    json_out: JsonOpt = False,
+) -> None:
+    """Send a message to the case handler, kept in the claims' history."""
+    _act(company, invoices, Action.MESSAGE, on, text, json_out)
+
+
+@claims_app.command("approve")
+@handle_errors
+def claims_approve(company: CompanyOpt, invoices: InvoicesArg, on: DateOpt = None) -> None:
+    """Approve listed claims for inkasso; they move in the day's run."""
+    for r in collection.approve(get_app().uow(), company, invoices, on=business_date(on), by=_who()):
+        typer.echo(f"invoice {r.invoice}: " + ("approved" if r.approved else f"not approved: {r.reason}"))
+
+
+@claims_app.command("history")
+@handle_errors
+def claims_history(company: CompanyOpt, invoice: Annotated[str, typer.Argument()], json_out: JsonOpt = False) -> None:
+    """The append-only history of a claim (R-ACT-5)."""
+    with get_app().uow() as uow:
+        found = uow.companies.get(company)
+        assert found.id is not None
+        claims = uow.collection.claims(found.id, invoice_numbers=[invoice])
+        if not claims or claims[0].id is None:
+            raise KravError(f"no claim for invoice {invoice}")
+        events = uow.collection.history(found.id, claims[0].id)
+    if json_out:
+        typer.echo(dumps(events))
+        return
+    typer.echo(
+        table(
+            ["date", "what", "amount", "detail", "by"],
+            [
+                (e["date"], e["kind"], format_amount(e["amount"]) if e["amount"] else "", e["detail"], e["by"])
+                for e in events
+            ],
+            right={2},
+        )
+    )
+
+
+# -- scenarios ----------------------------------------------------------------------------------------------------
+
+
+@scenario_app.command("run")
+def scenario_run(
+    file: Annotated[Path, typer.Argument(help="A scenario YAML file (../shared/scenarios/FORMAT.md).")],
+    json_out: JsonOpt = False,
+) -> None:
+    """Run a scenario on a fresh in-memory database; exit 0 when it matches its expect, 1 when not, 2 when the
+    file is invalid."""
+    try:
+        scenario = parse_scenario(read_file(file), filename=str(file))
+        krav = bootstrap(database_url="sqlite://")
+        try:
+            result = scenarios.run_scenario(krav.uow(), scenario, rates=krav.rates, service=krav.service)
+        finally:
+            krav.close()
+    except InputError as exc:
+        fail(str(exc), 2)
+    except KravError as exc:
+        fail(f"{file}: {exc}", 2)
+    if json_out or scenario.expect is None:
+        typer.echo(dumps(result))
+    if scenario.expect is None:
+        return
+    diffs = scenarios.differences(scenario.expect, result)
+    if diffs:
+        typer.echo(f"{file}: {len(diffs)} difference(s) from expect:", err=not json_out)
+        for d in diffs:
+            typer.echo(f"  {d}", err=not json_out)
+        raise typer.Exit(1)
+    if not json_out:
+        typer.echo(f"{file}: matches its expect ({scenario.name})")
 
 
 # -- demo ---------------------------------------------------------------------------------------------------------

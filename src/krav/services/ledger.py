@@ -6,6 +6,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 
+from krav.domain.agreement import Agreement
 from krav.domain.errors import Conflict, FieldError, MatchingRefused, NotFound
 from krav.domain.ledger import accounts as std_accounts
 from krav.domain.ledger import voucher_types as vt
@@ -22,7 +23,7 @@ from krav.domain.ledger.open_items import OpenItem, SettledStatus
 from krav.domain.ledger.reporting import reports_for_settlements
 from krav.domain.ledger.voucher_types import DEFAULT_VOUCHER_TYPES, CollectionVoucherType, VoucherType
 from krav.domain.ledger.vouchers import Batch, PostedVoucher, Voucher, VoucherLine, check_voucher
-from krav.domain.messages import LedgerReport
+from krav.domain.messages import ClaimChanged, LedgerReport, SettlementIssued
 from krav.domain.money import Money
 from krav.domain.party import Company, Customer, check_customer, validate_bank_account, validate_orgno
 from krav.services.ports import NewItem, UnitOfWork
@@ -446,3 +447,78 @@ def customers(uow: UnitOfWork, orgno: str, numbers: Iterable[str] | None = None)
     with uow:
         _, company_id = _company_id(uow, orgno)
         return uow.ledger.customers(company_id, numbers)
+
+
+# -- what the collection service tells the ledger -----------------------------------------------------------------
+
+
+def receive_settlement(
+    uow: UnitOfWork, orgno: str, message: SettlementIssued, agreement: Agreement
+) -> PostingResult | None:
+    """R-LED-7: post a remittance automatically with voucher type *settlement* (198), never reported back.
+
+    Debit the intermediary bank account with the total; per claim, credit the customer's invoice with the
+    principal (matched to it), the fee and interest income accounts, and the overpayment as a credit item on the
+    customer (to refund). Principal beyond what the invoice still has in the books (written off) is a recovery
+    credited to the loss account. When the money reaches the bank, bank against the intermediary nets it to zero.
+    """
+    company, company_id = _company_id(uow, orgno)
+    acc = agreement.accounting
+    items = {
+        i.collection_id: i
+        for i in uow.ledger.items(company_id, collection_ids=[line.collection_id for line in message.lines])
+    }
+    lines: list[VoucherLine] = []
+    total = Money.zero()
+    text = f"Inkassooppgjør {message.settlement_id}"
+    for sl in message.lines:
+        item = items.get(sl.collection_id)
+        if item is None:
+            continue
+        total = total + sl.principal + sl.fee + sl.interest + sl.overpayment
+        in_books = sl.principal.min(item.remaining.max(Money.zero()))
+        recovered = sl.principal - in_books
+        if in_books.is_positive():
+            lines.append(
+                VoucherLine(
+                    acc.receivables,
+                    -in_books,
+                    customer=item.customer,
+                    settles=(item.number,),
+                    text=f"{text}: faktura {item.number}",
+                )
+            )
+        if recovered.is_positive():
+            lines.append(VoucherLine(acc.loss, -recovered, text=f"{text}: inngått på tapsført faktura {item.number}"))
+        if sl.fee.is_positive():
+            lines.append(VoucherLine(acc.fee_income, -sl.fee, text=f"{text}: gebyr faktura {item.number}"))
+        if sl.interest.is_positive():
+            lines.append(VoucherLine(acc.interest_income, -sl.interest, text=f"{text}: renter faktura {item.number}"))
+        if sl.overpayment.is_positive():
+            lines.append(
+                VoucherLine(
+                    acc.overpayment,
+                    -sl.overpayment,
+                    customer=item.customer if acc.overpayment == acc.receivables else None,
+                    reference=item.number,
+                    text=f"{text}: overbetalt faktura {item.number}",
+                )
+            )
+    if not lines or total.is_zero():
+        return None
+    voucher = Voucher(
+        voucher_type=vt.COLLECTION_SETTLEMENT,
+        date=message.remitted_on,
+        text=text,
+        lines=(VoucherLine(acc.intermediary_bank, total, text=text), *lines),
+    )
+    del company
+    return post_batch_in(uow, orgno, Batch((voucher,), text=text, source="settlement"), source_name=text)
+
+
+def receive_claim_changed(uow: UnitOfWork, orgno: str, message: ClaimChanged) -> None:
+    """R-LED-3: keep the item's outstanding fee and interest in step with the service."""
+    _, company_id = _company_id(uow, orgno)
+    uow.ledger.update_collection_amounts(
+        company_id, message.collection_id, message.fee_outstanding, message.interest_outstanding
+    )

@@ -2,13 +2,17 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date
 from types import TracebackType
 from typing import Any, Protocol, Self
 
 from krav.domain.agreement import Agreement
+from krav.domain.collection.allocation import Applied
+from krav.domain.collection.claims import Claim
+from krav.domain.collection.letters import LetterLine, LetterType
+from krav.domain.collection.steps import Event, LetterDraft
 from krav.domain.ledger.accounts import Account
 from krav.domain.ledger.matching import Allocation
 from krav.domain.ledger.open_items import OpenItem
@@ -17,6 +21,7 @@ from krav.domain.ledger.vouchers import PostedVoucher, Voucher
 from krav.domain.messages import LedgerReport
 from krav.domain.money import Money
 from krav.domain.party import Company, Customer
+from krav.domain.validation import Candidate
 
 
 @dataclass(frozen=True, slots=True)
@@ -58,6 +63,59 @@ class AgreementChange:
     at: str | None = None
 
 
+@dataclass(frozen=True, slots=True)
+class ClientPayment:
+    """A payment received on the service's client account (R-BANK-2), matched to a letter by its KID."""
+
+    received_on: date
+    amount: Money
+    reference: str
+    source: str
+    kid: str | None = None
+    payer: str | None = None
+    company_id: int | None = None
+    letter_id: int | None = None
+    status: str = "pending"
+    reason: str | None = None
+    id: int | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class StoredLetter:
+    """A letter as sent: numbered per debtor, with its KID and what each claim owed that day."""
+
+    id: int
+    company_id: int
+    debtor: str
+    n: int
+    type: LetterType
+    sent_on: date
+    deadline: date | None
+    kid: str | None
+    account: str | None
+    case_number: str | None
+    lines: tuple[LetterLine, ...]
+
+    @property
+    def total(self) -> Money:
+        return Money.sum((line.total for line in self.lines), self.lines[0].principal.currency if self.lines else "NOK")
+
+
+@dataclass(frozen=True, slots=True)
+class StoredSettlement:
+    id: int
+    reference: str
+    settled_on: date
+    principal: Money
+    fee: Money
+    interest: Money
+    overpaid: Money
+
+    @property
+    def total(self) -> Money:
+        return self.principal + self.fee + self.interest + self.overpaid
+
+
 class CompanyRepository(Protocol):
     def add(self, company: Company) -> Company: ...
     def find(self, orgno: str) -> Company | None: ...
@@ -91,8 +149,16 @@ class LedgerRepository(Protocol):
         numbers: Iterable[str] | None = None,
         customer: str | None = None,
         open_only: bool = False,
+        collection_ids: Iterable[str] | None = None,
     ) -> list[OpenItem]: ...
     def existing_invoice_numbers(self, company_id: int, numbers: Iterable[str]) -> set[str]: ...
+    def candidates(
+        self, company_id: int, *, today: date, ids: Iterable[int] | None = None, customer: str | None = None
+    ) -> list[Candidate]: ...
+    def set_collection_id(self, company_id: int, item_id: int, collection_id: str) -> bool: ...
+    def mark_reminded(self, company_id: int, item_ids: Iterable[int], on: date) -> None: ...
+    def set_item_exempt(self, company_id: int, item_id: int, exempt: bool) -> bool: ...
+    def update_collection_amounts(self, company_id: int, collection_id: str, fee: Money, interest: Money) -> None: ...
     def save_remaining(self, company_id: int, items: Iterable[OpenItem]) -> None: ...
     def record_allocations(
         self,
@@ -113,6 +179,8 @@ class MessageOutbox(Protocol):
     def add_reports(self, company_id: int, reports: Iterable[LedgerReport]) -> None: ...
     def reports(self, company_id: int) -> list[LedgerReport]: ...
     def add(self, company_id: int, message: Any, *, direction: str, on: date, handled: bool) -> None: ...
+    def pending_reports(self, company_id: int, up_to: date) -> list[tuple[int, LedgerReport]]: ...
+    def mark_handled(self, message_ids: Iterable[int]) -> None: ...
 
 
 class AgreementRepository(Protocol):
@@ -127,6 +195,65 @@ class ImportLog(Protocol):
     def record(self, company_id: int, kind: str, sha256: str, filename: str, summary: str) -> None: ...
 
 
+class CollectionRepository(Protocol):
+    def add_claim(self, claim: Claim) -> Claim: ...
+    def save_claims(self, claims: Iterable[Claim]) -> None: ...
+    def claims(
+        self,
+        company_id: int,
+        *,
+        collection_ids: Iterable[str] | None = None,
+        invoice_numbers: Iterable[str] | None = None,
+        ids: Iterable[int] | None = None,
+        open_only: bool = False,
+        due_by: date | None = None,
+        stage: str | None = None,
+        debtor: str | None = None,
+        letters_due: bool = False,
+    ) -> list[Claim]: ...
+    def add_events(self, company_id: int, claim_ids: dict[str, int], events: Sequence[Event], *, by: str) -> None: ...
+    def history(self, company_id: int, claim_id: int) -> list[dict[str, Any]]: ...
+    def next_case_number(self, company_id: int) -> str: ...
+    def add_letter(
+        self, company_id: int, draft: LetterDraft, *, kid_for: Callable[[int], str], account: str | None
+    ) -> StoredLetter: ...
+    def letters(
+        self,
+        company_id: int,
+        *,
+        letter_ids: Iterable[int] | None = None,
+        kid: str | None = None,
+        debtor: str | None = None,
+        claim_id: int | None = None,
+    ) -> list[StoredLetter]: ...
+    def letter_by_kid(self, kid: str) -> StoredLetter | None: ...
+    def add_list(self, company_id: int, list_date: date, transfer_on: date | None, claims: Sequence[Claim]) -> int: ...
+    def lists(self, company_id: int) -> list[tuple[date, list[str]]]: ...
+    def add_payment(self, payment: ClientPayment) -> int | None: ...
+    def pending_payments(self, company_id: int, up_to: date) -> list[ClientPayment]: ...
+    def payments(self, *, status: str | None = None, company_id: int | None = None) -> list[ClientPayment]: ...
+    def set_payment_status(
+        self, payment_id: int, status: str, *, on: date | None = None, reason: str | None = None, **extra: Any
+    ) -> None: ...
+    def add_allocations(
+        self,
+        company_id: int,
+        claim_ids: dict[str, int],
+        applied: Sequence[Applied],
+        *,
+        on: date,
+        channel: str,
+        payment_id: int | None,
+    ) -> None: ...
+    def unsettled(self, company_id: int, up_to: date) -> list[dict[str, Any]]: ...
+    def add_settlement(
+        self, company_id: int, settled_on: date, totals: dict[str, Money], allocation_ids: list[int]
+    ) -> int: ...
+    def settlements(self, company_id: int) -> list[StoredSettlement]: ...
+    def step_done(self, company_id: int, day: date, step: str) -> bool: ...
+    def mark_step(self, company_id: int, day: date, step: str, summary: dict[str, Any]) -> None: ...
+
+
 class UnitOfWork(Protocol):
     """One transaction: everything a use case writes is committed together, or nothing is."""
 
@@ -138,6 +265,10 @@ class UnitOfWork(Protocol):
     def outbox(self) -> MessageOutbox: ...
     @property
     def imports(self) -> ImportLog: ...
+    @property
+    def agreements(self) -> AgreementRepository: ...
+    @property
+    def collection(self) -> CollectionRepository: ...
 
     def __enter__(self) -> Self: ...
     def __exit__(

@@ -411,6 +411,7 @@ class SqlLedger:
         numbers: Iterable[str] | None = None,
         customer: str | None = None,
         open_only: bool = False,
+        collection_ids: Iterable[str] | None = None,
     ) -> list[OpenItem]:
         oi, cust = t.open_item, t.customer
         query = (
@@ -423,9 +424,12 @@ class SqlLedger:
         if open_only:
             query = query.where(oi.c.settled_status < 3)
         query = query.order_by(cust.c.number, oi.c.due_date, oi.c.number, oi.c.id)
-        if ids is None and numbers is None:
+        if ids is None and numbers is None and collection_ids is None:
             return [self._item(r) for r in self.conn.execute(query)]
         found: list[OpenItem] = []
+        if collection_ids is not None:
+            for chunk in _chunks(sorted(set(collection_ids))):
+                found.extend(self._item(r) for r in self.conn.execute(query.where(oi.c.collection_id.in_(chunk))))
         if ids is not None:
             for chunk in _chunks(sorted(set(ids))):
                 found.extend(self._item(r) for r in self.conn.execute(query.where(oi.c.id.in_(chunk))))
@@ -536,6 +540,15 @@ class SqlLedger:
                 .where(oi.c.company_id == company_id, oi.c.id.in_(chunk))
                 .values(reminder_count=oi.c.reminder_count + 1, reminded_on=on)
             )
+
+    def update_collection_amounts(self, company_id: int, collection_id: str, fee: Money, interest: Money) -> None:
+        """R-LED-3: the item's outstanding fee and interest, kept in step with the service."""
+        oi = t.open_item
+        self.conn.execute(
+            oi.update()
+            .where(oi.c.company_id == company_id, oi.c.collection_id == collection_id)
+            .values(fee_outstanding_ore=fee.ore, interest_outstanding_ore=interest.ore)
+        )
 
     def set_item_exempt(self, company_id: int, item_id: int, exempt: bool) -> bool:
         oi = t.open_item
@@ -675,6 +688,27 @@ class SqlOutbox:
                 handled_at=now if handled else None,
             )
         )
+
+    def pending_reports(self, company_id: int, up_to: date) -> list[tuple[int, LedgerReport]]:
+        """Direct payments and credits the ledger reported that the service has not applied yet (R-LED-5)."""
+        m = t.message
+        rows = self.conn.execute(
+            sa.select(m.c.id, m.c.payload)
+            .where(
+                m.c.company_id == company_id,
+                m.c.direction == "to_service",
+                m.c.kind.in_(("direct_payment", "credit")),
+                m.c.handled_at.is_(None),
+                m.c.on_date <= up_to,
+            )
+            .order_by(m.c.on_date, m.c.id)
+        )
+        return [(r.id, decode_message(r.payload)) for r in rows]
+
+    def mark_handled(self, message_ids: Iterable[int]) -> None:
+        ids = list(message_ids)
+        if ids:
+            self.conn.execute(t.message.update().where(t.message.c.id.in_(ids)).values(handled_at=utcnow()))
 
     def reports(self, company_id: int) -> list[LedgerReport]:
         rows = self.conn.execute(

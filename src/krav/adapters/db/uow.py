@@ -8,6 +8,8 @@ from typing import Self
 import sqlalchemy as sa
 from sqlalchemy.engine import Engine
 
+from krav.adapters.db.agreements import SqlAgreements
+from krav.adapters.db.collection import SqlCollection
 from krav.adapters.db.repositories import SqlCompanies, SqlImportLog, SqlLedger, SqlOutbox
 
 
@@ -27,6 +29,8 @@ class SqlUnitOfWork:
         self.ledger = SqlLedger(self._conn)
         self.outbox = SqlOutbox(self._conn)
         self.imports = SqlImportLog(self._conn)
+        self.agreements = SqlAgreements(self._conn)
+        self.collection = SqlCollection(self._conn)
         return self
 
     @property

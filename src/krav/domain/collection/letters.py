@@ -25,7 +25,13 @@ class LetterType(StrEnum):
 
 #: Letters that ask for money and carry a deadline, KID and account.
 DEMANDING = frozenset(
-    {LetterType.REMINDER, LetterType.NOTICE, LetterType.INTEREST_NOTE, LetterType.PAYMENT_DEMAND, LetterType.LEGAL_NOTICE}
+    {
+        LetterType.REMINDER,
+        LetterType.NOTICE,
+        LetterType.INTEREST_NOTE,
+        LetterType.PAYMENT_DEMAND,
+        LetterType.LEGAL_NOTICE,
+    }
 )
 
 
@@ -113,3 +119,22 @@ class Letter:
     @property
     def total(self) -> Money:
         return Money.sum(line.total for line in self.lines)
+
+
+def letter_kid(letter_id: int, scheme: str, length: int) -> str:
+    """R-BANK-1: the KID of a letter, from its (globally unique) id under the agreement's scheme.
+
+    The first digit is a variant (normally 0), then the id zero-padded, then the check digit. A MOD11 check digit
+    of 10 would end the KID in "-", which Nets' OCR records cannot carry, so such an id takes the next variant.
+    """
+    from krav.domain.kid import KidScheme, make_kid
+
+    kind = KidScheme(scheme)
+    width = length - 2
+    if letter_id < 0 or len(str(letter_id)) > width:
+        raise ValueError(f"letter id {letter_id} does not fit a KID of {length} digits")
+    for variant in range(10):
+        kid = make_kid(f"{variant}{letter_id:0{width}d}", kind, length)
+        if not kid.endswith("-"):
+            return kid
+    raise AssertionError("unreachable: some variant digit gives a numeric MOD11 check digit")

@@ -1,0 +1,533 @@
+"""SQL storage for the collection side: claims, their history, letters, lists, payments, settlements, run steps.
+
+Nothing here reads ledger tables (DESIGN.md, "Two sides, one contract").
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterable, Sequence
+from dataclasses import fields
+from datetime import date
+from decimal import Decimal
+from typing import Any
+
+import sqlalchemy as sa
+
+from krav.adapters.db import tables as t
+from krav.adapters.db.types import utcnow
+from krav.domain.collection.allocation import Applied
+from krav.domain.collection.claims import Claim, ClosedReason, Stage
+from krav.domain.collection.letters import LetterLine, LetterType, Recipient
+from krav.domain.collection.schedule import next_action_on
+from krav.domain.collection.steps import Event, LetterDraft
+from krav.domain.money import Money
+from krav.services.ports import ClientPayment, StoredLetter, StoredSettlement
+
+_CHUNK = 500
+_MONEY = {f.name for f in fields(Claim) if f.type in ("Money",)}
+_SKIP = {"id", "debtor", "stage", "closed_reason", "company_id"} | _MONEY
+_PLAIN = [f.name for f in fields(Claim) if f.name not in _SKIP]
+_DEBTOR = [f.name for f in fields(Recipient)]
+
+
+def _claim_values(claim: Claim) -> dict[str, Any]:
+    values: dict[str, Any] = {name: getattr(claim, name) for name in _PLAIN}
+    for name in _MONEY:
+        values[f"{name}_ore"] = getattr(claim, name).ore
+    for name in _DEBTOR:
+        values[f"debtor_{name}"] = getattr(claim.debtor, name)
+    values["currency"] = claim.currency
+    values["stage"] = claim.stage.value
+    values["closed_reason"] = claim.closed_reason.value if claim.closed_reason else None
+    values["next_action_on"] = next_action_on(claim)
+    return values
+
+
+def _claim(row: sa.Row[Any]) -> Claim:
+    cur = row.currency
+    kwargs: dict[str, Any] = {name: getattr(row, name) for name in _PLAIN}
+    for name in _MONEY:
+        kwargs[name] = Money.from_ore(getattr(row, f"{name}_ore"), cur)
+    kwargs.pop("next_action_on", None)
+    claim = Claim(
+        id=row.id,
+        company_id=row.company_id,
+        debtor=Recipient(**{name: getattr(row, f"debtor_{name}") for name in _DEBTOR}),
+        stage=Stage(row.stage),
+        closed_reason=ClosedReason(row.closed_reason) if row.closed_reason else None,
+        **kwargs,
+    )
+    claim.next_action_on = row.next_action_on
+    return claim
+
+
+class SqlCollection:
+    def __init__(self, conn: sa.Connection) -> None:
+        self.conn = conn
+
+    # -- claims ----------------------------------------------------------------------------------------------
+
+    def add_claim(self, claim: Claim) -> Claim:
+        claim.id = int(
+            self.conn.execute(
+                t.claim.insert().values(company_id=claim.company_id, **_claim_values(claim)).returning(t.claim.c.id)
+            ).scalar_one()
+        )
+        return claim
+
+    def save_claims(self, claims: Iterable[Claim]) -> None:
+        for claim in claims:
+            assert claim.id is not None
+            self.conn.execute(t.claim.update().where(t.claim.c.id == claim.id).values(**_claim_values(claim)))
+
+    def claims(
+        self,
+        company_id: int,
+        *,
+        collection_ids: Iterable[str] | None = None,
+        invoice_numbers: Iterable[str] | None = None,
+        ids: Iterable[int] | None = None,
+        open_only: bool = False,
+        due_by: date | None = None,
+        stage: str | None = None,
+        debtor: str | None = None,
+        letters_due: bool = False,
+    ) -> list[Claim]:
+        """Claims of one company; ``due_by`` selects what the daily run must look at (one indexed query)."""
+        c = t.claim
+        query = sa.select(c).where(c.c.company_id == company_id)
+        if open_only:
+            query = query.where(c.c.stage != "closed")
+        if due_by is not None:
+            query = query.where(c.c.stage != "closed", c.c.next_action_on <= due_by)
+        if letters_due:
+            query = query.where(sa.or_(c.c.paid_confirmation_due.is_(True), c.c.interest_note_due.is_(True)))
+        if stage is not None:
+            query = query.where(c.c.stage == stage)
+        if debtor is not None:
+            query = query.where(c.c.debtor_number == debtor)
+        query = query.order_by(c.c.due_date, c.c.invoice_number)
+        filters = [(c.c.collection_id, collection_ids), (c.c.invoice_number, invoice_numbers), (c.c.id, ids)]
+        for column, values in filters:
+            if values is not None:
+                wanted = sorted(set(values))  # type: ignore[type-var]
+                rows: list[sa.Row[Any]] = []
+                for start in range(0, len(wanted), _CHUNK):
+                    rows.extend(self.conn.execute(query.where(column.in_(wanted[start : start + _CHUNK]))))
+                return [_claim(r) for r in rows]
+        return [_claim(r) for r in self.conn.execute(query)]
+
+    def add_events(self, company_id: int, claim_ids: dict[str, int], events: Sequence[Event], *, by: str) -> None:
+        if not events:
+            return
+        now = utcnow()
+        self.conn.execute(
+            t.claim_event.insert(),
+            [
+                {
+                    "claim_id": claim_ids[e.collection_id],
+                    "company_id": company_id,
+                    "on_date": e.on,
+                    "kind": e.kind,
+                    "by": by,
+                    "amount_ore": e.amount.ore if e.amount is not None else None,
+                    "detail": e.detail,
+                    "created_at": now,
+                }
+                for e in events
+            ],
+        )
+
+    def history(self, company_id: int, claim_id: int) -> list[dict[str, Any]]:
+        e = t.claim_event
+        rows = self.conn.execute(
+            sa.select(e).where(e.c.company_id == company_id, e.c.claim_id == claim_id).order_by(e.c.id)
+        ).all()
+        return [
+            {
+                "date": r.on_date,
+                "kind": r.kind,
+                "by": r.by,
+                "amount": Money.from_ore(r.amount_ore) if r.amount_ore is not None else None,
+                "detail": r.detail,
+                "at": r.created_at,
+            }
+            for r in rows
+        ]
+
+    def next_case_number(self, company_id: int) -> str:
+        table = t.counter
+        value = self.conn.execute(
+            table.update()
+            .where(table.c.company_id == company_id, table.c.name == "case")
+            .values(value=table.c.value + 1)
+            .returning(table.c.value)
+        ).scalar_one_or_none()
+        if value is None:
+            self.conn.execute(table.insert().values(company_id=company_id, name="case", value=1))
+            value = 1
+        return f"S{company_id:03d}-{int(value):06d}"
+
+    # -- letters ---------------------------------------------------------------------------------------------
+
+    def add_letter(self, company_id: int, draft: LetterDraft, *, kid_for: Any, account: str | None) -> StoredLetter:
+        """Store a letter with the debtor's next number; ``kid_for(letter_id)`` makes its KID (R-BANK-1)."""
+        lt = t.letter
+        n = (
+            self.conn.execute(
+                sa.select(sa.func.max(lt.c.n)).where(
+                    lt.c.company_id == company_id, lt.c.debtor_number == draft.recipient.number
+                )
+            ).scalar_one()
+            or 0
+        ) + 1
+        demanding = draft.deadline is not None
+        letter_id = int(
+            self.conn.execute(
+                lt.insert()
+                .values(
+                    company_id=company_id,
+                    debtor_number=draft.recipient.number,
+                    n=n,
+                    type=draft.type.value,
+                    sent_on=draft.sent_on,
+                    deadline=draft.deadline,
+                    account=account if demanding else None,
+                    case_number=draft.case_number,
+                    total_ore=draft.total.ore,
+                    created_at=utcnow(),
+                )
+                .returning(lt.c.id)
+            ).scalar_one()
+        )
+        kid = kid_for(letter_id) if demanding else None
+        if kid is not None:
+            # the letter row is append-only; the KID is derived from its id, so it is stored in a side table
+            self.conn.execute(t.letter_kid.insert().values(letter_id=letter_id, kid=kid))
+        claim_ids = {c.collection_id: c.id for c in draft.claims}
+        self.conn.execute(
+            t.letter_line.insert(),
+            [
+                {
+                    "letter_id": letter_id,
+                    "claim_id": claim_ids[line.collection_id],
+                    "position": pos,
+                    "principal_ore": line.principal.ore,
+                    "fee_ore": line.fee.ore,
+                    "interest_ore": line.interest.ore,
+                    "salaer_ore": line.salaer.ore,
+                    "interest_rate": str(line.interest_rate) if line.interest_rate is not None else None,
+                }
+                for pos, line in enumerate(draft.lines, start=1)
+            ],
+        )
+        return StoredLetter(
+            id=letter_id,
+            company_id=company_id,
+            debtor=draft.recipient.number,
+            n=n,
+            type=draft.type,
+            sent_on=draft.sent_on,
+            deadline=draft.deadline,
+            kid=kid,
+            account=account if demanding else None,
+            case_number=draft.case_number,
+            lines=tuple(draft.lines),
+        )
+
+    def letters(
+        self,
+        company_id: int,
+        *,
+        letter_ids: Iterable[int] | None = None,
+        kid: str | None = None,
+        debtor: str | None = None,
+        claim_id: int | None = None,
+    ) -> list[StoredLetter]:
+        lt, ll, c, lk = t.letter, t.letter_line, t.claim, t.letter_kid
+        query = (
+            sa.select(lt, lk.c.kid.label("the_kid"))
+            .outerjoin(lk, lk.c.letter_id == lt.c.id)
+            .where(lt.c.company_id == company_id)
+            .order_by(lt.c.sent_on, lt.c.debtor_number, lt.c.n)
+        )
+        if letter_ids is not None:
+            query = query.where(lt.c.id.in_(list(letter_ids)))
+        if kid is not None:
+            query = query.where(lk.c.kid == kid)
+        if debtor is not None:
+            query = query.where(lt.c.debtor_number == debtor)
+        if claim_id is not None:
+            query = query.where(lt.c.id.in_(sa.select(ll.c.letter_id).where(ll.c.claim_id == claim_id)))
+        heads = self.conn.execute(query).all()
+        if not heads:
+            return []
+        lines: dict[int, list[LetterLine]] = {}
+        line_rows = self.conn.execute(
+            sa.select(ll, c.c.collection_id, c.c.invoice_number, c.c.invoice_date, c.c.due_date, c.c.currency)
+            .join(c, c.c.id == ll.c.claim_id)
+            .where(ll.c.letter_id.in_([h.id for h in heads]))
+            .order_by(ll.c.letter_id, ll.c.position)
+        )
+        for r in line_rows:
+            lines.setdefault(r.letter_id, []).append(
+                LetterLine(
+                    collection_id=r.collection_id,
+                    invoice_number=r.invoice_number,
+                    invoice_date=r.invoice_date,
+                    due_date=r.due_date,
+                    principal=Money.from_ore(r.principal_ore, r.currency),
+                    fee=Money.from_ore(r.fee_ore, r.currency),
+                    interest=Money.from_ore(r.interest_ore, r.currency),
+                    salaer=Money.from_ore(r.salaer_ore, r.currency),
+                    interest_rate=Decimal(r.interest_rate) if r.interest_rate else None,
+                    interest_from=r.due_date if r.interest_rate else None,
+                )
+            )
+        return [
+            StoredLetter(
+                id=h.id,
+                company_id=h.company_id,
+                debtor=h.debtor_number,
+                n=h.n,
+                type=LetterType(h.type),
+                sent_on=h.sent_on,
+                deadline=h.deadline,
+                kid=h.the_kid,
+                account=h.account,
+                case_number=h.case_number,
+                lines=tuple(lines.get(h.id, [])),
+            )
+            for h in heads
+        ]
+
+    def letter_by_kid(self, kid: str) -> StoredLetter | None:
+        """The letter with this KID, whatever creditor it belongs to (payments reach one client account)."""
+        row = self.conn.execute(
+            sa.select(t.letter.c.company_id)
+            .join(t.letter_kid, t.letter_kid.c.letter_id == t.letter.c.id)
+            .where(t.letter_kid.c.kid == kid)
+        ).one_or_none()
+        if row is None:
+            return None
+        found = self.letters(row.company_id, kid=kid)
+        return found[0] if found else None
+
+    # -- collection lists ------------------------------------------------------------------------------------
+
+    def add_list(self, company_id: int, list_date: date, transfer_on: date | None, claims: Sequence[Claim]) -> int:
+        list_id = int(
+            self.conn.execute(
+                t.collection_list.insert()
+                .values(company_id=company_id, list_date=list_date, transfer_on=transfer_on, created_at=utcnow())
+                .returning(t.collection_list.c.id)
+            ).scalar_one()
+        )
+        self.conn.execute(
+            t.collection_list_line.insert(),
+            [{"list_id": list_id, "claim_id": c.id, "position": n} for n, c in enumerate(claims, start=1)],
+        )
+        return list_id
+
+    def lists(self, company_id: int) -> list[tuple[date, list[str]]]:
+        cl, line, c = t.collection_list, t.collection_list_line, t.claim
+        rows = self.conn.execute(
+            sa.select(cl.c.list_date, c.c.invoice_number)
+            .join(line, line.c.list_id == cl.c.id)
+            .join(c, c.c.id == line.c.claim_id)
+            .where(cl.c.company_id == company_id)
+            .order_by(cl.c.list_date, line.c.position)
+        )
+        out: dict[date, list[str]] = {}
+        for r in rows:
+            out.setdefault(r.list_date, []).append(r.invoice_number)
+        return list(out.items())
+
+    # -- payments on the client account ----------------------------------------------------------------------
+
+    def add_payment(self, payment: ClientPayment) -> int | None:
+        """Record an incoming payment; None when the same (source, reference) is there already."""
+        exists = self.conn.execute(
+            sa.select(t.client_payment.c.id).where(
+                t.client_payment.c.source == payment.source, t.client_payment.c.reference == payment.reference
+            )
+        ).scalar_one_or_none()
+        if exists is not None:
+            return None
+        return int(
+            self.conn.execute(
+                t.client_payment.insert()
+                .values(
+                    company_id=payment.company_id,
+                    received_on=payment.received_on,
+                    amount_ore=payment.amount.ore,
+                    currency=payment.amount.currency,
+                    kid=payment.kid,
+                    reference=payment.reference,
+                    payer=payment.payer,
+                    source=payment.source,
+                    letter_id=payment.letter_id,
+                    status=payment.status,
+                    reason=payment.reason,
+                    created_at=utcnow(),
+                )
+                .returning(t.client_payment.c.id)
+            ).scalar_one()
+        )
+
+    def pending_payments(self, company_id: int, up_to: date) -> list[ClientPayment]:
+        p = t.client_payment
+        rows = self.conn.execute(
+            sa.select(p)
+            .where(p.c.company_id == company_id, p.c.status == "pending", p.c.received_on <= up_to)
+            .order_by(p.c.received_on, p.c.id)
+        )
+        return [self._payment(r) for r in rows]
+
+    def payments(self, *, status: str | None = None, company_id: int | None = None) -> list[ClientPayment]:
+        p = t.client_payment
+        query = sa.select(p).order_by(p.c.received_on, p.c.id)
+        if status is not None:
+            query = query.where(p.c.status == status)
+        if company_id is not None:
+            query = query.where(p.c.company_id == company_id)
+        return [self._payment(r) for r in self.conn.execute(query)]
+
+    @staticmethod
+    def _payment(r: sa.Row[Any]) -> ClientPayment:
+        return ClientPayment(
+            id=r.id,
+            company_id=r.company_id,
+            received_on=r.received_on,
+            amount=Money.from_ore(r.amount_ore, r.currency),
+            kid=r.kid,
+            reference=r.reference,
+            payer=r.payer,
+            source=r.source,
+            letter_id=r.letter_id,
+            status=r.status,
+            reason=r.reason,
+        )
+
+    def set_payment_status(
+        self, payment_id: int, status: str, *, on: date | None = None, reason: str | None = None, **extra: Any
+    ) -> None:
+        self.conn.execute(
+            t.client_payment.update()
+            .where(t.client_payment.c.id == payment_id)
+            .values(status=status, applied_on=on, reason=reason, **extra)
+        )
+
+    def add_allocations(
+        self,
+        company_id: int,
+        claim_ids: dict[str, int],
+        applied: Sequence[Applied],
+        *,
+        on: date,
+        channel: str,
+        payment_id: int | None,
+    ) -> None:
+        rows = [
+            {
+                "company_id": company_id,
+                "claim_id": claim_ids[a.collection_id],
+                "on_date": on,
+                "channel": channel,
+                "payment_id": payment_id,
+                "principal_ore": a.principal.ore,
+                "fee_ore": a.fee.ore,
+                "interest_ore": a.interest.ore,
+                "salaer_ore": a.salaer.ore,
+                "overpaid_ore": a.overpaid.ore,
+            }
+            for a in applied
+        ]
+        if rows:
+            self.conn.execute(t.allocation.insert(), rows)
+
+    # -- settlements -----------------------------------------------------------------------------------------
+
+    def unsettled(self, company_id: int, up_to: date) -> list[dict[str, Any]]:
+        a, c = t.allocation, t.claim
+        rows = self.conn.execute(
+            sa.select(a, c.c.collection_id, c.c.invoice_number, c.c.debtor_number)
+            .join(c, c.c.id == a.c.claim_id)
+            .where(
+                a.c.company_id == company_id,
+                a.c.channel == "client_account",
+                a.c.settlement_id.is_(None),
+                a.c.on_date <= up_to,
+            )
+            .order_by(a.c.id)
+        )
+        return [dict(r._mapping) for r in rows]
+
+    def add_settlement(
+        self, company_id: int, settled_on: date, totals: dict[str, Money], allocation_ids: list[int]
+    ) -> int:
+        reference = f"OPG-{company_id:03d}-{settled_on:%Y%m%d}"
+        settlement_id = int(
+            self.conn.execute(
+                t.settlement.insert()
+                .values(
+                    company_id=company_id,
+                    settled_on=settled_on,
+                    reference=reference,
+                    principal_ore=totals["principal"].ore,
+                    fee_ore=totals["fee"].ore,
+                    interest_ore=totals["interest"].ore,
+                    overpaid_ore=totals["overpaid"].ore,
+                    costs_ore=0,
+                    costs_vat_ore=0,
+                    created_at=utcnow(),
+                )
+                .returning(t.settlement.c.id)
+            ).scalar_one()
+        )
+        for start in range(0, len(allocation_ids), _CHUNK):
+            self.conn.execute(
+                t.allocation.update()
+                .where(t.allocation.c.id.in_(allocation_ids[start : start + _CHUNK]))
+                .values(settlement_id=settlement_id)
+            )
+        return settlement_id
+
+    def settlements(self, company_id: int) -> list[StoredSettlement]:
+        s = t.settlement
+        rows = self.conn.execute(sa.select(s).where(s.c.company_id == company_id).order_by(s.c.settled_on))
+        return [
+            StoredSettlement(
+                id=r.id,
+                reference=r.reference,
+                settled_on=r.settled_on,
+                principal=Money.from_ore(r.principal_ore),
+                fee=Money.from_ore(r.fee_ore),
+                interest=Money.from_ore(r.interest_ore),
+                overpaid=Money.from_ore(r.overpaid_ore),
+            )
+            for r in rows
+        ]
+
+    # -- run steps -------------------------------------------------------------------------------------------
+
+    def step_done(self, company_id: int, day: date, step: str) -> bool:
+        rs = t.run_step
+        return (
+            self.conn.execute(
+                sa.select(rs.c.step).where(rs.c.company_id == company_id, rs.c.run_date == day, rs.c.step == step)
+            ).scalar_one_or_none()
+            is not None
+        )
+
+    def mark_step(self, company_id: int, day: date, step: str, summary: dict[str, Any]) -> None:
+        self.conn.execute(
+            t.run_step.insert().values(
+                company_id=company_id,
+                run_date=day,
+                step=step,
+                summary=json.dumps(summary, default=str, sort_keys=True),
+                finished_at=utcnow(),
+            )
+        )

@@ -1,0 +1,92 @@
+"""The creditor's actions on claims: pause, resume, close, message (R-ACT-1 … R-ACT-4).
+
+Each action is decided per claim: :func:`refusal` says why it may not be taken (or None), :func:`apply_action`
+takes it. Actions on several claims at once report a result for each.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+from enum import StrEnum
+
+from krav.domain.collection.claims import IN_INKASSO, Claim, ClosedReason, Stage
+from krav.domain.collection.schedule import transfer_day_after_resume
+
+
+class Action(StrEnum):
+    PAUSE = "pause"
+    RESUME = "resume"
+    CLOSE = "close"
+    MESSAGE = "message"
+
+
+class Refusal(StrEnum):
+    CLAIM_IN_INKASSO = "claim_in_inkasso"
+    CLAIM_CLOSED = "claim_closed"
+    NOT_PAUSED = "not_paused"
+    ALREADY_PAUSED = "already_paused"
+
+
+MESSAGES = {
+    Refusal.CLAIM_IN_INKASSO: (
+        "Kravet er registrert til inkasso; da kan det bare avsluttes (lukk krav) eller få en melding.",
+        "The claim is in inkasso; it can only be closed or messaged.",
+    ),
+    Refusal.CLAIM_CLOSED: ("Kravet er avsluttet.", "The claim is closed."),
+    Refusal.NOT_PAUSED: ("Kravet er ikke pauset.", "The claim is not paused."),
+    Refusal.ALREADY_PAUSED: ("Kravet er allerede pauset.", "The claim is already paused."),
+}
+
+
+@dataclass(frozen=True, slots=True)
+class ActionResult:
+    collection_id: str
+    invoice_number: str
+    action: Action
+    accepted: bool
+    reason: Refusal | None = None
+
+    @property
+    def message_en(self) -> str:
+        return "accepted" if self.reason is None else MESSAGES[self.reason][1]
+
+    @property
+    def message_nb(self) -> str:
+        return "utført" if self.reason is None else MESSAGES[self.reason][0]
+
+
+def refusal(action: Action, claim: Claim) -> Refusal | None:
+    """R-ACT-1 … R-ACT-4: why ``action`` may not be taken on ``claim``, or None."""
+    if action is Action.MESSAGE:
+        return None
+    if claim.stage is Stage.CLOSED:
+        return Refusal.CLAIM_CLOSED
+    if action is Action.CLOSE:
+        return None
+    if claim.stage in IN_INKASSO:
+        return Refusal.CLAIM_IN_INKASSO
+    if action is Action.PAUSE and claim.paused:
+        return Refusal.ALREADY_PAUSED
+    if action is Action.RESUME and not claim.paused:
+        return Refusal.NOT_PAUSED
+    return None
+
+
+def apply_action(action: Action, claim: Claim, today: date) -> ActionResult:
+    """Take ``action`` on ``claim`` if allowed (R-ACT-1 … R-ACT-4); a refused action changes nothing."""
+    reason = refusal(action, claim)
+    if reason is not None:
+        return ActionResult(claim.collection_id, claim.invoice_number, action, False, reason)
+    if action is Action.PAUSE:
+        claim.paused = True
+        claim.paused_on = today
+    elif action is Action.RESUME:
+        claim.paused = False
+        claim.paused_on = None
+        # R-ACT-1: a listed claim whose Thursday passed during the pause moves on the next Thursday.
+        if claim.stage is Stage.COLLECTION_LIST and claim.transfer_on is not None and claim.transfer_on < today:
+            claim.transfer_on = transfer_day_after_resume(today)
+    elif action is Action.CLOSE:
+        claim.close(ClosedReason.CLOSED_BY_CREDITOR, today)
+    return ActionResult(claim.collection_id, claim.invoice_number, action, True, None)

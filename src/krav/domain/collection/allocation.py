@@ -1,0 +1,215 @@
+"""What a payment or credit covers, to the øre (R-CLM-7, R-CLM-9, R-CLM-10, R-CLM-12).
+
+A payment to the client account covers the claims of the letter whose KID it carries, oldest due date first,
+each claim's costs (fees, then salær), then interest, then principal (or another order the agreement sets).
+Paying at least a letter's total by its deadline settles its claims in full, waiving interest after the
+letter's date (R-CLM-12). A direct payment reported by the ledger covers principal, then fees, then interest.
+Whatever is left is an overpayment, kept for refund. Every function here returns what it applied, and the
+parts always add up to the amount.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import date
+
+from krav.domain.agreement import AllocationOrder
+from krav.domain.collection.claims import Claim, ClosedReason, Stage, letter_order
+from krav.domain.collection.interest import close_segment, interest_outstanding
+from krav.domain.money import Money
+from krav.domain.rates import RateTables
+
+
+@dataclass(frozen=True, slots=True)
+class Applied:
+    """What one payment (or credit) did to one claim."""
+
+    collection_id: str
+    principal: Money
+    fee: Money
+    interest: Money
+    salaer: Money
+    overpaid: Money
+    waived_interest: Money
+
+    @property
+    def total(self) -> Money:
+        """What of the payment this claim took (the waiver is no money)."""
+        return self.principal + self.fee + self.interest + self.salaer + self.overpaid
+
+
+@dataclass(frozen=True, slots=True)
+class LetterTerms:
+    """What R-CLM-12 needs of the letter a payment refers to."""
+
+    sent_on: date
+    deadline: date | None
+    total: Money
+    interest_by_claim: dict[str, Money]
+
+
+class _Take:
+    """Takes from what is left of a payment."""
+
+    def __init__(self, amount: Money) -> None:
+        self.left = amount
+
+    def up_to(self, owed: Money) -> Money:
+        taken = self.left.min(owed.max(Money.zero(owed.currency)))
+        self.left = self.left - taken
+        return taken
+
+
+def _pay_principal(claim: Claim, taken: Money, on: date, rates: RateTables, charge_interest: bool) -> None:
+    if taken.is_zero():
+        return
+    close_segment(claim, on, rates, charge_interest=charge_interest)
+    claim.principal_outstanding = claim.principal_outstanding - taken
+
+
+def _cover(
+    claim: Claim,
+    take: _Take,
+    on: date,
+    rates: RateTables,
+    *,
+    order: AllocationOrder,
+    charge_interest: bool,
+    interest_cap: Money | None = None,
+) -> tuple[Money, Money, Money, Money, Money]:
+    """Cover one claim from ``take`` in ``order``; returns (principal, fee, interest, salær, waived interest)."""
+    zero = Money.zero(claim.currency)
+    interest_owed = interest_outstanding(claim, on, rates, charge_interest=charge_interest)
+    waived = zero
+    if interest_cap is not None and interest_owed > interest_cap:
+        waived = interest_owed - interest_cap
+        interest_owed = interest_cap
+    fee = salaer = interest = principal = zero
+    if order is AllocationOrder.COSTS_INTEREST_PRINCIPAL:
+        fee = take.up_to(claim.fees_outstanding)
+        salaer = take.up_to(claim.salaer_outstanding)
+        interest = take.up_to(interest_owed)
+        principal = take.up_to(claim.principal_outstanding)
+    else:
+        principal = take.up_to(claim.principal_outstanding)
+        interest = take.up_to(interest_owed)
+        fee = take.up_to(claim.fees_outstanding)
+        salaer = take.up_to(claim.salaer_outstanding)
+    claim.fees_outstanding = claim.fees_outstanding - fee
+    claim.salaer_outstanding = claim.salaer_outstanding - salaer
+    claim.interest_paid = claim.interest_paid + interest
+    _pay_principal(claim, principal, on, rates, charge_interest)
+    if not waived.is_zero() and claim.principal_outstanding.is_zero():
+        claim.interest_waived = claim.interest_waived + waived
+    else:
+        waived = zero
+    return principal, fee, interest, salaer, waived
+
+
+def allocate_client_payment(
+    claims: Sequence[Claim],
+    amount: Money,
+    on: date,
+    rates: RateTables,
+    *,
+    order: AllocationOrder = AllocationOrder.COSTS_INTEREST_PRINCIPAL,
+    charge_interest: bool = True,
+    letter: LetterTerms | None = None,
+) -> list[Applied]:
+    """R-CLM-7 and R-CLM-12: apply a client-account payment to the open claims of its letter.
+
+    When ``letter`` is given, the payment is at least its total and arrives by its deadline, each claim's
+    interest is capped at what the letter stated and the rest is waived, so the claims settle in full.
+    What is left over is the last claim's overpayment.
+    """
+    if not amount.is_positive():
+        raise ValueError(f"a payment must be positive: {amount}")
+    ordered = sorted((c for c in claims if c.is_open), key=letter_order)
+    settles_letter = (
+        letter is not None and amount >= letter.total and (letter.deadline is None or on <= letter.deadline)
+    )
+    take = _Take(amount)
+    applied: list[Applied] = []
+    for claim in ordered:
+        cap = letter.interest_by_claim.get(claim.collection_id) if settles_letter and letter is not None else None
+        principal, fee, interest, salaer, waived = _cover(
+            claim, take, on, rates, order=order, charge_interest=charge_interest, interest_cap=cap
+        )
+        applied.append(
+            Applied(claim.collection_id, principal, fee, interest, salaer, Money.zero(amount.currency), waived)
+        )
+    if not take.left.is_zero() and applied:
+        last = applied[-1]
+        target = next(c for c in ordered if c.collection_id == last.collection_id)
+        target.overpaid = target.overpaid + take.left
+        applied[-1] = Applied(
+            last.collection_id, last.principal, last.fee, last.interest, last.salaer, take.left, last.waived_interest
+        )
+    return applied
+
+
+def allocate_direct_payment(
+    claim: Claim, amount: Money, on: date, rates: RateTables, *, charge_interest: bool = True
+) -> Applied:
+    """R-CLM-7: a direct payment reported by the ledger covers principal, then fees, then interest; the rest is
+    an overpayment (the lines of R-LED-6)."""
+    if not amount.is_positive():
+        raise ValueError(f"a payment must be positive: {amount}")
+    take = _Take(amount)
+    principal = take.up_to(claim.principal_outstanding)
+    _pay_principal(claim, principal, on, rates, charge_interest)
+    fee = take.up_to(claim.fees_outstanding)
+    claim.fees_outstanding = claim.fees_outstanding - fee
+    interest = take.up_to(interest_outstanding(claim, on, rates, charge_interest=charge_interest))
+    claim.interest_paid = claim.interest_paid + interest
+    overpaid = take.left
+    claim.overpaid = claim.overpaid + overpaid
+    zero = Money.zero(amount.currency)
+    return Applied(claim.collection_id, principal, fee, interest, zero, overpaid, zero)
+
+
+def apply_credit(claim: Claim, amount: Money, on: date, rates: RateTables, *, charge_interest: bool = True) -> Applied:
+    """R-CLM-10: a credit note reduces the principal; fully credited, the claim closes as credited and nothing
+    else is demanded for it (outstanding fees, salær and interest are waived)."""
+    if not amount.is_positive():
+        raise ValueError(f"a credit must be positive: {amount}")
+    credited = amount.min(claim.principal_outstanding)
+    _pay_principal(claim, credited, on, rates, charge_interest)
+    zero = Money.zero(amount.currency)
+    waived = zero
+    if claim.principal_outstanding.is_zero() and claim.is_open:
+        waived = interest_outstanding(claim, on, rates, charge_interest=charge_interest)
+        claim.interest_waived = claim.interest_waived + waived
+        claim.fees_outstanding = zero
+        claim.salaer_outstanding = zero
+        claim.close(ClosedReason.CREDITED, on)
+    return Applied(claim.collection_id, credited, zero, zero, zero, zero, waived)
+
+
+def owed(claim: Claim, on: date, rates: RateTables, *, charge_interest: bool = True) -> Money:
+    """Everything the claim still owes on ``on``."""
+    return (
+        claim.principal_outstanding
+        + claim.fees_outstanding
+        + claim.salaer_outstanding
+        + interest_outstanding(claim, on, rates, charge_interest=charge_interest)
+    )
+
+
+def settle_if_paid(claim: Claim, on: date, rates: RateTables, *, charge_interest: bool = True) -> bool:
+    """R-CLM-9 and R-CLM-8 after money came in: paid in full closes the claim as paid with a confirmation due;
+    principal paid with fees or interest left in stage reminder or notice makes an interest note due."""
+    if not claim.is_open:
+        return False
+    if owed(claim, on, rates, charge_interest=charge_interest).is_zero():
+        claim.close(ClosedReason.PAID, on)
+        claim.paid_confirmation_due = True
+        return True
+    if (
+        claim.principal_outstanding.is_zero()
+        and claim.stage in (Stage.NEW, Stage.REMINDER, Stage.NOTICE)
+        and claim.interest_note_on is None
+    ):
+        claim.interest_note_due = True
+    return False

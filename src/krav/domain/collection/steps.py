@@ -1,0 +1,384 @@
+"""The steps of a collection day, as pure decisions on claims (R-TIME-5, R-CLM-1 … R-CLM-13, R-ACT-1).
+
+Each step takes the creditor's claims that may be due and the day, changes the claims it acts on, and returns
+the letters to send (as data) and the events to record. Letters, stage moves and remittances happen on bank
+days only (R-TIME-3); a step on another day does nothing, and its work falls to the next bank day.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+
+from krav.domain.agreement import Agreement
+from krav.domain.calendar import is_bank_day
+from krav.domain.collection.claims import Claim, ClosedReason, Stage, letter_order
+from krav.domain.collection.fees import (
+    claim_standard_compensation,
+    notice_fee,
+    salaer_for_case,
+    set_off_against_compensation,
+)
+from krav.domain.collection.interest import interest_outstanding, interest_rate_on
+from krav.domain.collection.letters import LetterLine, LetterType, Recipient
+from krav.domain.collection.schedule import (
+    DAYS_AFTER_DEMAND_BEFORE_LEGAL_NOTICE,
+    is_collection_list_day,
+    nominal_tuesday,
+    pause_expiry,
+    transfer_day_for_list,
+)
+from krav.domain.money import Money
+from krav.domain.rates import RateTables
+
+#: R-CLM-3, R-CLM-5, R-CLM-8, R-CLM-13: deadlines in days after the letter is sent (never moved).
+NOTICE_DEADLINE_DAYS = 14
+PAYMENT_DEMAND_DEADLINE_DAYS = 14
+INTEREST_NOTE_DEADLINE_DAYS = 14
+LEGAL_NOTICE_DEADLINE_DAYS = 14
+
+
+@dataclass(frozen=True, slots=True)
+class Day:
+    """One creditor's business day: the date, its agreement and the rate tables."""
+
+    today: date
+    agreement: Agreement
+    rates: RateTables
+    creditor_vat_registered: bool = True
+
+    @property
+    def bank_day(self) -> bool:
+        return is_bank_day(self.today)
+
+    @property
+    def charge_interest(self) -> bool:
+        return self.agreement.charge_interest
+
+
+@dataclass
+class LetterDraft:
+    """A letter decided by a step; the service numbers it, gives it a KID and stores it (R-CLM-1)."""
+
+    type: LetterType
+    recipient: Recipient
+    claims: list[Claim]
+    lines: list[LetterLine]
+    sent_on: date
+    deadline: date | None
+    case_number: str | None = None
+
+    @property
+    def total(self) -> Money:
+        return Money.sum((line.total for line in self.lines), self.claims[0].currency)
+
+
+@dataclass(frozen=True, slots=True)
+class Event:
+    """Something that happened to a claim, for its append-only history (R-ACT-5)."""
+
+    collection_id: str
+    on: date
+    kind: str
+    amount: Money | None = None
+    detail: str = ""
+
+
+@dataclass
+class StepResult:
+    letters: list[LetterDraft] = field(default_factory=list)
+    events: list[Event] = field(default_factory=list)
+    listed: list[Claim] = field(default_factory=list)
+    changed: set[str] = field(default_factory=set)
+
+    def event(self, claim: Claim, on: date, kind: str, amount: Money | None = None, detail: str = "") -> None:
+        self.events.append(Event(claim.collection_id, on, kind, amount, detail))
+        self.changed.add(claim.collection_id)
+
+
+def by_debtor(claims: Iterable[Claim]) -> list[list[Claim]]:
+    """R-CLM-1: group claims per debtor, each group in letter order, the groups by their first claim."""
+    groups: dict[str, list[Claim]] = defaultdict(list)
+    for claim in claims:
+        groups[claim.debtor.number].append(claim)
+    ordered = [sorted(group, key=letter_order) for group in groups.values()]
+    return sorted(ordered, key=lambda g: (g[0].debtor.number, letter_order(g[0])))
+
+
+def letter_lines(claims: Sequence[Claim], day: Day) -> list[LetterLine]:
+    """What each claim owes on the letter's date, the fee or salær charged by this letter included."""
+    rate = interest_rate_on(day.today, day.rates) if day.charge_interest else None
+    return [
+        LetterLine(
+            collection_id=c.collection_id,
+            invoice_number=c.invoice_number,
+            invoice_date=c.invoice_date,
+            due_date=c.due_date,
+            principal=c.principal_outstanding,
+            fee=c.fees_outstanding,
+            interest=interest_outstanding(c, day.today, day.rates, charge_interest=day.charge_interest),
+            salaer=c.salaer_outstanding,
+            interest_rate=rate,
+            interest_from=c.due_date if day.charge_interest else None,
+        )
+        for c in claims
+    ]
+
+
+def _draft(
+    kind: LetterType, claims: list[Claim], day: Day, deadline: date | None, case: str | None = None
+) -> LetterDraft:
+    recipient = max(claims, key=lambda c: c.submitted_on).debtor  # the newest copy of the debtor's data
+    return LetterDraft(kind, recipient, claims, letter_lines(claims, day), day.today, deadline, case)
+
+
+# -- (2) pauses that expire -----------------------------------------------------------------------------------
+
+
+def expire_pauses(claims: Iterable[Claim], day: Day) -> StepResult:
+    """R-ACT-1: a claim paused for six months closes by itself (pause expired), bank-day moved."""
+    result = StepResult()
+    if not day.bank_day:
+        return result
+    for claim in claims:
+        if claim.is_open and claim.paused and claim.paused_on and day.today >= pause_expiry(claim.paused_on):
+            claim.close(ClosedReason.PAUSE_EXPIRED, day.today)
+            result.event(claim, day.today, "closed", detail="pause_expired")
+    return result
+
+
+# -- (3) paid confirmations and interest notes ----------------------------------------------------------------
+
+
+def confirmations_and_interest_notes(claims: Iterable[Claim], day: Day) -> StepResult:
+    """R-CLM-9: one confirmation per debtor for the claims closed as paid; R-CLM-8: an interest note (14 days)
+    for claims in stage reminder or notice whose principal is paid while fees or interest remain."""
+    result = StepResult()
+    if not day.bank_day:
+        return result
+    claims = list(claims)
+    paid = [c for c in claims if c.paid_confirmation_due]
+    for group in by_debtor(paid):
+        for claim in group:
+            claim.paid_confirmation_due = False
+            result.event(claim, day.today, "letter", detail=LetterType.PAID_CONFIRMATION.value)
+        result.letters.append(_draft(LetterType.PAID_CONFIRMATION, group, day, None))
+    noted = [c for c in claims if c.interest_note_due and c.is_open and not c.paused]
+    for group in by_debtor(noted):
+        deadline = day.today + timedelta(days=INTEREST_NOTE_DEADLINE_DAYS)
+        for claim in group:
+            claim.interest_note_due = False
+            claim.interest_note_on = day.today
+            claim.last_deadline = deadline
+            result.event(claim, day.today, "letter", detail=LetterType.INTEREST_NOTE.value)
+        result.letters.append(_draft(LetterType.INTEREST_NOTE, group, day, deadline))
+    return result
+
+
+# -- (4, 5) first letters and notices after reminders ------------------------------------------------------------
+
+
+def _send_reminders(group: list[Claim], day: Day, result: StepResult) -> None:
+    """R-CLM-2: a reminder without fee; deadline = sent + the agreement's reminder deadline."""
+    deadline = day.today + timedelta(days=day.agreement.reminder_deadline_days)
+    for claim in group:
+        claim.stage = Stage.REMINDER
+        claim.first_letter_on = claim.first_letter_on or day.today
+        claim.reminder_deadline = deadline
+        claim.last_deadline = deadline
+        result.event(claim, day.today, "letter", detail=LetterType.REMINDER.value)
+        result.event(claim, day.today, "stage", detail=Stage.REMINDER.value)
+    result.letters.append(_draft(LetterType.REMINDER, group, day, deadline))
+
+
+def _send_notices(group: list[Claim], day: Day, result: StepResult) -> None:
+    """R-CLM-3: one notice per debtor; its fee, if any, is carried by the first claim (R-CLM-1)."""
+    deadline = day.today + timedelta(days=NOTICE_DEADLINE_DAYS)
+    first = group[0]
+    fee = notice_fee(first, day.today, day.rates)
+    if day.agreement.claim_standard_compensation and first.debtor.kind == "business":
+        fee = set_off_against_compensation(first, fee)
+    if fee.is_positive():
+        first.fees_charged = first.fees_charged + fee
+        first.fees_outstanding = first.fees_outstanding + fee
+        first.fee_letters += 1
+        result.event(first, day.today, "fee", fee, "notice fee (R-CLM-3)")
+    for claim in group:
+        if day.agreement.claim_standard_compensation and claim.debtor.kind == "business":
+            top_up = claim_standard_compensation(claim, day.rates)
+            if top_up.is_positive():
+                result.event(claim, day.today, "fee", top_up, "B2B standard compensation (R-CLM-11)")
+        claim.stage = Stage.NOTICE
+        claim.first_letter_on = claim.first_letter_on or day.today
+        claim.notice_sent_on = day.today
+        claim.notice_deadline = deadline
+        claim.last_deadline = deadline
+        result.event(claim, day.today, "letter", detail=LetterType.NOTICE.value)
+        result.event(claim, day.today, "stage", detail=Stage.NOTICE.value)
+    result.letters.append(_draft(LetterType.NOTICE, group, day, deadline))
+
+
+def reminder_and_notice_letters(claims: Iterable[Claim], day: Day) -> StepResult:
+    """R-CLM-2, R-CLM-3: the first letters of new claims (a reminder with *reminder before notice*, else a
+    notice), and notices the day after a reminder's deadline has passed; one letter per debtor and type."""
+    result = StepResult()
+    if not day.bank_day:
+        return result
+    reminders: list[Claim] = []
+    notices: list[Claim] = []
+    for claim in claims:
+        if not claim.is_open or claim.paused:
+            continue
+        if claim.stage is Stage.NEW:
+            (reminders if day.agreement.reminder_before_notice else notices).append(claim)
+        elif (
+            claim.stage is Stage.REMINDER
+            and claim.principal_outstanding.is_positive()
+            and claim.interest_note_on is None
+            and claim.reminder_deadline is not None
+            and day.today > claim.reminder_deadline
+        ):
+            notices.append(claim)
+    for group in by_debtor(reminders):
+        _send_reminders(group, day, result)
+    for group in by_debtor(notices):
+        _send_notices(group, day, result)
+    return result
+
+
+# -- (6) transfers to inkasso ---------------------------------------------------------------------------------
+
+
+def _due_for_inkasso(claim: Claim, day: Day) -> bool:
+    if claim.stage is not Stage.COLLECTION_LIST or not claim.is_open or claim.paused:
+        return False
+    if claim.approved_on is not None and claim.approved_on <= day.today:
+        return True
+    return day.agreement.automatic_collection_list and claim.transfer_on is not None and claim.transfer_on <= day.today
+
+
+def transfers_to_inkasso(claims: Iterable[Claim], day: Day, *, case_numbers: Iterable[str]) -> StepResult:
+    """R-CLM-4, R-CLM-5: approved claims, and with the automatic list the listed claims whose Thursday has come,
+    move to inkasso. A debtor's claims moving the same day form one case: one payment demand (14 days) and one
+    light salær on their combined principal, carried by the case's first claim."""
+    result = StepResult()
+    if not day.bank_day:
+        return result
+    numbers = iter(case_numbers)
+    for group in by_debtor(c for c in claims if _due_for_inkasso(c, day)):
+        case = next(numbers)
+        first = group[0]
+        salaer = salaer_for_case(
+            group,
+            day.today,
+            day.rates,
+            heavy=False,
+            business=first.debtor.kind == "business",
+            creditor_vat_registered=day.creditor_vat_registered,
+        )
+        if day.agreement.claim_standard_compensation and first.debtor.kind == "business":
+            salaer = set_off_against_compensation(first, salaer)
+        first.salaer_charged = first.salaer_charged + salaer
+        first.salaer_outstanding = first.salaer_outstanding + salaer
+        first.salaer_level = 1
+        if salaer.is_positive():
+            result.event(first, day.today, "salaer", salaer, f"light salær, case {case} (R-CLM-5)")
+        deadline = day.today + timedelta(days=PAYMENT_DEMAND_DEADLINE_DAYS)
+        for claim in group:
+            claim.stage = Stage.INKASSO
+            claim.inkasso_on = day.today
+            claim.case_number = case
+            claim.demand_deadline = deadline
+            claim.last_deadline = deadline
+            result.event(claim, day.today, "stage", detail=Stage.INKASSO.value)
+            result.event(claim, day.today, "letter", detail=LetterType.PAYMENT_DEMAND.value)
+        result.letters.append(_draft(LetterType.PAYMENT_DEMAND, group, day, deadline, case))
+    return result
+
+
+# -- (7) notices of legal collection and the legal stage ---------------------------------------------------------
+
+
+def legal_steps(claims: Iterable[Claim], day: Day) -> StepResult:
+    """R-CLM-13: more than 28 days after the payment demand's deadline, a notice of legal collection (14 days)
+    raising the salær to the heavy fee on the case's combined principal that day; when its deadline has passed
+    unpaid, the claim moves to stage ``legal`` and no letters go out by themselves."""
+    result = StepResult()
+    if not day.bank_day:
+        return result
+    claims = [c for c in claims if c.stage is Stage.INKASSO and c.is_open]
+    for claim in claims:
+        if claim.legal_deadline is not None and day.today > claim.legal_deadline:
+            claim.stage = Stage.LEGAL
+            result.event(claim, day.today, "stage", detail=Stage.LEGAL.value)
+    due = [
+        c
+        for c in claims
+        if c.stage is Stage.INKASSO
+        and c.legal_notice_on is None
+        and c.demand_deadline is not None
+        and (day.today - c.demand_deadline).days > DAYS_AFTER_DEMAND_BEFORE_LEGAL_NOTICE
+    ]
+    for group in by_debtor(due):
+        first = group[0]
+        heavy = salaer_for_case(
+            group,
+            day.today,
+            day.rates,
+            heavy=True,
+            business=first.debtor.kind == "business",
+            creditor_vat_registered=day.creditor_vat_registered,
+        )
+        already = Money.sum((c.salaer_charged for c in group), first.currency)
+        raise_by = (heavy - already).max(Money.zero(first.currency))
+        if day.agreement.claim_standard_compensation and first.debtor.kind == "business":
+            raise_by = set_off_against_compensation(first, raise_by)
+        first.salaer_charged = first.salaer_charged + raise_by
+        first.salaer_outstanding = first.salaer_outstanding + raise_by
+        first.salaer_level = 2
+        if raise_by.is_positive():
+            result.event(first, day.today, "salaer", raise_by, "raised to heavy salær (R-CLM-5, R-CLM-13)")
+        deadline = day.today + timedelta(days=LEGAL_NOTICE_DEADLINE_DAYS)
+        for claim in group:
+            claim.legal_notice_on = day.today
+            claim.legal_deadline = deadline
+            claim.last_deadline = deadline
+            result.event(claim, day.today, "letter", detail=LetterType.LEGAL_NOTICE.value)
+        result.letters.append(_draft(LetterType.LEGAL_NOTICE, group, day, deadline, first.case_number))
+    return result
+
+
+# -- (8) the Tuesday collection list --------------------------------------------------------------------------
+
+
+def _listable(claim: Claim, tuesday: date) -> bool:
+    had_notice = claim.stage is Stage.NOTICE or (claim.stage is Stage.REMINDER and claim.interest_note_on is not None)
+    return (
+        had_notice
+        and claim.is_open
+        and not claim.paused
+        and claim.listed_on is None
+        and claim.last_deadline is not None
+        and claim.last_deadline < tuesday
+    )
+
+
+def draw_collection_list(claims: Iterable[Claim], day: Day) -> StepResult:
+    """R-CLM-4: every Tuesday (bank-day moved), each unpaid, unpaused claim that has had its notice, whose latest
+    letter's deadline has passed and that is not yet listed goes on the list, ordered by due date and invoice
+    number. With the automatic list, listed claims move to inkasso on the following Thursday."""
+    result = StepResult()
+    if not is_collection_list_day(day.today):
+        return result
+    tuesday = nominal_tuesday(day.today)
+    listed = sorted((c for c in claims if _listable(c, tuesday)), key=letter_order)
+    transfer = transfer_day_for_list(day.today) if day.agreement.automatic_collection_list else None
+    for claim in listed:
+        claim.stage = Stage.COLLECTION_LIST
+        claim.listed_on = day.today
+        claim.transfer_on = transfer
+        result.event(claim, day.today, "stage", detail=Stage.COLLECTION_LIST.value)
+    result.listed = listed
+    return result

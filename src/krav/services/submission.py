@@ -1,0 +1,214 @@
+"""The proposal and submitting items to collection (R-VAL-1 … R-VAL-3, DOMAIN.md section 5).
+
+The ledger side validates and submits; the collection side receives an *item submitted* message and creates the
+claim with the debtor's data copied as of that moment. Both happen in one transaction, so an item is either
+submitted with its claim, or not at all; the conditional update of the item's collection ID makes a second
+submission, concurrent or not, a no-op (R-VAL-3).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import date
+
+from krav.domain.agreement import Agreement
+from krav.domain.collection.claims import Claim
+from krav.domain.collection.letters import Recipient
+from krav.domain.errors import NotFound
+from krav.domain.ledger.open_items import OpenItem
+from krav.domain.messages import DebtorData, ItemSubmitted
+from krav.domain.party import Company, Customer
+from krav.domain.rates import RateTables
+from krav.domain.validation import Candidate, Reason, validate_item
+from krav.services.ports import UnitOfWork
+
+
+@dataclass(frozen=True, slots=True)
+class ProposalRow:
+    """An item of the proposal with its validation status: valid when it has no reasons."""
+
+    item: OpenItem
+    customer: Customer
+    reasons: tuple[Reason, ...]
+
+    @property
+    def valid(self) -> bool:
+        return not self.reasons
+
+
+@dataclass(frozen=True, slots=True)
+class SubmitResult:
+    """What happened to one item asked to be submitted."""
+
+    item_id: int
+    submitted: bool
+    invoice: str | None = None
+    customer: str | None = None
+    collection_id: str | None = None
+    reasons: tuple[Reason, ...] = ()
+    error: str | None = None
+
+
+def _company(uow: UnitOfWork, orgno: str) -> tuple[Company, int, Agreement]:
+    company = uow.companies.get(orgno)
+    assert company.id is not None
+    return company, company.id, uow.agreements.get(company.id)
+
+
+def proposal(
+    uow: UnitOfWork, orgno: str, *, today: date, customer: str | None = None, status: str = "all"
+) -> list[ProposalRow]:
+    """R-VAL-2: every open item past due on ``today`` and not yet submitted, with every failing reason (R-VAL-1).
+
+    One query selects the candidates; ``status`` filters ``all``, ``valid`` or ``invalid``.
+    """
+    if status not in ("all", "valid", "invalid"):
+        raise ValueError(f"status must be all, valid or invalid, not {status!r}")
+    with uow:
+        _, company_id, agreement = _company(uow, orgno)
+        rows = [
+            ProposalRow(c.item, c.customer, tuple(validate_item(c, agreement, today)))
+            for c in uow.ledger.candidates(company_id, today=today, customer=customer)
+        ]
+    if status == "valid":
+        return [r for r in rows if r.valid]
+    if status == "invalid":
+        return [r for r in rows if not r.valid]
+    return rows
+
+
+def _debtor(customer: Customer) -> DebtorData:
+    return DebtorData(
+        number=customer.number,
+        name=customer.name,
+        kind=customer.kind.value,
+        orgno=customer.orgno,
+        street=customer.address.street,
+        postcode=customer.address.postcode,
+        city=customer.address.city,
+        country=customer.address.country,
+        email=customer.email,
+        language=customer.language,
+    )
+
+
+def receive_item_submitted(uow: UnitOfWork, company_id: int, message: ItemSubmitted, *, rule_set: str) -> Claim:
+    """The collection side: a claim from an *item submitted* message, with the debtor copied as of now."""
+    d = message.debtor
+    claim = Claim(
+        company_id=company_id,
+        collection_id=message.collection_id,
+        invoice_number=message.invoice_number,
+        invoice_date=message.invoice_date,
+        due_date=message.due_date,
+        principal=message.principal,
+        submitted_on=message.submitted_on,
+        rule_set=rule_set,
+        debtor=Recipient(
+            d.number, d.name, d.kind, d.orgno, d.street, d.postcode, d.city, d.country, d.email, d.language
+        ),
+    )
+    claim.principal_outstanding = message.principal
+    stored = uow.collection.add_claim(claim)
+    assert stored.id is not None
+    from krav.domain.collection.steps import Event
+
+    uow.collection.add_events(
+        company_id,
+        {stored.collection_id: stored.id},
+        [
+            Event(
+                stored.collection_id,
+                message.submitted_on,
+                "submitted",
+                message.principal,
+                f"invoice {message.invoice_number}",
+            )
+        ],
+        by="ledger",
+    )
+    return stored
+
+
+def submit_candidates(
+    uow: UnitOfWork,
+    company: Company,
+    agreement: Agreement,
+    candidates: Sequence[Candidate],
+    *,
+    today: date,
+    rates: RateTables,
+) -> list[SubmitResult]:
+    """Submit the valid candidates inside the caller's unit of work; refuse the others with their reasons."""
+    assert company.id is not None
+    results: list[SubmitResult] = []
+    rule_set = rates.rule_set_on(today).id
+    for candidate in candidates:
+        item = candidate.item
+        reasons = tuple(validate_item(candidate, agreement, today))
+        if reasons:
+            results.append(SubmitResult(item.id, False, item.number, item.customer, reasons=reasons))
+            continue
+        assert item.due_date is not None
+        collection_id = f"K{company.id}-{uow.ledger.next_number(company.id, 'collection'):06d}"
+        if not uow.ledger.set_collection_id(company.id, item.id, collection_id):
+            results.append(
+                SubmitResult(item.id, False, item.number, item.customer, error="submitted already by someone else")
+            )
+            continue
+        message = ItemSubmitted(
+            company=company.orgno,
+            collection_id=collection_id,
+            invoice_number=item.number,
+            invoice_date=item.invoice_date,
+            due_date=item.due_date,
+            principal=item.remaining,
+            debtor=_debtor(candidate.customer),
+            submitted_on=today,
+        )
+        uow.outbox.add(company.id, message, direction="to_service", on=today, handled=True)
+        receive_item_submitted(uow, company.id, message, rule_set=rule_set)
+        results.append(SubmitResult(item.id, True, item.number, item.customer, collection_id))
+    return results
+
+
+def submit(
+    uow: UnitOfWork, orgno: str, item_ids: Sequence[int], *, today: date, rates: RateTables
+) -> list[SubmitResult]:
+    """R-VAL-2: submit the chosen items (several at once), each result reported per item; invalid ones are
+    refused naming their reasons; an unknown item, or one of another company, is reported as not found."""
+    with uow:
+        company, company_id, agreement = _company(uow, orgno)
+        candidates = uow.ledger.candidates(company_id, today=today, ids=item_ids)
+        found = {c.item.id for c in candidates}
+        results = submit_candidates(uow, company, agreement, candidates, today=today, rates=rates)
+        for item_id in item_ids:
+            if item_id not in found:
+                results.append(SubmitResult(item_id, False, error=f"no open item {item_id} for company {orgno}"))
+        uow.commit()
+    order = {item_id: n for n, item_id in enumerate(item_ids)}
+    return sorted(results, key=lambda r: order.get(r.item_id, len(order)))
+
+
+def auto_transfer_in(uow: UnitOfWork, company: Company, *, today: date, rates: RateTables) -> list[SubmitResult]:
+    """R-VAL-2 auto-transfer inside the caller's unit of work: submit every valid item of the proposal."""
+    assert company.id is not None
+    agreement = uow.agreements.get(company.id)
+    if not agreement.active or not agreement.auto_transfer:
+        return []
+    candidates = uow.ledger.candidates(company.id, today=today)
+    valid = [c for c in candidates if not validate_item(c, agreement, today)]
+    return submit_candidates(uow, company, agreement, valid, today=today, rates=rates)
+
+
+def find_item_ids(uow: UnitOfWork, orgno: str, numbers: Sequence[str]) -> list[int]:
+    """The item ids of invoice numbers (for the CLI and the scenario runner)."""
+    with uow:
+        company = uow.companies.get(orgno)
+        assert company.id is not None
+        items = {i.number: i.id for i in uow.ledger.items(company.id, numbers=numbers) if i.is_debit}
+    missing = [n for n in numbers if n not in items]
+    if missing:
+        raise NotFound(f"no invoice {', '.join(missing)} for company {orgno}")
+    return [items[n] for n in numbers]
