@@ -10,10 +10,12 @@ from sqlalchemy.engine import Engine
 from krav.adapters.db.engine import make_engine
 from krav.adapters.db.migrate import upgrade
 from krav.adapters.db.uow import SqlUnitOfWork
+from krav.adapters.mail import FolderMailer, SmtpMailer
+from krav.adapters.pdf import LetterRenderer, LetterTexts
 from krav.adapters.ratefile import load_rate_tables
 from krav.config import Settings, get_settings
 from krav.domain.rates import RateTables
-from krav.services.collection import Service
+from krav.services.ports import Mailer, Renderer, Service
 
 #: Skatteetaten's SAF-T schemas: ``KRAV_SAFT_SCHEMA_DIR``, else ../shared/fixtures/saft beside a source checkout.
 _CHECKOUT_SCHEMAS = Path(__file__).resolve().parents[3] / "shared" / "fixtures" / "saft"
@@ -43,6 +45,28 @@ class App:
     def service(self) -> Service:
         s = self.settings
         return Service(s.service_name, s.service_orgno, s.service_account, s.service_email, s.service_phone)
+
+    @property
+    def renderer(self) -> Renderer:
+        dirs = [self.settings.templates_dir] if self.settings.templates_dir else []
+        return LetterRenderer(LetterTexts(dirs))
+
+    @property
+    def mailer(self) -> Mailer:
+        s = self.settings
+        if s.smtp_host:
+            return SmtpMailer(
+                s.smtp_host, s.smtp_port, user=s.smtp_user, password=s.smtp_password, starttls=s.smtp_starttls
+            )
+        return FolderMailer(s.home / "mail")
+
+    @property
+    def print_dir(self) -> Path:
+        return self.settings.home / "print"
+
+    @property
+    def inbox(self) -> Path:
+        return self.settings.home / "inbox"
 
     @property
     def saft_schema_dir(self) -> Path:

@@ -24,6 +24,14 @@ class Settings(BaseSettings):
     service_account: str = "16020000000"
     service_email: str | None = "post@krav-inkasso.example"
     service_phone: str | None = None
+    # e-mail out (letters to debtors, the collection list): SMTP when a host is set, else .eml files in $KRAV_HOME/mail
+    smtp_host: str | None = None
+    smtp_port: int = 25
+    smtp_user: str | None = None
+    smtp_password: str | None = None
+    smtp_starttls: bool = False
+    # a creditor's own letter wording (a folder like krav/adapters/pdf/templates)
+    templates_dir: Path | None = None
 
     @property
     def effective_database_url(self) -> str:

@@ -123,12 +123,14 @@ def fixture_file() -> PaymentFile:
 # -- the netsgiro fixture -------------------------------------------------------------------------------------
 
 
-def test_the_fixture_path_is_the_shared_fixture_folder_beside_the_project() -> None:
-    assert FIXTURES == Path(__file__).resolve().parents[2].parent / "shared" / "fixtures"
+def test_the_fixture_path_is_the_shared_fixture_folder_beside_the_project_r_bank_2() -> None:
+    project = Path(__file__).resolve().parents[2]
+    assert (project / "pyproject.toml").is_file()
+    assert project.parent / "shared" / "fixtures" == FIXTURES
     assert OCR_FIXTURE.is_file()
 
 
-def test_the_fixture_yields_20_payments_summing_to_51_449_kroner_as_its_end_records_declare(
+def test_the_fixture_yields_20_payments_summing_to_51_449_kroner_as_its_end_records_declare_r_bank_2(
     fixture_file: PaymentFile,
 ) -> None:
     """R-BANK-2: 5 100 + 1 120 + 6 693 + 36 500 + 2 036 = 51 449,00 (see the module docstring)."""
@@ -142,11 +144,10 @@ def test_the_fixture_yields_20_payments_summing_to_51_449_kroner_as_its_end_reco
     assert fixture_file.reversals == ()
 
 
-def test_the_fixture_payments_carry_the_amounts_kids_and_lines_of_the_file(fixture_file: PaymentFile) -> None:
+def test_the_fixture_payments_carry_the_amounts_kids_and_lines_of_the_file_r_bank_2(fixture_file: PaymentFile) -> None:
     """R-BANK-2: every transaction, in file order, with the line of its amount item 1."""
     got = [
-        (p.reference, p.source_line, p.amount.amount, p.kid, kid_scheme_of(p.kid or ""))
-        for p in fixture_file.payments
+        (p.reference, p.source_line, p.amount.amount, p.kid, kid_scheme_of(p.kid or "")) for p in fixture_file.payments
     ]
     assert got == [
         (f"0170031/0000002/{number:07d}", line, Decimal(amount), kid, scheme)
@@ -154,7 +155,9 @@ def test_the_fixture_payments_carry_the_amounts_kids_and_lines_of_the_file(fixtu
     ]
 
 
-def test_the_fixture_kids_mix_mod10_and_mod11_and_every_one_passes_its_check(fixture_file: PaymentFile) -> None:
+def test_the_fixture_kids_mix_mod10_and_mod11_and_every_one_passes_its_check_r_bank_1(
+    fixture_file: PaymentFile,
+) -> None:
     """R-BANK-1: 12 KIDs check under MOD11 only (or are reported MOD11), 8 under MOD10."""
     kids = [p.kid for p in fixture_file.payments]
     assert all(kid is not None and is_valid_kid(kid) for kid in kids)
@@ -163,19 +166,23 @@ def test_the_fixture_kids_mix_mod10_and_mod11_and_every_one_passes_its_check(fix
     assert schemes.count(KidScheme.MOD10) == 8
 
 
-def test_every_fixture_payment_is_paid_on_the_nets_date_into_the_assignment_account(fixture_file: PaymentFile) -> None:
+def test_every_fixture_payment_is_paid_on_the_nets_date_into_the_assignment_account_r_bank_2(
+    fixture_file: PaymentFile,
+) -> None:
     assert {p.paid_on for p in fixture_file.payments} == {date(1992, 1, 20)}
     assert {p.creditor_account for p in fixture_file.payments} == {"99991042764"}
     assert all(p.payer_name is None for p in fixture_file.payments)  # OCR giro carries no payer name
 
 
-def test_the_debited_account_and_the_free_text_come_from_amount_items_2_and_3(fixture_file: PaymentFile) -> None:
+def test_the_debited_account_and_the_free_text_come_from_amount_items_2_and_3_r_bank_2(
+    fixture_file: PaymentFile,
+) -> None:
     first, second = fixture_file.payments[:2]
     assert (first.payer_account, first.free_text) == ("99990512341", "Foo bar baz")
     assert (second.payer_account, second.free_text) == ("99991005524", None)
 
 
-def test_the_parse_agrees_with_netsgiros_own_objects_api_on_count_and_sum(fixture_file: PaymentFile) -> None:
+def test_the_parse_agrees_with_netsgiros_own_objects_api_on_count_and_sum_r_bank_2(fixture_file: PaymentFile) -> None:
     transmission = netsgiro.parse(OCR_FIXTURE.read_text(encoding="iso-8859-1"))
     transactions = [t for a in transmission.assignments for t in a.transactions]
     assert len(transactions) == len(fixture_file.payments) == 20
@@ -186,7 +193,7 @@ def test_the_parse_agrees_with_netsgiros_own_objects_api_on_count_and_sum(fixtur
 # -- Nets' specification example: reversals ---------------------------------------------------------------
 
 
-def test_nets_example_subtracts_its_three_reversals_marked_minus_and_matches_its_net_total() -> None:
+def test_nets_example_subtracts_its_three_reversals_marked_minus_and_matches_its_net_total_r_bank_2() -> None:
     """R-BANK-2: sign "-" is a reversal. 19 930,00 gross − 2 × (250 + 400 + 1 500) = 15 630,00 declared."""
     parsed = parse_ocr_giro(SPEC_EXAMPLE.read_bytes(), filename=SPEC_EXAMPLE.name)
     assert len(parsed.payments) == 23
@@ -201,7 +208,7 @@ def test_nets_example_subtracts_its_three_reversals_marked_minus_and_matches_its
     assert all(p.is_reversal == p.amount.is_negative() for p in parsed.payments)
 
 
-def test_a_total_counted_without_the_sign_is_refused_naming_the_assignment_end() -> None:
+def test_a_total_counted_without_the_sign_is_refused_naming_the_assignment_end_r_bank_2() -> None:
     """R-BANK-2: the declared total is net; a gross 19 930,00 does not add up."""
     lines = SPEC_EXAMPLE.read_text(encoding="ascii").splitlines()
     lines[48] = with_field(lines[48], 24, "00000000001993000")
@@ -214,7 +221,7 @@ def test_a_total_counted_without_the_sign_is_refused_naming_the_assignment_end()
 # -- damaged files are refused whole, naming the line -------------------------------------------------------
 
 
-def test_a_changed_digit_in_the_transmission_total_is_refused_naming_line_45() -> None:
+def test_a_changed_digit_in_the_transmission_total_is_refused_naming_line_45_r_bank_2() -> None:
     lines = fixture_lines()
     lines[44] = with_field(lines[44], 24, "00000000005144800")
     error = refused(lines)
@@ -223,7 +230,7 @@ def test_a_changed_digit_in_the_transmission_total_is_refused_naming_line_45() -
     assert str(error).startswith("ocr.txt, line 45: ")
 
 
-def test_a_changed_digit_in_the_assignment_total_is_refused_naming_line_44() -> None:
+def test_a_changed_digit_in_the_assignment_total_is_refused_naming_line_44_r_bank_2() -> None:
     lines = fixture_lines()
     lines[43] = with_field(lines[43], 24, "00000000005144901")
     error = refused(lines)
@@ -231,7 +238,7 @@ def test_a_changed_digit_in_the_assignment_total_is_refused_naming_line_44() -> 
     assert "declares a total of 51 449,01" in error.problem
 
 
-def test_a_changed_transaction_amount_is_refused_by_the_assignment_total() -> None:
+def test_a_changed_transaction_amount_is_refused_by_the_assignment_total_r_bank_2() -> None:
     lines = fixture_lines()
     lines[2] = with_field(lines[2], 32, "00000000000102001")  # 1 020,00 → 1 020,01
     error = refused(lines)
@@ -239,7 +246,7 @@ def test_a_changed_transaction_amount_is_refused_by_the_assignment_total() -> No
     assert "its transactions sum to 51 449,01" in error.problem
 
 
-def test_a_changed_transaction_count_is_refused_naming_the_transmission_end() -> None:
+def test_a_changed_transaction_count_is_refused_naming_the_transmission_end_r_bank_2() -> None:
     lines = fixture_lines()
     lines[44] = with_field(lines[44], 8, "00000021")
     error = refused(lines)
@@ -247,19 +254,19 @@ def test_a_changed_transaction_count_is_refused_naming_the_transmission_end() ->
     assert "declares 21 transactions; there are 20" in error.problem
 
 
-def test_a_file_cut_before_its_transmission_end_is_refused_as_incomplete() -> None:
+def test_a_file_cut_before_its_transmission_end_is_refused_as_incomplete_r_bank_2() -> None:
     error = refused(fixture_lines()[:-1])
     assert error.line == 44
     assert "without a transmission end record (type 89): it is incomplete" in error.problem
 
 
-def test_a_file_cut_inside_its_assignment_is_refused_as_incomplete() -> None:
+def test_a_file_cut_inside_its_assignment_is_refused_as_incomplete_r_bank_2() -> None:
     error = refused(fixture_lines()[:30])
     assert error.line == 30
     assert "without an end record (type 88) for the assignment of line 2" in error.problem
 
 
-def test_a_79_character_line_is_refused_naming_it() -> None:
+def test_a_79_character_line_is_refused_naming_it_r_bank_2() -> None:
     lines = fixture_lines()
     lines[9] = lines[9][:-1]
     error = refused(lines)
@@ -267,7 +274,7 @@ def test_a_79_character_line_is_refused_naming_it() -> None:
     assert error.problem == "a record is 80 characters long; this line has 79"
 
 
-def test_an_unknown_record_type_is_refused_naming_the_line() -> None:
+def test_an_unknown_record_type_is_refused_naming_the_line_r_bank_2() -> None:
     lines = fixture_lines()
     lines[6] = with_field(lines[6], 6, "33")
     error = refused(lines)
@@ -275,7 +282,7 @@ def test_an_unknown_record_type_is_refused_naming_the_line() -> None:
     assert "unknown record type '33'" in error.problem
 
 
-def test_a_record_that_breaks_the_nets_layout_is_refused_naming_the_line() -> None:
+def test_a_record_that_breaks_the_nets_layout_is_refused_naming_the_line_r_bank_2() -> None:
     lines = fixture_lines()
     lines[5] = with_field(lines[5], 32, "0000000000010200A")
     error = refused(lines)
@@ -283,13 +290,13 @@ def test_a_record_that_breaks_the_nets_layout_is_refused_naming_the_line() -> No
     assert "not a valid amount item 1 record (type 30)" in error.problem
 
 
-def test_a_line_not_starting_with_ny_is_refused_naming_it() -> None:
+def test_a_line_not_starting_with_ny_is_refused_naming_it_r_bank_2() -> None:
     lines = fixture_lines()
     lines[11] = "XX" + lines[11][2:]
     assert refused(lines).line == 12
 
 
-def test_a_transaction_without_its_amount_item_2_is_refused() -> None:
+def test_a_transaction_without_its_amount_item_2_is_refused_r_bank_2() -> None:
     lines = fixture_lines()
     del lines[3]
     error = refused(lines)
@@ -297,25 +304,25 @@ def test_a_transaction_without_its_amount_item_2_is_refused() -> None:
     assert "transaction 1 of line 3 has no amount item 2 (type 31)" in error.problem
 
 
-def test_two_assignments_with_one_number_are_refused() -> None:
+def test_two_assignments_with_one_number_are_refused_r_bank_2() -> None:
     lines = fixture_lines()
     error = refused([lines[0], *lines[1:44], *lines[1:44], lines[44]])
     assert error.line == 45
     assert "assignment number 0000002 is already used by the assignment of line 2" in error.problem
 
 
-def test_records_after_the_transmission_end_are_refused() -> None:
+def test_records_after_the_transmission_end_are_refused_r_bank_2() -> None:
     lines = fixture_lines()
     error = refused([*lines, lines[1]])
     assert error.line == 46
 
 
-def test_an_empty_line_inside_the_file_is_refused_naming_it() -> None:
+def test_an_empty_line_inside_the_file_is_refused_naming_it_r_bank_2() -> None:
     lines = fixture_lines()
     assert refused([*lines[:5], "", *lines[5:]]).line == 6
 
 
-def test_windows_line_endings_and_trailing_newlines_are_read_alike(fixture_file: PaymentFile) -> None:
+def test_windows_line_endings_and_trailing_newlines_are_read_alike_r_bank_2(fixture_file: PaymentFile) -> None:
     data = ("\r\n".join(fixture_lines()) + "\r\n\r\n").encode("iso-8859-1")
     assert parse_ocr_giro(data, filename="ocr.txt").payments == fixture_file.payments
 
@@ -323,13 +330,13 @@ def test_windows_line_endings_and_trailing_newlines_are_read_alike(fixture_file:
 # -- AvtaleGiro ----------------------------------------------------------------------------------------------
 
 
-def test_an_avtalegiro_agreement_file_is_refused_as_not_a_payment_file() -> None:
+def test_an_avtalegiro_agreement_file_is_refused_as_not_a_payment_file_r_bank_2() -> None:
     with pytest.raises(FileFormatError) as caught:
         parse_ocr_giro(AGREEMENTS_FIXTURE.read_bytes(), filename=AGREEMENTS_FIXTURE.name)
     assert caught.value.problem == "not a payment file: an AvtaleGiro agreement file"
 
 
-def test_agreements_inside_an_ocr_giro_transmission_are_skipped_and_each_reported() -> None:
+def test_agreements_inside_an_ocr_giro_transmission_are_skipped_and_each_reported_r_bank_2() -> None:
     payments = fixture_lines()
     agreements = AGREEMENTS_FIXTURE.read_text(encoding="iso-8859-1").splitlines()
     end = with_field(payments[-1], 8, "00000036")  # 20 + 16 transactions
@@ -344,7 +351,7 @@ def test_agreements_inside_an_ocr_giro_transmission_are_skipped_and_each_reporte
     assert "AvtaleGiro agreement update for KID 000112000507155" in first.reason
 
 
-def test_avtalegiro_payment_claims_are_refused_as_not_a_payment_file() -> None:
+def test_avtalegiro_payment_claims_are_refused_as_not_a_payment_file_r_bank_2() -> None:
     transmission = netsgiro.Transmission(number="1000081", data_transmitter="55555555", data_recipient="00008080")
     assignment = transmission.add_assignment(
         service_code=ServiceCode.AVTALEGIRO,
@@ -420,7 +427,9 @@ def account_of(assignment: int) -> str:
     return f"9999{assignment:07d}"
 
 
-def ocr_file(assignments: Sequence[Sequence[Tx]], *, number: str = "1000001", nets_date: date = date(2024, 5, 2)) -> bytes:
+def ocr_file(
+    assignments: Sequence[Sequence[Tx]], *, number: str = "1000001", nets_date: date = date(2024, 5, 2)
+) -> bytes:
     """An OCR giro transmission from Nets holding ``assignments``, its totals net of reversals."""
     lines = [
         TransmissionStart(
@@ -467,7 +476,7 @@ def ocr_file(assignments: Sequence[Sequence[Tx]], *, number: str = "1000001", ne
     return ("\n".join(lines) + "\n").encode("iso-8859-1")
 
 
-def test_a_mod11_kid_ending_in_a_dash_is_kept_as_given() -> None:
+def test_a_mod11_kid_ending_in_a_dash_is_kept_as_given_r_bank_1() -> None:
     """R-BANK-1: a MOD11 check digit of 10 is written "-"; netsgiro alone refuses such a line."""
     kid = "1234564" + mod11_check_digit("1234564")
     assert kid.endswith("-")
@@ -479,17 +488,17 @@ def test_a_mod11_kid_ending_in_a_dash_is_kept_as_given() -> None:
     assert is_valid_kid(kid, KidScheme.MOD11)
 
 
-def test_a_transaction_without_kid_has_none() -> None:
+def test_a_transaction_without_kid_has_none_r_bank_2() -> None:
     parsed = parse_ocr_giro(ocr_file([[Tx(100, None, type=21, text="Faktura 17")]]), filename="t.txt")
     assert (parsed.payments[0].kid, parsed.payments[0].free_text) == (None, "Faktura 17")
 
 
-def test_an_empty_transmission_is_a_payment_file_with_nothing_in_it() -> None:
+def test_an_empty_transmission_is_a_payment_file_with_nothing_in_it_r_bank_2() -> None:
     parsed = parse_ocr_giro(ocr_file([]), filename="empty.txt")
     assert (parsed.payments, parsed.skipped, parsed.total) == ((), (), Money.zero())
 
 
-def test_a_net_negative_assignment_cannot_be_declared_and_is_refused() -> None:
+def test_a_net_negative_assignment_cannot_be_declared_and_is_refused_r_bank_2() -> None:
     data = ocr_file([[Tx(100, "0000531")]]).decode("iso-8859-1").splitlines()
     data[2] = with_field(data[2], 31, "-")  # the only payment becomes a reversal: net −1,00
     error = refused(data)
@@ -529,7 +538,7 @@ def nonnegative(assignments: Sequence[Sequence[Tx]]) -> bool:
 
 @settings(max_examples=60, deadline=None)
 @given(assignments=assignment_lists)
-def test_payments_written_as_an_ocr_giro_file_are_read_back_the_same(assignments: list[list[Tx]]) -> None:
+def test_payments_written_as_an_ocr_giro_file_are_read_back_the_same_r_bank_2(assignments: list[list[Tx]]) -> None:
     """R-BANK-2: a round trip through netsgiro's record writer; the total is always the signed sum."""
     assume(nonnegative(assignments))
     parsed = parse_ocr_giro(ocr_file(assignments), filename="roundtrip.txt")
@@ -563,7 +572,7 @@ def test_payments_written_as_an_ocr_giro_file_are_read_back_the_same(assignments
     position=st.integers(min_value=0, max_value=16),
     digit=st.integers(min_value=1, max_value=9),
 )
-def test_any_one_changed_digit_of_an_amount_is_refused_by_the_totals(
+def test_any_one_changed_digit_of_an_amount_is_refused_by_the_totals_r_bank_2(
     assignment: list[Tx], pick: int, position: int, digit: int
 ) -> None:
     """R-BANK-2: a file whose own totals do not add up is refused whole, naming the assignment end."""

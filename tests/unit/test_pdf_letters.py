@@ -7,6 +7,7 @@ the characters it is, never as markup or template code, and never break the page
 
 from __future__ import annotations
 
+import doctest
 import hashlib
 import io
 from dataclasses import replace
@@ -26,6 +27,7 @@ from krav.adapters.pdf import (
     render_collection_list,
     render_letter,
     render_letters,
+    texts,
 )
 from krav.domain.collection.letters import DEMANDING, Letter, LetterLine, LetterType, Recipient, Sender
 from krav.domain.errors import FieldError
@@ -422,8 +424,8 @@ def test_a_creditors_template_and_labels_replace_the_packaged_ones(tmp_path: Pat
 
 def list_row(i: int, name: str = "") -> CollectionListRow:
     return CollectionListRow(
-        customer_number=str(100 + i),
-        customer_name=name or f"Kunde {i} AS",
+        debtor_number=str(100 + i),
+        debtor_name=name or f"Kunde {i} AS",
         collection_id=f"C-{5000 + i}",
         invoice_number=str(20000 + i),
         due_date=date(2025, 1, 2),
@@ -446,7 +448,7 @@ def test_the_collection_list_shows_every_claim_in_the_order_given_with_the_sums(
     assert positions == sorted(positions)
     for row in rows:
         assert row.invoice_number in text
-        assert row.customer_name in text
+        assert row.debtor_name in text
         assert format_amount(row.total) in text
     assert "02.01.2025" in text
     assert "03.02.2025" in text
@@ -467,6 +469,14 @@ def test_a_long_collection_list_runs_over_pages_and_survives_hostile_names() -> 
     assert render_collection_list(CREDITOR, date(2025, 2, 11), rows) == document
 
 
+def test_the_renderer_draws_the_list_with_its_own_texts_and_a_row_without_a_notice_deadline() -> None:
+    row = replace(list_row(0), notice_deadline=None)
+    text = text_of(LetterRenderer().render_collection_list(CREDITOR, date(2025, 2, 11), [row]))
+    assert "Inkassoliste" in text
+    assert "C-5000" in text
+    assert "1 045,25" in text
+
+
 # -- the package's surface ------------------------------------------------------------------------------------------------
 
 
@@ -481,3 +491,7 @@ def test_the_package_exports_exactly_its_api() -> None:
     ]
     for name in pdf_package.__all__:
         assert hasattr(pdf_package, name)
+
+
+def test_the_examples_in_the_texts_module_run() -> None:
+    assert doctest.testmod(texts).failed == 0

@@ -7,6 +7,7 @@ must be filled in before the creditor admin can accept the terms.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field, fields, replace
 from datetime import date
 from enum import StrEnum
@@ -187,7 +188,7 @@ def _parse(name: str, current: Any, text: str | None) -> Any:
             allowed = ", ".join(m.value for m in type(current))
             raise FieldError(name, f"{text!r} is not one of {allowed}") from None
     if name in ("days_before_transfer", "reminder_deadline_days", "kid_length"):
-        if not value.lstrip("-").isdigit():
+        if not re.fullmatch(r"-?[0-9]+", value):
             raise FieldError(
                 name, f"{text!r} is not a whole number of days" if "days" in name else f"{text!r} is not a number"
             )

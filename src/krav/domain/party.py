@@ -80,7 +80,7 @@ class Address:
 
     def is_complete(self) -> bool:
         """Street, postcode and city are all present."""
-        return bool(self.street and self.street.strip()) and bool(self.postcode) and bool(self.city)
+        return all(value is not None and value.strip() for value in (self.street, self.postcode, self.city))
 
 
 @dataclass(frozen=True, slots=True)

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import sys
 from collections.abc import Callable
-from datetime import date
+from datetime import date, timedelta
 from functools import wraps
 from pathlib import Path
 from typing import Annotated, Any, ParamSpec, TypeVar
@@ -24,8 +24,9 @@ from krav.domain.party import Address, Company
 from krav.entrypoints.output import dumps, table
 from krav.formats.scenario import parse_scenario
 from krav.formats.voucher_json import parse_batch_json
-from krav.services import agreements, collection, demo, imports, ledger, submission
+from krav.services import agreements, collection, delivery, demo, imports, ledger, payments, submission
 from krav.services import scenario as scenarios
+from krav.services.ports import StoredLetter
 
 P = ParamSpec("P")
 R = TypeVar("R")
@@ -47,6 +48,12 @@ claims_app = typer.Typer(help="Claims under collection: list, history, actions."
 app.add_typer(agreement_app, name="agreement")
 app.add_typer(scenario_app, name="scenario")
 app.add_typer(claims_app, name="claims")
+letters_app = typer.Typer(help="Letters sent to debtors: list, show, PDF.", no_args_is_help=True)
+outbox_app = typer.Typer(help="Letters and lists on their way out: status, send, retry.", no_args_is_help=True)
+payments_app = typer.Typer(help="Payments on the client account: the manual-matching queue.", no_args_is_help=True)
+app.add_typer(letters_app, name="letters")
+app.add_typer(outbox_app, name="outbox")
+app.add_typer(payments_app, name="payments")
 
 CompanyOpt = Annotated[str, typer.Option("--company", "-c", help="The creditor's organisation number.")]
 JsonOpt = Annotated[bool, typer.Option("--json", help="Print JSON for machines instead of a table.")]
@@ -861,12 +868,242 @@ def claims_history(company: CompanyOpt, invoice: Annotated[str, typer.Argument()
     )
 
 
+# -- letters, outbox, payments ---------------------------------------------------------------------------------------
+
+
+def _deliver(krav: App) -> delivery.OutboxReport:
+    return delivery.deliver(
+        krav.uow(), renderer=krav.renderer, mailer=krav.mailer, print_dir=krav.print_dir, service=krav.service
+    )
+
+
+@letters_app.command("list")
+@handle_errors
+def letters_list(
+    company: CompanyOpt,
+    debtor: Annotated[str | None, typer.Option(help="Only this debtor's letters.")] = None,
+    json_out: JsonOpt = False,
+) -> None:
+    """Letters sent, by date, debtor and number."""
+    with get_app().uow() as uow:
+        found = uow.companies.get(company)
+        assert found.id is not None
+        letters = uow.collection.letters(found.id, debtor=debtor)
+    if json_out:
+        typer.echo(
+            dumps(
+                [
+                    {
+                        "id": lt.id,
+                        "debtor": lt.debtor,
+                        "n": lt.n,
+                        "type": lt.type.value,
+                        "sent": lt.sent_on,
+                        "deadline": lt.deadline,
+                        "kid": lt.kid,
+                        "total": lt.total,
+                        "invoices": [line.invoice_number for line in lt.lines],
+                    }
+                    for lt in letters
+                ]
+            )
+        )
+        return
+    rows = [
+        (
+            lt.id,
+            lt.sent_on.strftime("%d.%m.%Y"),
+            lt.debtor,
+            lt.n,
+            lt.type.value,
+            lt.deadline.strftime("%d.%m.%Y") if lt.deadline else "",
+            lt.kid or "",
+            format_amount(lt.total),
+            ", ".join(line.invoice_number for line in lt.lines),
+        )
+        for lt in letters
+    ]
+    typer.echo(table(["id", "sent", "debtor", "n", "type", "deadline", "KID", "total", "invoices"], rows, right={7}))
+
+
+def _letter(company: str, letter_id: int) -> tuple[App, Company, StoredLetter]:
+    krav = get_app()
+    with krav.uow() as uow:
+        found = uow.companies.get(company)
+        assert found.id is not None
+        letters = uow.collection.letters(found.id, letter_ids=[letter_id])
+    if not letters:
+        raise KravError(f"no letter {letter_id} for company {company}")
+    return krav, found, letters[0]
+
+
+@letters_app.command("show")
+@handle_errors
+def letters_show(company: CompanyOpt, letter_id: Annotated[int, typer.Argument()], json_out: JsonOpt = False) -> None:
+    """One letter's content as data: its claims and amounts."""
+    krav, found, stored = _letter(company, letter_id)
+    with krav.uow() as uow:
+        letter = delivery.compose_letter(uow, found, stored, krav.service)
+    if json_out:
+        typer.echo(dumps(letter))
+        return
+    typer.echo(
+        f"{letter.type.value} {letter.n} to {letter.recipient.name} ({letter.recipient.number}), "
+        f"sent {letter.sent_on:%d.%m.%Y}" + (f", deadline {letter.deadline:%d.%m.%Y}" if letter.deadline else "")
+    )
+    rows = [
+        (
+            line.invoice_number,
+            line.due_date.strftime("%d.%m.%Y"),
+            format_amount(line.principal),
+            format_amount(line.fee),
+            format_amount(line.interest),
+            format_amount(line.salaer),
+            format_amount(line.total),
+        )
+        for line in letter.lines
+    ]
+    typer.echo(table(["invoice", "due", "principal", "fee", "interest", "salær", "total"], rows, right={2, 3, 4, 5, 6}))
+    typer.echo(
+        f"total {format_amount(letter.total)}" + (f", account {letter.account}, KID {letter.kid}" if letter.kid else "")
+    )
+
+
+@letters_app.command("pdf")
+@handle_errors
+def letters_pdf(
+    company: CompanyOpt,
+    letter_id: Annotated[int, typer.Argument()],
+    out: Annotated[Path | None, typer.Option("--out", "-o", help="Where to write the PDF (default: its name).")] = None,
+) -> None:
+    """Write a letter's PDF: the archived bytes (with their SHA-256) once it was sent, byte for byte."""
+    krav, found, stored = _letter(company, letter_id)
+    with krav.uow() as uow:
+        doc = delivery.letter_document(uow, found, stored, krav.service, krav.renderer)
+        uow.commit()
+    target = out or Path(doc.filename)
+    target.write_bytes(doc.content)
+    typer.echo(f"{target} ({len(doc.content)} bytes, sha256 {doc.sha256})")
+
+
+@outbox_app.command("status")
+@handle_errors
+def outbox_status(json_out: JsonOpt = False) -> None:
+    """Deliveries by status; failed and uncertain ones are listed with their reason."""
+    krav = get_app()
+    counts = delivery.status(krav.uow())
+    with krav.uow() as uow:
+        trouble = uow.deliveries.deliveries(statuses=["failed", "uncertain"])
+    if json_out:
+        typer.echo(dumps({"counts": counts, "problems": trouble}))
+        return
+    typer.echo(", ".join(f"{k} {v}" for k, v in sorted(counts.items())) or "the outbox is empty")
+    for d in trouble:
+        typer.echo(
+            f"  {d.status}: {d.delivery_key} {d.channel} {d.address or ''} after {d.attempts} attempt(s): "
+            f"{d.last_error}"
+        )
+
+
+@outbox_app.command("send")
+@handle_errors
+def outbox_send() -> None:
+    """Render, archive and send what is waiting (krav run does this after the day's steps)."""
+    sent = _deliver(get_app())
+    typer.echo(f"{sent.sent} e-mailed, {sent.printed} to print, {sent.failed} failed, {sent.uncertain} uncertain")
+    for error in sent.errors:
+        typer.echo(f"  {error}")
+
+
+@outbox_app.command("retry")
+@handle_errors
+def outbox_retry(
+    uncertain: Annotated[
+        bool,
+        typer.Option("--uncertain", help="Also resend deliveries that may have left (check with the recipient first)."),
+    ] = False,
+) -> None:
+    """Put failed deliveries back in line (and uncertain ones with --uncertain)."""
+    typer.echo(f"{delivery.retry(get_app().uow(), uncertain=uncertain)} deliveries back in line")
+
+
+@import_app.command("payments")
+@handle_errors
+def import_payments_command(
+    file: Annotated[Path, typer.Argument(help="A Nets OCR giro or ISO 20022 camt.054 file of the client account.")],
+    json_out: JsonOpt = False,
+) -> None:
+    """Import a payment file: each payment matched to its letter by KID, or queued for manual matching."""
+    report = payments.import_payments(get_app().uow(), read_file(file), filename=file.name)
+    if json_out:
+        typer.echo(
+            dumps(
+                {
+                    "file": report.filename,
+                    "format": report.format,
+                    "file_id": report.file_id,
+                    "already_imported": report.already_imported,
+                    "total": report.total,
+                    "matched": {"count": len(report.matched), "total": report.matched_total},
+                    "unmatched": {"count": len(report.unmatched), "total": report.unmatched_total},
+                    "payments": report.outcomes,
+                    "skipped": report.skipped,
+                }
+            )
+        )
+        return
+    if report.already_imported:
+        typer.echo(f"{report.filename}: imported before; nothing changed")
+    typer.echo(
+        f"{report.filename} ({report.format} {report.file_id}): total {format_amount(report.total)}; "
+        f"matched {len(report.matched)} ({format_amount(report.matched_total)}), "
+        f"unmatched {len(report.unmatched)} ({format_amount(report.unmatched_total)})"
+    )
+    for o in report.unmatched:
+        typer.echo(f"  unmatched {o.reference} {format_amount(o.amount)} KID {o.kid or '-'}: {o.reason}")
+    for line in report.skipped:
+        typer.echo(f"  skipped {line}")
+
+
+@payments_app.command("unmatched")
+@handle_errors
+def payments_unmatched(json_out: JsonOpt = False) -> None:
+    """The manual-matching queue with each payment's reason."""
+    queue = payments.unmatched(get_app().uow())
+    if json_out:
+        typer.echo(dumps(queue))
+        return
+    typer.echo(
+        table(
+            ["id", "received", "amount", "KID", "payer", "reason"],
+            [(p.id, p.received_on, format_amount(p.amount), p.kid or "", p.payer or "", p.reason or "") for p in queue],
+            right={2},
+        )
+    )
+
+
+@payments_app.command("assign")
+@handle_errors
+def payments_assign(
+    payment_id: Annotated[int, typer.Argument(help="The unmatched payment's id.")],
+    kid: Annotated[str | None, typer.Option(help="The KID of the letter it pays.")] = None,
+    company: Annotated[str | None, typer.Option("--company", "-c", help="The creditor (with --invoice).")] = None,
+    invoice: Annotated[str | None, typer.Option(help="The invoice whose claim it pays (latest letter).")] = None,
+) -> None:
+    """Assign an unmatched payment to a letter by hand; it is applied in the next daily run."""
+    payments.assign(get_app().uow(), payment_id, kid=kid, orgno=company, invoice=invoice)
+    typer.echo(f"payment {payment_id} assigned; it is applied in the next daily run")
+
+
 # -- scenarios ----------------------------------------------------------------------------------------------------
 
 
 @scenario_app.command("run")
 def scenario_run(
     file: Annotated[Path, typer.Argument(help="A scenario YAML file (../shared/scenarios/FORMAT.md).")],
+    letters: Annotated[
+        Path | None, typer.Option("--letters", help="Write every letter's PDF here as {debtor}-{n}-{type}.pdf.")
+    ] = None,
     json_out: JsonOpt = False,
 ) -> None:
     """Run a scenario on a fresh in-memory database; exit 0 when it matches its expect, 1 when not, 2 when the
@@ -876,6 +1113,11 @@ def scenario_run(
         krav = bootstrap(database_url="sqlite://")
         try:
             result = scenarios.run_scenario(krav.uow(), scenario, rates=krav.rates, service=krav.service)
+            if letters is not None:
+                written = scenarios.write_letters(
+                    krav.uow(), scenario, letters, renderer=krav.renderer, service=krav.service
+                )
+                typer.echo(f"wrote {written} letter PDF(s) to {letters}", err=True)
         finally:
             krav.close()
     except InputError as exc:
@@ -901,8 +1143,12 @@ def scenario_run(
 
 @app.command("demo")
 @handle_errors
-def demo_command(on: DateOpt = None) -> None:
-    """Load the demo creditor (once) and show its customers and open items."""
+def demo_command(
+    on: DateOpt = None,
+    days: Annotated[int, typer.Option(help="How many days of collection to run up to the date.")] = 45,
+) -> None:
+    """Load the demo creditor (once): customers, invoices, an active agreement and the last weeks of collection
+    run day by day; then show its books, its claims and where its letters are."""
     krav = get_app()
     today = business_date(on)
     with krav.uow() as uow:
@@ -913,12 +1159,45 @@ def demo_command(on: DateOpt = None) -> None:
             f"loaded the demo creditor {demo.DEMO_COMPANY.name} ({summary.orgno}): {summary.customers} customers, "
             f"{summary.invoices} invoices, {summary.payments} payments"
         )
+        start = today - timedelta(days=days)
+        agreements.change(
+            krav.uow(),
+            demo.DEMO_ORGNO,
+            {"collection_list_email": "inkassoliste@fjellbekk-ror.example", "reminder_before_notice": "true"},
+            by="demo",
+            on=start,
+        )
+        agreements.activate(krav.uow(), demo.DEMO_ORGNO, by="demo", on=start, accept_terms=True)
+        day = start
+        with typer.progressbar(length=days + 1, label="running the collection days", file=sys.stderr) as bar:
+            while day <= today:
+                paid = demo.debtor_payments_file(krav.uow(), day, account=krav.service.account)
+                if paid is not None:
+                    payments.import_payments(krav.uow(), paid, filename=f"demo-camt054-{day}.xml")
+                collection.run_day(krav.uow(), demo.DEMO_ORGNO, day, rates=krav.rates, service=krav.service)
+                day += timedelta(days=1)
+                bar.update(1)
+        _deliver(krav)
+    letters_dir = krav.settings.home / "letters"
+    with krav.uow() as uow:
+        company = uow.companies.get(demo.DEMO_ORGNO)
+        assert company.id is not None
+        stored = uow.collection.letters(company.id)
+        letters_dir.mkdir(parents=True, exist_ok=True)
+        for letter in stored:
+            doc = delivery.letter_document(uow, company, letter, krav.service, krav.renderer)
+            (letters_dir / doc.filename).write_bytes(doc.content)
+        uow.commit()
     typer.echo(f"\nDatabase: {krav.engine.url.render_as_string(hide_password=True)}")
     typer.echo(f"\nCustomers of {demo.DEMO_COMPANY.name} ({demo.DEMO_ORGNO}):")
     ledger_customers(company=demo.DEMO_ORGNO)
     typer.echo(f"\nOpen items on {today.strftime('%d.%m.%Y')}:")
     ledger_items(company=demo.DEMO_ORGNO)
-    typer.echo(f"\nTry: krav ledger items --company {demo.DEMO_ORGNO} --json")
+    typer.echo(f"\nClaims under collection on {today.strftime('%d.%m.%Y')}:")
+    claims_list(company=demo.DEMO_ORGNO, on=today.isoformat())
+    typer.echo(f"\n{len(stored)} letter(s) as PDF in {letters_dir}")
+    typer.echo(f"print batches in {krav.print_dir}, e-mails in {krav.settings.home / 'mail'}")
+    typer.echo(f"\nTry: krav proposal --company {demo.DEMO_ORGNO}   krav letters list --company {demo.DEMO_ORGNO}")
 
 
 def main() -> None:

@@ -224,7 +224,7 @@ class _Reader:
         self.filename = filename
         self.version = version
         self.namespace = camt054_namespace(version)
-        self.ns = {"c": self.namespace}
+        self.paths: dict[str, tuple[str, ...]] = {}
         self.message_id: str | None = None
         self.created: date | None = None
         self.notification: _Notification | None = None
@@ -240,8 +240,38 @@ class _Reader:
     def error(self, problem: str, element: _Element, path: str) -> FileFormatError:
         return FileFormatError(self.filename, problem, line=_line_of(element), element=path)
 
+    def q(self, path: str) -> tuple[str, ...]:
+        """``path``, steps written ``c:Name``, as a tuple of Clark names (cached)."""
+        steps = self.paths.get(path)
+        if steps is None:
+            steps = tuple(f"{{{self.namespace}}}{step.removeprefix('c:')}" for step in path.split("/"))
+            self.paths[path] = steps
+        return steps
+
+    def node(self, element: _Element, path: str) -> _Element | None:
+        """The first element at ``path`` below ``element``, following the first match at each step.
+
+        ``iterchildren`` with a tag filters in C and is about twice as fast as ``find`` with a path, which counts
+        on a file of 100 000 entries.
+        """
+        found = element
+        for tag in self.q(path):
+            child = next(found.iterchildren(tag), None)
+            if child is None:
+                return None
+            found = child
+        return found
+
+    def nodes(self, element: _Element, path: str) -> list[_Element]:
+        """Every element at ``path`` below ``element``, in document order."""
+        found = [element]
+        for tag in self.q(path):
+            found = [child for parent in found for child in parent.iterchildren(tag)]
+        return found
+
     def text(self, element: _Element, path: str) -> str | None:
-        value = element.findtext(path, namespaces=self.ns)
+        node = self.node(element, path)
+        value = node.text if node is not None else None
         if value is None:
             return None
         value = value.strip()
@@ -268,7 +298,7 @@ class _Reader:
         current = self.notification
         assert current is not None
         if not current.account_read:
-            acct = notification.find("c:Acct/c:Id", self.ns)
+            acct = self.node(notification, "c:Acct/c:Id")
             if acct is not None:
                 current.account = self.text(acct, "c:IBAN") or self.text(acct, "c:Othr/c:Id")
             current.account_read = True
@@ -277,26 +307,26 @@ class _Reader:
     def end_notification(self, element: _Element) -> None:
         current = self.notification
         assert current is not None
-        summary = element.find("c:TxsSummry", self.ns)
+        summary = self.node(element, "c:TxsSummry")
         if summary is not None:
             self.check_summary(summary, current)
         self.notification = None
 
     def check_summary(self, summary: _Element, sums: _Notification) -> None:
         for name, found in (("TtlNtries", sums.all), ("TtlCdtNtries", sums.credits), ("TtlDbtNtries", sums.debits)):
-            part = summary.find(f"c:{name}", self.ns)
+            part = self.node(summary, f"c:{name}")
             if part is None:
                 continue
             self.check_declared(part, f"Ntfctn/TxsSummry/{name}", found)
-        total = summary.find("c:TtlNtries", self.ns)
+        total = self.node(summary, "c:TtlNtries")
         if total is None:
             return
         net = sums.credits.total - sums.debits.total
-        amount = total.find("c:TtlNetNtryAmt", self.ns)  # .02
+        amount = self.node(total, "c:TtlNetNtryAmt")  # .02
         indicator_path = "c:CdtDbtInd"
         path = "Ntfctn/TxsSummry/TtlNtries/TtlNetNtryAmt"
         if amount is None:  # .03 on
-            amount = total.find("c:TtlNetNtry/c:Amt", self.ns)
+            amount = self.node(total, "c:TtlNetNtry/c:Amt")
             indicator_path = "c:TtlNetNtry/c:CdtDbtInd"
             path = "Ntfctn/TxsSummry/TtlNtries/TtlNetNtry/Amt"
         if amount is None:
@@ -313,7 +343,7 @@ class _Reader:
             )
 
     def check_declared(self, part: _Element, path: str, found: _Totals) -> None:
-        count = part.find("c:NbOfNtries", self.ns)
+        count = self.node(part, "c:NbOfNtries")
         if count is not None:
             text = (count.text or "").strip()
             if not text.isdigit() or int(text) != found.count:
@@ -323,7 +353,7 @@ class _Reader:
                     count,
                     f"{path}/NbOfNtries",
                 )
-        total = part.find("c:Sum", self.ns)
+        total = self.node(part, "c:Sum")
         if total is not None:
             declared = self.decimal(total.text, total, f"{path}/Sum")
             if declared != found.total:
@@ -377,9 +407,9 @@ class _Reader:
         self, entry: _Element, amount: Money, direction: str, booked: date, base: str, creditor: str | None
     ) -> list[IncomingPayment]:
         transactions: list[_Element] = []
-        for details in entry.iterfind("c:NtryDtls", self.ns):
-            found = details.findall("c:TxDtls", self.ns)
-            batch = details.find("c:Btch/c:NbOfTxs", self.ns)
+        for details in self.nodes(entry, "c:NtryDtls"):
+            found = self.nodes(details, "c:TxDtls")
+            batch = self.node(details, "c:Btch/c:NbOfTxs")
             if batch is not None and found and (batch.text or "").strip() != str(len(found)):
                 raise self.error(
                     f"the batch declares {(batch.text or '').strip()!r} transactions; the entry lists {len(found)}",
@@ -402,18 +432,15 @@ class _Reader:
             ]
         amounts: list[Money] = []
         for transaction in transactions:
-            if (
-                transaction.find("c:CdtDbtInd", self.ns) is not None
-                and self.text(transaction, "c:CdtDbtInd") != direction
-            ):
+            if self.node(transaction, "c:CdtDbtInd") is not None and self.text(transaction, "c:CdtDbtInd") != direction:
                 raise self.error(
                     f"a transaction whose CdtDbtInd is not the entry's ({direction})",
                     transaction,
                     "Ntry/NtryDtls/TxDtls/CdtDbtInd",
                 )
-            if transaction.find("c:Amt", self.ns) is not None:
+            if self.node(transaction, "c:Amt") is not None:
                 amounts.append(self.amount(transaction, "c:Amt", "Ntry/NtryDtls/TxDtls/Amt"))
-            elif transaction.find("c:AmtDtls/c:TxAmt/c:Amt", self.ns) is not None:
+            elif self.node(transaction, "c:AmtDtls/c:TxAmt/c:Amt") is not None:
                 amounts.append(
                     self.amount(transaction, "c:AmtDtls/c:TxAmt/c:Amt", "Ntry/NtryDtls/TxDtls/AmtDtls/TxAmt/Amt")
                 )
@@ -449,14 +476,20 @@ class _Reader:
     def transaction_payment(
         self, tx: _Element, amount: Money, booked: date, reference: str, creditor: str | None, entry_text: str | None
     ) -> IncomingPayment:
-        kids = self.kids(tx)
-        texts = [t.strip() for t in (e.text or "" for e in tx.iterfind("c:RmtInf/c:Ustrd", self.ns)) if t.strip()]
-        if not texts:
-            texts = [
-                t.strip()
-                for t in (e.text or "" for e in tx.iterfind("c:RmtInf/c:Strd/c:AddtlRmtInf", self.ns))
-                if t.strip()
-            ]
+        payer_name = payer_account = None
+        parties = self.node(tx, "c:RltdPties")
+        if parties is not None:
+            payer_name = self.first(
+                parties, "c:Dbtr/c:Nm", "c:Dbtr/c:Pty/c:Nm", "c:UltmtDbtr/c:Nm", "c:UltmtDbtr/c:Pty/c:Nm"
+            )
+            payer_account = self.first(parties, "c:DbtrAcct/c:Id/c:IBAN", "c:DbtrAcct/c:Id/c:Othr/c:Id")
+            creditor = creditor or self.first(parties, "c:CdtrAcct/c:Id/c:IBAN", "c:CdtrAcct/c:Id/c:Othr/c:Id")
+        kids: list[str] = []
+        texts: list[str] = []
+        remittance = self.node(tx, "c:RmtInf")
+        if remittance is not None:
+            kids = self.kids(remittance)
+            texts = self.texts(remittance, "c:Ustrd") or self.texts(remittance, "c:Strd/c:AddtlRmtInf")
         free_text = " ".join(texts) or self.text(tx, "c:AddtlTxInf") or entry_text
         if len(kids) > 1:
             free_text = " ".join(p for p in (f"KIDs: {', '.join(kids)}.", free_text) if p)
@@ -466,35 +499,30 @@ class _Reader:
             amount=amount,
             paid_on=booked,
             kid=kids[0] if len(kids) == 1 else None,
-            payer_name=self.first(
-                tx,
-                "c:RltdPties/c:Dbtr/c:Nm",
-                "c:RltdPties/c:Dbtr/c:Pty/c:Nm",
-                "c:RltdPties/c:UltmtDbtr/c:Nm",
-                "c:RltdPties/c:UltmtDbtr/c:Pty/c:Nm",
-            ),
-            payer_account=self.first(
-                tx, "c:RltdPties/c:DbtrAcct/c:Id/c:IBAN", "c:RltdPties/c:DbtrAcct/c:Id/c:Othr/c:Id"
-            ),
+            payer_name=payer_name,
+            payer_account=payer_account,
             free_text=free_text,
-            creditor_account=creditor
-            or self.first(tx, "c:RltdPties/c:CdtrAcct/c:Id/c:IBAN", "c:RltdPties/c:CdtrAcct/c:Id/c:Othr/c:Id"),
+            creditor_account=creditor,
             source_line=_line_of(tx),
             end_to_end_id=None if end_to_end == "NOTPROVIDED" else end_to_end,
         )
 
-    def kids(self, tx: _Element) -> list[str]:
-        """The distinct KIDs of a transaction: creditor references typed SCOR, or untyped (R-BANK-1, R-BANK-2)."""
+    def kids(self, remittance: _Element) -> list[str]:
+        """The distinct KIDs of a transaction's ``RmtInf``: creditor references typed SCOR, or untyped
+        (R-BANK-1, R-BANK-2)."""
         kids: list[str] = []
-        for reference in tx.iterfind("c:RmtInf/c:Strd/c:CdtrRefInf", self.ns):
+        for reference in self.nodes(remittance, "c:Strd/c:CdtrRefInf"):
             value = self.text(reference, "c:Ref")
-            typed = reference.find("c:Tp", self.ns) is not None
+            typed = self.node(reference, "c:Tp") is not None
             if value is None or (typed and self.text(reference, "c:Tp/c:CdOrPrtry/c:Cd") != "SCOR"):
                 continue
             kid = "".join(value.split())
             if kid not in kids:
                 kids.append(kid)
         return kids
+
+    def texts(self, element: _Element, path: str) -> list[str]:
+        return [text for text in ((e.text or "").strip() for e in self.nodes(element, path)) if text]
 
     # -- fields --------------------------------------------------------------------------------------------------
 
@@ -522,7 +550,7 @@ class _Reader:
         return number
 
     def amount(self, element: _Element, path: str, name: str) -> Money:
-        node = element.find(path, self.ns)
+        node = self.node(element, path)
         if node is None:
             raise self.error(f"{name.rsplit('/', 1)[-1]} is missing", element, name)
         number = self.decimal(node.text, node, name)
@@ -541,7 +569,7 @@ class _Reader:
 
     def booked_on(self, entry: _Element) -> date | None:
         for name in ("BookgDt", "ValDt"):
-            holder = entry.find(f"c:{name}", self.ns)
+            holder = self.node(entry, f"c:{name}")
             if holder is None:
                 continue
             text = self.text(holder, "c:Dt") or self.text(holder, "c:DtTm")

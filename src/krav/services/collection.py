@@ -26,7 +26,7 @@ from krav.domain.collection.allocation import (
 )
 from krav.domain.collection.claims import Claim, Stage
 from krav.domain.collection.interest import interest_accrued, interest_outstanding
-from krav.domain.collection.letters import Sender, letter_kid
+from krav.domain.collection.letters import letter_kid
 from krav.domain.collection.steps import (
     Day,
     Event,
@@ -43,8 +43,8 @@ from krav.domain.messages import CreditReported, DirectPaymentReported, Settleme
 from krav.domain.money import Money
 from krav.domain.party import Company
 from krav.domain.rates import RateTables
-from krav.services import ledger, submission
-from krav.services.ports import StoredLetter, UnitOfWork
+from krav.services import delivery, ledger, submission
+from krav.services.ports import Service, StoredLetter, UnitOfWork
 
 STEPS = (
     "money_in",
@@ -60,20 +60,6 @@ STEPS = (
 
 class StepFailed(Exception):
     """Raised on purpose between steps by tests that show a killed run recovers (``crash_after``)."""
-
-
-@dataclass(frozen=True, slots=True)
-class Service:
-    """The collection service as letters name it, and the client account debtors pay to."""
-
-    name: str
-    orgno: str
-    account: str
-    email: str | None = None
-    phone: str | None = None
-
-    def sender(self) -> Sender:
-        return Sender(self.name, self.orgno, None, None, None, self.email, self.phone)
 
 
 @dataclass
@@ -129,14 +115,14 @@ def _store_letters(
     account = service.account if agreement.dunning_flow is DunningFlow.CLIENT_ACCOUNT else company.bank_account
     stored = []
     for draft in result.letters:
-        stored.append(
-            uow.collection.add_letter(
-                company.id,
-                draft,
-                kid_for=lambda letter_id: letter_kid(letter_id, agreement.kid_scheme.value, agreement.kid_length),
-                account=account,
-            )
+        letter = uow.collection.add_letter(
+            company.id,
+            draft,
+            kid_for=lambda letter_id: letter_kid(letter_id, agreement.kid_scheme.value, agreement.kid_length),
+            account=account,
         )
+        delivery.enqueue_letter(uow, letter, draft.recipient)
+        stored.append(letter)
     return stored
 
 
@@ -266,7 +252,8 @@ def remittance(uow: UnitOfWork, company: Company, agreement: Agreement, day: Day
             amount = Money.from_ore(row[f"{key}_ore"])
             line[key] = line[key] + amount
             totals[key] = totals[key] + amount
-    uow.collection.add_settlement(company.id, day.today, totals, [row["id"] for row in rows])
+    settlement_id = uow.collection.add_settlement(company.id, day.today, totals, [row["id"] for row in rows])
+    delivery.enqueue_settlement(uow, company.id, settlement_id, day.today, agreement.collection_list_email)
     message = SettlementIssued(
         company=company.orgno,
         settlement_id=f"OPG-{company.id:03d}-{day.today:%Y%m%d}",
@@ -359,7 +346,8 @@ def _run_step(
         if result.listed:
             transfer = result.listed[0].transfer_on
             _save(uow, cid, claims, result, by="service", day=day)
-            uow.collection.add_list(cid, day.today, transfer, result.listed)
+            list_id = uow.collection.add_list(cid, day.today, transfer, result.listed)
+            delivery.enqueue_list(uow, cid, list_id, day.today, agreement.collection_list_email)
             report.listed += len(result.listed)
             return {"listed": len(result.listed)}
     else:  # pragma: no cover - STEPS is closed

@@ -230,3 +230,34 @@ def load_demo(uow: UnitOfWork, *, today: date, seed: int = 2025, customers: int 
     if payments:
         ledger.post_batch(uow, DEMO_ORGNO, Batch(tuple(payments), text="Innbetalinger (demo)", source="demo"))
     return DemoSummary(DEMO_ORGNO, len(people), len(invoices), len(payments))
+
+
+def debtor_payments_file(uow: UnitOfWork, on: date, *, account: str, seed: int = 7) -> bytes | None:
+    """A camt.054 file of the client account with the demo debtors who pay on ``on``: some pay a letter sent five
+    days before in full, a few pay part of it. Deterministic for a date."""
+    from datetime import UTC, datetime, time
+
+    from krav.formats.camt054_writer import Credit, build_camt054
+
+    rng = random.Random(seed * 100_000 + on.toordinal())
+    with uow:
+        company = uow.companies.find(DEMO_ORGNO)
+        if company is None or company.id is None:
+            return None
+        letters = [lt for lt in uow.collection.letters(company.id) if lt.kid and lt.sent_on == on - timedelta(days=5)]
+    credits = []
+    for letter in letters:
+        roll = rng.random()
+        if roll < 0.25:
+            amount = letter.total
+        elif roll < 0.32:
+            amount = letter.total.allocate([1, 2])[0]
+        else:
+            continue
+        assert letter.kid is not None
+        credits.append(Credit(f"DEMO{letter.id:06d}", amount, on, kid=letter.kid, payer_name=f"kunde {letter.debtor}"))
+    if not credits:
+        return None
+    return build_camt054(
+        account, credits, message_id=f"DEMO-{on:%Y%m%d}", created=datetime.combine(on, time(6), tzinfo=UTC)
+    )

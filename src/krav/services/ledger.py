@@ -23,7 +23,7 @@ from krav.domain.ledger.open_items import OpenItem, SettledStatus
 from krav.domain.ledger.reporting import reports_for_settlements
 from krav.domain.ledger.voucher_types import DEFAULT_VOUCHER_TYPES, CollectionVoucherType, VoucherType
 from krav.domain.ledger.vouchers import Batch, PostedVoucher, Voucher, VoucherLine, check_voucher
-from krav.domain.messages import ClaimChanged, LedgerReport, SettlementIssued
+from krav.domain.messages import ClaimChanged, DirectPaymentReported, LedgerReport, SettlementIssued
 from krav.domain.money import Money
 from krav.domain.party import Company, Customer, check_customer, validate_bank_account, validate_orgno
 from krav.services.ports import NewItem, UnitOfWork
@@ -179,8 +179,12 @@ def post_batch(uow: UnitOfWork, orgno: str, batch: Batch, *, source_name: str = 
         return result
 
 
-def post_batch_in(uow: UnitOfWork, orgno: str, batch: Batch, *, source_name: str = "batch") -> PostingResult:
-    """:func:`post_batch` inside a unit of work the caller commits (for imports that post and record together)."""
+def post_batch_in(
+    uow: UnitOfWork, orgno: str, batch: Batch, *, source_name: str = "batch", report: bool = True
+) -> PostingResult:
+    """:func:`post_batch` inside a unit of work the caller commits (for imports that post and record together).
+
+    ``report=False`` leaves the R-LED-5 reports to the caller (R-LED-6 reports the whole payment at once)."""
     if not batch.vouchers:
         raise FieldError("vouchers", "the batch has no vouchers", where=source_name)
     company, company_id = _company_id(uow, orgno)
@@ -267,7 +271,7 @@ def post_batch_in(uow: UnitOfWork, orgno: str, batch: Batch, *, source_name: str
             allocations.extend(found)
 
     uow.ledger.save_remaining(company_id, touched.values())
-    reports = _report(uow, company, company_id, allocations, touched, types, on=None)
+    reports = _report(uow, company, company_id, allocations, touched, types, on=None) if report else []
     final = {i.id: touched.get(i.id, i) for i in created}
     return PostingResult(batch_id, tuple(posted), tuple(final.values()), tuple(allocations), tuple(reports))
 
@@ -522,3 +526,101 @@ def receive_claim_changed(uow: UnitOfWork, orgno: str, message: ClaimChanged) ->
     uow.ledger.update_collection_amounts(
         company_id, message.collection_id, message.fee_outstanding, message.interest_outstanding
     )
+
+
+# -- payments on the creditor's own account (R-LED-6) ------------------------------------------------------------
+
+
+def direct_payment_voucher(
+    item: OpenItem, amount: Money, on: date, agreement: Agreement, *, bank_account: str, text: str
+) -> tuple[Voucher, bool]:
+    """R-LED-6: the voucher of a payment of ``amount`` on the creditor's own account for invoice ``item``.
+
+    When the item has a collection ID, the payment is larger than its remaining principal and fee or interest is
+    outstanding, the batch has the lines bank (the total), invoice (principal), reminder fee, interest and
+    overpayment (the rest, a credit item on the customer), from the agreement's accounts; the whole amount is
+    then reported (the second value is True). Otherwise it is an ordinary payment matched to the invoice.
+    """
+    acc = agreement.accounting
+    fee_out = item.fee_outstanding or Money.zero(item.currency)
+    interest_out = item.interest_outstanding or Money.zero(item.currency)
+    split = (
+        item.collection_id is not None
+        and amount > item.remaining
+        and (fee_out.is_positive() or interest_out.is_positive())
+    )
+    if not split:
+        lines: tuple[VoucherLine, ...] = (
+            VoucherLine(bank_account, amount, text=text),
+            VoucherLine(acc.receivables, -amount, customer=item.customer, settles=(item.number,), text=text),
+        )
+        return Voucher(vt.BANK, on, lines, text=text), False
+    rest = amount
+    principal = rest.min(item.remaining)
+    rest = rest - principal
+    fee = rest.min(fee_out)
+    rest = rest - fee
+    interest = rest.min(interest_out)
+    over = rest - interest
+    parts = [VoucherLine(bank_account, amount, text=text)]
+    parts.append(
+        VoucherLine(
+            acc.receivables, -principal, customer=item.customer, settles=(item.number,), text=f"{text}: fakturabeløp"
+        )
+    )
+    if fee.is_positive():
+        parts.append(VoucherLine(acc.fee_income, -fee, text=f"{text}: purregebyr"))
+    if interest.is_positive():
+        parts.append(VoucherLine(acc.interest_income, -interest, text=f"{text}: renter"))
+    if over.is_positive():
+        parts.append(
+            VoucherLine(
+                acc.overpayment,
+                -over,
+                customer=item.customer if acc.overpayment == acc.receivables else None,
+                reference=item.number,
+                text=f"{text}: overbetaling",
+            )
+        )
+    return Voucher(vt.BANK, on, tuple(parts), text=text), True
+
+
+def pay_invoice_in(
+    uow: UnitOfWork,
+    orgno: str,
+    invoice: str,
+    amount: Money,
+    *,
+    on: date,
+    bank_account: str = std_accounts.BANK,
+    text: str | None = None,
+) -> PostingResult:
+    """A payment on the creditor's own account for ``invoice``, posted and reported (R-LED-5, R-LED-6)."""
+    company, company_id = _company_id(uow, orgno)
+    found = [i for i in uow.ledger.items(company_id, numbers=[invoice]) if i.is_debit]
+    if not found:
+        raise NotFound(f"no invoice {invoice!r} for company {orgno}")
+    item = found[0]
+    agreement = uow.agreements.get(company_id)
+    voucher, whole = direct_payment_voucher(
+        item, amount, on, agreement, bank_account=bank_account, text=text or f"Innbetaling faktura {invoice}"
+    )
+    result = post_batch_in(uow, orgno, Batch((voucher,), text=voucher.text, source="bank"), report=not whole)
+    if whole:
+        assert item.collection_id is not None
+        message = DirectPaymentReported(company.orgno, item.collection_id, amount, on, result.vouchers[0].number)
+        uow.outbox.add_reports(company_id, [message])
+        result = PostingResult(result.batch_id, result.vouchers, result.items, result.allocations, (message,))
+    return result
+
+
+def pay_invoice(
+    uow: UnitOfWork, orgno: str, invoice: str, amount: Money, *, on: date, bank_account: str = std_accounts.BANK
+) -> PostingResult:
+    """:func:`pay_invoice_in` in its own transaction (``krav ledger pay``)."""
+    if not amount.is_positive():
+        raise FieldError("amount", "a payment must be more than 0.00")
+    with uow:
+        result = pay_invoice_in(uow, orgno, invoice, amount, on=on, bank_account=bank_account)
+        uow.commit()
+        return result

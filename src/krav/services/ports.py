@@ -4,14 +4,15 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime
 from types import TracebackType
 from typing import Any, Protocol, Self
 
 from krav.domain.agreement import Agreement
 from krav.domain.collection.allocation import Applied
 from krav.domain.collection.claims import Claim
-from krav.domain.collection.letters import LetterLine, LetterType
+from krav.domain.collection.letters import CollectionListRow, Letter, LetterLine, LetterType, Sender
+from krav.domain.collection.settlement import SettlementReport, SettlementReportLine
 from krav.domain.collection.steps import Event, LetterDraft
 from krav.domain.ledger.accounts import Account
 from krav.domain.ledger.matching import Allocation
@@ -114,6 +115,107 @@ class StoredSettlement:
     @property
     def total(self) -> Money:
         return self.principal + self.fee + self.interest + self.overpaid
+
+
+@dataclass(frozen=True, slots=True)
+class Service:
+    """The collection service as letters name it, and the client account debtors pay to."""
+
+    name: str
+    orgno: str
+    account: str
+    email: str | None = None
+    phone: str | None = None
+
+    def sender(self) -> Sender:
+        return Sender(self.name, self.orgno, None, None, None, self.email, self.phone)
+
+
+@dataclass(frozen=True, slots=True)
+class Document:
+    """An archived document: the exact bytes sent, with their SHA-256."""
+
+    kind: str
+    ref: str
+    filename: str
+    media_type: str
+    sha256: str
+    content: bytes
+    created_at: datetime
+
+
+@dataclass(frozen=True, slots=True)
+class Delivery:
+    """One letter or list to deliver by e-mail or print; ``delivery_key`` makes a delivery happen once."""
+
+    id: int
+    company_id: int
+    kind: str
+    ref_id: int
+    on_date: date
+    channel: str
+    address: str | None
+    delivery_key: str
+    status: str
+    attempts: int
+    last_error: str | None
+    sent_at: datetime | None
+    updated_at: datetime
+
+
+class DeliveryRepository(Protocol):
+    def archive(
+        self, company_id: int, kind: str, ref: str, filename: str, media_type: str, content: bytes
+    ) -> Document: ...
+    def document(self, company_id: int, kind: str, ref: str) -> Document | None: ...
+    def documents(self, company_id: int, kind: str | None = None) -> list[Document]: ...
+    def enqueue(
+        self, company_id: int, kind: str, ref_id: int, on: date, channel: str, address: str | None, key: str
+    ) -> None: ...
+    def deliveries(
+        self, *, statuses: Iterable[str] | None = None, company_id: int | None = None, limit: int | None = None
+    ) -> list[Delivery]: ...
+    def set_status(
+        self,
+        delivery_id: int,
+        status: str,
+        *,
+        error: str | None = None,
+        sent_at: datetime | None = None,
+        attempt: bool = False,
+        expect: str | None = None,
+        reset_attempts: bool = False,
+    ) -> bool: ...
+
+
+@dataclass(frozen=True, slots=True)
+class Attachment:
+    filename: str
+    media_type: str
+    content: bytes
+
+
+@dataclass(frozen=True, slots=True)
+class OutgoingMail:
+    sender: str
+    to: str
+    subject: str
+    body: str
+    message_id: str
+    attachments: tuple[Attachment, ...] = ()
+
+
+class Mailer(Protocol):
+    def send(self, mail: OutgoingMail) -> None: ...
+
+
+class Renderer(Protocol):
+    """Turns letters and lists into PDF bytes, the same bytes for the same input."""
+
+    def render_letter(self, letter: Letter) -> bytes: ...
+    def render_letters(self, letters: Sequence[Letter]) -> bytes: ...
+    def render_collection_list(self, creditor: Sender, list_date: date, rows: Sequence[CollectionListRow]) -> bytes: ...
+    def render_settlement_report(self, report: SettlementReport) -> bytes: ...
 
 
 class CompanyRepository(Protocol):
@@ -229,7 +331,9 @@ class CollectionRepository(Protocol):
     def letter_by_kid(self, kid: str) -> StoredLetter | None: ...
     def add_list(self, company_id: int, list_date: date, transfer_on: date | None, claims: Sequence[Claim]) -> int: ...
     def lists(self, company_id: int) -> list[tuple[date, list[str]]]: ...
+    def lists_with_ids(self, company_id: int) -> list[tuple[date, list[str], int]]: ...
     def add_payment(self, payment: ClientPayment) -> int | None: ...
+    def payments_from(self, source: str) -> bool: ...
     def pending_payments(self, company_id: int, up_to: date) -> list[ClientPayment]: ...
     def payments(self, *, status: str | None = None, company_id: int | None = None) -> list[ClientPayment]: ...
     def set_payment_status(
@@ -250,6 +354,7 @@ class CollectionRepository(Protocol):
         self, company_id: int, settled_on: date, totals: dict[str, Money], allocation_ids: list[int]
     ) -> int: ...
     def settlements(self, company_id: int) -> list[StoredSettlement]: ...
+    def settlement_lines(self, company_id: int, settlement_id: int) -> list[SettlementReportLine]: ...
     def step_done(self, company_id: int, day: date, step: str) -> bool: ...
     def mark_step(self, company_id: int, day: date, step: str, summary: dict[str, Any]) -> None: ...
 
@@ -269,6 +374,8 @@ class UnitOfWork(Protocol):
     def agreements(self) -> AgreementRepository: ...
     @property
     def collection(self) -> CollectionRepository: ...
+    @property
+    def deliveries(self) -> DeliveryRepository: ...
 
     def __enter__(self) -> Self: ...
     def __exit__(

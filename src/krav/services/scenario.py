@@ -4,8 +4,9 @@
 from __future__ import annotations
 
 from dataclasses import replace
-from datetime import date, timedelta
+from datetime import UTC, date, datetime, time, timedelta
 from decimal import Decimal
+from pathlib import Path
 from typing import Any
 
 from krav.domain.agreement import Agreement, AllocationOrder, DunningFlow, agreement_problems
@@ -18,10 +19,10 @@ from krav.domain.ledger.vouchers import Batch, Voucher, VoucherLine
 from krav.domain.money import Money
 from krav.domain.party import Address, Company, Customer, CustomerKind
 from krav.domain.rates import RateTables
+from krav.formats.camt054_writer import Credit, build_camt054
 from krav.formats.scenario import Scenario, ScenarioEvent
-from krav.services import collection, ledger, submission
-from krav.services.collection import Service
-from krav.services.ports import ClientPayment, UnitOfWork
+from krav.services import collection, delivery, ledger, ledger_bank, payments, submission
+from krav.services.ports import Renderer, Service, UnitOfWork
 
 
 def _money(m: Money) -> str:
@@ -115,7 +116,12 @@ def _invoice_item(uow: UnitOfWork, orgno: str, number: str, where: str) -> tuple
 
 
 def _apply_event(
-    uow: UnitOfWork, s: Scenario, event: ScenarioEvent, rates: RateTables, actions: list[dict[str, Any]]
+    uow: UnitOfWork,
+    s: Scenario,
+    event: ScenarioEvent,
+    rates: RateTables,
+    actions: list[dict[str, Any]],
+    service: Service,
 ) -> None:
     orgno, data, on = s.creditor_orgno, event.data, event.on
     where = f"events[{event.index}].{event.kind}"
@@ -125,46 +131,38 @@ def _apply_event(
             company = uow.companies.get(orgno)
             assert company.id is not None
             letters = [lt for lt in uow.collection.letters(company.id, debtor=debtor) if lt.n == n]
-            if not letters:
-                raise FieldError(where, f"debtor {debtor} has no letter {n} by {on}")
-            letter = letters[0]
-            raw = data.get("amount")
-            amount = letter.total if raw == "letter_total" else Money.of(str(raw))
-            uow.collection.add_payment(
-                ClientPayment(
-                    received_on=on,
-                    amount=amount,
-                    reference=f"{on.isoformat()}-{event.index}",
-                    source=f"scenario:{s.name}",
-                    kid=letter.kid,
-                    company_id=company.id,
-                    letter_id=letter.id,
-                )
-            )
-            uow.commit()
-    elif event.kind == "pay_direct":
-        customer, _ = _invoice_item(uow, orgno, str(data.get("invoice")), where)
-        amount = Money.of(str(data.get("amount")))
-        ledger.post_batch(
-            uow,
-            orgno,
-            Batch(
-                (
-                    Voucher(
-                        vt.BANK,
-                        on,
-                        (
-                            VoucherLine(acc.BANK, amount),
-                            VoucherLine(
-                                acc.RECEIVABLES, -amount, customer=customer, settles=(str(data.get("invoice")),)
-                            ),
-                        ),
-                        text="Innbetaling",
-                    ),
-                ),
-                source="scenario",
-            ),
+        if not letters:
+            raise FieldError(where, f"debtor {debtor} has no letter {n} by {on}")
+        letter = letters[0]
+        raw = data.get("amount")
+        amount = letter.total if raw == "letter_total" else Money.of(str(raw))
+        # through the real path: a camt.054 notification of the client account, imported and matched by KID
+        credit = Credit(f"SCN{event.index:04d}", amount, on, kid=letter.kid, payer_name=f"debtor {debtor}")
+        data_file = build_camt054(
+            service.account,
+            [credit],
+            message_id=f"SCN-{on:%Y%m%d}-{event.index}",
+            created=datetime.combine(on, time(6), tzinfo=UTC),
         )
+        payments.import_payments(uow, data_file, filename=f"camt054-{on}-{event.index}.xml")
+    elif event.kind == "pay_direct":
+        invoice = str(data.get("invoice"))
+        _invoice_item(uow, orgno, invoice, where)
+        amount = Money.of(str(data.get("amount")))
+        # the creditor's own bank reports the payment; the ledger matches it by the invoice number in its text
+        credit = Credit(f"DIR{event.index:04d}", amount, on, text=f"Faktura {invoice}", payer_name="debtor")
+        with uow:
+            company = uow.companies.get(orgno)
+            bank = company.bank_account or "86011117947"
+        data_file = build_camt054(
+            bank,
+            [credit],
+            message_id=f"DIR-{on:%Y%m%d}-{event.index}",
+            created=datetime.combine(on, time(6), tzinfo=UTC),
+        )
+        report = ledger_bank.import_bank_file(uow, orgno, data_file, filename=f"bank-{on}-{event.index}.xml")
+        if not report.posted:
+            raise FieldError(where, f"the direct payment could not be matched: {report.lines[0].reason}")
     elif event.kind == "credit":
         customer, _ = _invoice_item(uow, orgno, str(data.get("invoice")), where)
         amount = Money.of(str(data.get("amount")))
@@ -224,7 +222,7 @@ def run_scenario(uow: UnitOfWork, s: Scenario, *, rates: RateTables, service: Se
     day = s.start
     while day <= s.end:
         for event in by_day.get(day, []):
-            _apply_event(uow, s, event, rates, actions)
+            _apply_event(uow, s, event, rates, actions, service)
         collection.run_day(uow, s.creditor_orgno, day, rates=rates, service=service)
         day += timedelta(days=1)
     return outcome(uow, s, rates=rates, actions=actions)
@@ -345,3 +343,17 @@ def differences(expected: Any, actual: Any, path: str = "") -> list[str]:
     if expected != actual:
         return [f"{path}: expected {expected!r}, got {actual!r}"]
     return []
+
+
+def write_letters(uow: UnitOfWork, s: Scenario, folder: Path, *, renderer: Renderer, service: Service) -> int:
+    """Write the PDF of every letter the scenario produced into ``folder`` as ``{debtor}-{n}-{type}.pdf``."""
+    folder.mkdir(parents=True, exist_ok=True)
+    with uow:
+        company = uow.companies.get(s.creditor_orgno)
+        assert company.id is not None
+        stored = uow.collection.letters(company.id)
+        for letter in stored:
+            doc = delivery.letter_document(uow, company, letter, service, renderer)
+            (folder / doc.filename).write_bytes(doc.content)
+        uow.commit()
+    return len(stored)

@@ -20,6 +20,7 @@ from krav.domain.collection.allocation import Applied
 from krav.domain.collection.claims import Claim, ClosedReason, Stage
 from krav.domain.collection.letters import LetterLine, LetterType, Recipient
 from krav.domain.collection.schedule import next_action_on
+from krav.domain.collection.settlement import SettlementReportLine
 from krav.domain.collection.steps import Event, LetterDraft
 from krav.domain.money import Money
 from krav.services.ports import ClientPayment, StoredLetter, StoredSettlement
@@ -330,6 +331,20 @@ class SqlCollection:
         )
         return list_id
 
+    def lists_with_ids(self, company_id: int) -> list[tuple[date, list[str], int]]:
+        cl, line, c = t.collection_list, t.collection_list_line, t.claim
+        rows = self.conn.execute(
+            sa.select(cl.c.id, cl.c.list_date, c.c.invoice_number)
+            .join(line, line.c.list_id == cl.c.id)
+            .join(c, c.c.id == line.c.claim_id)
+            .where(cl.c.company_id == company_id)
+            .order_by(cl.c.list_date, line.c.position)
+        )
+        out: dict[int, tuple[date, list[str]]] = {}
+        for r in rows:
+            out.setdefault(r.id, (r.list_date, []))[1].append(r.invoice_number)
+        return [(d, invoices, list_id) for list_id, (d, invoices) in out.items()]
+
     def lists(self, company_id: int) -> list[tuple[date, list[str]]]:
         cl, line, c = t.collection_list, t.collection_list_line, t.claim
         rows = self.conn.execute(
@@ -375,6 +390,11 @@ class SqlCollection:
                 .returning(t.client_payment.c.id)
             ).scalar_one()
         )
+
+    def payments_from(self, source: str) -> bool:
+        """Whether payments of this source (a file's SHA-256) were recorded before."""
+        p = t.client_payment
+        return self.conn.execute(sa.select(p.c.id).where(p.c.source == source).limit(1)).first() is not None
 
     def pending_payments(self, company_id: int, up_to: date) -> list[ClientPayment]:
         p = t.client_payment
@@ -493,6 +513,41 @@ class SqlCollection:
                 .values(settlement_id=settlement_id)
             )
         return settlement_id
+
+    def settlement_lines(self, company_id: int, settlement_id: int) -> list[SettlementReportLine]:
+        """Per claim, what a settlement remits (and the salær the service kept from the same payments)."""
+        a, c = t.allocation, t.claim
+        rows = self.conn.execute(
+            sa.select(
+                c.c.collection_id,
+                c.c.invoice_number,
+                c.c.debtor_number,
+                c.c.debtor_name,
+                sa.func.sum(a.c.principal_ore).label("principal"),
+                sa.func.sum(a.c.fee_ore).label("fee"),
+                sa.func.sum(a.c.interest_ore).label("interest"),
+                sa.func.sum(a.c.salaer_ore).label("salaer"),
+                sa.func.sum(a.c.overpaid_ore).label("overpaid"),
+            )
+            .join(c, c.c.id == a.c.claim_id)
+            .where(a.c.company_id == company_id, a.c.settlement_id == settlement_id)
+            .group_by(c.c.collection_id, c.c.invoice_number, c.c.debtor_number, c.c.debtor_name, c.c.due_date)
+            .order_by(c.c.due_date, c.c.invoice_number)
+        )
+        return [
+            SettlementReportLine(
+                r.collection_id,
+                r.invoice_number,
+                r.debtor_number,
+                r.debtor_name,
+                Money.from_ore(int(r.principal)),
+                Money.from_ore(int(r.fee)),
+                Money.from_ore(int(r.interest)),
+                Money.from_ore(int(r.salaer)),
+                Money.from_ore(int(r.overpaid)),
+            )
+            for r in rows
+        ]
 
     def settlements(self, company_id: int) -> list[StoredSettlement]:
         s = t.settlement

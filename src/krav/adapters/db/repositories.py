@@ -378,7 +378,8 @@ class SqlLedger:
                     .returning(t.open_item.c.id)
                 ).scalar_one()
             )
-        return self.items(company_id, ids=ids)
+        by_id = {item.id: item for item in self.items(company_id, ids=ids)}
+        return [by_id[item_id] for item_id in ids]  # in the order of ``items``
 
     @staticmethod
     def _item(row: sa.Row[Any]) -> OpenItem:

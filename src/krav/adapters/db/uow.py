@@ -10,6 +10,7 @@ from sqlalchemy.engine import Engine
 
 from krav.adapters.db.agreements import SqlAgreements
 from krav.adapters.db.collection import SqlCollection
+from krav.adapters.db.deliveries import SqlDeliveries
 from krav.adapters.db.repositories import SqlCompanies, SqlImportLog, SqlLedger, SqlOutbox
 
 
@@ -31,6 +32,7 @@ class SqlUnitOfWork:
         self.imports = SqlImportLog(self._conn)
         self.agreements = SqlAgreements(self._conn)
         self.collection = SqlCollection(self._conn)
+        self.deliveries = SqlDeliveries(self._conn)
         return self
 
     @property

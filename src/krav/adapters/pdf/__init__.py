@@ -9,9 +9,10 @@ own wording is used through ``LetterRenderer(LetterTexts([its directory]))``. Ou
 input gives the same bytes.
 """
 
-from krav.adapters.pdf.collection_list import CollectionListRow, render_collection_list
+from krav.adapters.pdf.collection_list import render_collection_list
 from krav.adapters.pdf.letters import LetterRenderer, render_letter, render_letters
 from krav.adapters.pdf.texts import LetterTexts
+from krav.domain.collection.letters import CollectionListRow
 
 __all__ = [
     "CollectionListRow",

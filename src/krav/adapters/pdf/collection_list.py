@@ -10,8 +10,8 @@ from __future__ import annotations
 
 import io
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
 from datetime import date
+from typing import Protocol
 
 from krav.adapters.pdf import layout
 from krav.adapters.pdf.layout import MM, PAGE_HEIGHT, PAGE_WIDTH, Column, Pen, Piece, paginate, wrap
@@ -40,30 +40,36 @@ _COLUMNS = (
 )
 
 
-@dataclass(frozen=True, slots=True)
-class CollectionListRow:
-    """One claim on the collection list: who owes, which claim, what is outstanding, and the passed deadline."""
-
-    customer_number: str
-    customer_name: str
-    collection_id: str
-    invoice_number: str
-    due_date: date
-    principal: Money
-    fee: Money
-    interest: Money
-    notice_deadline: date
+class ListRow(Protocol):
+    """What the list needs of a row; :class:`CollectionListRow` and the engine's own row type both fit."""
 
     @property
-    def total(self) -> Money:
-        return self.principal + self.fee + self.interest
+    def debtor_number(self) -> str: ...
+    @property
+    def debtor_name(self) -> str: ...
+    @property
+    def collection_id(self) -> str: ...
+    @property
+    def invoice_number(self) -> str: ...
+    @property
+    def due_date(self) -> date: ...
+    @property
+    def principal(self) -> Money: ...
+    @property
+    def fee(self) -> Money: ...
+    @property
+    def interest(self) -> Money: ...
+    @property
+    def notice_deadline(self) -> date | None: ...
+    @property
+    def total(self) -> Money: ...
 
 
 def _y(mm_from_top: float) -> float:
     return _HIGH - mm_from_top * MM
 
 
-def _sums(rows: Sequence[CollectionListRow]) -> dict[str, tuple[int, Money, Money, Money]]:
+def _sums(rows: Sequence[ListRow]) -> dict[str, tuple[int, Money, Money, Money]]:
     sums: dict[str, tuple[int, Money, Money, Money]] = {}
     for row in rows:
         currency = row.principal.currency
@@ -77,7 +83,7 @@ def _sums(rows: Sequence[CollectionListRow]) -> dict[str, tuple[int, Money, Mone
 def render_collection_list(
     creditor: Sender,
     list_date: date,
-    rows: Sequence[CollectionListRow],
+    rows: Sequence[ListRow],
     *,
     language: str = "nb",
     texts: LetterTexts | None = None,
@@ -156,9 +162,9 @@ def render_collection_list(
     return buffer.getvalue()
 
 
-def _cells(row: CollectionListRow) -> dict[str, str]:
+def _cells(row: ListRow) -> dict[str, str]:
     return {
-        "customer": f"{clean(row.customer_number, 30)} {clean(row.customer_name, 120)}",
+        "customer": f"{clean(row.debtor_number, 30)} {clean(row.debtor_name, 120)}",
         "collection_id": clean(row.collection_id, 40),
         "invoice": clean(row.invoice_number, 40),
         "due_date": format_date(row.due_date),
@@ -166,7 +172,7 @@ def _cells(row: CollectionListRow) -> dict[str, str]:
         "fee": format_amount(row.fee),
         "interest": format_amount(row.interest),
         "line_total": format_amount(row.total),
-        "notice_deadline": format_date(row.notice_deadline),
+        "notice_deadline": format_date(row.notice_deadline) if row.notice_deadline else "",
     }
 
 

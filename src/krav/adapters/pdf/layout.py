@@ -17,14 +17,14 @@ import unicodedata
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import date
-from functools import cache
+from functools import cache, lru_cache
 from pathlib import Path
 
+from reportlab import rl_config  # type: ignore[import-untyped]
 from reportlab.lib.pagesizes import A4  # type: ignore[import-untyped]
 from reportlab.lib.units import mm  # type: ignore[import-untyped]
 from reportlab.pdfbase import pdfmetrics  # type: ignore[import-untyped]
 from reportlab.pdfbase.ttfonts import TTFont  # type: ignore[import-untyped]
-from reportlab import rl_config  # type: ignore[import-untyped]
 from reportlab.pdfgen.canvas import Canvas  # type: ignore[import-untyped]
 from reportlab.pdfgen.textobject import PDFTextObject  # type: ignore[import-untyped]
 
@@ -101,8 +101,10 @@ def font_for(text: str, bold: bool = False) -> tuple[str, str]:
     return base, _fold(text)
 
 
+@lru_cache(maxsize=8192)
 def width(text: str, font: str, size: float) -> float:
-    """The width of ``text`` in points."""
+    """The width of ``text`` in points (cached: labels, template words and dates repeat from letter to letter,
+    and ReportLab measures in pure Python)."""
     return float(pdfmetrics.stringWidth(text, font, size))
 
 

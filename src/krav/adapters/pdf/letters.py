@@ -17,14 +17,15 @@ from __future__ import annotations
 import io
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
+from datetime import date
 from functools import cache
 
-from krav.adapters.pdf import layout
+from krav.adapters.pdf import collection_list, layout
+from krav.adapters.pdf.collection_list import ListRow
 from krav.adapters.pdf.layout import LEFT_MM, MM, RIGHT_MM, Column, Draw, Page, Pen, Piece, paginate, top, wrap
 from krav.adapters.pdf.texts import (
     Block,
     LetterTexts,
-    check_kid,
     clean,
     format_account,
     format_date,
@@ -33,7 +34,9 @@ from krav.adapters.pdf.texts import (
     packaged_texts,
 )
 from krav.domain.collection.letters import DEMANDING, Letter, LetterLine, LetterType, Sender
+from krav.domain.collection.settlement import SettlementReport
 from krav.domain.errors import FieldError, FileFormatError
+from krav.domain.kid import check_kid
 from krav.domain.money import Money, format_amount
 
 # -- where things go on the first page (millimetres from the top-left corner of the A4 sheet) -----------------
@@ -75,7 +78,6 @@ _COLUMNS = {
     "salaer": (17.0, "right"),
     "line_total": (21.5, "right"),
 }
-_AMOUNT_KEYS = ("principal", "fee", "interest", "salaer", "line_total")
 _SALAER_LETTERS = frozenset({LetterType.PAYMENT_DEMAND, LetterType.LEGAL_NOTICE})
 
 
@@ -115,6 +117,16 @@ class LetterRenderer:
             item.draw(pen)
         canvas.save()
         return buffer.getvalue()
+
+    def render_settlement_report(self, report: SettlementReport) -> bytes:
+        """The settlement report of one bank day (R-BANK-3)."""
+        from krav.adapters.pdf.settlement import render_settlement_report
+
+        return render_settlement_report(report)
+
+    def render_collection_list(self, creditor: Sender, list_date: date, rows: Sequence[ListRow]) -> bytes:
+        """The collection list of ``creditor`` for ``list_date``, rows in the order given (R-CLM-4)."""
+        return collection_list.render_collection_list(creditor, list_date, rows, texts=self.texts)
 
     def _lay_out(self, letter: Letter) -> _LaidOut:
         _check(letter)
@@ -173,11 +185,8 @@ def _check(letter: Letter) -> None:
         for field, value in (("deadline", letter.deadline), ("kid", letter.kid), ("account", letter.account)):
             if not value:
                 raise FieldError(field, f"a {letter.type.value} letter asks for money and must carry it", where=where)
-        try:
-            format_account(letter.account or "")
-            check_kid(letter.kid or "")
-        except FieldError as exc:
-            raise FieldError(exc.field, exc.problem, where=where) from exc
+        format_account(letter.account or "", where=where)
+        check_kid(letter.kid or "", where=where, field="kid")
 
 
 def _sums(letter: Letter) -> _Sums:
@@ -215,7 +224,7 @@ def _context(letter: Letter, labels: Mapping[str, str], sums: _Sums) -> dict[str
         "n": letter.n,
         "sent_on": format_date(letter.sent_on),
         "deadline": format_date(letter.deadline) if letter.deadline else "",
-        "kid": check_kid(letter.kid) if letter.kid else "",
+        "kid": check_kid(letter.kid, field="kid") if letter.kid else "",
         "account": format_account(letter.account) if letter.account else "",
         "case_number": clean(letter.case_number, 40),
         "currency": labels.get("currency_word", "kroner") if currency == "NOK" else currency,
@@ -379,7 +388,7 @@ def _payment_drawer(letter: Letter, labels: Mapping[str, str], sums: _Sums) -> D
         (labels["amount_due"], f"{format_amount(sums.total)} {currency}", 42.0),
         (labels["deadline"], format_date(letter.deadline) if letter.deadline else "", 36.0),
         (labels["account"], format_account(letter.account or ""), 40.0),
-        (labels["kid"], check_kid(letter.kid or ""), 52.0),
+        (labels["kid"], check_kid(letter.kid or "", field="kid"), 52.0),
     )
 
     def draw(pen: Pen, y: float) -> None:

@@ -34,6 +34,7 @@ from stdnum.no import kontonr, orgnr
 
 from krav.domain.errors import FieldError, FileFormatError
 from krav.domain.money import format_amount
+from krav.domain.party import validate_bank_account
 
 PACKAGED_TEMPLATES = Path(__file__).with_name("templates")
 LANGUAGES = ("nb", "en")
@@ -94,16 +95,17 @@ def format_rate(rate: Decimal) -> str:
     return format_amount(rate)
 
 
-def format_account(account: str) -> str:
-    """A Norwegian bank account as ``1234.56.78903``; refuses one that is not 11 digits with a MOD11 check.
+def format_account(account: str, *, where: str | None = None) -> str:
+    """A Norwegian bank account as ``1234.56.78903``; one that is not 11 digits with a valid MOD11 check digit is
+    refused with a :class:`FieldError`, since a letter must not send money to a mistyped account.
 
     >>> format_account("12345678903")
     '1234.56.78903'
     """
-    digits = "".join(c for c in account if c.isdigit())
-    if len(digits) != 11 or not kontonr.is_valid(digits):
-        raise FieldError("account", f"{clean(account, 40)!r} is not a Norwegian account number (11 digits, MOD11)")
-    return str(kontonr.format(digits))
+    compact = validate_bank_account(account, where=where)
+    if len(compact) != 11:
+        raise FieldError("account", f"{compact!r} is not an 11-digit Norwegian account number", where=where)
+    return str(kontonr.format(compact))
 
 
 def format_orgno(value: str | None) -> str:
@@ -111,16 +113,6 @@ def format_orgno(value: str | None) -> str:
     text = clean(value, 40)
     digits = text.replace(" ", "")
     return str(orgnr.format(digits)) if len(digits) == 9 and digits.isdigit() else text
-
-
-def check_kid(kid: str) -> str:
-    """A KID as printed: 2–25 digits, the last may be ``-`` (MOD11 remainder 10) (R-BANK-1)."""
-    body = kid.strip()
-    if not (
-        2 <= len(body) <= 25 and body[:-1].isascii() and body[:-1].isdigit() and (body[-1].isdigit() or body[-1] == "-")
-    ):
-        raise FieldError("kid", f"{clean(kid, 40)!r} is not a KID (2–25 digits, the last a check digit)")
-    return body
 
 
 # -- templates ---------------------------------------------------------------------------------------------

@@ -73,6 +73,7 @@ class Claim:
     salaer_charged: Money = field(default_factory=_zero)
     salaer_outstanding: Money = field(default_factory=_zero)
     salaer_level: int = 0  # 0 none, 1 light, 2 heavy (R-CLM-5)
+    salaer_nominal: Money = field(default_factory=_zero)  # the table's salær before any B2B set-off (R-CLM-11)
     compensation: Money = field(default_factory=_zero)  # R-CLM-11: what of the compensation is left to set off
     compensation_claimed: bool = False
     overpaid: Money = field(default_factory=_zero)

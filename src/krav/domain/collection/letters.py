@@ -138,3 +138,22 @@ def letter_kid(letter_id: int, scheme: str, length: int) -> str:
         if not kid.endswith("-"):
             return kid
     raise AssertionError("unreachable: some variant digit gives a numeric MOD11 check digit")
+
+
+@dataclass(frozen=True, slots=True)
+class CollectionListRow:
+    """One claim on the Tuesday collection list (R-CLM-4), as the creditor sees it."""
+
+    debtor_number: str
+    debtor_name: str
+    collection_id: str
+    invoice_number: str
+    due_date: date
+    principal: Money
+    fee: Money
+    interest: Money
+    notice_deadline: date | None
+
+    @property
+    def total(self) -> Money:
+        return self.principal + self.fee + self.interest

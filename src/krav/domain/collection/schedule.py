@@ -75,7 +75,7 @@ def next_action_on(claim: Claim) -> date | None:
     match claim.stage:
         case Stage.NEW:
             return claim.submitted_on
-        case Stage.REMINDER if claim.principal_outstanding.is_positive() and claim.interest_note_on is None:
+        case Stage.REMINDER if claim.interest_note_on is None:
             return claim.reminder_deadline + one if claim.reminder_deadline else claim.submitted_on
         case Stage.REMINDER | Stage.NOTICE:
             return claim.last_deadline + one if claim.last_deadline else claim.submitted_on

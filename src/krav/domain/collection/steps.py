@@ -220,6 +220,19 @@ def _send_notices(group: list[Claim], day: Day, result: StepResult) -> None:
     result.letters.append(_draft(LetterType.NOTICE, group, day, deadline))
 
 
+def _notice_after_reminder_due(claim: Claim, day: Day) -> bool:
+    """R-CLM-3: the day after the reminder's deadline has passed. A claim whose principal was paid after the
+    reminder got an interest note instead (R-CLM-8); if that stays unpaid past its deadline, it too gets its
+    collection notice before anything else, since nothing may go to inkasso without one (inkassoloven § 9)."""
+    if claim.interest_note_on is None:
+        return (
+            claim.principal_outstanding.is_positive()
+            and claim.reminder_deadline is not None
+            and day.today > claim.reminder_deadline
+        )
+    return claim.last_deadline is not None and day.today > claim.last_deadline
+
+
 def reminder_and_notice_letters(claims: Iterable[Claim], day: Day) -> StepResult:
     """R-CLM-2, R-CLM-3: the first letters of new claims (a reminder with *reminder before notice*, else a
     notice), and notices the day after a reminder's deadline has passed; one letter per debtor and type."""
@@ -233,13 +246,7 @@ def reminder_and_notice_letters(claims: Iterable[Claim], day: Day) -> StepResult
             continue
         if claim.stage is Stage.NEW:
             (reminders if day.agreement.reminder_before_notice else notices).append(claim)
-        elif (
-            claim.stage is Stage.REMINDER
-            and claim.principal_outstanding.is_positive()
-            and claim.interest_note_on is None
-            and claim.reminder_deadline is not None
-            and day.today > claim.reminder_deadline
-        ):
+        elif claim.stage is Stage.REMINDER and _notice_after_reminder_due(claim, day):
             notices.append(claim)
     for group in by_debtor(reminders):
         _send_reminders(group, day, result)
@@ -278,6 +285,7 @@ def transfers_to_inkasso(claims: Iterable[Claim], day: Day, *, case_numbers: Ite
             business=first.debtor.kind == "business",
             creditor_vat_registered=day.creditor_vat_registered,
         )
+        first.salaer_nominal = first.salaer_nominal + salaer
         if day.agreement.claim_standard_compensation and first.debtor.kind == "business":
             salaer = set_off_against_compensation(first, salaer)
         first.salaer_charged = first.salaer_charged + salaer
@@ -331,8 +339,10 @@ def legal_steps(claims: Iterable[Claim], day: Day) -> StepResult:
             business=first.debtor.kind == "business",
             creditor_vat_registered=day.creditor_vat_registered,
         )
-        already = Money.sum((c.salaer_charged for c in group), first.currency)
+        # the table's salær already charged to the case, before any B2B set-off (never less than what was charged)
+        already = Money.sum((c.salaer_nominal.max(c.salaer_charged) for c in group), first.currency)
         raise_by = (heavy - already).max(Money.zero(first.currency))
+        first.salaer_nominal = first.salaer_nominal + raise_by
         if day.agreement.claim_standard_compensation and first.debtor.kind == "business":
             raise_by = set_off_against_compensation(first, raise_by)
         first.salaer_charged = first.salaer_charged + raise_by
@@ -354,9 +364,8 @@ def legal_steps(claims: Iterable[Claim], day: Day) -> StepResult:
 
 
 def _listable(claim: Claim, tuesday: date) -> bool:
-    had_notice = claim.stage is Stage.NOTICE or (claim.stage is Stage.REMINDER and claim.interest_note_on is not None)
     return (
-        had_notice
+        claim.stage is Stage.NOTICE
         and claim.is_open
         and not claim.paused
         and claim.listed_on is None

@@ -101,6 +101,7 @@ def upgrade() -> None:
         sa.Column("salaer_charged_ore", sa.BigInteger(), nullable=False),
         sa.Column("salaer_outstanding_ore", sa.BigInteger(), nullable=False),
         sa.Column("salaer_level", sa.SmallInteger(), nullable=False),
+        sa.Column("salaer_nominal_ore", sa.BigInteger(), nullable=False),
         sa.Column("compensation_ore", sa.BigInteger(), nullable=False),
         sa.Column("compensation_claimed", sa.Boolean(), nullable=False),
         sa.Column("overpaid_ore", sa.BigInteger(), nullable=False),

@@ -1,0 +1,146 @@
+"""The document archive (every letter and list, byte for byte, with its SHA-256) and the delivery outbox."""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Iterable
+from datetime import date, datetime
+from typing import Any
+
+import sqlalchemy as sa
+
+from krav.adapters.db import tables as t
+from krav.adapters.db.types import utcnow
+from krav.services.ports import Delivery, Document
+
+
+def _delivery(r: sa.Row[Any]) -> Delivery:
+    return Delivery(
+        id=r.id,
+        company_id=r.company_id,
+        kind=r.kind,
+        ref_id=r.ref_id,
+        on_date=r.on_date,
+        channel=r.channel,
+        address=r.address,
+        delivery_key=r.delivery_key,
+        status=r.status,
+        attempts=r.attempts,
+        last_error=r.last_error,
+        sent_at=r.sent_at,
+        updated_at=r.updated_at,
+    )
+
+
+class SqlDeliveries:
+    def __init__(self, conn: sa.Connection) -> None:
+        self.conn = conn
+
+    # -- archive ---------------------------------------------------------------------------------------------
+
+    def archive(self, company_id: int, kind: str, ref: str, filename: str, media_type: str, content: bytes) -> Document:
+        """Keep a document once; archiving the same (kind, ref) again returns the first copy unchanged."""
+        found = self.document(company_id, kind, ref)
+        if found is not None:
+            return found
+        digest = hashlib.sha256(content).hexdigest()
+        self.conn.execute(
+            t.document.insert().values(
+                company_id=company_id,
+                kind=kind,
+                ref=ref,
+                filename=filename,
+                media_type=media_type,
+                sha256=digest,
+                size=len(content),
+                content=content,
+                created_at=utcnow(),
+            )
+        )
+        stored = self.document(company_id, kind, ref)
+        assert stored is not None
+        return stored
+
+    def document(self, company_id: int, kind: str, ref: str) -> Document | None:
+        d = t.document
+        row = self.conn.execute(
+            sa.select(d).where(d.c.company_id == company_id, d.c.kind == kind, d.c.ref == ref)
+        ).one_or_none()
+        if row is None:
+            return None
+        return Document(row.kind, row.ref, row.filename, row.media_type, row.sha256, bytes(row.content), row.created_at)
+
+    def documents(self, company_id: int, kind: str | None = None) -> list[Document]:
+        d = t.document
+        query = sa.select(d).where(d.c.company_id == company_id).order_by(d.c.id)
+        if kind is not None:
+            query = query.where(d.c.kind == kind)
+        return [
+            Document(r.kind, r.ref, r.filename, r.media_type, r.sha256, bytes(r.content), r.created_at)
+            for r in self.conn.execute(query)
+        ]
+
+    # -- outbox ----------------------------------------------------------------------------------------------
+
+    def enqueue(
+        self, company_id: int, kind: str, ref_id: int, on: date, channel: str, address: str | None, key: str
+    ) -> None:
+        exists = self.conn.execute(
+            sa.select(t.delivery.c.id).where(t.delivery.c.delivery_key == key)
+        ).scalar_one_or_none()
+        if exists is not None:
+            return
+        now = utcnow()
+        self.conn.execute(
+            t.delivery.insert().values(
+                company_id=company_id,
+                kind=kind,
+                ref_id=ref_id,
+                on_date=on,
+                channel=channel,
+                address=address,
+                delivery_key=key,
+                status="pending",
+                attempts=0,
+                created_at=now,
+                updated_at=now,
+            )
+        )
+
+    def deliveries(
+        self, *, statuses: Iterable[str] | None = None, company_id: int | None = None, limit: int | None = None
+    ) -> list[Delivery]:
+        d = t.delivery
+        query = sa.select(d).order_by(d.c.id)
+        if statuses is not None:
+            query = query.where(d.c.status.in_(list(statuses)))
+        if company_id is not None:
+            query = query.where(d.c.company_id == company_id)
+        if limit is not None:
+            query = query.limit(limit)
+        return [_delivery(r) for r in self.conn.execute(query)]
+
+    def set_status(
+        self,
+        delivery_id: int,
+        status: str,
+        *,
+        error: str | None = None,
+        sent_at: datetime | None = None,
+        attempt: bool = False,
+        expect: str | None = None,
+        reset_attempts: bool = False,
+    ) -> bool:
+        """Move a delivery to ``status``; with ``expect`` only from that status (False when someone else won)."""
+        d = t.delivery
+        values: dict[str, Any] = {"status": status, "updated_at": utcnow(), "last_error": error}
+        if sent_at is not None:
+            values["sent_at"] = sent_at
+        if attempt:
+            values["attempts"] = d.c.attempts + 1
+        if reset_attempts:
+            values["attempts"] = 0
+        query = d.update().where(d.c.id == delivery_id)
+        if expect is not None:
+            query = query.where(d.c.status == expect)
+        return bool(self.conn.execute(query.values(**values)).rowcount)

@@ -1,0 +1,111 @@
+"""The creditor's own bank files into the built-in ledger: payments matched by KID or reference (R-LED-5, R-LED-6).
+
+Each payment whose KID or text names one open invoice is posted against it (split into principal, fee, interest
+and overpayment when R-LED-6 says so, and reported to collection); the others are left for the bookkeeper,
+listed with the reason. The same file twice changes nothing.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from krav.domain.errors import ImportRefused, Problem
+from krav.domain.ledger import accounts as std_accounts
+from krav.domain.ledger.open_items import OpenItem, SettledStatus
+from krav.domain.money import Money
+from krav.formats.payments import IncomingPayment, parse_payment_file
+from krav.services import ledger
+from krav.services.imports import sha256
+from krav.services.ports import UnitOfWork
+
+_TOKEN = re.compile(r"[0-9A-Za-z][0-9A-Za-z-]*")
+
+
+@dataclass(frozen=True, slots=True)
+class BankLine:
+    reference: str
+    amount: Money
+    invoice: str | None
+    matched_by: str | None
+    reason: str | None = None
+    voucher: int | None = None
+
+
+@dataclass
+class BankImportReport:
+    filename: str
+    already_imported: bool = False
+    lines: list[BankLine] = field(default_factory=list)
+
+    @property
+    def posted(self) -> list[BankLine]:
+        return [line for line in self.lines if line.invoice is not None]
+
+    @property
+    def left(self) -> list[BankLine]:
+        return [line for line in self.lines if line.invoice is None]
+
+
+def _find(
+    payment: IncomingPayment, by_kid: dict[str, OpenItem], by_number: dict[str, OpenItem]
+) -> tuple[OpenItem | None, str | None, str | None]:
+    if payment.is_reversal:
+        return None, None, "a reversal: correct the books by hand"
+    if payment.kid and payment.kid in by_kid:
+        return by_kid[payment.kid], "kid", None
+    named = {t for t in _TOKEN.findall(payment.free_text or "") if t in by_number}
+    if payment.kid and payment.kid in by_number:
+        named.add(payment.kid)
+    if len(named) == 1:
+        return by_number[named.pop()], "reference", None
+    if len(named) > 1:
+        return None, None, f"names several invoices ({', '.join(sorted(named))}): match by hand"
+    return None, None, "no KID or invoice number of an open invoice"
+
+
+def import_bank_file(
+    uow: UnitOfWork, orgno: str, data: bytes, *, filename: str, bank_account: str = std_accounts.BANK
+) -> BankImportReport:
+    """Import a payment file of the creditor's own bank account into its ledger."""
+    parsed = parse_payment_file(data, filename=filename)
+    digest = sha256(data)
+    report = BankImportReport(filename)
+    with uow:
+        company = uow.companies.get(orgno)
+        assert company.id is not None
+        if uow.imports.find(company.id, "bank", digest) is not None:
+            report.already_imported = True
+            return report
+        if bank_account not in uow.ledger.accounts(company.id):
+            raise ImportRefused(
+                filename, [Problem(filename, "bank_account", f"no account {bank_account} in the chart")]
+            )
+        items = [i for i in uow.ledger.items(company.id, open_only=True) if i.is_debit]
+        by_kid = {i.kid: i for i in items if i.kid}
+        by_number = {i.number: i for i in items}
+        for payment in parsed.payments:
+            item, how, reason = _find(payment, by_kid, by_number)
+            if item is None or item.status is SettledStatus.SETTLED:
+                report.lines.append(BankLine(payment.reference, payment.amount, None, None, reason or "settled"))
+                continue
+            result = ledger.pay_invoice_in(
+                uow,
+                orgno,
+                item.number,
+                payment.amount,
+                on=payment.paid_on,
+                bank_account=bank_account,
+                text=f"Innbetaling {item.number} ({payment.payer_name or payment.reference})"[:200],
+            )
+            report.lines.append(
+                BankLine(payment.reference, payment.amount, item.number, how, None, result.vouchers[0].number)
+            )
+            refreshed = [i for i in uow.ledger.items(company.id, numbers=[item.number]) if i.is_debit]
+            if refreshed:
+                by_number[item.number] = refreshed[0]
+                if refreshed[0].kid:
+                    by_kid[refreshed[0].kid] = refreshed[0]
+        uow.imports.record(company.id, "bank", digest, filename, f'{{"posted": {len(report.posted)}}}')
+        uow.commit()
+    return report
