@@ -314,3 +314,26 @@ def test_settling_an_unknown_invoice_is_refused_and_nothing_is_stored(uow: SqlUn
 def test_a_batch_needs_vouchers(uow: SqlUnitOfWork) -> None:
     with pytest.raises(FieldError, match="no vouchers"):
         ledger.post_batch(uow, ORGNO, Batch(()))
+
+
+def test_one_voucher_can_settle_invoices_of_several_customers_each_against_its_own_r_led_4(uow: SqlUnitOfWork) -> None:
+    """A settlement or a bank batch pays invoices of several customers in one voucher: each receivables line
+    must be matched against its own customer's invoice, whatever order the items come back in."""
+    post(
+        uow,
+        invoice("1001", "10002", "300.00", D, D),
+        invoice("1002", "10001", "200.00", D, D),
+    )
+    both = Voucher(
+        vt.BANK,
+        date(2025, 3, 5),
+        (
+            VoucherLine("1920", Money.of("500.00")),
+            VoucherLine("1500", Money.of("-300.00"), customer="10002", settles=("1001",)),
+            VoucherLine("1500", Money.of("-200.00"), customer="10001", settles=("1002",)),
+        ),
+    )
+    post(uow, both)
+    assert _item(uow, "1001").status is SettledStatus.SETTLED
+    assert _item(uow, "1002").status is SettledStatus.SETTLED
+    assert ledger.balance(uow, ORGNO).balanced

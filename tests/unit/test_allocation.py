@@ -94,6 +94,22 @@ def test_a_client_payment_covers_the_oldest_claim_first_costs_then_interest_then
     assert newer.principal_outstanding == _nok("500.00")
 
 
+@pytest.mark.parametrize(
+    ("amount", "fee", "salaer", "interest"),
+    [
+        ("30.00", "30.00", "0.00", "0.00"),  # the fee first
+        ("282.00", "35.00", "245.00", "2.00"),  # then the salær, then 2.00 of the 4.79 interest
+    ],
+)
+def test_within_a_claim_fees_come_before_salaer_and_both_before_interest_r_clm_7(
+    amount: str, fee: str, salaer: str, interest: str
+) -> None:
+    claim = _claim(fees="35.00", salaer="245.00", stage=Stage.INKASSO)
+    applied = allocate_client_payment([claim], _nok(amount), NOTICE_SENT, RATES)
+    assert _parts(applied[0]) == (ZERO, _nok(fee), _nok(interest), _nok(salaer), ZERO)
+    assert claim.principal_outstanding == _nok("1000.00")
+
+
 def test_what_the_oldest_claim_leaves_goes_on_to_the_next_in_the_same_order_r_clm_7() -> None:
     older = _claim("K1", "1001", DUE, "1000.00", fees="35.00", salaer="245.00", stage=Stage.INKASSO)
     newer = _claim("K2", "1002", date(2025, 3, 20), "500.00", fees="10.00", stage=Stage.INKASSO)
