@@ -382,6 +382,127 @@ def ledger_voucher_type(
     typer.echo(f"voucher type {code} → {kind.value}")
 
 
+@ledger_app.command("remind")
+@handle_errors
+def ledger_remind(
+    company: CompanyOpt,
+    items: Annotated[list[int], typer.Option("--items", "-i", help="Item ids (repeat the option).")],
+    on: DateOpt = None,
+) -> None:
+    """Record the ledger's own reminder on items (refused while the collection agreement is active, R-AGR-2)."""
+    done = ledger.remind(get_app().uow(), company, items, on=business_date(on))
+    typer.echo(f"reminded {len(done)} item(s)")
+
+
+@ledger_app.command("exempt")
+@handle_errors
+def ledger_exempt(
+    company: CompanyOpt,
+    item: Annotated[int, typer.Argument(help="The item id.")],
+    off: Annotated[bool, typer.Option("--off", help="Clear the exemption instead.")] = False,
+) -> None:
+    """Set (or with --off clear) an item's reminder exemption (purrefritak)."""
+    ledger.set_exempt(get_app().uow(), company, item, not off)
+    typer.echo(f"item {item}: exemption {'cleared' if off else 'set'}")
+
+
+@ledger_app.command("pay")
+@handle_errors
+def ledger_pay(
+    company: CompanyOpt,
+    invoice: Annotated[str, typer.Argument(help="The invoice paid.")],
+    amount: Annotated[str, typer.Argument(help="The amount received, e.g. 1234.50.")],
+    on: DateOpt = None,
+    bank_account: Annotated[str, typer.Option(help="The bank account in the chart.")] = "1920",
+) -> None:
+    """A payment on the creditor's own bank account for an invoice (R-LED-5, R-LED-6)."""
+    try:
+        money = Money.of(amount)
+    except (ValueError, ArithmeticError):
+        raise InputError(f"amount: {amount!r} is not an amount") from None
+    result = ledger.pay_invoice(
+        get_app().uow(), company, invoice, money, on=business_date(on), bank_account=bank_account
+    )
+    typer.echo(f"posted voucher {result.vouchers[0].number} with {len(result.vouchers[0].lines)} lines")
+    for report in result.reports:
+        typer.echo(f"reported to collection: {report.kind} {report.collection_id} {format_amount(report.amount)}")
+
+
+@ledger_app.command("import-bank")
+@handle_errors
+def ledger_import_bank(
+    company: CompanyOpt,
+    file: Annotated[Path, typer.Argument(help="An OCR giro or camt.054 file of the creditor's own account.")],
+    bank_account: Annotated[str, typer.Option(help="The bank account in the chart.")] = "1920",
+    json_out: JsonOpt = False,
+) -> None:
+    """Import the creditor's own bank file into the ledger: payments matched by KID or invoice number."""
+    from krav.services import ledger_bank
+
+    report = ledger_bank.import_bank_file(
+        get_app().uow(), company, read_file(file), filename=file.name, bank_account=bank_account
+    )
+    if json_out:
+        typer.echo(dumps(report))
+        return
+    if report.already_imported:
+        typer.echo(f"{report.filename}: imported before; nothing changed")
+        return
+    typer.echo(f"{report.filename}: {len(report.posted)} posted, {len(report.left)} left for the bookkeeper")
+    for line in report.posted:
+        typer.echo(f"  {line.reference}: {format_amount(line.amount)} → invoice {line.invoice} (by {line.matched_by})")
+    for line in report.left:
+        typer.echo(f"  {line.reference}: {format_amount(line.amount)} not posted: {line.reason}")
+
+
+@app.command("settlements")
+@handle_errors
+def settlements_command(
+    company: CompanyOpt,
+    out: Annotated[
+        Path | None, typer.Option("--out", "-o", help="Write each settlement's PDF, CSV and pain.001 into this folder.")
+    ] = None,
+    json_out: JsonOpt = False,
+) -> None:
+    """Settlements remitted to the creditor (R-BANK-3), with their report files."""
+    krav = get_app()
+    with krav.uow() as uow:
+        found = uow.companies.get(company)
+        assert found.id is not None
+        settled = uow.collection.settlements(found.id)
+        files = []
+        if out is not None:
+            out.mkdir(parents=True, exist_ok=True)
+            for st in settled:
+                for doc in delivery.settlement_documents(uow, found, st.id, krav.renderer, krav.service):
+                    (out / doc.filename).write_bytes(doc.content)
+                    files.append(doc.filename)
+            uow.commit()
+    if json_out:
+        typer.echo(dumps({"settlements": settled, "files": files}))
+        return
+    typer.echo(
+        table(
+            ["reference", "date", "principal", "fee", "interest", "overpaid", "remitted"],
+            [
+                (
+                    st.reference,
+                    st.settled_on.strftime("%d.%m.%Y"),
+                    format_amount(st.principal),
+                    format_amount(st.fee),
+                    format_amount(st.interest),
+                    format_amount(st.overpaid),
+                    format_amount(st.total),
+                )
+                for st in settled
+            ],
+            right={2, 3, 4, 5, 6},
+        )
+    )
+    if files:
+        typer.echo(f"wrote {len(files)} file(s) to {out}")
+
+
 # -- imports ------------------------------------------------------------------------------------------------------
 
 

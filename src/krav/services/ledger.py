@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 from datetime import date
 
 from krav.domain.agreement import Agreement
-from krav.domain.errors import Conflict, FieldError, MatchingRefused, NotFound
+from krav.domain.errors import Conflict, FieldError, MatchingRefused, NotFound, RuleViolation
 from krav.domain.ledger import accounts as std_accounts
 from krav.domain.ledger import voucher_types as vt
 from krav.domain.ledger.accounts import STANDARD_CHART, Account, check_account_number
@@ -624,3 +624,46 @@ def pay_invoice(
         result = pay_invoice_in(uow, orgno, invoice, amount, on=on, bank_account=bank_account)
         uow.commit()
         return result
+
+
+# -- the ledger's own reminders and exemptions ---------------------------------------------------------------------
+
+
+class LedgerRemindersOff(RuleViolation):
+    """R-AGR-2: while the collection agreement is active, the ledger sends no reminders of its own."""
+
+    code = "ledger_reminders_off"
+
+
+def remind(uow: UnitOfWork, orgno: str, item_ids: Sequence[int], *, on: date) -> list[OpenItem]:
+    """The ledger's own reminder (purring) for creditors not using the collection service: records it on the
+    items (number of reminders, reminded-on date). Refused while the collection agreement is active (R-AGR-2);
+    an item reminded this way is not sent to collection later (``item_already_reminded``)."""
+    from krav.domain.agreement import ledger_sends_reminders
+
+    with uow:
+        _, company_id = _company_id(uow, orgno)
+        if not ledger_sends_reminders(uow.agreements.get(company_id)):
+            raise LedgerRemindersOff(
+                "the collection agreement is active: reminders are sent by the collection service, not the ledger "
+                "(R-AGR-2)"
+            )
+        items = uow.ledger.items(company_id, ids=item_ids)
+        missing = sorted(set(item_ids) - {i.id for i in items})
+        if missing:
+            raise NotFound(f"no open item with id {', '.join(map(str, missing))} for company {orgno}")
+        closed = [i.number for i in items if i.status is SettledStatus.SETTLED or not i.is_debit]
+        if closed:
+            raise MatchingRefused(f"only open invoices can be reminded, not {', '.join(closed)}")
+        uow.ledger.mark_reminded(company_id, item_ids, on)
+        uow.commit()
+        return uow.ledger.items(company_id, ids=item_ids)
+
+
+def set_exempt(uow: UnitOfWork, orgno: str, item_id: int, exempt: bool) -> None:
+    """Set or clear an item's reminder exemption (purrefritak)."""
+    with uow:
+        _, company_id = _company_id(uow, orgno)
+        if not uow.ledger.set_item_exempt(company_id, item_id, exempt):
+            raise NotFound(f"no open item with id {item_id} for company {orgno}")
+        uow.commit()
