@@ -50,9 +50,12 @@ def salaer_for_case(
     """R-CLM-5: the salær of one inkasso case, from the table on the combined principal outstanding ``on``.
 
     Claims of one debtor that go to inkasso together are one case with one salær (inkassoloven § 17), so that
-    costs are not multiplied by splitting what is collected together.
+    costs are not multiplied by splitting what is collected together. No salær is charged when the principal has
+    been paid (what is left, fees and interest, is no claim to collect costs on: R-CLM-5).
     """
     combined = Money.sum((c.principal_outstanding for c in claims), claims[0].currency if claims else "NOK")
+    if combined.is_zero():
+        return combined
     return rates.salaer(combined, on, heavy=heavy, business=business, creditor_vat_registered=creditor_vat_registered)
 
 
