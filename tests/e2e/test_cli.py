@@ -127,3 +127,14 @@ def test_the_demo_loads_a_creditor_with_customers_and_overdue_items(krav: CliRun
     assert "Open items on 02.06.2025" in out
     again = run(krav, "demo", "--date", "2025-06-02")
     assert "loaded the demo creditor" not in again
+
+
+def test_a_company_gets_its_bank_account_later_and_a_bad_one_is_refused(krav: CliRunner) -> None:
+    run(krav, "company", "create", "--orgno", "974760673", "--name", "Eksempel AS")
+    result = krav.invoke(cli.app, ["company", "set", "--orgno", "974760673", "--account", "86011117940"])
+    assert result.exit_code == 2
+    assert "not a valid Norwegian bank account number" in result.output
+    run(krav, "company", "set", "--orgno", "974760673", "--account", "8601 11 17947", "--city", "Oslo")
+    companies = json.loads(run(krav, "company", "list", "--json"))
+    assert companies[0]["bank_account"] == "86011117947"
+    assert companies[0]["address"]["city"] == "Oslo"

@@ -147,12 +147,6 @@ def test_a_refused_change_names_the_field_and_leaves_the_agreement_and_its_histo
     assert (after.agreement, after.history) == (before.agreement, before.history)
 
 
-@pytest.mark.xfail(
-    strict=True,
-    raises=(OverflowError, sa.exc.DataError),
-    reason="BUG: agreement_problems puts no upper bound on minimum_amount; 10^17 kroner passes the domain and "
-    "then overflows the øre column (OverflowError on SQLite, DataError on PostgreSQL) instead of a FieldError",
-)
 def test_an_absurd_minimum_amount_is_refused_naming_the_field(uow: SqlUnitOfWork) -> None:
     with pytest.raises(FieldError) as info:
         agreements.change(uow, ORGNO, {"minimum_amount": "100000000000000000"}, by="kari", on=TODAY)
@@ -527,15 +521,6 @@ def test_two_submissions_of_the_same_item_at_once_make_one_claim_and_one_collect
 def test_the_first_two_submissions_of_a_company_at_once_are_both_submitted_r_val_2(
     engine: Engine, uow: SqlUnitOfWork, rates: RateTables, request: pytest.FixtureRequest
 ) -> None:
-    if engine.dialect.name == "postgresql":
-        request.applymarker(
-            pytest.mark.xfail(
-                strict=True,
-                reason="BUG: LedgerRepository.next_number inserts the company's first 'collection' counter row "
-                "after an UPDATE that found none; a second transaction doing the same at once waits on the primary "
-                "key and fails with IntegrityError (UniqueViolation) instead of getting number 2",
-            )
-        )
     activate(uow)
     post(
         uow,

@@ -279,12 +279,6 @@ def test_a_blank_city_is_a_missing_address_r_val_1(city: str) -> None:
     assert codes(valid_candidate(customer=customer), active_agreement()) == ["customer_address_missing"]
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="BUG: customer_postcode_invalid tests `not postcode` without stripping, so a blank postcode ('   '), "
-    "which Address.is_complete() now counts as missing, is reported as customer_address_missing AND "
-    "customer_postcode_invalid; its docstring says a missing postcode is reported as customer_address_missing",
-)
 def test_a_blank_postcode_is_a_missing_address_not_an_invalid_postcode_r_val_1() -> None:
     customer = valid_customer(address=Address("Storgata 1", "   ", "Oslo"))
     assert codes(valid_candidate(customer=customer), active_agreement()) == ["customer_address_missing"]

@@ -22,6 +22,8 @@ from krav.domain.party import is_valid_email
 #: R-AGR-1: the earliest transfer, in days after the due date, with and without a reminder before the notice.
 MIN_DAYS_WITH_REMINDER = 7
 MIN_DAYS_WITHOUT_REMINDER = 14
+#: a minimum amount above this is a typo, not a policy
+MAX_MINIMUM_AMOUNT = Money.of("1000000.00")
 
 
 class DunningFlow(StrEnum):
@@ -113,8 +115,12 @@ def agreement_problems(agreement: Agreement) -> list[FieldError]:
         problems.append(FieldError("days_before_transfer", "at most 365 days"))
     if not 7 <= agreement.reminder_deadline_days <= 60:
         problems.append(FieldError("reminder_deadline_days", "between 7 and 60 days"))
-    if agreement.minimum_amount.is_negative() or agreement.minimum_amount.currency != "NOK":
-        problems.append(FieldError("minimum_amount", "a NOK amount of 0.00 or more"))
+    if (
+        agreement.minimum_amount.is_negative()
+        or agreement.minimum_amount.currency != "NOK"
+        or agreement.minimum_amount > MAX_MINIMUM_AMOUNT
+    ):
+        problems.append(FieldError("minimum_amount", f"a NOK amount from 0.00 to {MAX_MINIMUM_AMOUNT.amount}"))
     if not 2 <= agreement.kid_length <= 25:
         problems.append(FieldError("kid_length", "a KID is 2 to 25 digits (R-BANK-1)"))
     if agreement.collection_list_email and not is_valid_email(agreement.collection_list_email):

@@ -264,7 +264,7 @@ def customer_address_missing(c: Candidate, a: Agreement, today: date) -> Reason 
 def customer_postcode_invalid(c: Candidate, a: Agreement, today: date) -> Reason | None:
     """R-VAL-1 ``customer_postcode_invalid``: a Norwegian postcode is four digits (a missing one is reported as
     ``customer_address_missing``)."""
-    postcode = c.customer.address.postcode
+    postcode = (c.customer.address.postcode or "").strip()
     if not postcode or c.customer.address.country != "NO" or is_valid_norwegian_postcode(postcode):
         return None
     return _reason(

@@ -164,6 +164,35 @@ def company_create(
         typer.echo(f"created company {company.orgno} {company.name}")
 
 
+@company_app.command("set")
+@handle_errors
+def company_set(
+    orgno: Annotated[str, typer.Option(help="The company's organisation number.")],
+    name: Annotated[str | None, typer.Option()] = None,
+    account: Annotated[str | None, typer.Option(help="The bank account collected money is remitted to.")] = None,
+    vat_registered: Annotated[bool | None, typer.Option("--vat-registered/--not-vat-registered")] = None,
+    street: Annotated[str | None, typer.Option()] = None,
+    postcode: Annotated[str | None, typer.Option()] = None,
+    city: Annotated[str | None, typer.Option()] = None,
+    email: Annotated[str | None, typer.Option()] = None,
+) -> None:
+    """Change a company's details (name, bank account, VAT registration, address, e-mail)."""
+    given = {
+        "name": name,
+        "bank_account": account,
+        "vat_registered": vat_registered,
+        "street": street,
+        "postcode": postcode,
+        "city": city,
+        "email": email,
+    }
+    changes = {k: v for k, v in given.items() if v is not None}
+    if not changes:
+        raise InputError("say what to change, e.g. --account 86011117947")
+    company = ledger.update_company(get_app().uow(), orgno, changes)
+    typer.echo(f"updated company {company.orgno} {company.name}")
+
+
 @company_app.command("list")
 @handle_errors
 def company_list(json_out: JsonOpt = False) -> None:

@@ -50,6 +50,12 @@ def change(uow: UnitOfWork, orgno: str, changes: dict[str, str | None], *, by: s
         assert company.id is not None
         old = uow.agreements.get(company.id)
         new = with_changes(old, changes)
+        if new.active:
+            missing = missing_for_activation(
+                new, creditor_bank_account=company.bank_account, chart=set(uow.ledger.accounts(company.id))
+            )
+            if missing:
+                raise FieldError(missing[0].split(":")[0], "an active agreement needs it: " + "; ".join(missing))
         diff = _changes(old, new)
         if diff:
             uow.agreements.save(company.id, new)

@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, field
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field, replace
 from datetime import date
+from typing import Any
 
 from krav.domain.agreement import Agreement
 from krav.domain.errors import Conflict, FieldError, MatchingRefused, NotFound, RuleViolation
@@ -94,6 +95,39 @@ def create_company_in(uow: UnitOfWork, company: Company) -> Company:
     for voucher_type in DEFAULT_VOUCHER_TYPES:
         uow.ledger.save_voucher_type(stored.id, voucher_type)
     return stored
+
+
+def update_company(uow: UnitOfWork, orgno: str, changes: Mapping[str, str | bool | None]) -> Company:
+    """Change a company's name, bank account, VAT registration, address or contact; the bank account must pass
+    MOD11, and unknown fields are refused by name."""
+    allowed = {"name", "bank_account", "vat_registered", "street", "postcode", "city", "email", "phone"}
+    unknown = sorted(set(changes) - allowed)
+    if unknown:
+        raise FieldError(unknown[0], f"unknown field; changeable: {', '.join(sorted(allowed))}")
+    with uow:
+        company = uow.companies.get(orgno)
+        values: dict[str, Any] = {}
+        address = company.address
+        for key, value in changes.items():
+            if key == "bank_account":
+                values[key] = validate_bank_account(str(value)) if value else None
+            elif key == "vat_registered":
+                values[key] = bool(value)
+            elif key == "street":
+                address = replace(address, street=str(value) if value else None)
+            elif key == "postcode":
+                address = replace(address, postcode=str(value) if value else None)
+            elif key == "city":
+                address = replace(address, city=str(value) if value else None)
+            elif key == "name":
+                if not value or not str(value).strip():
+                    raise FieldError("name", "the company needs a name")
+                values[key] = str(value).strip()
+            else:
+                values[key] = value or None
+        updated = uow.companies.update(replace(company, address=address, **values))
+        uow.commit()
+        return updated
 
 
 def _company_id(uow: UnitOfWork, orgno: str) -> tuple[Company, int]:

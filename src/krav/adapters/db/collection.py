@@ -15,6 +15,7 @@ from typing import Any
 import sqlalchemy as sa
 
 from krav.adapters.db import tables as t
+from krav.adapters.db.counters import next_value
 from krav.adapters.db.types import utcnow
 from krav.domain.collection.allocation import Applied
 from krav.domain.collection.claims import Claim, ClosedReason, Stage
@@ -158,17 +159,7 @@ class SqlCollection:
         ]
 
     def next_case_number(self, company_id: int) -> str:
-        table = t.counter
-        value = self.conn.execute(
-            table.update()
-            .where(table.c.company_id == company_id, table.c.name == "case")
-            .values(value=table.c.value + 1)
-            .returning(table.c.value)
-        ).scalar_one_or_none()
-        if value is None:
-            self.conn.execute(table.insert().values(company_id=company_id, name="case", value=1))
-            value = 1
-        return f"S{company_id:03d}-{int(value):06d}"
+        return f"S{company_id:03d}-{next_value(self.conn, company_id, 'case'):06d}"
 
     # -- letters ---------------------------------------------------------------------------------------------
 

@@ -10,6 +10,7 @@ import sqlalchemy as sa
 
 from krav.adapters.db import tables as t
 from krav.adapters.db.codec import decode_message, encode_message
+from krav.adapters.db.counters import next_value
 from krav.adapters.db.types import utcnow
 from krav.domain.errors import NotFound
 from krav.domain.ledger.accounts import Account, AccountKind
@@ -67,6 +68,25 @@ class SqlCompanies:
             .returning(t.company.c.id)
         ).scalar_one()
         return self.get_by_id(new_id)
+
+    def update(self, company: Company) -> Company:
+        assert company.id is not None
+        self.conn.execute(
+            t.company.update()
+            .where(t.company.c.id == company.id)
+            .values(
+                name=company.name,
+                bank_account=company.bank_account,
+                vat_registered=company.vat_registered,
+                street=company.address.street,
+                postcode=company.address.postcode,
+                city=company.address.city,
+                country=company.address.country,
+                email=company.email,
+                phone=company.phone,
+            )
+        )
+        return self.get_by_id(company.id)
 
     def get_by_id(self, company_id: int) -> Company:
         row = self.conn.execute(sa.select(t.company).where(t.company.c.id == company_id)).one()
@@ -206,18 +226,8 @@ class SqlLedger:
     # -- numbering -------------------------------------------------------------------------------------------
 
     def next_number(self, company_id: int, counter: str) -> int:
-        """The next number of a per-company sequence; the UPDATE locks the row until commit."""
-        table = t.counter
-        value = self.conn.execute(
-            table.update()
-            .where(table.c.company_id == company_id, table.c.name == counter)
-            .values(value=table.c.value + 1)
-            .returning(table.c.value)
-        ).scalar_one_or_none()
-        if value is None:
-            self.conn.execute(table.insert().values(company_id=company_id, name=counter, value=1))
-            value = 1
-        return int(value)
+        """The next number of a per-company sequence (see :func:`krav.adapters.db.counters.next_value`)."""
+        return next_value(self.conn, company_id, counter)
 
     # -- vouchers --------------------------------------------------------------------------------------------
 

@@ -1,0 +1,201 @@
+"""The document archive on SQLite and PostgreSQL: every letter's PDF is kept once, with its SHA-256, and fetched
+again byte for byte (docs/collection.md "Letters"); the database itself refuses to change or delete a document.
+
+The letters come from a public scenario with every kind of letter but the interest note (reminders, notices,
+payment demands, notices of legal collection, a paid confirmation), run on the test database.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass
+from datetime import date
+from pathlib import Path
+
+import pytest
+import sqlalchemy as sa
+from sqlalchemy.engine import Engine
+from typer.testing import CliRunner
+
+from krav.adapters.db.uow import SqlUnitOfWork
+from krav.adapters.pdf import LetterRenderer
+from krav.adapters.ratefile import load_rate_tables
+from krav.config import get_settings
+from krav.domain.collection.letters import CollectionListRow, Letter, Sender
+from krav.domain.collection.settlement import SettlementReport
+from krav.domain.party import Company
+from krav.entrypoints import cli
+from krav.formats.scenario import parse_scenario
+from krav.services import delivery
+from krav.services.ports import Document, Service, StoredLetter
+from krav.services.scenario import run_scenario
+from tests.conftest import SCENARIOS
+
+SCENARIO = SCENARIOS / "generated" / "g099_007.yaml"
+RATES = load_rate_tables()
+SERVICE = Service("Krav Inkasso", "916000006", "16020000000", "post@krav-inkasso.example")
+
+
+class NoRendering:
+    """A renderer that must not be called: what is archived is served from the archive."""
+
+    def render_letter(self, letter: Letter) -> bytes:
+        raise AssertionError(f"letter {letter.recipient.number}-{letter.n} rendered again instead of fetched")
+
+    def render_letters(self, letters: Sequence[Letter]) -> bytes:
+        raise AssertionError("rendered again")
+
+    def render_collection_list(self, creditor: Sender, list_date: date, rows: Sequence[CollectionListRow]) -> bytes:
+        raise AssertionError("rendered again")
+
+    def render_settlement_report(self, report: SettlementReport) -> bytes:
+        raise AssertionError("rendered again")
+
+
+@dataclass
+class Archive:
+    engine: Engine
+    company: Company
+    letters: list[StoredLetter]
+
+    def uow(self) -> SqlUnitOfWork:
+        return SqlUnitOfWork(self.engine)
+
+    def fetch(self, stored: StoredLetter, renderer: object) -> Document:
+        with self.uow() as uow:
+            doc = delivery.letter_document(uow, self.company, stored, SERVICE, renderer)  # type: ignore[arg-type]
+            uow.commit()
+        return doc
+
+    def documents(self) -> list[Document]:
+        assert self.company.id is not None
+        with self.uow() as uow:
+            return uow.deliveries.documents(self.company.id, "letter")
+
+
+@pytest.fixture
+def archive(engine: Engine) -> Archive:
+    scenario = parse_scenario(SCENARIO.read_bytes(), filename=str(SCENARIO))
+    run_scenario(SqlUnitOfWork(engine), scenario, rates=RATES, service=SERVICE)
+    with SqlUnitOfWork(engine) as uow:
+        company = uow.companies.get(scenario.creditor_orgno)
+        assert company.id is not None
+        letters = uow.collection.letters(company.id)
+    assert len(letters) >= 10
+    return Archive(engine, company, letters)
+
+
+def test_every_letter_is_archived_once_and_fetched_again_byte_for_byte(archive: Archive) -> None:
+    assert archive.documents() == []  # nothing is rendered before it is asked for
+    first = {lt.id: archive.fetch(lt, LetterRenderer()) for lt in archive.letters}
+    for stored in archive.letters:
+        doc = first[stored.id]
+        assert doc.content.startswith(b"%PDF-")
+        assert doc.sha256 == hashlib.sha256(doc.content).hexdigest()
+        assert doc.filename == f"{stored.debtor}-{stored.n}-{stored.type.value}.pdf"
+        again = archive.fetch(stored, NoRendering())
+        assert again == doc  # same bytes, hash, name and time of archiving
+    kept = archive.documents()
+    assert len(kept) == len(archive.letters)
+    assert sorted(d.ref for d in kept) == sorted(str(lt.id) for lt in archive.letters)
+    assert len({d.sha256 for d in kept}) == len(kept)  # no two letters share a document
+
+
+def test_the_archive_keeps_the_bytes_sent_when_the_wording_changes_later(archive: Archive, tmp_path: Path) -> None:
+    """A creditor who adapts a template later does not change what was sent: the archive wins."""
+    stored = archive.letters[0]
+    sent = archive.fetch(stored, LetterRenderer())
+    from krav.adapters.pdf import LetterTexts
+
+    own = tmp_path / "tekster" / "nb"
+    own.mkdir(parents=True)
+    template = f"# Ny overskrift\nNy tekst {{{{ total }}}}.\n"
+    for kind in ("reminder", "notice", "payment_demand", "legal_notice", "paid_confirmation", "interest_note"):
+        (own / f"{kind}.j2").write_text(template, "utf-8")
+    changed = LetterRenderer(LetterTexts([tmp_path / "tekster"]))
+    with archive.uow() as uow:
+        fresh = changed.render_letter(delivery.compose_letter(uow, archive.company, stored, SERVICE))
+    assert fresh != sent.content  # the new wording would give other bytes
+    assert archive.fetch(stored, changed).content == sent.content
+
+
+# -- krav letters pdf --------------------------------------------------------------------------------------------
+
+
+@pytest.fixture
+def krav(archive: Archive, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[CliRunner]:
+    monkeypatch.setenv("KRAV_HOME", str(tmp_path / "home"))
+    monkeypatch.setenv("KRAV_DATABASE_URL", archive.engine.url.render_as_string(hide_password=False))
+    for name, value in (("SERVICE_NAME", SERVICE.name), ("SERVICE_ORGNO", SERVICE.orgno)):
+        monkeypatch.setenv(f"KRAV_{name}", value)
+    monkeypatch.setenv("KRAV_SERVICE_ACCOUNT", SERVICE.account)
+    monkeypatch.setenv("KRAV_SERVICE_EMAIL", SERVICE.email or "")
+    get_settings.cache_clear()
+    cli.reset_app()
+    yield CliRunner()
+    cli.reset_app()
+    get_settings.cache_clear()
+
+
+def test_krav_letters_pdf_writes_exactly_the_archived_bytes_and_prints_their_sha256(
+    archive: Archive, krav: CliRunner, tmp_path: Path
+) -> None:
+    orgno = archive.company.orgno
+    already, fresh = archive.letters[0], archive.letters[1]
+    sent = archive.fetch(already, LetterRenderer())
+    for stored, expected in ((already, sent), (fresh, None)):
+        target = tmp_path / f"brev-{stored.id}.pdf"
+        result = krav.invoke(cli.app, ["letters", "pdf", "--company", orgno, str(stored.id), "-o", str(target)])
+        assert result.exit_code == 0, result.output
+        written = target.read_bytes()
+        digest = hashlib.sha256(written).hexdigest()
+        assert result.output.strip() == f"{target} ({len(written)} bytes, sha256 {digest})"
+        # the letter not fetched before is archived by the command, and served from the archive from then on
+        doc = expected or archive.fetch(stored, NoRendering())
+        assert written == doc.content
+        assert digest == doc.sha256
+        again = krav.invoke(cli.app, ["letters", "pdf", "--company", orgno, str(stored.id), "-o", str(target)])
+        assert again.output == result.output
+        assert target.read_bytes() == written
+
+
+def test_krav_letters_pdf_names_a_letter_that_does_not_exist(archive: Archive, krav: CliRunner) -> None:
+    missing = max(lt.id for lt in archive.letters) + 100
+    result = krav.invoke(cli.app, ["letters", "pdf", "--company", archive.company.orgno, str(missing)])
+    assert result.exit_code == 1
+    assert f"no letter {missing} for company {archive.company.orgno}" in result.output
+
+
+# -- append-only ---------------------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "statement",
+    [
+        "UPDATE document SET content = :forged, sha256 = :digest",
+        "UPDATE document SET filename = 'endret.pdf'",
+        "DELETE FROM document",
+    ],
+    ids=["forge-content", "rename", "delete"],
+)
+def test_the_database_refuses_to_change_or_delete_an_archived_document(archive: Archive, statement: str) -> None:
+    sent = [archive.fetch(lt, LetterRenderer()) for lt in archive.letters[:3]]
+    forged = b"%PDF-1.4 forged"
+    with pytest.raises(sa.exc.DBAPIError, match="append-only"):
+        with archive.engine.begin() as conn:
+            conn.execute(sa.text(statement), {"forged": forged, "digest": hashlib.sha256(forged).hexdigest()})
+    kept = archive.documents()
+    assert [(d.filename, d.sha256, d.content) for d in kept] == [(d.filename, d.sha256, d.content) for d in sent]
+    for doc in kept:
+        assert hashlib.sha256(doc.content).hexdigest() == doc.sha256
+
+
+def test_archiving_goes_on_after_a_refused_change(archive: Archive) -> None:
+    """The trigger refuses changes, not additions: the next letter is still archived."""
+    first = archive.fetch(archive.letters[0], LetterRenderer())
+    with pytest.raises(sa.exc.DBAPIError, match="append-only"):
+        with archive.engine.begin() as conn:
+            conn.execute(sa.text("DELETE FROM document WHERE ref = :ref"), {"ref": first.ref})
+    second = archive.fetch(archive.letters[1], LetterRenderer())
+    assert {d.ref for d in archive.documents()} == {first.ref, second.ref}
