@@ -24,6 +24,7 @@ from decimal import ROUND_DOWN, ROUND_HALF_UP, Decimal, InvalidOperation
 ORE = Decimal("0.01")
 DEFAULT_CURRENCY = "NOK"
 _CURRENCY = re.compile(r"^[A-Z]{3}$")
+_SEEN_CURRENCIES: set[str] = {DEFAULT_CURRENCY}  # codes already checked against _CURRENCY
 
 
 def round_ore(value: Decimal) -> Decimal:
@@ -70,8 +71,10 @@ class Money:
             raise TypeError(f"Money needs a Decimal amount, got {type(self.amount).__name__}")
         if self.amount != self.amount.quantize(ORE):
             raise ValueError(f"Money is exact to the øre; round first: {self.amount}")
-        if not _CURRENCY.match(self.currency):
-            raise ValueError(f"currency must be an ISO 4217 code, got {self.currency!r}")
+        if self.currency not in _SEEN_CURRENCIES:
+            if not isinstance(self.currency, str) or not _CURRENCY.match(self.currency):
+                raise ValueError(f"currency must be an ISO 4217 code, got {self.currency!r}")
+            _SEEN_CURRENCIES.add(self.currency)
 
     # -- construction: the one place that builds money -----------------------------------------------------
 
@@ -88,7 +91,13 @@ class Money:
         """Money from integer øre, as stored."""
         if isinstance(ore, bool) or not isinstance(ore, int):
             raise TypeError(f"øre must be an int, got {type(ore).__name__}")
-        return cls(Decimal(ore).scaleb(-2), currency)
+        if currency not in _SEEN_CURRENCIES:
+            return cls(Decimal(ore).scaleb(-2), currency)
+        # whole øre scaled by 10^-2 is exact to the øre by construction: skip the checks (storage reads many)
+        money = object.__new__(cls)
+        object.__setattr__(money, "amount", Decimal(ore).scaleb(-2))
+        object.__setattr__(money, "currency", currency)
+        return money
 
     @classmethod
     def zero(cls, currency: str = DEFAULT_CURRENCY) -> Money:

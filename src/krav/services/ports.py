@@ -44,6 +44,16 @@ class NewItem:
 
 
 @dataclass(frozen=True, slots=True)
+class LikelyValid:
+    """Necessary conditions of R-VAL-1 that the database can check, to narrow the auto-transfer's candidates
+    before every rule is applied to them in Python (where each rule lives): ``due_by`` is the latest due date
+    whose days before transfer have passed, ``minimum_ore`` the agreement's minimum amount."""
+
+    due_by: date
+    minimum_ore: int
+
+
+@dataclass(frozen=True, slots=True)
 class ImportRecord:
     kind: str
     sha256: str
@@ -256,7 +266,13 @@ class LedgerRepository(Protocol):
     ) -> list[OpenItem]: ...
     def existing_invoice_numbers(self, company_id: int, numbers: Iterable[str]) -> set[str]: ...
     def candidates(
-        self, company_id: int, *, today: date, ids: Iterable[int] | None = None, customer: str | None = None
+        self,
+        company_id: int,
+        *,
+        today: date,
+        ids: Iterable[int] | None = None,
+        customer: str | None = None,
+        likely_valid: LikelyValid | None = None,
     ) -> list[Candidate]: ...
     def set_collection_id(self, company_id: int, item_id: int, collection_id: str) -> bool: ...
     def mark_reminded(self, company_id: int, item_ids: Iterable[int], on: date) -> None: ...

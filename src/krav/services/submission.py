@@ -10,9 +10,9 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, timedelta
 
-from krav.domain.agreement import Agreement
+from krav.domain.agreement import Agreement, effective_days_before_transfer
 from krav.domain.collection.claims import Claim
 from krav.domain.collection.letters import Recipient
 from krav.domain.errors import NotFound
@@ -21,7 +21,7 @@ from krav.domain.messages import DebtorData, ItemSubmitted
 from krav.domain.party import Company, Customer
 from krav.domain.rates import RateTables
 from krav.domain.validation import Candidate, Reason, validate_item
-from krav.services.ports import UnitOfWork
+from krav.services.ports import LikelyValid, UnitOfWork
 
 
 @dataclass(frozen=True, slots=True)
@@ -197,7 +197,11 @@ def auto_transfer_in(uow: UnitOfWork, company: Company, *, today: date, rates: R
     agreement = uow.agreements.get(company.id)
     if not agreement.active or not agreement.auto_transfer:
         return []
-    candidates = uow.ledger.candidates(company.id, today=today)
+    narrowing = LikelyValid(
+        due_by=today - timedelta(days=effective_days_before_transfer(agreement)),
+        minimum_ore=agreement.minimum_amount.ore,
+    )
+    candidates = uow.ledger.candidates(company.id, today=today, likely_valid=narrowing)
     valid = [c for c in candidates if not validate_item(c, agreement, today)]
     return submit_candidates(uow, company, agreement, valid, today=today, rates=rates)
 

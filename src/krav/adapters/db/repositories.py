@@ -22,7 +22,7 @@ from krav.domain.messages import LedgerReport
 from krav.domain.money import Money
 from krav.domain.party import Address, Company, Customer, CustomerKind
 from krav.domain.validation import Candidate
-from krav.services.ports import ImportRecord, NewItem
+from krav.services.ports import ImportRecord, LikelyValid, NewItem
 
 _CHUNK = 500
 
@@ -456,6 +456,7 @@ class SqlLedger:
         today: date,
         ids: Iterable[int] | None = None,
         customer: str | None = None,
+        likely_valid: LikelyValid | None = None,
     ) -> list[Candidate]:
         """Items to validate, with their customer and facts, in one query (R-VAL-1, R-VAL-2).
 
@@ -464,15 +465,12 @@ class SqlLedger:
         """
         oi, cust, vt = t.open_item, t.customer, t.voucher_type
         credit = oi.alias("credit")
-        unmatched = (
-            sa.select(sa.literal(1))
-            .where(
-                credit.c.company_id == oi.c.company_id,
-                credit.c.customer_id == oi.c.customer_id,
-                credit.c.amount_ore < 0,
-                credit.c.remaining_ore != 0,
-            )
-            .exists()
+        # customers with unmatched payments or credit notes, once per customer rather than once per item
+        unmatched_customers = (
+            sa.select(credit.c.customer_id)
+            .where(credit.c.company_id == company_id, credit.c.amount_ore < 0, credit.c.remaining_ore != 0)
+            .group_by(credit.c.customer_id)
+            .subquery("unmatched_customers")
         )
         query = (
             sa.select(
@@ -491,14 +489,28 @@ class SqlLedger:
                 cust.c.language.label("c_language"),
                 cust.c.id.label("c_id"),
                 vt.c.collection_type,
-                unmatched.label("unmatched"),
+                unmatched_customers.c.customer_id.is_not(None).label("unmatched"),
             )
             .join(cust, cust.c.id == oi.c.customer_id)
             .outerjoin(vt, sa.and_(vt.c.company_id == oi.c.company_id, vt.c.code == oi.c.voucher_type))
+            .outerjoin(unmatched_customers, unmatched_customers.c.customer_id == oi.c.customer_id)
             .where(oi.c.company_id == company_id)
         )
         if customer is not None:
             query = query.where(cust.c.number == customer)
+        if likely_valid is not None:
+            # only a narrowing: every candidate left is still validated by the rules themselves
+            query = query.where(
+                oi.c.exempt.is_(False),
+                cust.c.exempt.is_(False),
+                oi.c.amount_ore > 0,
+                oi.c.currency == "NOK",
+                oi.c.reminder_count == 0,
+                oi.c.reminded_on.is_(None),
+                oi.c.due_date <= likely_valid.due_by,
+                oi.c.remaining_ore >= likely_valid.minimum_ore,
+                unmatched_customers.c.customer_id.is_(None),
+            )
         if ids is None:
             query = query.where(
                 oi.c.settled_status < 3,
