@@ -190,19 +190,13 @@ def test_the_service_applies_the_reported_direct_payment_in_the_next_run_r_led_5
     _balanced(uow)
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="BUG: the ledger item's outstanding interest is refreshed only when the claim changes, so R-LED-6 splits "
-    "with interest of the notice day (4.79) while the service applies the interest to the day of payment "
-    "(6.16): the two sides book different overpayments",
-)
 def test_the_ledger_and_the_service_agree_on_the_overpayment_of_a_direct_payment_r_led_6_r_clm_7(
     uow: SqlUnitOfWork,
 ) -> None:
     """R-LED-3 keeps the item's interest in step with the service; R-CLM-7 says the service covers a direct
     payment by "the lines of R-LED-6". On 1 April interest is 1000 × 0.125 × 18 / 365 = 6.16, so 1100.00 is
     1000.00 + 35.00 + 6.16 + 58.84 overpaid on both sides."""
-    ledger.pay_invoice(uow, ORGNO, "1001", Money.of("1100.00"), on=PAY_DAY)
+    ledger.pay_invoice(uow, ORGNO, "1001", Money.of("1100.00"), on=PAY_DAY, rates=RATES)
     collection.run_day(uow, ORGNO, PAY_DAY, rates=RATES, service=SERVICE)
     service_side = _claim(uow, "1001").overpaid
     ((ledger_side, _),) = _credits_on(uow, "10001")

@@ -20,7 +20,6 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
 
-import pytest
 import sqlalchemy as sa
 from hypothesis import given, settings
 from hypothesis import strategies as st
@@ -121,9 +120,7 @@ def _state(app: App, uow: UnitOfWork) -> dict[str, Any]:
     """Everything the payments can have changed, without the ids and clocks of their own rows."""
     with uow:
         claims = uow.collection.claims(1)
-        letters = [
-            (lt.debtor, lt.n, lt.type.value, lt.sent_on, lt.kid, lt.lines) for lt in uow.collection.letters(1)
-        ]
+        letters = [(lt.debtor, lt.n, lt.type.value, lt.sent_on, lt.kid, lt.lines) for lt in uow.collection.letters(1)]
         settlements = uow.collection.settlements(1)
         stored = sorted((p.amount.ore, p.kid or "", p.status, p.reason or "") for p in uow.collection.payments())
     a = t.allocation
@@ -199,7 +196,9 @@ def plans(draw: st.DrawFn) -> tuple[list[Pay], list[list[int]], list[int]]:
     plan = draw(st.permutations(plan))
     count = draw(st.integers(1, min(3, len(plan))))
     # the first ``count`` payments open one file each, so none is empty; the rest go anywhere
-    homes = list(range(count)) + draw(st.lists(st.integers(0, count - 1), min_size=len(plan) - count, max_size=len(plan) - count))
+    homes = list(range(count)) + draw(
+        st.lists(st.integers(0, count - 1), min_size=len(plan) - count, max_size=len(plan) - count)
+    )
     files = [[i for i, home in enumerate(homes) if home == k] for k in range(count)]
     order = list(draw(st.permutations(range(count))))
     order += draw(st.lists(st.integers(0, count - 1), max_size=2))  # some files arrive again
@@ -252,12 +251,6 @@ def test_the_kind_of_each_payment_decides_whether_it_is_matched_r_bank_1_r_clm_7
     assert report.matched_total + report.unmatched_total == report.total
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="BUG: the R-CLM-12 cap limits the interest still outstanding, not the interest the claim takes, so a "
-    "part payment applied before the letter total pays interest after the letter's date that is then not waived; "
-    "the outcome depends on the order in which the files were imported",
-)
 def test_a_part_payment_and_the_letter_total_on_the_same_day_end_alike_in_either_order_r_clm_12() -> None:
     """R-CLM-12: 838.84 (the total of letter 20001/1) and 100.00 both reach the account on 1 April, in two files.
     By then 800 × 0.125 × 18 / 365 = 4.93 interest had accrued; the letter said 3.84. The letter total paid by
@@ -268,5 +261,9 @@ def test_a_part_payment_and_the_letter_total_on_the_same_day_end_alike_in_either
     full_first, part_first = (_outcome(plan, [[0], [1]], order)[0] for order in ([0, 1], [1, 0]))
     for state in (full_first, part_first):
         claim = next(c for c in state["claims"] if c.invoice_number == "2001")
-        assert (claim.stage.value, claim.interest_paid, claim.overpaid) == ("closed", Money.of("3.84"), Money.of("100.00"))
+        assert (claim.stage.value, claim.interest_paid, claim.overpaid) == (
+            "closed",
+            Money.of("3.84"),
+            Money.of("100.00"),
+        )
     assert part_first == full_first

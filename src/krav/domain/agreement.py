@@ -120,7 +120,9 @@ def agreement_problems(agreement: Agreement) -> list[FieldError]:
         or agreement.minimum_amount.currency != "NOK"
         or agreement.minimum_amount > MAX_MINIMUM_AMOUNT
     ):
-        problems.append(FieldError("minimum_amount", f"a NOK amount from 0.00 to {MAX_MINIMUM_AMOUNT.amount}"))
+        problems.append(
+            FieldError("minimum_amount", f"a NOK amount of 0.00 or more, at most {MAX_MINIMUM_AMOUNT.amount}")
+        )
     if not 2 <= agreement.kid_length <= 25:
         problems.append(FieldError("kid_length", "a KID is 2 to 25 digits (R-BANK-1)"))
     if agreement.collection_list_email and not is_valid_email(agreement.collection_list_email):

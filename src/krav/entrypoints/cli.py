@@ -809,15 +809,46 @@ def run_command(
     """Run one business day for each creditor (R-TIME-5); running the same date again changes nothing."""
     krav = get_app()
     day = business_date(on)
+    inbox = payments.import_inbox(krav.uow(), krav.inbox)
     reports = [
         collection.run_day(krav.uow(), orgno, day, rates=krav.rates, service=krav.service)
         for orgno in _companies(company)
     ]
+    sent = _deliver(krav)
     if json_out:
-        typer.echo(dumps(reports))
+        typer.echo(
+            dumps(
+                {
+                    "inbox": [
+                        {
+                            "file": r.path.name,
+                            "error": r.error,
+                            "matched": len(r.report.matched) if r.report else 0,
+                            "unmatched": len(r.report.unmatched) if r.report else 0,
+                        }
+                        for r in inbox
+                    ],
+                    "days": reports,
+                    "outbox": sent,
+                }
+            )
+        )
         return
+    for result in inbox:
+        if result.error:
+            typer.echo(f"inbox: {result.path.name} refused: {result.error.splitlines()[0]}")
+        elif result.report:
+            typer.echo(
+                f"inbox: {result.path.name}: {len(result.report.matched)} matched, "
+                f"{len(result.report.unmatched)} unmatched"
+            )
     for report in reports:
         _print_day(report)
+    typer.echo(
+        f"outbox: {sent.sent} e-mailed, {sent.printed} to print, {sent.failed} failed, {sent.uncertain} uncertain"
+    )
+    for error in sent.errors:
+        typer.echo(f"  {error}")
 
 
 @app.command("simulate")

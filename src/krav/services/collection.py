@@ -166,25 +166,27 @@ def money_in(uow: UnitOfWork, company: Company, agreement: Agreement, day: Day) 
 
     for _message_id, report in reports:
         claim = claims.get(report.collection_id)
+        # applied as of the day it was paid or credited, not the day of the run (R-CLM-6, R-CLM-12)
+        paid_on = report.paid_on if isinstance(report, DirectPaymentReported) else report.credited_on
         if claim is None or not claim.is_open:
             continue  # a report for a closed or unknown claim changes nothing on the collection side
         if isinstance(report, DirectPaymentReported):
             applied = [
-                allocate_direct_payment(claim, report.amount, day.today, day.rates, charge_interest=day.charge_interest)
+                allocate_direct_payment(claim, report.amount, paid_on, day.rates, charge_interest=day.charge_interest)
             ]
             channel, kind = "direct", "direct_payment"
         else:
             assert isinstance(report, CreditReported)
-            applied = [apply_credit(claim, report.amount, day.today, day.rates, charge_interest=day.charge_interest)]
+            applied = [apply_credit(claim, report.amount, paid_on, day.rates, charge_interest=day.charge_interest)]
             channel, kind = "credit", "credit"
             if claim.is_closed:
-                result.event(claim, day.today, "closed", detail="credited")
+                result.event(claim, paid_on, "closed", detail="credited")
         uow.collection.add_allocations(
-            company.id, {claim.collection_id: claim.id or 0}, applied, on=day.today, channel=channel, payment_id=None
+            company.id, {claim.collection_id: claim.id or 0}, applied, on=paid_on, channel=channel, payment_id=None
         )
-        _applied_events(result, claims, applied, day.today, kind)
-        if settle_if_paid(claim, day.today, day.rates, charge_interest=day.charge_interest):
-            result.event(claim, day.today, "closed", detail="paid")
+        _applied_events(result, claims, applied, paid_on, kind)
+        if settle_if_paid(claim, paid_on, day.rates, charge_interest=day.charge_interest):
+            result.event(claim, paid_on, "closed", detail="paid")
         applied_count += 1
     uow.outbox.mark_handled(message_id for message_id, _ in reports)
 
@@ -194,19 +196,23 @@ def money_in(uow: UnitOfWork, company: Company, agreement: Agreement, day: Day) 
         if letter is None:
             uow.collection.set_payment_status(payment.id, "unmatched", on=day.today, reason="no letter with this KID")
             continue
+        received = payment.received_on  # the day it reached the client account (R-CLM-12)
         on_letter = [claims[line.collection_id] for line in letter.lines if line.collection_id in claims]
         terms = LetterTerms(
             sent_on=letter.sent_on,
             deadline=letter.deadline,
             total=letter.total,
-            interest_by_claim={line.collection_id: line.interest for line in letter.lines},
+            interest_by_claim={
+                line.collection_id: line.interest + (line.interest_paid_before or Money.zero(line.interest.currency))
+                for line in letter.lines
+            },
         )
         open_claims = [c for c in on_letter if c.is_open]
         if open_claims:
             applied = allocate_client_payment(
                 open_claims,
                 payment.amount,
-                day.today,
+                received,
                 day.rates,
                 order=agreement.allocation_order,
                 charge_interest=day.charge_interest,
@@ -220,12 +226,12 @@ def money_in(uow: UnitOfWork, company: Company, agreement: Agreement, day: Day) 
             applied = [Applied(last.collection_id, zero, zero, zero, zero, payment.amount, zero)]
         ids = {c.collection_id: c.id or 0 for c in on_letter}
         uow.collection.add_allocations(
-            company.id, ids, applied, on=day.today, channel="client_account", payment_id=payment.id
+            company.id, ids, applied, on=received, channel="client_account", payment_id=payment.id
         )
-        _applied_events(result, claims, applied, day.today, "payment")
+        _applied_events(result, claims, applied, received, "payment")
         for claim in open_claims:
-            if settle_if_paid(claim, day.today, day.rates, charge_interest=day.charge_interest):
-                result.event(claim, day.today, "closed", detail="paid")
+            if settle_if_paid(claim, received, day.rates, charge_interest=day.charge_interest):
+                result.event(claim, received, "closed", detail="paid")
         uow.collection.set_payment_status(payment.id, "applied", on=day.today)
         applied_count += 1
     _save(uow, company.id, claims.values(), result, by="service", day=day)
@@ -346,7 +352,11 @@ def _run_step(
         if result.listed:
             transfer = result.listed[0].transfer_on
             _save(uow, cid, claims, result, by="service", day=day)
-            list_id = uow.collection.add_list(cid, day.today, transfer, result.listed)
+            owed = [
+                (c, interest_outstanding(c, day.today, day.rates, charge_interest=day.charge_interest))
+                for c in result.listed
+            ]
+            list_id = uow.collection.add_list(cid, day.today, transfer, owed)
             delivery.enqueue_list(uow, cid, list_id, day.today, agreement.collection_list_email)
             report.listed += len(result.listed)
             return {"listed": len(result.listed)}

@@ -11,14 +11,14 @@ from __future__ import annotations
 
 import csv
 import io
+import re
 from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
 from datetime import UTC, date, datetime, time, timedelta
 from pathlib import Path
 
-from krav.domain.collection.claims import Claim
-from krav.domain.collection.letters import CollectionListRow, Letter, LetterType, Recipient, Sender
+from krav.domain.collection.letters import Letter, LetterType, Recipient, Sender
 from krav.domain.collection.settlement import SettlementReport
 from krav.domain.money import format_amount
 from krav.domain.party import Company, is_valid_email
@@ -132,9 +132,16 @@ def _unknown(number: str) -> Recipient:
     return Recipient(number, number, "consumer", None, None, None, None, "NO", None)
 
 
+def safe_name(text: str) -> str:
+    """A customer number as part of a file name: letters, digits, ``-``, ``_`` and ``.`` kept, the rest ``_``,
+    never a path of its own."""
+    cleaned = re.sub(r"[^0-9A-Za-z._-]", "_", text).lstrip(".")
+    return cleaned or "_"
+
+
 def letter_filename(stored: StoredLetter) -> str:
-    """``{debtor}-{n}-{type}.pdf``, as the scenario runner writes them."""
-    return f"{stored.debtor}-{stored.n}-{stored.type.value}.pdf"
+    """``{debtor}-{n}-{type}.pdf``, as the scenario runner writes them (the debtor number made safe)."""
+    return f"{safe_name(stored.debtor)}-{stored.n}-{stored.type.value}.pdf"
 
 
 def letter_document(
@@ -149,39 +156,15 @@ def letter_document(
     return uow.deliveries.archive(company.id, "letter", str(stored.id), letter_filename(stored), PDF, content)
 
 
-def list_rows(uow: UnitOfWork, company_id: int, invoices: Sequence[str]) -> list[CollectionListRow]:
-    claims: dict[str, Claim] = {
-        c.invoice_number: c for c in uow.collection.claims(company_id, invoice_numbers=invoices)
-    }
-    rows = []
-    for number in invoices:
-        c = claims[number]
-        rows.append(
-            CollectionListRow(
-                debtor_number=c.debtor.number,
-                debtor_name=c.debtor.name,
-                collection_id=c.collection_id,
-                invoice_number=c.invoice_number,
-                due_date=c.due_date,
-                principal=c.principal_outstanding,
-                fee=c.fees_outstanding,
-                interest=c.interest_booked - c.interest_paid - c.interest_waived,
-                notice_deadline=c.notice_deadline,
-            )
-        )
-    return rows
-
-
 def list_document(uow: UnitOfWork, company: Company, list_id: int, renderer: Renderer) -> Document:
     assert company.id is not None
     found = uow.deliveries.document(company.id, "collection_list", str(list_id))
     if found is not None:
         return found
-    for list_date, invoices, lid in uow.collection.lists_with_ids(company.id):
+    for list_date, _invoices, lid in uow.collection.lists_with_ids(company.id):
         if lid == list_id:
-            content = renderer.render_collection_list(
-                creditor_sender(company), list_date, list_rows(uow, company.id, invoices)
-            )
+            rows = uow.collection.list_rows(company.id, list_id)
+            content = renderer.render_collection_list(creditor_sender(company), list_date, rows)
             name = f"inkassoliste-{company.orgno}-{list_date.isoformat()}.pdf"
             return uow.deliveries.archive(company.id, "collection_list", str(list_id), name, PDF, content)
     raise LookupError(f"no collection list {list_id}")
@@ -245,6 +228,16 @@ def _company_by_id(uow: UnitOfWork, company_id: int) -> Company:
     raise LookupError(f"no company {company_id}")
 
 
+def _orgno(value: str) -> str:
+    return f"{value[:3]} {value[3:6]} {value[6:]}" if len(value) == 9 and value.isdigit() else value
+
+
+def _account(value: str | None) -> str:
+    if value and len(value) == 11 and value.isdigit():
+        return f"{value[:4]}.{value[4:6]}.{value[6:]}"
+    return value or ""
+
+
 def _mail_for(
     delivery: Delivery, company: Company, doc: Document, stored: StoredLetter | None, service: Service, language: str
 ) -> OutgoingMail:
@@ -253,10 +246,10 @@ def _mail_for(
         _, en = SUBJECTS[stored.type]
         subject = f"{en} from {company.name}"
         body = (
-            f"Hello,\n\nAttached is a {en.lower()} from {company.name} (org. no. {company.orgno}), sent by "
+            f"Hello,\n\nAttached is a {en.lower()} from {company.name} (org. no. {_orgno(company.orgno)}), sent by "
             f"{service.name}.\n"
             + (
-                f"Pay NOK {format_amount(stored.total)} to account {stored.account} with KID {stored.kid} "
+                f"Pay NOK {format_amount(stored.total)} to account {_account(stored.account)} with KID {stored.kid} "
                 f"by {stored.deadline:%d.%m.%Y}.\n"
                 if stored.deadline and stored.kid
                 else ""
@@ -267,9 +260,9 @@ def _mail_for(
         nb, _ = SUBJECTS[stored.type]
         subject = f"{nb} fra {company.name}"
         body = (
-            f"Hei,\n\nVedlagt er {nb.lower()} fra {company.name} (org.nr. {company.orgno}), sendt av {service.name}.\n"
+            f"Hei,\n\nVedlagt er {nb.lower()} fra {company.name} (org.nr. {_orgno(company.orgno)}), sendt av {service.name}.\n"
             + (
-                f"Betal {format_amount(stored.total)} kr til konto {stored.account} med KID {stored.kid} "
+                f"Betal {format_amount(stored.total)} kr til konto {_account(stored.account)} med KID {stored.kid} "
                 f"innen {stored.deadline:%d.%m.%Y}.\n"
                 if stored.deadline and stored.kid
                 else ""
@@ -278,7 +271,7 @@ def _mail_for(
         )
     else:
         subject = f"Inkassoliste {company.name}"
-        body = f"Vedlagt er inkassolisten for {company.name} (org.nr. {company.orgno}).\n"
+        body = f"Vedlagt er inkassolisten for {company.name} (org.nr. {_orgno(company.orgno)}).\n"
     return OutgoingMail(
         sender=sender,
         to=delivery.address or "",
@@ -323,11 +316,7 @@ def deliver(
     report = OutboxReport()
     report.uncertain = mark_interrupted(uow, stale_after=stale_after)
     with uow:
-        due = [
-            d
-            for d in uow.deliveries.deliveries(statuses=["pending", "failed"], limit=limit)
-            if d.attempts < MAX_ATTEMPTS
-        ]
+        due = uow.deliveries.deliveries(statuses=["pending", "failed"], limit=limit, max_attempts=MAX_ATTEMPTS)
     remittance = remittance_dir or print_dir.parent / "remittance"
     for d in [d for d in due if d.channel == "email"]:
         _deliver_email(uow, d, renderer, mailer, service, report, remittance)
@@ -368,42 +357,62 @@ def _deliver_email(
     with uow:
         if not uow.deliveries.set_status(d.id, "sending", attempt=True, expect=d.status):
             return
-        company = _company_by_id(uow, d.company_id)
-        stored = _stored_letter(uow, d.company_id, d.ref_id) if d.kind == "letter" else None
-        extra: list[Document] = []
-        if stored is not None:
-            doc = letter_document(uow, company, stored, service, renderer)
-            language = compose_letter(uow, company, stored, service).recipient.language
-        elif d.kind == "settlement":
-            doc, *extra = settlement_documents(uow, company, d.ref_id, renderer, service)
-            _write_remittance(remittance_dir, company, extra)
-            language = "nb"
-        else:
-            doc = list_document(uow, company, d.ref_id, renderer)
-            language = "nb"
-        mail = _mail_for(d, company, doc, stored, service, language)
-        if d.kind == "settlement":
-            mail = replace(
-                mail,
-                subject=f"Oppgjør fra {service.name} til {company.name}",
-                body=f"Vedlagt er oppgjøret til {company.name} (org.nr. {company.orgno}) som PDF og CSV.\n",
-                attachments=mail.attachments
-                + tuple(Attachment(x.filename, x.media_type, x.content) for x in extra if x.kind == "settlement_csv"),
-            )
         uow.commit()
     try:
-        mailer.send(mail)
-    except Exception as exc:  # any failure of the mail transport is recorded and retried later
         with uow:
-            uow.deliveries.set_status(d.id, "failed", error=f"{type(exc).__name__}: {exc}"[:1000], expect="sending")
+            mail = _compose_mail(uow, d, renderer, service, remittance_dir)
             uow.commit()
-        report.failed += 1
-        report.errors.append(f"{d.delivery_key} to {d.address}: {exc}")
+        mailer.send(mail)
+    except Exception as exc:  # a letter that cannot be made or sent is recorded and retried; the rest go on
+        _failed(uow, [d], f"{type(exc).__name__}: {exc}", report)
         return
     with uow:
         uow.deliveries.set_status(d.id, "sent", sent_at=datetime.now(UTC), expect="sending")
         uow.commit()
     report.sent += 1
+
+
+def _failed(
+    uow: UnitOfWork, deliveries: Sequence[Delivery], error: str, report: OutboxReport, *, batch: str | None = None
+) -> None:
+    stored = f"{batch}: {error}" if batch is not None else error
+    with uow:
+        for d in deliveries:
+            uow.deliveries.set_status(d.id, "failed", error=stored[:1000], expect="sending")
+        uow.commit()
+    report.failed += len(deliveries)
+    if batch is not None:
+        report.errors.append(f"{batch}: {error}")
+    else:
+        report.errors.extend(f"{d.delivery_key} to {d.address or d.channel}: {error}" for d in deliveries)
+
+
+def _compose_mail(
+    uow: UnitOfWork, d: Delivery, renderer: Renderer, service: Service, remittance_dir: Path
+) -> OutgoingMail:
+    company = _company_by_id(uow, d.company_id)
+    stored = _stored_letter(uow, d.company_id, d.ref_id) if d.kind == "letter" else None
+    extra: list[Document] = []
+    if stored is not None:
+        doc = letter_document(uow, company, stored, service, renderer)
+        language = compose_letter(uow, company, stored, service).recipient.language
+    elif d.kind == "settlement":
+        doc, *extra = settlement_documents(uow, company, d.ref_id, renderer, service)
+        _write_remittance(remittance_dir, company, extra)
+        language = "nb"
+    else:
+        doc = list_document(uow, company, d.ref_id, renderer)
+        language = "nb"
+    mail = _mail_for(d, company, doc, stored, service, language)
+    if d.kind == "settlement":
+        mail = replace(
+            mail,
+            subject=f"Oppgjør fra {service.name} til {company.name}",
+            body=f"Vedlagt er oppgjøret til {company.name} (org.nr. {_orgno(company.orgno)}) som PDF og CSV.\n",
+            attachments=mail.attachments
+            + tuple(Attachment(x.filename, x.media_type, x.content) for x in extra if x.kind == "settlement_csv"),
+        )
+    return mail
 
 
 def _deliver_print(
@@ -420,20 +429,29 @@ def _deliver_print(
     with uow:
         company = _company_by_id(uow, company_id)
         claimed = [d for d in group if uow.deliveries.set_status(d.id, "sending", attempt=True, expect=d.status)]
-        letters: list[tuple[Delivery, StoredLetter, Letter]] = []
-        lists: list[tuple[Delivery, Document]] = []
-        for d in claimed:
-            if d.kind == "letter":
-                stored = _stored_letter(uow, company_id, d.ref_id)
-                letter_document(uow, company, stored, service, renderer)
-                letters.append((d, stored, compose_letter(uow, company, stored, service)))
-            elif d.kind == "settlement":
-                docs = settlement_documents(uow, company, d.ref_id, renderer, service)
-                _write_remittance(remittance_dir, company, docs)
-                lists.extend((d, doc) for doc in docs if doc.kind != "pain001")
-            else:
-                lists.append((d, list_document(uow, company, d.ref_id, renderer)))
         uow.commit()
+    letters: list[tuple[Delivery, StoredLetter, Letter]] = []
+    lists: list[tuple[Delivery, Document]] = []
+    broken: list[tuple[Delivery, str]] = []
+    for d in claimed:
+        try:
+            with uow:
+                if d.kind == "letter":
+                    stored = _stored_letter(uow, company_id, d.ref_id)
+                    letter_document(uow, company, stored, service, renderer)
+                    letters.append((d, stored, compose_letter(uow, company, stored, service)))
+                elif d.kind == "settlement":
+                    docs = settlement_documents(uow, company, d.ref_id, renderer, service)
+                    _write_remittance(remittance_dir, company, docs)
+                    lists.extend((d, doc) for doc in docs if doc.kind != "pain001")
+                else:
+                    lists.append((d, list_document(uow, company, d.ref_id, renderer)))
+                uow.commit()
+        except Exception as exc:  # one letter that cannot be made must not hold back the others
+            broken.append((d, f"{type(exc).__name__}: {exc}"))
+    for d, error in broken:
+        _failed(uow, [d], error, report)
+    claimed = [d for d in claimed if d not in {b for b, _ in broken}]
     if not claimed:
         return
     folder = print_dir / company.orgno / on.isoformat()
@@ -488,13 +506,8 @@ def _deliver_print(
                 uow.commit()
         for _, doc in lists:
             (folder / doc.filename).write_bytes(doc.content)
-    except OSError as exc:
-        with uow:
-            for d in claimed:
-                uow.deliveries.set_status(d.id, "failed", error=f"print batch: {exc}"[:1000], expect="sending")
-            uow.commit()
-        report.failed += len(claimed)
-        report.errors.append(f"print batch {company.orgno} {on}: {exc}")
+    except Exception as exc:  # the batch could not be made or written: every letter in it is retried
+        _failed(uow, claimed, f"{type(exc).__name__}: {exc}", report, batch=f"print batch {company.orgno} {on}")
         return
     with uow:
         for d in claimed:

@@ -27,6 +27,8 @@ from krav.domain.ledger.vouchers import Batch, PostedVoucher, Voucher, VoucherLi
 from krav.domain.messages import ClaimChanged, DirectPaymentReported, LedgerReport, SettlementIssued
 from krav.domain.money import Money
 from krav.domain.party import Company, Customer, check_customer, validate_bank_account, validate_orgno
+from krav.domain.rates import RateTables
+from krav.services import claims_query
 from krav.services.ports import NewItem, UnitOfWork
 
 
@@ -628,13 +630,23 @@ def pay_invoice_in(
     on: date,
     bank_account: str = std_accounts.BANK,
     text: str | None = None,
+    rates: RateTables | None = None,
 ) -> PostingResult:
-    """A payment on the creditor's own account for ``invoice``, posted and reported (R-LED-5, R-LED-6)."""
+    """A payment on the creditor's own account for ``invoice``, posted and reported (R-LED-5, R-LED-6).
+
+    With ``rates``, an item sent to collection has its outstanding fee and interest brought up to the day of
+    payment from the service first, so the ledger splits the payment as the service will apply it.
+    """
     company, company_id = _company_id(uow, orgno)
     found = [i for i in uow.ledger.items(company_id, numbers=[invoice]) if i.is_debit]
     if not found:
         raise NotFound(f"no invoice {invoice!r} for company {orgno}")
     item = found[0]
+    if rates is not None and item.collection_id is not None:
+        current = claims_query.fee_and_interest_on(uow, company_id, item.collection_id, on, rates)
+        if current is not None:
+            uow.ledger.update_collection_amounts(company_id, item.collection_id, *current)
+            item = replace(item, fee_outstanding=current[0], interest_outstanding=current[1])
     agreement = uow.agreements.get(company_id)
     voucher, whole = direct_payment_voucher(
         item, amount, on, agreement, bank_account=bank_account, text=text or f"Innbetaling faktura {invoice}"
@@ -649,13 +661,20 @@ def pay_invoice_in(
 
 
 def pay_invoice(
-    uow: UnitOfWork, orgno: str, invoice: str, amount: Money, *, on: date, bank_account: str = std_accounts.BANK
+    uow: UnitOfWork,
+    orgno: str,
+    invoice: str,
+    amount: Money,
+    *,
+    on: date,
+    bank_account: str = std_accounts.BANK,
+    rates: RateTables | None = None,
 ) -> PostingResult:
     """:func:`pay_invoice_in` in its own transaction (``krav ledger pay``)."""
     if not amount.is_positive():
         raise FieldError("amount", "a payment must be more than 0.00")
     with uow:
-        result = pay_invoice_in(uow, orgno, invoice, amount, on=on, bank_account=bank_account)
+        result = pay_invoice_in(uow, orgno, invoice, amount, on=on, bank_account=bank_account, rates=rates)
         uow.commit()
         return result
 

@@ -14,6 +14,7 @@ from krav.domain.errors import ImportRefused, Problem
 from krav.domain.ledger import accounts as std_accounts
 from krav.domain.ledger.open_items import OpenItem, SettledStatus
 from krav.domain.money import Money
+from krav.domain.rates import RateTables
 from krav.formats.payments import IncomingPayment, parse_payment_file
 from krav.services import ledger
 from krav.services.imports import sha256
@@ -65,7 +66,13 @@ def _find(
 
 
 def import_bank_file(
-    uow: UnitOfWork, orgno: str, data: bytes, *, filename: str, bank_account: str = std_accounts.BANK
+    uow: UnitOfWork,
+    orgno: str,
+    data: bytes,
+    *,
+    filename: str,
+    bank_account: str = std_accounts.BANK,
+    rates: RateTables | None = None,
 ) -> BankImportReport:
     """Import a payment file of the creditor's own bank account into its ledger."""
     parsed = parse_payment_file(data, filename=filename)
@@ -97,6 +104,7 @@ def import_bank_file(
                 on=payment.paid_on,
                 bank_account=bank_account,
                 text=f"Innbetaling {item.number} ({payment.payer_name or payment.reference})"[:200],
+                rates=rates,
             )
             report.lines.append(
                 BankLine(payment.reference, payment.amount, item.number, how, None, result.vouchers[0].number)

@@ -160,7 +160,9 @@ def _apply_event(
             message_id=f"DIR-{on:%Y%m%d}-{event.index}",
             created=datetime.combine(on, time(6), tzinfo=UTC),
         )
-        report = ledger_bank.import_bank_file(uow, orgno, data_file, filename=f"bank-{on}-{event.index}.xml")
+        report = ledger_bank.import_bank_file(
+            uow, orgno, data_file, filename=f"bank-{on}-{event.index}.xml", rates=rates
+        )
         if not report.posted:
             raise FieldError(where, f"the direct payment could not be matched: {report.lines[0].reason}")
     elif event.kind == "credit":

@@ -19,7 +19,7 @@ from krav.adapters.db.counters import next_value
 from krav.adapters.db.types import utcnow
 from krav.domain.collection.allocation import Applied
 from krav.domain.collection.claims import Claim, ClosedReason, Stage
-from krav.domain.collection.letters import LetterLine, LetterType, Recipient
+from krav.domain.collection.letters import CollectionListRow, LetterLine, LetterType, Recipient
 from krav.domain.collection.schedule import next_action_on
 from krav.domain.collection.settlement import SettlementReportLine
 from krav.domain.collection.steps import Event, LetterDraft
@@ -209,6 +209,7 @@ class SqlCollection:
                     "fee_ore": line.fee.ore,
                     "interest_ore": line.interest.ore,
                     "salaer_ore": line.salaer.ore,
+                    "interest_paid_before_ore": line.interest_paid_before.ore if line.interest_paid_before else 0,
                     "interest_rate": str(line.interest_rate) if line.interest_rate is not None else None,
                 }
                 for pos, line in enumerate(draft.lines, start=1)
@@ -275,6 +276,7 @@ class SqlCollection:
                     salaer=Money.from_ore(r.salaer_ore, r.currency),
                     interest_rate=Decimal(r.interest_rate) if r.interest_rate else None,
                     interest_from=r.due_date if r.interest_rate else None,
+                    interest_paid_before=Money.from_ore(r.interest_paid_before_ore, r.currency),
                 )
             )
         return [
@@ -308,7 +310,10 @@ class SqlCollection:
 
     # -- collection lists ------------------------------------------------------------------------------------
 
-    def add_list(self, company_id: int, list_date: date, transfer_on: date | None, claims: Sequence[Claim]) -> int:
+    def add_list(
+        self, company_id: int, list_date: date, transfer_on: date | None, rows: Sequence[tuple[Claim, Money]]
+    ) -> int:
+        """Store a collection list: each claim with what it owed that day (``rows``: claim and its interest)."""
         list_id = int(
             self.conn.execute(
                 t.collection_list.insert()
@@ -318,9 +323,53 @@ class SqlCollection:
         )
         self.conn.execute(
             t.collection_list_line.insert(),
-            [{"list_id": list_id, "claim_id": c.id, "position": n} for n, c in enumerate(claims, start=1)],
+            [
+                {
+                    "list_id": list_id,
+                    "claim_id": c.id,
+                    "position": n,
+                    "principal_ore": c.principal_outstanding.ore,
+                    "fee_ore": c.fees_outstanding.ore,
+                    "interest_ore": interest.ore,
+                }
+                for n, (c, interest) in enumerate(rows, start=1)
+            ],
         )
         return list_id
+
+    def list_rows(self, company_id: int, list_id: int) -> list[CollectionListRow]:
+        """A list's claims as shown on the list, with what each owed on the list's date."""
+        cl, line, c = t.collection_list, t.collection_list_line, t.claim
+        rows = self.conn.execute(
+            sa.select(
+                line,
+                c.c.debtor_number,
+                c.c.debtor_name,
+                c.c.collection_id,
+                c.c.invoice_number,
+                c.c.due_date,
+                c.c.notice_deadline,
+                c.c.currency,
+            )
+            .join(cl, cl.c.id == line.c.list_id)
+            .join(c, c.c.id == line.c.claim_id)
+            .where(cl.c.company_id == company_id, cl.c.id == list_id)
+            .order_by(line.c.position)
+        )
+        return [
+            CollectionListRow(
+                r.debtor_number,
+                r.debtor_name,
+                r.collection_id,
+                r.invoice_number,
+                r.due_date,
+                Money.from_ore(r.principal_ore, r.currency),
+                Money.from_ore(r.fee_ore, r.currency),
+                Money.from_ore(r.interest_ore, r.currency),
+                r.notice_deadline,
+            )
+            for r in rows
+        ]
 
     def lists_with_ids(self, company_id: int) -> list[tuple[date, list[str], int]]:
         cl, line, c = t.collection_list, t.collection_list_line, t.claim

@@ -108,12 +108,19 @@ class SqlDeliveries:
         )
 
     def deliveries(
-        self, *, statuses: Iterable[str] | None = None, company_id: int | None = None, limit: int | None = None
+        self,
+        *,
+        statuses: Iterable[str] | None = None,
+        company_id: int | None = None,
+        limit: int | None = None,
+        max_attempts: int | None = None,
     ) -> list[Delivery]:
         d = t.delivery
         query = sa.select(d).order_by(d.c.id)
         if statuses is not None:
             query = query.where(d.c.status.in_(list(statuses)))
+        if max_attempts is not None:
+            query = query.where(d.c.attempts < max_attempts)
         if company_id is not None:
             query = query.where(d.c.company_id == company_id)
         if limit is not None:

@@ -400,6 +400,7 @@ letter_line = sa.Table(
     sa.Column("fee_ore", Ore, nullable=False),
     sa.Column("interest_ore", Ore, nullable=False),
     sa.Column("salaer_ore", Ore, nullable=False),
+    sa.Column("interest_paid_before_ore", Ore, nullable=False),
     sa.Column("interest_rate", sa.String(10)),
     sa.Index("ix_letter_line_letter", "letter_id"),
     sa.Index("ix_letter_line_claim", "claim_id"),
@@ -423,6 +424,10 @@ collection_list_line = sa.Table(
     sa.Column("list_id", sa.ForeignKey("collection_list.id"), nullable=False),
     sa.Column("claim_id", sa.ForeignKey("claim.id"), nullable=False),
     sa.Column("position", sa.Integer, nullable=False),
+    # what the claim owed on the list's date, as the list shows it
+    sa.Column("principal_ore", Ore, nullable=False),
+    sa.Column("fee_ore", Ore, nullable=False),
+    sa.Column("interest_ore", Ore, nullable=False),
 )
 
 client_payment = sa.Table(

@@ -46,7 +46,7 @@ class LetterTerms:
     sent_on: date
     deadline: date | None
     total: Money
-    interest_by_claim: dict[str, Money]
+    interest_by_claim: dict[str, Money]  # the interest each claim pays in all when the letter is paid in full
 
 
 class _Take:
@@ -76,15 +76,27 @@ def _cover(
     *,
     order: AllocationOrder,
     charge_interest: bool,
-    interest_cap: Money | None = None,
+    interest_total: Money | None = None,
 ) -> tuple[Money, Money, Money, Money, Money]:
-    """Cover one claim from ``take`` in ``order``; returns (principal, fee, interest, salær, waived interest)."""
+    """Cover one claim from ``take`` in ``order``; returns (principal, fee, interest, salær, waived interest).
+
+    With ``interest_total`` (R-CLM-12: a letter paid in full by its deadline) the claim pays that much interest
+    in all, what it paid before included; interest beyond it is waived, and interest an earlier part payment
+    paid beyond it counts as principal instead, so the outcome does not depend on the order payments arrive in.
+    """
     zero = Money.zero(claim.currency)
+    moved = zero
+    if interest_total is not None and claim.interest_paid > interest_total:
+        moved = (claim.interest_paid - interest_total).min(claim.principal_outstanding)
+        claim.interest_paid = claim.interest_paid - moved
+        _pay_principal(claim, moved, on, rates, charge_interest)
     interest_owed = interest_outstanding(claim, on, rates, charge_interest=charge_interest)
     waived = zero
-    if interest_cap is not None and interest_owed > interest_cap:
-        waived = interest_owed - interest_cap
-        interest_owed = interest_cap
+    if interest_total is not None:
+        due = (interest_total - claim.interest_paid).max(zero)
+        if interest_owed > due:
+            waived = interest_owed - due
+            interest_owed = due
     fee = salaer = interest = principal = zero
     if order is AllocationOrder.COSTS_INTEREST_PRINCIPAL:
         fee = take.up_to(claim.fees_outstanding)
@@ -104,7 +116,7 @@ def _cover(
         claim.interest_waived = claim.interest_waived + waived
     else:
         waived = zero
-    return principal, fee, interest, salaer, waived
+    return principal + moved, fee, interest - moved, salaer, waived
 
 
 def allocate_client_payment(
@@ -132,9 +144,9 @@ def allocate_client_payment(
     take = _Take(amount)
     applied: list[Applied] = []
     for claim in ordered:
-        cap = letter.interest_by_claim.get(claim.collection_id) if settles_letter and letter is not None else None
+        total = letter.interest_by_claim.get(claim.collection_id) if settles_letter and letter is not None else None
         principal, fee, interest, salaer, waived = _cover(
-            claim, take, on, rates, order=order, charge_interest=charge_interest, interest_cap=cap
+            claim, take, on, rates, order=order, charge_interest=charge_interest, interest_total=total
         )
         applied.append(
             Applied(claim.collection_id, principal, fee, interest, salaer, Money.zero(amount.currency), waived)

@@ -78,6 +78,7 @@ class LetterLine:
     salaer: Money
     interest_rate: Decimal | None = None  # percent a year in force on the letter's date
     interest_from: date | None = None
+    interest_paid_before: Money | None = None  # interest the claim had paid before this letter (R-CLM-12)
 
     @property
     def total(self) -> Money:

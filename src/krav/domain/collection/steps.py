@@ -122,6 +122,7 @@ def letter_lines(claims: Sequence[Claim], day: Day) -> list[LetterLine]:
             salaer=c.salaer_outstanding,
             interest_rate=rate,
             interest_from=c.due_date if day.charge_interest else None,
+            interest_paid_before=c.interest_paid,
         )
         for c in claims
     ]

@@ -245,6 +245,9 @@ def upgrade() -> None:
         sa.Column("list_id", sa.Integer(), nullable=False),
         sa.Column("claim_id", sa.Integer(), nullable=False),
         sa.Column("position", sa.Integer(), nullable=False),
+        sa.Column("principal_ore", sa.BigInteger(), nullable=False),
+        sa.Column("fee_ore", sa.BigInteger(), nullable=False),
+        sa.Column("interest_ore", sa.BigInteger(), nullable=False),
         sa.ForeignKeyConstraint(["claim_id"], ["claim.id"], name=op.f("fk_collection_list_line_claim_id_claim")),
         sa.ForeignKeyConstraint(
             ["list_id"], ["collection_list.id"], name=op.f("fk_collection_list_line_list_id_collection_list")
@@ -269,6 +272,7 @@ def upgrade() -> None:
         sa.Column("fee_ore", sa.BigInteger(), nullable=False),
         sa.Column("interest_ore", sa.BigInteger(), nullable=False),
         sa.Column("salaer_ore", sa.BigInteger(), nullable=False),
+        sa.Column("interest_paid_before_ore", sa.BigInteger(), nullable=False),
         sa.Column("interest_rate", sa.String(length=10), nullable=True),
         sa.ForeignKeyConstraint(["claim_id"], ["claim.id"], name=op.f("fk_letter_line_claim_id_claim")),
         sa.ForeignKeyConstraint(["letter_id"], ["letter.id"], name=op.f("fk_letter_line_letter_id_letter")),

@@ -1,0 +1,151 @@
+"""`krav import payments` and `krav payments …` end to end, on a fresh SQLite database per test (R-BANK-1,
+R-BANK-2, R-CLM-7).
+
+The OCR fixture holds 20 payments: 5 × 1020 + 2 × 560 + 1500 + 1200 + 550 + 1943 + 1000 + 500 + 20500 + 5500
++ 10500 + 644 + 564 + 288 + 540 = 51 449.00; no letter has one of their KIDs.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator
+from datetime import UTC, date, datetime, time
+from decimal import Decimal
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from krav.config import get_settings
+from krav.domain.agreement import Agreement
+from krav.domain.kid import is_valid_kid
+from krav.domain.money import Money
+from krav.entrypoints import cli
+from krav.formats.camt054_writer import Credit, build_camt054
+from krav.services import ledger
+from tests.builders import ORGNO, consumer, invoice, make_company, post
+
+OCR = "netsgiro_ocr_giro_transactions.txt"
+AVTALEGIRO = "netsgiro_avtalegiro_agreements.txt"
+
+
+@pytest.fixture
+def krav(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[CliRunner]:
+    monkeypatch.setenv("KRAV_HOME", str(tmp_path / "home"))
+    monkeypatch.delenv("KRAV_DATABASE_URL", raising=False)
+    get_settings.cache_clear()
+    cli.reset_app()
+    yield CliRunner()
+    cli.reset_app()
+    get_settings.cache_clear()
+
+
+def run(runner: CliRunner, *args: str, code: int = 0) -> str:
+    result = runner.invoke(cli.app, list(args))
+    assert result.exit_code == code, result.output
+    return result.output
+
+
+def test_import_payments_json_gives_counts_and_totals_that_add_up_to_the_file_r_bank_2(
+    krav: CliRunner, fixtures_dir: Path
+) -> None:
+    report = json.loads(run(krav, "import", "payments", str(fixtures_dir / "ocr" / OCR), "--json"))
+    assert (report["format"], report["already_imported"], report["total"]) == ("ocr_giro", False, "51449.00")
+    assert report["matched"] == {"count": 0, "total": "0.00"}
+    assert report["unmatched"] == {"count": 20, "total": "51449.00"}
+    assert Decimal(report["matched"]["total"]) + Decimal(report["unmatched"]["total"]) == Decimal(report["total"])
+    assert len(report["payments"]) == 20
+    assert sum(Decimal(p["amount"]) for p in report["payments"]) == Decimal("51449.00")
+    assert report["payments"][0]["reason"] == "no letter with KID 0000531"
+
+    again = json.loads(run(krav, "import", "payments", str(fixtures_dir / "ocr" / OCR), "--json"))
+    assert again["already_imported"] is True
+    assert len(json.loads(run(krav, "payments", "unmatched", "--json"))) == 20
+
+
+def test_import_payments_prints_the_totals_and_each_unmatched_payment(krav: CliRunner, fixtures_dir: Path) -> None:
+    out = run(krav, "import", "payments", str(fixtures_dir / "ocr" / OCR))
+    assert "total 51 449,00; matched 0 (0,00), unmatched 20 (51 449,00)" in out
+    assert "KID 0000531: no letter with KID 0000531" in out
+    assert "imported before" in run(krav, "import", "payments", str(fixtures_dir / "ocr" / OCR))
+
+
+def test_an_avtalegiro_file_exits_2_as_not_a_payment_file_and_stores_nothing_r_bank_2(
+    krav: CliRunner, fixtures_dir: Path
+) -> None:
+    out = run(krav, "import", "payments", str(fixtures_dir / "ocr" / AVTALEGIRO), code=2)
+    assert f"error: {AVTALEGIRO}: not a payment file" in out
+    assert json.loads(run(krav, "payments", "unmatched", "--json")) == []
+
+
+def test_payments_unmatched_lists_the_queue_with_each_reason_r_clm_7(krav: CliRunner, fixtures_dir: Path) -> None:
+    run(krav, "import", "payments", str(fixtures_dir / "ocr" / OCR))
+    out = run(krav, "payments", "unmatched")
+    header, _rule, *rows = out.strip().splitlines()
+    assert header.split() == ["id", "received", "amount", "KID", "payer", "reason"]
+    assert len(rows) == 20
+    assert all("no letter with KID" in row for row in rows)
+    assert "no letter with KID 02341291038301" in out
+    assert "10 500,00" in out  # the largest but one, as Norwegian letters print it
+
+
+def test_payments_assign_on_an_unknown_id_exits_1_naming_it(krav: CliRunner) -> None:
+    out = run(krav, "payments", "assign", "999", "--kid", "000000000018", code=1)
+    assert "no unmatched payment 999" in out
+
+
+def test_payments_assign_without_a_letter_exits_2(krav: CliRunner, fixtures_dir: Path) -> None:
+    run(krav, "import", "payments", str(fixtures_dir / "ocr" / OCR))
+    (first, *_) = json.loads(run(krav, "payments", "unmatched", "--json"))
+    out = run(krav, "payments", "assign", str(first["id"]), code=2)
+    assert "give --kid, or --company and --invoice" in out
+
+
+def test_a_payment_assigned_by_hand_leaves_the_queue_and_is_applied_by_the_next_run_r_clm_7(
+    krav: CliRunner, tmp_path: Path
+) -> None:
+    """Letter 20001/1 of 28 March: 800.00 + 35.00 fee + 800 × 0.125 × 14 / 365 = 3.84 interest = 838.84. Paid with a
+    wrong KID on 1 April, assigned by company and invoice, it closes the claim in that day's run (R-CLM-12)."""
+    app = cli.get_app()
+    uow = app.uow()
+    make_company(uow)
+    ledger.save_customers(uow, ORGNO, [consumer("20001", "Kari Nordmann")])
+    post(uow, invoice("2001", "20001", "800.00", date(2025, 3, 1), date(2025, 3, 14)))
+    with uow:
+        company = uow.companies.get(ORGNO)
+        assert company.id is not None
+        uow.agreements.save(
+            company.id,
+            Agreement(
+                active=True, activated_on=date(2025, 3, 28), accepted_by="test", collection_list_email="l@example.no"
+            ),
+        )
+        uow.commit()
+    run(krav, "run", "--date", "2025-03-28")
+    with uow:
+        (letter,) = uow.collection.letters(1)
+    assert (letter.kid, letter.total) == ("000000000018", Money.of("838.84"))
+    wrong = "000000000020"  # passes neither MOD10 nor MOD11
+    assert not is_valid_kid(wrong)
+    paid = tmp_path / "camt.xml"
+    paid.write_bytes(
+        build_camt054(
+            app.service.account,
+            [Credit("W1", Money.of("838.84"), date(2025, 4, 1), kid=wrong, payer_name="Kari")],
+            message_id="WRONG-KID",
+            created=datetime.combine(date(2025, 4, 1), time(6), tzinfo=UTC),
+        )
+    )
+    report = json.loads(run(krav, "import", "payments", str(paid), "--json"))
+    assert report["unmatched"] == {"count": 1, "total": "838.84"}
+    (queued,) = json.loads(run(krav, "payments", "unmatched", "--json"))
+    assert queued["reason"] == "KID 000000000020 fails its check digit (R-BANK-1)"
+
+    out = run(krav, "payments", "assign", str(queued["id"]), "--company", ORGNO, "--invoice", "2001")
+    assert f"payment {queued['id']} assigned" in out
+    assert json.loads(run(krav, "payments", "unmatched", "--json")) == []
+    out = run(krav, "run", "--date", "2025-04-01", "--company", ORGNO)
+    assert "payments 1; remitted 838,84" in out
+    with uow:
+        (claim,) = uow.collection.claims(1)
+    assert (claim.stage.value, claim.closed_reason.value if claim.closed_reason else None) == ("closed", "paid")
