@@ -187,18 +187,20 @@ class SqlLedger:
         return "updated"
 
     @staticmethod
-    def _customer(row: sa.Row[Any]) -> Customer:
+    def _customer(row: sa.Row[Any], prefix: str = "") -> Customer:
+        """A customer from a row of the customer table, or from columns labelled ``{prefix}{column}``."""
+        m = row._mapping
         return Customer(
-            id=row.id,
-            number=row.number,
-            name=row.name,
-            kind=CustomerKind(row.kind),
-            orgno=row.orgno,
-            address=Address(row.street, row.postcode, row.city, row.country),
-            email=row.email,
-            exempt=row.exempt,
-            payment_terms_days=row.payment_terms_days,
-            language=row.language,
+            id=m[f"{prefix}id"],
+            number=m[f"{prefix}number"],
+            name=m[f"{prefix}name"],
+            kind=CustomerKind(m[f"{prefix}kind"]),
+            orgno=m[f"{prefix}orgno"],
+            address=Address(m[f"{prefix}street"], m[f"{prefix}postcode"], m[f"{prefix}city"], m[f"{prefix}country"]),
+            email=m[f"{prefix}email"],
+            exempt=m[f"{prefix}exempt"],
+            payment_terms_days=m[f"{prefix}payment_terms_days"],
+            language=m[f"{prefix}language"],
         )
 
     def customers(self, company_id: int, numbers: Iterable[str] | None = None) -> dict[str, Customer]:
@@ -476,18 +478,7 @@ class SqlLedger:
             sa.select(
                 oi,
                 cust.c.number.label("customer"),
-                cust.c.name.label("c_name"),
-                cust.c.kind.label("c_kind"),
-                cust.c.orgno.label("c_orgno"),
-                cust.c.street.label("c_street"),
-                cust.c.postcode.label("c_postcode"),
-                cust.c.city.label("c_city"),
-                cust.c.country.label("c_country"),
-                cust.c.email.label("c_email"),
-                cust.c.exempt.label("c_exempt"),
-                cust.c.payment_terms_days.label("c_terms"),
-                cust.c.language.label("c_language"),
-                cust.c.id.label("c_id"),
+                *(column.label(f"c_{column.name}") for column in cust.columns),
                 vt.c.collection_type,
                 unmatched_customers.c.customer_id.is_not(None).label("unmatched"),
             )
@@ -526,18 +517,7 @@ class SqlLedger:
         return [
             Candidate(
                 item=self._item(r),
-                customer=Customer(
-                    id=r.c_id,
-                    number=r.customer,
-                    name=r.c_name,
-                    kind=CustomerKind(r.c_kind),
-                    orgno=r.c_orgno,
-                    address=Address(r.c_street, r.c_postcode, r.c_city, r.c_country),
-                    email=r.c_email,
-                    exempt=r.c_exempt,
-                    payment_terms_days=r.c_terms,
-                    language=r.c_language,
-                ),
+                customer=self._customer(r, "c_"),
                 voucher_type_mapped=r.collection_type == "invoice",
                 customer_has_unmatched_entries=bool(r.unmatched),
             )

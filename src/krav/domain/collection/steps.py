@@ -128,6 +128,11 @@ def letter_lines(claims: Sequence[Claim], day: Day) -> list[LetterLine]:
     ]
 
 
+def _compensation_claimed(day: Day, claim: Claim) -> bool:
+    """R-CLM-11: the agreement claims the B2B standard compensation and the debtor is a business."""
+    return day.agreement.claim_standard_compensation and claim.debtor.kind == "business"
+
+
 def _draft(
     kind: LetterType, claims: list[Claim], day: Day, deadline: date | None, case: str | None = None
 ) -> LetterDraft:
@@ -199,7 +204,7 @@ def _send_notices(group: list[Claim], day: Day, result: StepResult) -> None:
     deadline = day.today + timedelta(days=NOTICE_DEADLINE_DAYS)
     first = group[0]
     fee = notice_fee(first, day.today, day.rates)
-    if day.agreement.claim_standard_compensation and first.debtor.kind == "business":
+    if _compensation_claimed(day, first):
         fee = set_off_against_compensation(first, fee)
     if fee.is_positive():
         first.fees_charged = first.fees_charged + fee
@@ -207,7 +212,7 @@ def _send_notices(group: list[Claim], day: Day, result: StepResult) -> None:
         first.fee_letters += 1
         result.event(first, day.today, "fee", fee, "notice fee (R-CLM-3)")
     for claim in group:
-        if day.agreement.claim_standard_compensation and claim.debtor.kind == "business":
+        if _compensation_claimed(day, claim):
             top_up = claim_standard_compensation(claim, day.rates)
             if top_up.is_positive():
                 result.event(claim, day.today, "fee", top_up, "B2B standard compensation (R-CLM-11)")
@@ -287,7 +292,7 @@ def transfers_to_inkasso(claims: Iterable[Claim], day: Day, *, case_numbers: Ite
             creditor_vat_registered=day.creditor_vat_registered,
         )
         first.salaer_nominal = first.salaer_nominal + salaer
-        if day.agreement.claim_standard_compensation and first.debtor.kind == "business":
+        if _compensation_claimed(day, first):
             salaer = set_off_against_compensation(first, salaer)
         first.salaer_charged = first.salaer_charged + salaer
         first.salaer_outstanding = first.salaer_outstanding + salaer
@@ -344,7 +349,7 @@ def legal_steps(claims: Iterable[Claim], day: Day) -> StepResult:
         already = Money.sum((c.salaer_nominal.max(c.salaer_charged) for c in group), first.currency)
         raise_by = (heavy - already).max(Money.zero(first.currency))
         first.salaer_nominal = first.salaer_nominal + raise_by
-        if day.agreement.claim_standard_compensation and first.debtor.kind == "business":
+        if _compensation_claimed(day, first):
             raise_by = set_off_against_compensation(first, raise_by)
         first.salaer_charged = first.salaer_charged + raise_by
         first.salaer_outstanding = first.salaer_outstanding + raise_by
