@@ -113,17 +113,17 @@ def test_the_settlement_csv_has_a_line_per_claim_and_a_sum_line_equal_to_the_set
     documents: dict[str, Document],
 ) -> None:
     header, *claims, sums = _csv_rows(documents)
-    assert header[6:11] == ["hovedstol", "gebyr", "renter", "overbetalt", "utbetalt"]
+    assert header[6:13] == ["hovedstol", "gebyr", "renter", "overbetalt", "kostnader", "mva_kostnader", "utbetalt"]
     assert [row[3] for row in claims] == ["1001", "1002", "2001"]
-    assert [row[6:11] for row in claims] == [
-        ["1000,00", "35,00", "4,79", "0,00", "1039,79"],
-        ["500,00", "0,00", "2,40", "0,00", "502,40"],
-        ["800,00", "35,00", "3,84", "61,16", "900,00"],
+    assert [row[6:13] for row in claims] == [
+        ["1000,00", "35,00", "4,79", "0,00", "0,00", "0,00", "1039,79"],
+        ["500,00", "0,00", "2,40", "0,00", "0,00", "0,00", "502,40"],
+        ["800,00", "35,00", "3,84", "61,16", "0,00", "0,00", "900,00"],
     ]
     assert sums[2] == "SUM"
-    assert sums[6:11] == ["2300,00", "70,00", "11,03", "61,16", "2442,19"]
-    assert _kroner(sums[10]) == TOTAL.amount
-    assert sum(_kroner(row[10]) for row in claims) == _kroner(sums[10])
+    assert sums[6:13] == ["2300,00", "70,00", "11,03", "61,16", "0,00", "0,00", "2442,19"]
+    assert _kroner(sums[12]) == TOTAL.amount
+    assert sum(_kroner(row[12]) for row in claims) == _kroner(sums[12])
 
 
 def test_the_pain001_file_validates_and_pays_the_settlement_total_to_the_creditors_account_r_bank_3(

@@ -997,8 +997,24 @@ def claims_resume(company: CompanyOpt, invoices: InvoicesArg, on: DateOpt = None
 
 @claims_app.command("close")
 @handle_errors
-def claims_close(company: CompanyOpt, invoices: InvoicesArg, on: DateOpt = None, json_out: JsonOpt = False) -> None:
+def claims_close(
+    company: CompanyOpt,
+    invoices: InvoicesArg,
+    on: DateOpt = None,
+    yes: Annotated[bool, typer.Option("--yes", help="Close even claims in inkasso whose costs are invoiced.")] = False,
+    json_out: JsonOpt = False,
+) -> None:
     """Stop and close claims (in inkasso, costs so far may be invoiced as the agreement says)."""
+    costs = collection.closing_costs(get_app().uow(), company, invoices)
+    if costs and not yes:
+        for number, amount in costs.items():
+            typer.echo(
+                f"warning: invoice {number} is in inkasso; closing it invoices you {format_amount(amount)} in "
+                "collection costs (plus VAT), as your agreement says (R-ACT-2)",
+                err=True,
+            )
+        typer.echo("nothing closed; run again with --yes to close", err=True)
+        raise typer.Exit(1)
     _act(company, invoices, Action.CLOSE, on, None, json_out)
 
 
@@ -1013,6 +1029,19 @@ def claims_message(
 ) -> None:
     """Send a message to the case handler, kept in the claims' history."""
     _act(company, invoices, Action.MESSAGE, on, text, json_out)
+
+
+@claims_app.command("answer")
+@handle_errors
+def claims_answer(
+    company: CompanyOpt,
+    invoice: Annotated[str, typer.Argument(help="The claim's invoice number.")],
+    text: Annotated[str, typer.Option(help="The case handler's answer.")],
+    on: DateOpt = None,
+) -> None:
+    """The case handler answers the creditor's message (R-ACT-3); kept in the claim's history."""
+    collection.answer(get_app().uow(), company, invoice, text, on=business_date(on), by=_who())
+    typer.echo(f"answer recorded on invoice {invoice}")
 
 
 @claims_app.command("approve")

@@ -19,6 +19,8 @@ HEADER = (
     "gebyr",
     "renter",
     "overbetalt",
+    "kostnader",
+    "mva_kostnader",
     "utbetalt",
     "salaer_til_inkasso",
 )
@@ -46,13 +48,15 @@ def settlement_csv(report: SettlementReport) -> bytes:
                 _amount(line.fee),
                 _amount(line.interest),
                 _amount(line.overpayment),
+                _amount(line.costs),
+                _amount(line.costs_vat),
                 _amount(line.remitted),
                 _amount(line.salaer),
             )
         )
     total = {
         k: Money.sum(getattr(line, k) for line in report.lines)
-        for k in ("principal", "fee", "interest", "overpayment", "salaer")
+        for k in ("principal", "fee", "interest", "overpayment", "costs", "costs_vat", "salaer")
     }
     writer.writerow(
         (
@@ -66,6 +70,8 @@ def settlement_csv(report: SettlementReport) -> bytes:
             _amount(total["fee"]),
             _amount(total["interest"]),
             _amount(total["overpayment"]),
+            _amount(total["costs"]),
+            _amount(total["costs_vat"]),
             _amount(report.total),
             _amount(total["salaer"]),
         )

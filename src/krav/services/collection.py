@@ -27,6 +27,7 @@ from krav.domain.collection.allocation import (
 from krav.domain.collection.claims import Claim, Stage
 from krav.domain.collection.interest import interest_accrued, interest_outstanding
 from krav.domain.collection.letters import letter_kid
+from krav.domain.collection.settlement import vat_on
 from krav.domain.collection.steps import (
     Day,
     Event,
@@ -250,14 +251,24 @@ def remittance(uow: UnitOfWork, company: Company, agreement: Agreement, day: Day
     rows = uow.collection.unsettled(company.id, day.today)
     if not rows:
         return Money.zero()
-    totals = {k: Money.zero() for k in ("principal", "fee", "interest", "overpaid")}
+    totals = {k: Money.zero() for k in ("principal", "fee", "interest", "overpaid", "costs")}
     per_claim: dict[str, dict[str, Money]] = {}
     for row in rows:
         line = per_claim.setdefault(row["collection_id"], {k: Money.zero() for k in totals})
-        for key in totals:
-            amount = Money.from_ore(row[f"{key}_ore"])
+        amounts = {
+            "principal": row["principal_ore"],
+            "fee": row["fee_ore"],
+            "interest": row["interest_ore"],
+            "overpaid": row["overpaid_ore"],
+            # on the client account the salær is the service's own; a creditor_costs row is costs invoiced (R-ACT-2)
+            "costs": row["salaer_ore"] if row["channel"] == "creditor_costs" else 0,
+        }
+        for key, ore in amounts.items():
+            amount = Money.from_ore(ore)
             line[key] = line[key] + amount
             totals[key] = totals[key] + amount
+    vat = {cid: vat_on(v["costs"]) for cid, v in per_claim.items()}
+    totals["costs_vat"] = Money.sum(vat.values())
     settlement_id = uow.collection.add_settlement(company.id, day.today, totals, [row["id"] for row in rows])
     delivery.enqueue_settlement(uow, company.id, settlement_id, day.today, agreement.collection_list_email)
     message = SettlementIssued(
@@ -265,13 +276,20 @@ def remittance(uow: UnitOfWork, company: Company, agreement: Agreement, day: Day
         settlement_id=f"OPG-{company.id:03d}-{day.today:%Y%m%d}",
         remitted_on=day.today,
         lines=tuple(
-            SettlementLine(cid, v["principal"], v["fee"], v["interest"], Money.zero(), Money.zero(), v["overpaid"])
+            SettlementLine(cid, v["principal"], v["fee"], v["interest"], v["costs"], vat[cid], v["overpaid"])
             for cid, v in per_claim.items()
         ),
     )
     uow.outbox.add(company.id, message, direction="to_ledger", on=day.today, handled=True)
     ledger.receive_settlement(uow, company.orgno, message, agreement)
-    return totals["principal"] + totals["fee"] + totals["interest"] + totals["overpaid"]
+    return (
+        totals["principal"]
+        + totals["fee"]
+        + totals["interest"]
+        + totals["overpaid"]
+        - totals["costs"]
+        - totals["costs_vat"]
+    )
 
 
 # -- the day ------------------------------------------------------------------------------------------------------
@@ -407,13 +425,25 @@ def act(
         outcomes = []
         for invoice in invoices:
             claim = claims[invoice]
-            outcome = apply_action(action, claim, on)
+            outcome = apply_action(action, claim, on, invoice_costs=agreement.invoice_inkasso_costs_on_close)
             outcomes.append(outcome)
             if outcome.accepted:
                 detail = text.strip() if action is Action.MESSAGE and text else action.value
                 result.event(claim, on, "action" if action is not Action.MESSAGE else "message", detail=detail)
                 if action is Action.CLOSE:
                     result.event(claim, on, "closed", detail="closed_by_creditor")
+                if outcome.costs_invoiced is not None:
+                    # R-ACT-2: deducted from the creditor's next settlement, with VAT
+                    zero = Money.zero(claim.currency)
+                    uow.collection.add_allocations(
+                        company_id,
+                        {claim.collection_id: claim.id or 0},
+                        [Applied(claim.collection_id, zero, zero, zero, outcome.costs_invoiced, zero, zero)],
+                        on=on,
+                        channel="creditor_costs",
+                        payment_id=None,
+                    )
+                    result.event(claim, on, "costs_invoiced", outcome.costs_invoiced, "closed in inkasso (R-ACT-2)")
             else:
                 result.events.append(
                     Event(claim.collection_id, on, "action_refused", None, f"{action.value}: {outcome.reason}")
@@ -504,3 +534,36 @@ def simulate(
         reports.append(run_day(uow, orgno, day, rates=rates, service=service))
         day += timedelta(days=1)
     return reports
+
+
+def answer(uow: UnitOfWork, orgno: str, invoice: str, text: str, *, on: date, by: str) -> None:
+    """R-ACT-3: the case handler answers a creditor's message; the answer is kept in the claim's history."""
+    if not text.strip():
+        raise FieldError("text", "an answer needs a text")
+    with uow:
+        _, company_id, _ = _company(uow, orgno)
+        claim = _claims_by_invoice(uow, company_id, [invoice])[invoice]
+        assert claim.id is not None
+        uow.collection.add_events(
+            company_id,
+            {claim.collection_id: claim.id},
+            [Event(claim.collection_id, on, "answer", None, text.strip())],
+            by=by,
+        )
+        uow.commit()
+
+
+def closing_costs(uow: UnitOfWork, orgno: str, invoices: Sequence[str]) -> dict[str, Money]:
+    """R-ACT-2: what closing these claims would invoice to the creditor (claims in inkasso, as the agreement
+    says), so the user is warned before."""
+    from krav.domain.collection.actions import costs_on_close
+
+    with uow:
+        _, company_id, agreement = _company(uow, orgno)
+        claims = _claims_by_invoice(uow, company_id, invoices)
+    found = {}
+    for number, claim in claims.items():
+        costs = costs_on_close(claim, invoice_costs=agreement.invoice_inkasso_costs_on_close)
+        if costs is not None:
+            found[number] = costs
+    return found

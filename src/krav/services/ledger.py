@@ -515,7 +515,7 @@ def receive_settlement(
         item = items.get(sl.collection_id)
         if item is None:
             continue
-        total = total + sl.principal + sl.fee + sl.interest + sl.overpayment
+        total = total + sl.principal + sl.fee + sl.interest + sl.overpayment - sl.costs - sl.costs_vat
         in_books = sl.principal.min(item.remaining.max(Money.zero()))
         recovered = sl.principal - in_books
         if in_books.is_positive():
@@ -544,13 +544,17 @@ def receive_settlement(
                     text=f"{text}: overbetalt faktura {item.number}",
                 )
             )
-    if not lines or total.is_zero():
+        if sl.costs.is_positive():
+            lines.append(VoucherLine(acc.collection_costs, sl.costs, text=f"{text}: inkassokostnader {item.number}"))
+        if sl.costs_vat.is_positive():
+            lines.append(VoucherLine(acc.input_vat, sl.costs_vat, text=f"{text}: mva inkassokostnader {item.number}"))
+    if not lines:
         return None
     voucher = Voucher(
         voucher_type=vt.COLLECTION_SETTLEMENT,
         date=message.remitted_on,
         text=text,
-        lines=(VoucherLine(acc.intermediary_bank, total, text=text), *lines),
+        lines=((VoucherLine(acc.intermediary_bank, total, text=text),) if not total.is_zero() else ()) + tuple(lines),
     )
     del company
     return post_batch_in(uow, orgno, Batch((voucher,), text=text, source="settlement"), source_name=text)

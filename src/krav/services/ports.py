@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date, datetime
 from types import TracebackType
 from typing import Any, Protocol, Self
@@ -121,10 +121,13 @@ class StoredSettlement:
     fee: Money
     interest: Money
     overpaid: Money
+    costs: Money = field(default_factory=Money.zero)
+    costs_vat: Money = field(default_factory=Money.zero)
 
     @property
     def total(self) -> Money:
-        return self.principal + self.fee + self.interest + self.overpaid
+        """What is remitted: collected for the creditor, less the costs invoiced to it and their VAT."""
+        return self.principal + self.fee + self.interest + self.overpaid - self.costs - self.costs_vat
 
 
 @dataclass(frozen=True, slots=True)

@@ -516,7 +516,7 @@ class SqlCollection:
             .join(c, c.c.id == a.c.claim_id)
             .where(
                 a.c.company_id == company_id,
-                a.c.channel == "client_account",
+                a.c.channel.in_(("client_account", "creditor_costs")),
                 a.c.settlement_id.is_(None),
                 a.c.on_date <= up_to,
             )
@@ -539,8 +539,8 @@ class SqlCollection:
                     fee_ore=totals["fee"].ore,
                     interest_ore=totals["interest"].ore,
                     overpaid_ore=totals["overpaid"].ore,
-                    costs_ore=0,
-                    costs_vat_ore=0,
+                    costs_ore=totals["costs"].ore,
+                    costs_vat_ore=totals["costs_vat"].ore,
                     created_at=utcnow(),
                 )
                 .returning(t.settlement.c.id)
@@ -566,7 +566,8 @@ class SqlCollection:
                 sa.func.sum(a.c.principal_ore).label("principal"),
                 sa.func.sum(a.c.fee_ore).label("fee"),
                 sa.func.sum(a.c.interest_ore).label("interest"),
-                sa.func.sum(a.c.salaer_ore).label("salaer"),
+                sa.func.sum(sa.case((a.c.channel == "creditor_costs", 0), else_=a.c.salaer_ore)).label("salaer"),
+                sa.func.sum(sa.case((a.c.channel == "creditor_costs", a.c.salaer_ore), else_=0)).label("costs"),
                 sa.func.sum(a.c.overpaid_ore).label("overpaid"),
             )
             .join(c, c.c.id == a.c.claim_id)
@@ -585,6 +586,7 @@ class SqlCollection:
                 Money.from_ore(int(r.interest)),
                 Money.from_ore(int(r.salaer)),
                 Money.from_ore(int(r.overpaid)),
+                Money.from_ore(int(r.costs)),
             )
             for r in rows
         ]
@@ -601,6 +603,8 @@ class SqlCollection:
                 fee=Money.from_ore(r.fee_ore),
                 interest=Money.from_ore(r.interest_ore),
                 overpaid=Money.from_ore(r.overpaid_ore),
+                costs=Money.from_ore(r.costs_ore),
+                costs_vat=Money.from_ore(r.costs_vat_ore),
             )
             for r in rows
         ]

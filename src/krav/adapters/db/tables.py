@@ -466,7 +466,7 @@ allocation = sa.Table(
     sa.Column("salaer_ore", Ore, nullable=False),
     sa.Column("overpaid_ore", Ore, nullable=False),
     sa.Column("settlement_id", sa.ForeignKey("settlement.id")),
-    sa.CheckConstraint("channel in ('client_account', 'direct', 'credit')", name="channel"),
+    sa.CheckConstraint("channel in ('client_account', 'direct', 'credit', 'creditor_costs')", name="channel"),
     sa.Index("ix_allocation_unsettled", "company_id", "channel", "settlement_id"),
 )
 

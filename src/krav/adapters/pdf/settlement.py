@@ -97,6 +97,16 @@ def render_settlement_report(report: SettlementReport) -> bytes:
                 ],
                 bold=True,
             )
+            costs = Money.sum(x.costs for x in lines)
+            if costs.is_positive():
+                y -= 6 * MM
+                canvas.setFont(layout.REGULAR, 8)
+                canvas.drawString(
+                    20 * MM,
+                    y,
+                    f"Trukket: inkassokostnader for krav lukket i inkasso {format_amount(costs)} "
+                    f"+ mva {format_amount(Money.sum(x.costs_vat for x in lines))} (med i utbetalt).",
+                )
             salaer = Money.sum(x.salaer for x in lines)
             if salaer.is_positive():
                 canvas.setFont(layout.REGULAR, 8)

@@ -12,6 +12,7 @@ from enum import StrEnum
 
 from krav.domain.collection.claims import IN_INKASSO, Claim, ClosedReason, Stage
 from krav.domain.collection.schedule import transfer_day_after_resume
+from krav.domain.money import Money
 
 
 class Action(StrEnum):
@@ -46,6 +47,7 @@ class ActionResult:
     action: Action
     accepted: bool
     reason: Refusal | None = None
+    costs_invoiced: Money | None = None  # R-ACT-2: closed in inkasso, the costs so far go to the creditor
 
     @property
     def message_en(self) -> str:
@@ -73,11 +75,20 @@ def refusal(action: Action, claim: Claim) -> Refusal | None:
     return None
 
 
-def apply_action(action: Action, claim: Claim, today: date) -> ActionResult:
+def costs_on_close(claim: Claim, *, invoice_costs: bool) -> Money | None:
+    """R-ACT-2: closing a claim in inkasso, the collection costs accrued so far (the salær the debtor has not
+    paid) may be invoiced to the creditor, as the agreement says."""
+    if not invoice_costs or claim.stage not in IN_INKASSO or not claim.salaer_outstanding.is_positive():
+        return None
+    return claim.salaer_outstanding
+
+
+def apply_action(action: Action, claim: Claim, today: date, *, invoice_costs: bool = False) -> ActionResult:
     """Take ``action`` on ``claim`` if allowed (R-ACT-1 … R-ACT-4); a refused action changes nothing."""
     reason = refusal(action, claim)
     if reason is not None:
         return ActionResult(claim.collection_id, claim.invoice_number, action, False, reason)
+    costs = costs_on_close(claim, invoice_costs=invoice_costs) if action is Action.CLOSE else None
     if action is Action.PAUSE:
         claim.paused = True
         claim.paused_on = today
@@ -89,4 +100,4 @@ def apply_action(action: Action, claim: Claim, today: date) -> ActionResult:
             claim.transfer_on = transfer_day_after_resume(today)
     elif action is Action.CLOSE:
         claim.close(ClosedReason.CLOSED_BY_CREDITOR, today)
-    return ActionResult(claim.collection_id, claim.invoice_number, action, True, None)
+    return ActionResult(claim.collection_id, claim.invoice_number, action, True, None, costs)

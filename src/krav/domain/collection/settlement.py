@@ -6,11 +6,20 @@ service's own income and not remitted, but shown so the creditor sees the whole 
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date
+from decimal import Decimal
 
 from krav.domain.collection.letters import Sender
 from krav.domain.money import Money
+
+#: VAT on the service's costs invoiced to a creditor (merverdiavgiftsloven § 5-1: the standard rate).
+VAT_RATE = Decimal("0.25")
+
+
+def vat_on(costs: Money) -> Money:
+    """The VAT on collection costs invoiced to the creditor (R-LED-7: costs and their VAT)."""
+    return costs.times(VAT_RATE)
 
 
 @dataclass(frozen=True, slots=True)
@@ -24,11 +33,16 @@ class SettlementReportLine:
     interest: Money
     salaer: Money
     overpayment: Money
+    costs: Money = field(default_factory=Money.zero)  # R-ACT-2: costs invoiced to the creditor (closed in inkasso)
+
+    @property
+    def costs_vat(self) -> Money:
+        return vat_on(self.costs)
 
     @property
     def remitted(self) -> Money:
-        """What of this claim's payments goes to the creditor."""
-        return self.principal + self.fee + self.interest + self.overpayment
+        """What of this claim goes to the creditor: collected for it, less costs invoiced to it with VAT."""
+        return self.principal + self.fee + self.interest + self.overpayment - self.costs - self.costs_vat
 
 
 @dataclass(frozen=True, slots=True)

@@ -296,7 +296,9 @@ def upgrade() -> None:
         sa.Column("salaer_ore", sa.BigInteger(), nullable=False),
         sa.Column("overpaid_ore", sa.BigInteger(), nullable=False),
         sa.Column("settlement_id", sa.Integer(), nullable=True),
-        sa.CheckConstraint("channel in ('client_account', 'direct', 'credit')", name=op.f("ck_allocation_channel")),
+        sa.CheckConstraint(
+            "channel in ('client_account', 'direct', 'credit', 'creditor_costs')", name=op.f("ck_allocation_channel")
+        ),
         sa.ForeignKeyConstraint(["claim_id"], ["claim.id"], name=op.f("fk_allocation_claim_id_claim")),
         sa.ForeignKeyConstraint(["company_id"], ["company.id"], name=op.f("fk_allocation_company_id_company")),
         sa.ForeignKeyConstraint(
