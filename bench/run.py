@@ -153,10 +153,10 @@ def _orgno(rng: random.Random, valid: bool) -> str:
     return "".join(map(str, digits)) + str(last)
 
 
-def _customers(rng: random.Random, company_id: int, count: int) -> list[dict[str, Any]]:
+def _customers(rng: random.Random, company_id: int, numbers: range) -> list[dict[str, Any]]:
     """Customers as an ERP holds them: mostly complete, a few with what R-VAL-1 refuses."""
     rows = []
-    for i in range(count):
+    for i in numbers:
         business = rng.random() < 0.2
         country = "SE" if rng.random() < 0.01 else "NO"
         postcode = f"{rng.randrange(1, 9999):04d}" if country == "NO" else "111 22"
@@ -270,7 +270,7 @@ def load_ledger(url: str, customers: int, items: int, today: date) -> Ledger:
     chunk = 50_000
     with engine.begin() as conn:
         for start in range(0, customers, chunk):
-            conn.execute(t.customer.insert(), _customers(rng, company_id, min(chunk, customers - start)))
+            conn.execute(t.customer.insert(), _customers(rng, company_id, range(start, min(start + chunk, customers))))
         customer_ids = list(conn.execute(sa.select(t.customer.c.id).order_by(t.customer.c.id)).scalars())
         item_rows = _items(rng, customer_ids, items, today)
         batch_id = conn.execute(

@@ -77,7 +77,7 @@ class Agreement:
     kid_scheme: KidScheme = KidScheme.MOD10
     kid_length: int = 12
     require_email: bool = False
-    invoice_inkasso_costs_on_close: bool = True
+    invoice_inkasso_costs_on_close: bool = False  # R-ACT-2: opt in
     accounting: AccountingSection = field(default_factory=AccountingSection)
 
 
