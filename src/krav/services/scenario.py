@@ -11,7 +11,7 @@ from typing import Any
 
 from krav.domain.agreement import Agreement, AllocationOrder, DunningFlow, agreement_problems
 from krav.domain.collection.actions import Action
-from krav.domain.errors import FieldError
+from krav.domain.errors import FieldError, KravError
 from krav.domain.kid import KidScheme
 from krav.domain.ledger import accounts as acc
 from krav.domain.ledger import voucher_types as vt
@@ -224,7 +224,12 @@ def run_scenario(uow: UnitOfWork, s: Scenario, *, rates: RateTables, service: Se
     day = s.start
     while day <= s.end:
         for event in by_day.get(day, []):
-            _apply_event(uow, s, event, rates, actions, service)
+            try:
+                _apply_event(uow, s, event, rates, actions, service)
+            except FieldError:
+                raise
+            except KravError as exc:  # the event cannot happen as written (no claim yet, settled already, ...)
+                raise FieldError(f"events[{event.index}].{event.kind}", str(exc)) from None
         collection.run_day(uow, s.creditor_orgno, day, rates=rates, service=service)
         day += timedelta(days=1)
     return outcome(uow, s, rates=rates, actions=actions)
