@@ -40,6 +40,7 @@ pytest: install
 	$(BIN)/pytest -q
 
 bench: install
+	$(BIN)/python -m pip install --quiet -e '.[dev,bench]'
 	$(BIN)/python bench/run.py
 
 clean:

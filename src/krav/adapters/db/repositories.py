@@ -467,12 +467,9 @@ class SqlLedger:
         """
         oi, cust, vt = t.open_item, t.customer, t.voucher_type
         credit = oi.alias("credit")
-        # customers with unmatched payments or credit notes, once per customer rather than once per item
-        unmatched_customers = (
-            sa.select(credit.c.customer_id)
-            .where(credit.c.company_id == company_id, credit.c.amount_ore < 0, credit.c.remaining_ore != 0)
-            .group_by(credit.c.customer_id)
-            .subquery("unmatched_customers")
+        # customers with unmatched payments or credit notes (the partial index ix_open_item_unmatched_credit)
+        unmatched_customers = sa.select(credit.c.customer_id).where(
+            credit.c.company_id == company_id, credit.c.amount_ore < 0, credit.c.remaining_ore != 0
         )
         query = (
             sa.select(
@@ -480,11 +477,10 @@ class SqlLedger:
                 cust.c.number.label("customer"),
                 *(column.label(f"c_{column.name}") for column in cust.columns),
                 vt.c.collection_type,
-                unmatched_customers.c.customer_id.is_not(None).label("unmatched"),
+                oi.c.customer_id.in_(unmatched_customers).label("unmatched"),
             )
             .join(cust, cust.c.id == oi.c.customer_id)
             .outerjoin(vt, sa.and_(vt.c.company_id == oi.c.company_id, vt.c.code == oi.c.voucher_type))
-            .outerjoin(unmatched_customers, unmatched_customers.c.customer_id == oi.c.customer_id)
             .where(oi.c.company_id == company_id)
         )
         if customer is not None:
@@ -500,7 +496,7 @@ class SqlLedger:
                 oi.c.reminded_on.is_(None),
                 oi.c.due_date <= likely_valid.due_by,
                 oi.c.remaining_ore >= likely_valid.minimum_ore,
-                unmatched_customers.c.customer_id.is_(None),
+                oi.c.customer_id.not_in(unmatched_customers),
             )
         if ids is None:
             query = query.where(

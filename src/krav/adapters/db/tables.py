@@ -175,6 +175,13 @@ open_item = sa.Table(
         postgresql_where=sa.text("amount_ore > 0"),
     ),
     sa.Index(
+        "ix_open_item_unmatched_credit",
+        "company_id",
+        "customer_id",
+        sqlite_where=sa.text("amount_ore < 0 AND remaining_ore != 0"),
+        postgresql_where=sa.text("amount_ore < 0 AND remaining_ore != 0"),
+    ),
+    sa.Index(
         "ix_open_item_open_by_due",
         "company_id",
         "due_date",

@@ -8,33 +8,94 @@ rate periods are summed unrounded, and the segment is rounded to øre when it cl
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import date, timedelta
-from decimal import Decimal
+from decimal import Decimal, localcontext
+from fractions import Fraction
+from functools import lru_cache
 
 from krav.domain.calendar import days_in_year
 from krav.domain.collection.claims import Claim
-from krav.domain.money import Money, round_ore
+from krav.domain.money import Money
 from krav.domain.rates import RateTables
 
 _HUNDRED = Decimal(100)
+_YEARS = 365 * 366  # one day is 1/365 or 1/366 of a year: both are whole multiples of 1/(365·366)
+_LAST_DAY = date(2100, 12, 31)
 
 
-def segment_interest(principal: Money, start: date, end: date, rates: RateTables) -> Decimal:
-    """R-CLM-6, R-TIME-4: the unrounded interest on ``principal`` from ``start`` to ``end``, summed per rate
-    period.
+@dataclass(frozen=True, slots=True)
+class _DayWeights:
+    """Every interest day's share of a year's rate, as integers, summed from ``first``: the interest of ``p`` øre
+    over days (a, b] is exactly ``p · (cumulative[b] − cumulative[a]) / denominator`` øre."""
+
+    first: date
+    cumulative: tuple[int, ...]
+    denominator: int
+
+    def covers(self, start: date, end: date) -> bool:
+        return self.first <= start + timedelta(days=1) and end <= _LAST_DAY
+
+    def between(self, start: date, end: date) -> int:
+        first = self.first.toordinal()
+        return self.cumulative[end.toordinal() - first + 1] - self.cumulative[start.toordinal() - first + 1]
+
+
+@lru_cache(maxsize=8)
+def _day_weights(rates: RateTables) -> _DayWeights:
+    """The day weights of the rate table, built once per table (a year's rate in units of 10^-places percent)."""
+    places = max((-int(e.rate.as_tuple().exponent) for e in rates.interest_rates), default=0)
+    places = max(places, 0)
+    scale = 10**places
+    first = rates.interest_rates[0].valid_from
+    cumulative = [0]
+    for period in rates.interest_periods(first, _LAST_DAY + timedelta(days=1)):
+        weight = int(period.rate * scale) * (_YEARS // days_in_year(period.start.year))
+        for _ in range((period.end - period.start).days):
+            cumulative.append(cumulative[-1] + weight)
+    return _DayWeights(first, tuple(cumulative), 100 * scale * _YEARS)
+
+
+def _exact_ore(principal: Money, start: date, end: date, rates: RateTables) -> tuple[int, int]:
+    """Interest in øre as (numerator, denominator), exact: no rounding anywhere."""
+    if end <= start or not principal.is_positive():
+        return 0, 1
+    weights = _day_weights(rates)
+    if weights.covers(start, end):
+        return principal.ore * weights.between(start, end), weights.denominator
+    exact = segment_interest_ore(principal, start, end, rates)
+    return exact.numerator, exact.denominator
+
+
+def segment_interest_ore(principal: Money, start: date, end: date, rates: RateTables) -> Fraction:
+    """R-CLM-6, R-TIME-4: the exact interest in øre on ``principal`` from ``start`` to ``end``, summed per rate
+    period, as a fraction (no rounding at all, so a half øre is a half øre).
 
     The interest days are the ``end - start`` days after ``start`` up to and including ``end`` (the due date
     itself is not an interest day); each earns the rate of its own half-year and 1/365 or 1/366 of it by its
     own year.
     """
     if end <= start or not principal.is_positive():
-        return Decimal(0)
-    total = Decimal(0)
+        return Fraction(0)
+    total = Fraction(0)
     one = timedelta(days=1)
     for period in rates.interest_periods(start + one, end + one):
         days = (period.end - period.start).days
-        total += principal.amount * period.rate / _HUNDRED * days / days_in_year(period.start.year)
+        total += Fraction(principal.ore * days) * Fraction(period.rate) / (100 * days_in_year(period.start.year))
     return total
+
+
+def segment_interest(principal: Money, start: date, end: date, rates: RateTables) -> Decimal:
+    """The same interest in kroner as a ``Decimal`` (to 40 significant digits), for reports and checks."""
+    numerator, denominator = _exact_ore(principal, start, end, rates)
+    with localcontext() as ctx:
+        ctx.prec = 40
+        return Decimal(numerator) / Decimal(denominator) / _HUNDRED
+
+
+def round_half_up_ore(exact: Fraction) -> int:
+    """A non-negative amount of øre given exactly, rounded half up to whole øre (R-MONEY-1)."""
+    return (2 * exact.numerator + exact.denominator) // (2 * exact.denominator)
 
 
 def interest_end(claim: Claim, on: date) -> date:
@@ -48,8 +109,10 @@ def open_segment(claim: Claim, on: date, rates: RateTables, *, charge_interest: 
     """The open segment's interest as of ``on``, rounded to øre (R-CLM-6)."""
     if not charge_interest or claim.segment_start is None:
         return Money.zero(claim.currency)
-    amount = segment_interest(claim.principal_outstanding, claim.segment_start, interest_end(claim, on), rates)
-    return Money(round_ore(amount), claim.currency)
+    numerator, denominator = _exact_ore(
+        claim.principal_outstanding, claim.segment_start, interest_end(claim, on), rates
+    )
+    return Money.from_ore((2 * numerator + denominator) // (2 * denominator), claim.currency)
 
 
 def interest_accrued(claim: Claim, on: date, rates: RateTables, *, charge_interest: bool = True) -> Money:

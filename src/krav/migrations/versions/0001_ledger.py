@@ -210,6 +210,13 @@ def upgrade() -> None:
     with op.batch_alter_table("open_item", schema=None) as batch_op:
         batch_op.create_index("ix_open_item_company_customer", ["company_id", "customer_id"], unique=False)
         batch_op.create_index(
+            "ix_open_item_unmatched_credit",
+            ["company_id", "customer_id"],
+            unique=False,
+            sqlite_where=sa.text("amount_ore < 0 AND remaining_ore != 0"),
+            postgresql_where=sa.text("amount_ore < 0 AND remaining_ore != 0"),
+        )
+        batch_op.create_index(
             "ix_open_item_open_by_due",
             ["company_id", "due_date"],
             unique=False,
@@ -257,6 +264,11 @@ def downgrade() -> None:
         drop_append_only(table)
     op.drop_table("item_match")
     with op.batch_alter_table("open_item", schema=None) as batch_op:
+        batch_op.drop_index(
+            "ix_open_item_unmatched_credit",
+            sqlite_where=sa.text("amount_ore < 0 AND remaining_ore != 0"),
+            postgresql_where=sa.text("amount_ore < 0 AND remaining_ore != 0"),
+        )
         batch_op.drop_index(
             "ux_open_item_invoice_number",
             sqlite_where=sa.text("amount_ore > 0"),
