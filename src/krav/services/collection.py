@@ -40,7 +40,13 @@ from krav.domain.collection.steps import (
     transfers_to_inkasso,
 )
 from krav.domain.errors import FieldError, NotFound
-from krav.domain.messages import CreditReported, DirectPaymentReported, SettlementIssued, SettlementLine
+from krav.domain.messages import (
+    ClaimChanged,
+    CreditReported,
+    DirectPaymentReported,
+    SettlementIssued,
+    SettlementLine,
+)
 from krav.domain.money import Money
 from krav.domain.party import Company
 from krav.domain.rates import RateTables
@@ -93,19 +99,30 @@ def _day(company: Company, agreement: Agreement, on: date, rates: RateTables) ->
     return Day(on, agreement, rates, creditor_vat_registered=company.vat_registered)
 
 
-def _save(uow: UnitOfWork, company_id: int, claims: Iterable[Claim], result: StepResult, *, by: str, day: Day) -> None:
+def _save(uow: UnitOfWork, company: Company, claims: Iterable[Claim], result: StepResult, *, by: str, day: Day) -> None:
     """Store what a step changed: the claims, their events, and the ledger's copy of fee and interest."""
     changed = [c for c in claims if c.collection_id in result.changed]
     uow.collection.save_claims(changed)
     ids = {c.collection_id: c.id for c in changed if c.id is not None}
-    uow.collection.add_events(company_id, ids, result.events, by=by)
+    assert company.id is not None
+    uow.collection.add_events(company.id, ids, result.events, by=by)
+    orgno = company.orgno
     for claim in changed:
-        # R-LED-3: the ledger's open item keeps the outstanding fee and interest in step with the service
-        uow.ledger.update_collection_amounts(
-            company_id,
-            claim.collection_id,
-            claim.fees_outstanding,
-            interest_outstanding(claim, day.today, day.rates, charge_interest=day.charge_interest),
+        # R-LED-3: the service tells the ledger, which keeps the item's outstanding fee and interest in step
+        ledger.receive_claim_changed(
+            uow,
+            orgno,
+            ClaimChanged(
+                company=orgno,
+                collection_id=claim.collection_id,
+                stage=claim.stage.value,
+                principal_outstanding=claim.principal_outstanding,
+                fee_outstanding=claim.fees_outstanding,
+                interest_outstanding=interest_outstanding(
+                    claim, day.today, day.rates, charge_interest=day.charge_interest
+                ),
+                changed_on=day.today,
+            ),
         )
 
 
@@ -235,7 +252,7 @@ def money_in(uow: UnitOfWork, company: Company, agreement: Agreement, day: Day) 
                 result.event(claim, received, "closed", detail="paid")
         uow.collection.set_payment_status(payment.id, "applied", on=day.today)
         applied_count += 1
-    _save(uow, company.id, claims.values(), result, by="service", day=day)
+    _save(uow, company, claims.values(), result, by="service", day=day)
     return result, applied_count
 
 
@@ -369,7 +386,7 @@ def _run_step(
         result = draw_collection_list(claims, day)
         if result.listed:
             transfer = result.listed[0].transfer_on
-            _save(uow, cid, claims, result, by="service", day=day)
+            _save(uow, company, claims, result, by="service", day=day)
             owed = [
                 (c, interest_outstanding(c, day.today, day.rates, charge_interest=day.charge_interest))
                 for c in result.listed
@@ -380,7 +397,7 @@ def _run_step(
             return {"listed": len(result.listed)}
     else:  # pragma: no cover - STEPS is closed
         raise AssertionError(step)
-    _save(uow, cid, claims, result, by="service", day=day)
+    _save(uow, company, claims, result, by="service", day=day)
     stored = _store_letters(uow, company, agreement, result, service)
     for letter in stored:
         report.letters[letter.type.value] += 1
@@ -449,7 +466,7 @@ def act(
                     Event(claim.collection_id, on, "action_refused", None, f"{action.value}: {outcome.reason}")
                 )
                 result.changed.add(claim.collection_id)
-        _save(uow, company_id, claims.values(), result, by=by, day=_day(company, agreement, on, rates))
+        _save(uow, company, claims.values(), result, by=by, day=_day(company, agreement, on, rates))
         uow.commit()
         return outcomes
 

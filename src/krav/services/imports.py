@@ -18,7 +18,7 @@ from krav.domain.ledger.rebuild import RebuiltItem
 from krav.domain.ledger.vouchers import Batch, Voucher, VoucherLine
 from krav.domain.party import Company, check_customer, is_valid_orgno
 from krav.formats.ledger_csv import CsvInvoice, parse_customers_csv, parse_invoices_csv
-from krav.formats.saft import SaftFile, parse_saft, rebuild_from_saft
+from krav.formats.saft import parse_saft, rebuild_from_saft
 from krav.services import ledger
 from krav.services.ports import UnitOfWork
 
@@ -198,11 +198,6 @@ def _summary(report: ImportReport) -> str:
             "skipped": len(report.skipped),
         }
     )
-
-
-def saft_of(data: bytes, *, filename: str, schema_dir: Path) -> SaftFile:
-    """Parse a SAF-T file without importing it (for a dry run)."""
-    return parse_saft(data, filename=filename, schema_dir=schema_dir)
 
 
 # -- CSV --------------------------------------------------------------------------------------------------------

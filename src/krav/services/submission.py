@@ -15,7 +15,6 @@ from datetime import date, timedelta
 from krav.domain.agreement import Agreement, effective_days_before_transfer
 from krav.domain.collection.claims import Claim
 from krav.domain.collection.letters import Recipient
-from krav.domain.errors import NotFound
 from krav.domain.ledger.open_items import OpenItem
 from krav.domain.messages import DebtorData, ItemSubmitted
 from krav.domain.party import Company, Customer
@@ -204,15 +203,3 @@ def auto_transfer_in(uow: UnitOfWork, company: Company, *, today: date, rates: R
     candidates = uow.ledger.candidates(company.id, today=today, likely_valid=narrowing)
     valid = [c for c in candidates if not validate_item(c, agreement, today)]
     return submit_candidates(uow, company, agreement, valid, today=today, rates=rates)
-
-
-def find_item_ids(uow: UnitOfWork, orgno: str, numbers: Sequence[str]) -> list[int]:
-    """The item ids of invoice numbers (for the CLI and the scenario runner)."""
-    with uow:
-        company = uow.companies.get(orgno)
-        assert company.id is not None
-        items = {i.number: i.id for i in uow.ledger.items(company.id, numbers=numbers) if i.is_debit}
-    missing = [n for n in numbers if n not in items]
-    if missing:
-        raise NotFound(f"no invoice {', '.join(missing)} for company {orgno}")
-    return [items[n] for n in numbers]

@@ -16,7 +16,7 @@ from krav.domain.errors import NotFound
 from krav.domain.ledger.accounts import Account, AccountKind
 from krav.domain.ledger.matching import Allocation
 from krav.domain.ledger.open_items import OpenItem, settled_status
-from krav.domain.ledger.voucher_types import CollectionVoucherType, VoucherType
+from krav.domain.ledger.voucher_types import CollectionVoucherType, VoucherType, appears_in_proposal
 from krav.domain.ledger.vouchers import PostedVoucher, Voucher, VoucherLine
 from krav.domain.messages import LedgerReport
 from krav.domain.money import Money
@@ -514,7 +514,9 @@ class SqlLedger:
             Candidate(
                 item=self._item(r),
                 customer=self._customer(r, "c_"),
-                voucher_type_mapped=r.collection_type == "invoice",
+                voucher_type_mapped=appears_in_proposal(
+                    CollectionVoucherType(r.collection_type) if r.collection_type else None
+                ),
                 customer_has_unmatched_entries=bool(r.unmatched),
             )
             for r in rows

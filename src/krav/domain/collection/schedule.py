@@ -14,7 +14,6 @@ from krav.domain.calendar import (
     add_months_clamped,
     bank_day_on_or_after,
     is_bank_day,
-    next_weekday,
     weekday_on_or_after,
 )
 from krav.domain.collection.claims import Claim, Stage
@@ -33,11 +32,6 @@ def nominal_tuesday(d: date) -> date:
 def is_collection_list_day(d: date) -> bool:
     """R-CLM-4: the list is drawn every Tuesday, or on the next bank day when the Tuesday is not one."""
     return is_bank_day(d) and bank_day_on_or_after(nominal_tuesday(d)) == d
-
-
-def first_list_day_after(deadline: date) -> date:
-    """R-CLM-4: the day of the first Tuesday's list after ``deadline`` (bank-day moved)."""
-    return bank_day_on_or_after(next_weekday(deadline, TUESDAY))
 
 
 def transfer_day_for_list(list_day: date) -> date:
