@@ -4,34 +4,14 @@ R-VAL-1, R-VAL-2, R-VAL-3, DOMAIN.md section 10)."""
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator
 from pathlib import Path
 
-import pytest
 from typer.testing import CliRunner
 
-from krav.config import get_settings
-from krav.entrypoints import cli
+from tests.e2e.runner import run
 
 ORGNO = "974760673"
 ON = "2025-04-01"
-
-
-@pytest.fixture
-def krav(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[CliRunner]:
-    monkeypatch.setenv("KRAV_HOME", str(tmp_path / "home"))
-    monkeypatch.delenv("KRAV_DATABASE_URL", raising=False)
-    get_settings.cache_clear()
-    cli.reset_app()
-    yield CliRunner()
-    cli.reset_app()
-    get_settings.cache_clear()
-
-
-def run(runner: CliRunner, *args: str, code: int = 0) -> str:
-    result = runner.invoke(cli.app, list(args))
-    assert result.exit_code == code, result.output
-    return result.output
 
 
 def company(runner: CliRunner) -> None:

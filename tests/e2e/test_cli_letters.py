@@ -27,28 +27,11 @@ from typer.testing import CliRunner
 
 from krav.config import get_settings
 from krav.entrypoints import cli
+from tests.e2e.runner import run
 
 ORGNO = "974760673"
 LIST_EMAIL = "liste@eksempel.example"
 NOTICE_DAY = date(2025, 3, 28)
-
-
-@pytest.fixture
-def krav(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[CliRunner]:
-    monkeypatch.setenv("KRAV_HOME", str(tmp_path / "home"))
-    for name in ("KRAV_DATABASE_URL", "KRAV_SMTP_HOST", "KRAV_TEMPLATES_DIR", "KRAV_SERVICE_ACCOUNT"):
-        monkeypatch.delenv(name, raising=False)
-    get_settings.cache_clear()
-    cli.reset_app()
-    yield CliRunner()
-    cli.reset_app()
-    get_settings.cache_clear()
-
-
-def run(runner: CliRunner, *args: str, code: int = 0) -> str:
-    result = runner.invoke(cli.app, list(args))
-    assert result.exit_code == code, result.output
-    return result.output
 
 
 def days(first: date, last: date) -> Iterator[date]:

@@ -8,15 +8,12 @@ The OCR fixture holds 20 payments: 5 × 1020 + 2 × 560 + 1500 + 1200 + 550 + 19
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator
 from datetime import UTC, date, datetime, time
 from decimal import Decimal
 from pathlib import Path
 
-import pytest
 from typer.testing import CliRunner
 
-from krav.config import get_settings
 from krav.domain.agreement import Agreement
 from krav.domain.kid import is_valid_kid
 from krav.domain.money import Money
@@ -24,26 +21,10 @@ from krav.entrypoints import cli
 from krav.formats.camt054_writer import Credit, build_camt054
 from krav.services import ledger
 from tests.builders import ORGNO, consumer, invoice, make_company, post
+from tests.e2e.runner import run
 
 OCR = "netsgiro_ocr_giro_transactions.txt"
 AVTALEGIRO = "netsgiro_avtalegiro_agreements.txt"
-
-
-@pytest.fixture
-def krav(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[CliRunner]:
-    monkeypatch.setenv("KRAV_HOME", str(tmp_path / "home"))
-    monkeypatch.delenv("KRAV_DATABASE_URL", raising=False)
-    get_settings.cache_clear()
-    cli.reset_app()
-    yield CliRunner()
-    cli.reset_app()
-    get_settings.cache_clear()
-
-
-def run(runner: CliRunner, *args: str, code: int = 0) -> str:
-    result = runner.invoke(cli.app, list(args))
-    assert result.exit_code == code, result.output
-    return result.output
 
 
 def test_import_payments_json_gives_counts_and_totals_that_add_up_to_the_file_r_bank_2(

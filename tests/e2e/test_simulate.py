@@ -5,36 +5,16 @@ from __future__ import annotations
 
 import json
 import re
-from collections.abc import Iterator
 from datetime import date, timedelta
-from pathlib import Path
 
 import pytest
 from typer.testing import CliRunner
 
-from krav.config import get_settings
-from krav.entrypoints import cli
+from tests.e2e.runner import run
 
 DEMO = "921605900"
 D = date(2025, 6, 2)
 LAST = D + timedelta(days=90)  # 31 August 2025
-
-
-@pytest.fixture
-def krav(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[CliRunner]:
-    monkeypatch.setenv("KRAV_HOME", str(tmp_path / "home"))
-    monkeypatch.delenv("KRAV_DATABASE_URL", raising=False)
-    get_settings.cache_clear()
-    cli.reset_app()
-    yield CliRunner()
-    cli.reset_app()
-    get_settings.cache_clear()
-
-
-def run(runner: CliRunner, *args: str, code: int = 0) -> str:
-    result = runner.invoke(cli.app, list(args))
-    assert result.exit_code == code, result.output
-    return result.output
 
 
 def _counts(text: str) -> dict[str, int]:

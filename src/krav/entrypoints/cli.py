@@ -21,7 +21,7 @@ from krav.domain.ledger.open_items import OpenItem
 from krav.domain.ledger.voucher_types import VoucherType
 from krav.domain.money import Money, format_amount
 from krav.domain.party import Address, Company
-from krav.entrypoints.output import dumps, table
+from krav.entrypoints.output import dumps, table, to_jsonable
 from krav.formats.scenario import parse_scenario
 from krav.formats.voucher_json import parse_batch_json
 from krav.services import agreements, collection, delivery, demo, imports, ledger, payments, submission
@@ -255,19 +255,11 @@ def ledger_items(
     """The open items (customer sub-ledger)."""
     items = ledger.open_items(get_app().uow(), company, customer=customer, open_only=not all_items)
     if json_out:
-        typer.echo(dumps([dict(_to_dict(i), status=int(i.status)) for i in items]))
+        typer.echo(dumps([{**to_jsonable(i), "status": int(i.status)} for i in items]))
         return
     print_items(items)
     total = sum((i.remaining.ore for i in items if i.currency == "NOK"), 0)
     typer.echo(f"\n{len(items)} item(s), remaining NOK {format_amount(Money.from_ore(total))}")
-
-
-def _to_dict(item: OpenItem) -> dict[str, Any]:
-    from krav.entrypoints.output import to_jsonable
-
-    data = to_jsonable(item)
-    assert isinstance(data, dict)
-    return data
 
 
 @ledger_app.command("customers")

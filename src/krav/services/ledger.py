@@ -307,7 +307,7 @@ def post_batch_in(
             allocations.extend(found)
 
     uow.ledger.save_remaining(company_id, touched.values())
-    reports = _report(uow, company, company_id, allocations, touched, types, on=None) if report else []
+    reports = _report(uow, company, allocations, touched, types, on=None) if report else []
     final = {i.id: touched.get(i.id, i) for i in created}
     return PostingResult(batch_id, tuple(posted), tuple(final.values()), tuple(allocations), tuple(reports))
 
@@ -315,33 +315,33 @@ def post_batch_in(
 def _report(
     uow: UnitOfWork,
     company: Company,
-    company_id: int,
     allocations: Sequence[Allocation],
     items: dict[int, OpenItem],
     types: dict[int, VoucherType],
     *,
     on: date | None,
 ) -> list[LedgerReport]:
-    """R-LED-5: report settlements of items with a collection ID; the date is the settling voucher's."""
-    if not allocations:
-        return []
-    kinds = _collection_type_lookup(types)
-    dated: list[LedgerReport] = []
-    for allocation in allocations:
-        credit = items[allocation.credit_id]
-        day = on or credit.invoice_date
-        dated.extend(
-            reports_for_settlements(
-                [allocation],
-                items,
-                kinds.get,
-                company=company.orgno,
-                on=day,
-                voucher_number_of=lambda i: uow.ledger.voucher_number_of_item(company_id, i.id),
-            )
-        )
-    uow.outbox.add_reports(company_id, dated)
-    return dated
+    """R-LED-5: report settlements of items with a collection ID to the service (see
+    :func:`reports_for_settlements`); ``on`` None dates each by its settling voucher."""
+    assert company.id is not None
+    company_id = company.id
+    reports = reports_for_settlements(
+        allocations,
+        items,
+        _collection_type_lookup(types).get,
+        company=company.orgno,
+        on=on,
+        voucher_number_of=lambda i: uow.ledger.voucher_number_of_item(company_id, i.id),
+    )
+    _send(uow, company_id, reports)
+    return reports
+
+
+def _send(uow: UnitOfWork, company_id: int, reports: Iterable[LedgerReport]) -> None:
+    """The ledger's reports go to the service through the message table."""
+    for r in reports:
+        day = r.paid_on if isinstance(r, DirectPaymentReported) else r.credited_on
+        uow.outbox.add(company_id, r, direction="to_service", on=day, handled=False)
 
 
 # -- matching ---------------------------------------------------------------------------------------------------
@@ -359,7 +359,7 @@ def match_items(uow: UnitOfWork, orgno: str, item_ids: Sequence[int], *, on: dat
         state = apply_allocations({i.id: i for i in items}, allocations)
         uow.ledger.save_remaining(company_id, state.values())
         uow.ledger.record_allocations(company_id, allocations, method="item", on=on, voucher_id=None)
-        reports = _report(uow, company, company_id, allocations, state, uow.ledger.voucher_types(company_id), on=on)
+        reports = _report(uow, company, allocations, state, uow.ledger.voucher_types(company_id), on=on)
         uow.commit()
         return MatchResult(tuple(allocations), tuple(state.values()), tuple(reports))
 
@@ -659,7 +659,7 @@ def pay_invoice_in(
     if whole:
         assert item.collection_id is not None
         message = DirectPaymentReported(company.orgno, item.collection_id, amount, on, result.vouchers[0].number)
-        uow.outbox.add_reports(company_id, [message])
+        _send(uow, company_id, [message])
         result = PostingResult(result.batch_id, result.vouchers, result.items, result.allocations, (message,))
     return result
 

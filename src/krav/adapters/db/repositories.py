@@ -32,6 +32,21 @@ def _chunks(values: Sequence[Any], size: int = _CHUNK) -> Iterable[Sequence[Any]
         yield values[start : start + size]
 
 
+def _company_values(company: Company) -> dict[str, Any]:
+    """A company's columns that may change (all but its organisation number)."""
+    return {
+        "name": company.name,
+        "bank_account": company.bank_account,
+        "vat_registered": company.vat_registered,
+        "street": company.address.street,
+        "postcode": company.address.postcode,
+        "city": company.address.city,
+        "country": company.address.country,
+        "email": company.email,
+        "phone": company.phone,
+    }
+
+
 class SqlCompanies:
     def __init__(self, conn: sa.Connection) -> None:
         self.conn = conn
@@ -52,40 +67,14 @@ class SqlCompanies:
     def add(self, company: Company) -> Company:
         new_id = self.conn.execute(
             t.company.insert()
-            .values(
-                orgno=company.orgno,
-                name=company.name,
-                bank_account=company.bank_account,
-                vat_registered=company.vat_registered,
-                street=company.address.street,
-                postcode=company.address.postcode,
-                city=company.address.city,
-                country=company.address.country,
-                email=company.email,
-                phone=company.phone,
-                created_at=utcnow(),
-            )
+            .values(orgno=company.orgno, created_at=utcnow(), **_company_values(company))
             .returning(t.company.c.id)
         ).scalar_one()
         return self.get_by_id(new_id)
 
     def update(self, company: Company) -> Company:
         assert company.id is not None
-        self.conn.execute(
-            t.company.update()
-            .where(t.company.c.id == company.id)
-            .values(
-                name=company.name,
-                bank_account=company.bank_account,
-                vat_registered=company.vat_registered,
-                street=company.address.street,
-                postcode=company.address.postcode,
-                city=company.address.city,
-                country=company.address.country,
-                email=company.email,
-                phone=company.phone,
-            )
-        )
+        self.conn.execute(t.company.update().where(t.company.c.id == company.id).values(**_company_values(company)))
         return self.get_by_id(company.id)
 
     def get_by_id(self, company_id: int) -> Company:
@@ -657,23 +646,6 @@ class SqlLedger:
 class SqlOutbox:
     def __init__(self, conn: sa.Connection) -> None:
         self.conn = conn
-
-    def add_reports(self, company_id: int, reports: Iterable[LedgerReport]) -> None:
-        now = utcnow()
-        rows = [
-            {
-                "company_id": company_id,
-                "direction": "to_service",
-                "kind": r.kind,
-                "collection_id": r.collection_id,
-                "on_date": r.paid_on if hasattr(r, "paid_on") else r.credited_on,
-                "payload": encode_message(r),
-                "created_at": now,
-            }
-            for r in reports
-        ]
-        if rows:
-            self.conn.execute(t.message.insert(), rows)
 
     def add(self, company_id: int, message: Any, *, direction: str, on: date, handled: bool) -> None:
         now = utcnow()

@@ -17,13 +17,14 @@ def reports_for_settlements(
     collection_type_of: Callable[[int], CollectionVoucherType | None],
     *,
     company: str,
-    on: date,
+    on: date | None,
     voucher_number_of: Callable[[OpenItem], int],
 ) -> list[LedgerReport]:
     """R-LED-5: each allocation that settles an item with a collection ID is reported by the settling item's
     collection voucher type: *payment* as a direct payment, *credit* as a credit note. *None* (a loss
     write-off), *settlement* (the service's own remittance) and the other types are not reported, so
-    collection goes on.
+    collection goes on. Reported as of ``on`` (a matching made that day), or, when None, of the settling
+    item's own date (a posting).
     """
     reports: list[LedgerReport] = []
     for allocation in allocations:
@@ -31,6 +32,7 @@ def reports_for_settlements(
         credit = items[allocation.credit_id]
         if not debit.collection_id:
             continue
+        day = on if on is not None else credit.invoice_date
         kind = collection_type_of(credit.voucher_type)
         if kind is CollectionVoucherType.PAYMENT:
             reports.append(
@@ -38,7 +40,7 @@ def reports_for_settlements(
                     company=company,
                     collection_id=debit.collection_id,
                     amount=allocation.amount,
-                    paid_on=on,
+                    paid_on=day,
                     voucher_number=voucher_number_of(credit),
                 )
             )
@@ -48,7 +50,7 @@ def reports_for_settlements(
                     company=company,
                     collection_id=debit.collection_id,
                     amount=allocation.amount,
-                    credited_on=on,
+                    credited_on=day,
                     voucher_number=voucher_number_of(credit),
                 )
             )
