@@ -3,16 +3,50 @@
 from __future__ import annotations
 
 from datetime import date
+from pathlib import Path
+from tempfile import mkdtemp
 
+from krav.adapters.mail import FolderMailer
+from krav.adapters.pdf import LetterRenderer
+from krav.adapters.ratefile import load_rate_tables
 from krav.domain.ledger import accounts as acc
 from krav.domain.ledger import voucher_types as vt
 from krav.domain.ledger.vouchers import Batch, Voucher, VoucherLine
 from krav.domain.money import Money
 from krav.domain.party import Address, Company, Customer, CustomerKind
+from krav.domain.rates import RateTables
 from krav.services import ledger
-from krav.services.ports import UnitOfWork
+from krav.services.collection import ServiceFigures
+from krav.services.daily_run import DayReport, run_creditor_day
+from krav.services.ports import Collaborators, Service, UnitOfWork
 
 ORGNO = "974760673"
+RATES = load_rate_tables()
+SERVICE = Service("Krav Inkasso", "916000006", "16020000000")
+FIGURES = ServiceFigures(RATES)
+
+
+def collaborators(
+    rates: RateTables = RATES, service: Service = SERVICE, folder: Path | None = None, *, inbox: bool = False
+) -> Collaborators:
+    """What the daily run works with in a test: files and mail in ``folder`` (a new temporary one if None)."""
+    home = folder or Path(mkdtemp(prefix="krav-test-"))
+    return Collaborators(
+        rates=rates,
+        service=service,
+        renderer=LetterRenderer(),
+        mailer=FolderMailer(home / "mail"),
+        print_dir=home / "print",
+        remittance_dir=home / "remittance",
+        inbox=home / "inbox" if inbox else None,
+    )
+
+
+def run_day(
+    uow: UnitOfWork, orgno: str, day: date, *, rates: RateTables = RATES, service: Service = SERVICE
+) -> DayReport:
+    """One creditor's business day (its steps, without the inbox and the delivery)."""
+    return run_creditor_day(uow, orgno, day, collaborators(rates, service))
 
 
 def make_company(uow: UnitOfWork, orgno: str = ORGNO, name: str = "Eksempel AS") -> Company:

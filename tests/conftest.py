@@ -14,6 +14,7 @@ from sqlalchemy.engine import Engine
 from krav.adapters.db.engine import make_engine
 from krav.adapters.db.migrate import upgrade
 from krav.adapters.db.tables import metadata
+from krav.config import get_settings
 
 ROOT = Path(__file__).resolve().parents[1]
 SHARED = ROOT.parent / "shared"
@@ -22,6 +23,16 @@ SCENARIOS = SHARED / "scenarios"
 
 POSTGRES_URL = os.environ.get("KRAV_TEST_POSTGRES_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/test")
 REQUIRE_POSTGRES = os.environ.get("KRAV_REQUIRE_POSTGRES") == "1"
+
+
+@pytest.fixture(autouse=True)
+def krav_home(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch) -> Iterator[Path]:
+    """Every test gets its own ``KRAV_HOME``, so nothing a test does reaches a real one."""
+    home = tmp_path_factory.mktemp("krav-home")
+    monkeypatch.setenv("KRAV_HOME", str(home))
+    get_settings.cache_clear()
+    yield home
+    get_settings.cache_clear()
 
 
 @pytest.fixture(scope="session")

@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
+from tempfile import TemporaryDirectory
 
 from sqlalchemy.engine import Engine
 
@@ -15,7 +18,9 @@ from krav.adapters.pdf import LetterRenderer, LetterTexts
 from krav.adapters.ratefile import load_rate_tables
 from krav.config import Settings, get_settings
 from krav.domain.rates import RateTables
-from krav.services.ports import Mailer, Renderer, Service
+from krav.services.collection import ServiceFigures
+from krav.services.ports import ClaimFigures, Collaborators, Mailer, Renderer, Service, UnitOfWork
+from krav.services.relay import Relay
 
 #: Skatteetaten's SAF-T schemas: ``KRAV_SAFT_SCHEMA_DIR``, else ../shared/fixtures/saft beside a source checkout.
 _CHECKOUT_SCHEMAS = Path(__file__).resolve().parents[3] / "shared" / "fixtures" / "saft"
@@ -29,8 +34,9 @@ class App:
     engine: Engine
     _migrated: bool = field(default=False, repr=False)
 
-    def uow(self) -> SqlUnitOfWork:
-        return SqlUnitOfWork(self.engine)
+    def uow(self) -> UnitOfWork:
+        """A unit of work on the database whose commit delivers the messages between the two sides."""
+        return unit_of_work(self.engine, self.rates)
 
     def migrate(self) -> None:
         if not self._migrated:
@@ -40,6 +46,23 @@ class App:
     @property
     def rates(self) -> RateTables:
         return load_rate_tables(self.settings.rates_file)
+
+    @property
+    def figures(self) -> ClaimFigures:
+        """The service's figures the ledger splits a direct payment with (R-LED-6), on every path."""
+        return ServiceFigures(self.rates)
+
+    def collaborators(self, *, inbox: bool = True) -> Collaborators:
+        """What the daily run works with; ``inbox=False`` leaves the inbox folder alone."""
+        return Collaborators(
+            rates=self.rates,
+            service=self.service,
+            renderer=self.renderer,
+            mailer=self.mailer,
+            print_dir=self.print_dir,
+            remittance_dir=self.remittance_dir,
+            inbox=self.inbox if inbox else None,
+        )
 
     @property
     def service(self) -> Service:
@@ -65,6 +88,10 @@ class App:
         return self.settings.home / "print"
 
     @property
+    def remittance_dir(self) -> Path:
+        return self.settings.home / "remittance"
+
+    @property
     def inbox(self) -> Path:
         return self.settings.home / "inbox"
 
@@ -74,6 +101,27 @@ class App:
 
     def close(self) -> None:
         self.engine.dispose()
+
+
+def unit_of_work(engine: Engine, rates: RateTables | None = None) -> UnitOfWork:
+    """A unit of work on ``engine`` wired as Krav runs it: its commit relays the messages between the two sides."""
+    return SqlUnitOfWork(engine, before_commit=Relay(rates or load_rate_tables()))
+
+
+@contextmanager
+def sandbox() -> Iterator[App]:
+    """Krav on a fresh in-memory database whose files (print, mail, inbox, remittance) go to a temporary folder
+    removed after, and whose mail is only ever written as files: for scenarios and what-ifs, which never send
+    anything (R-SVC-3)."""
+    with TemporaryDirectory(prefix="krav-sandbox-") as folder:
+        settings = get_settings().model_copy(
+            update={"home": Path(folder), "database_url": "sqlite://", "smtp_host": None}
+        )
+        app = bootstrap(settings)
+        try:
+            yield app
+        finally:
+            app.close()
 
 
 def bootstrap(settings: Settings | None = None, *, database_url: str | None = None, migrate: bool = True) -> App:

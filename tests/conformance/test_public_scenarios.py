@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
-from krav.bootstrap import bootstrap
+from krav.bootstrap import sandbox
 from krav.config import get_settings
 from krav.entrypoints import cli
 from krav.formats.scenario import parse_scenario
@@ -28,11 +28,8 @@ def test_the_public_scenarios_are_there() -> None:
 def test_the_public_scenario_matches_its_expect(path: Path) -> None:
     scenario = parse_scenario(path.read_bytes(), filename=str(path))
     assert scenario.expect is not None, f"{path.name} has no expect"
-    app = bootstrap(database_url="sqlite://")
-    try:
-        result = run_scenario(app.uow(), scenario, rates=app.rates, service=app.service)
-    finally:
-        app.close()
+    with sandbox() as app:
+        result = run_scenario(app.uow(), scenario, collab=app.collaborators(), figures=app.figures)
     assert differences(scenario.expect, result) == []
 
 

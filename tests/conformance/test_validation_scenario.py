@@ -9,7 +9,7 @@ from typing import Any
 
 import pytest
 
-from krav.bootstrap import bootstrap
+from krav.bootstrap import sandbox
 from krav.config import get_settings
 from krav.formats.scenario import parse_scenario
 from krav.services import scenario as scenarios
@@ -26,12 +26,9 @@ def outcome(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[tuple[A
     monkeypatch.delenv("KRAV_DATABASE_URL", raising=False)
     get_settings.cache_clear()
     scenario = parse_scenario(SCENARIO.read_bytes(), filename=str(SCENARIO))
-    krav = bootstrap(database_url="sqlite://")
-    try:
-        yield scenario, scenarios.run_scenario(krav.uow(), scenario, rates=krav.rates, service=krav.service)
-    finally:
-        krav.close()
-        get_settings.cache_clear()
+    with sandbox() as krav:
+        yield scenario, scenarios.run_scenario(krav.uow(), scenario, collab=krav.collaborators(), figures=krav.figures)
+    get_settings.cache_clear()
 
 
 def test_the_validation_scenario_matches_its_expect_r_val_1_r_val_2(outcome: tuple[Any, dict[str, Any]]) -> None:

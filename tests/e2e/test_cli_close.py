@@ -14,8 +14,8 @@ from krav.bootstrap import bootstrap
 from krav.config import get_settings
 from krav.domain.agreement import Agreement
 from krav.entrypoints import cli
-from krav.services import collection, ledger
-from tests.builders import ORGNO, consumer, invoice, make_company, post
+from krav.services import ledger
+from tests.builders import ORGNO, consumer, invoice, make_company, post, run_day
 
 
 @pytest.fixture
@@ -35,7 +35,7 @@ def home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Path]:
         uow.commit()
     day = date(2025, 3, 14)
     while day <= date(2025, 4, 22):  # to inkasso on 22.04 (after Easter)
-        collection.run_day(uow, ORGNO, day, rates=app.rates, service=app.service)
+        run_day(uow, ORGNO, day, rates=app.rates, service=app.service)
         day += timedelta(days=1)
     app.close()
     yield tmp_path / "home"

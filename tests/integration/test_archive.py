@@ -20,18 +20,19 @@ from typer.testing import CliRunner
 
 from krav.adapters.db.engine import make_engine
 from krav.adapters.db.migrate import upgrade
-from krav.adapters.db.uow import SqlUnitOfWork
 from krav.adapters.pdf import LetterRenderer, LetterTexts
 from krav.adapters.ratefile import load_rate_tables
+from krav.bootstrap import unit_of_work
 from krav.config import get_settings
 from krav.domain.collection.letters import CollectionListRow, Letter, Sender
 from krav.domain.collection.settlement import SettlementReport
 from krav.domain.party import Company
 from krav.entrypoints import cli
 from krav.formats.scenario import parse_scenario
-from krav.services import delivery
-from krav.services.ports import Document, Service, StoredLetter
+from krav.services.collection import delivery
+from krav.services.ports import Document, DocumentKind, Service, StoredLetter, UnitOfWork
 from krav.services.scenario import run_scenario
+from tests.builders import FIGURES, collaborators
 from tests.conftest import SCENARIOS, _truncate_postgres
 
 SCENARIO = SCENARIOS / "generated" / "g099_007.yaml"
@@ -62,8 +63,8 @@ class Archive:
     letters: list[StoredLetter]
     archived_after_the_run: list[Document]
 
-    def uow(self) -> SqlUnitOfWork:
-        return SqlUnitOfWork(self.engine)
+    def uow(self) -> UnitOfWork:
+        return unit_of_work(self.engine)
 
     def fetch(self, stored: StoredLetter, renderer: object) -> Document:
         with self.uow() as uow:
@@ -71,7 +72,7 @@ class Archive:
             uow.commit()
         return doc
 
-    def documents(self, kind: str | None = "letter") -> list[Document]:
+    def documents(self, kind: DocumentKind | None = DocumentKind.LETTER) -> list[Document]:
         assert self.company.id is not None
         with self.uow() as uow:
             return uow.deliveries.documents(self.company.id, kind)
@@ -89,8 +90,9 @@ def archive(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFac
         _truncate_postgres(engine)
     try:
         scenario = parse_scenario(SCENARIO.read_bytes(), filename=str(SCENARIO))
-        run_scenario(SqlUnitOfWork(engine), scenario, rates=RATES, service=SERVICE)
-        with SqlUnitOfWork(engine) as uow:
+        collab = collaborators(RATES, SERVICE, tmp_path_factory.mktemp("files"), inbox=True)
+        run_scenario(unit_of_work(engine), scenario, collab=collab, figures=FIGURES)
+        with unit_of_work(engine) as uow:
             company = uow.companies.get(scenario.creditor_orgno)
             assert company.id is not None
             letters = uow.collection.letters(company.id)
@@ -101,8 +103,11 @@ def archive(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFac
         engine.dispose()
 
 
-def test_a_letter_is_rendered_and_archived_only_when_first_asked_for(archive: Archive) -> None:
-    assert archive.archived_after_the_run == []
+def test_a_letter_is_rendered_and_archived_once_when_it_is_delivered(archive: Archive) -> None:
+    """The daily run's delivery renders each letter and archives it, once; nothing else is archived for it."""
+    letters = [d for d in archive.archived_after_the_run if d.kind == "letter"]
+    assert sorted(d.ref for d in letters) == sorted(str(lt.id) for lt in archive.letters)
+    assert all(d.content.startswith(b"%PDF-") for d in letters)
 
 
 def test_every_letter_is_archived_once_and_fetched_again_byte_for_byte(archive: Archive) -> None:
@@ -217,10 +222,10 @@ def test_archiving_goes_on_after_a_refused_change(archive: Archive) -> None:
     assert archive.company.id is not None
     ref = f"test-{len(archive.documents(None))}"
     with archive.uow() as uow:
-        added = uow.deliveries.archive(archive.company.id, "test", ref, "a.txt", "text/plain", b"one")
-        same = uow.deliveries.archive(archive.company.id, "test", ref, "b.txt", "text/plain", b"two")
+        added = uow.deliveries.archive(archive.company.id, DocumentKind.PRINT_BATCH, ref, "a.txt", "text/plain", b"one")
+        same = uow.deliveries.archive(archive.company.id, DocumentKind.PRINT_BATCH, ref, "b.txt", "text/plain", b"two")
         uow.commit()
     assert (same.filename, same.content, same.sha256) == ("a.txt", b"one", hashlib.sha256(b"one").hexdigest())
     assert same == added
-    assert any(d.ref == ref and d.content == b"one" for d in archive.documents("test"))
+    assert any(d.ref == ref and d.content == b"one" for d in archive.documents(DocumentKind.PRINT_BATCH))
     assert archive.fetch(archive.letters[0], NoRendering()) == first

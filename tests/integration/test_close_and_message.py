@@ -9,22 +9,22 @@ from datetime import date, timedelta
 import pytest
 from sqlalchemy.engine import Engine
 
-from krav.adapters.db.uow import SqlUnitOfWork
 from krav.adapters.ratefile import load_rate_tables
+from krav.bootstrap import unit_of_work
 from krav.domain.agreement import Agreement
 from krav.domain.collection.actions import Action
 from krav.domain.collection.claims import ClosedReason, Stage
 from krav.domain.money import Money
 from krav.services import collection, ledger
-from krav.services.ports import Service
-from tests.builders import ORGNO, consumer, invoice, make_company, post
+from krav.services.ports import ClaimFilter, Service, UnitOfWork
+from tests.builders import ORGNO, consumer, invoice, make_company, post, run_day
 
 RATES = load_rate_tables()
 SERVICE = Service("Krav Inkasso", "916000006", "16020000000", "post@krav-inkasso.example")
 
 
-def _setup(engine: Engine, *, invoice_costs: bool) -> SqlUnitOfWork:
-    uow = SqlUnitOfWork(engine)
+def _setup(engine: Engine, *, invoice_costs: bool) -> UnitOfWork:
+    uow = unit_of_work(engine)
     make_company(uow)
     ledger.save_customers(uow, ORGNO, [consumer("10001")])
     post(uow, invoice("1001", "10001", "1000.00", date(2025, 3, 1), date(2025, 3, 14)))
@@ -42,16 +42,16 @@ def _setup(engine: Engine, *, invoice_costs: bool) -> SqlUnitOfWork:
     return uow
 
 
-def _run(uow: SqlUnitOfWork, first: date, last: date) -> None:
+def _run(uow: UnitOfWork, first: date, last: date) -> None:
     day = first
     while day <= last:
-        collection.run_day(uow, ORGNO, day, rates=RATES, service=SERVICE)
+        run_day(uow, ORGNO, day, rates=RATES, service=SERVICE)
         day += timedelta(days=1)
 
 
-def _claim(uow: SqlUnitOfWork):  # type: ignore[no-untyped-def]
+def _claim(uow: UnitOfWork):  # type: ignore[no-untyped-def]
     with uow:
-        return uow.collection.claims(1, invoice_numbers=["1001"])[0]
+        return uow.collection.claims(1, ClaimFilter(invoice_numbers=["1001"]))[0]
 
 
 def test_closing_a_claim_in_inkasso_invoices_its_costs_with_vat_in_the_next_settlement_r_act_2(engine: Engine) -> None:
@@ -120,7 +120,7 @@ def test_a_message_and_the_handlers_answer_are_kept_in_the_claims_history_r_act_
     claim = _claim(uow)
     with uow:
         history = uow.collection.history(1, claim.id)
-    said = [(e["kind"], e["by"], e["detail"]) for e in history if e["kind"] in ("message", "answer")]
+    said = [(e.kind, e.by, e.detail) for e in history if e.kind in ("message", "answer")]
     assert said == [
         ("message", "kari", "Kunden sier fakturaen er betalt til feil konto."),
         ("answer", "handler", "Vi ber om kvittering fra kunden."),

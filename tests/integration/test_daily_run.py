@@ -26,17 +26,18 @@ from sqlalchemy.engine import Engine
 from krav.adapters.db import tables as t
 from krav.adapters.db.engine import make_engine
 from krav.adapters.db.migrate import upgrade
-from krav.adapters.db.uow import SqlUnitOfWork
 from krav.adapters.ratefile import load_rate_tables
+from krav.bootstrap import unit_of_work
 from krav.domain.agreement import Agreement
 from krav.domain.collection.actions import Action
 from krav.domain.money import Money
 from krav.formats.scenario import Scenario
 from krav.services import collection, ledger
-from krav.services.collection import STEPS, Service, StepFailed
-from krav.services.ports import ClientPayment
+from krav.services.collection import CreditorDay, StepOutcome
+from krav.services.daily_run import STEPS, DayReport, Step, run_creditor_day
+from krav.services.ports import ClientPayment, Service, UnitOfWork
 from krav.services.scenario import outcome
-from tests.builders import ORGNO, consumer, credit_note, invoice, make_company, post
+from tests.builders import ORGNO, collaborators, consumer, credit_note, invoice, make_company, post
 
 RATES = load_rate_tables()
 SERVICE = Service("Krav Inkasso", "916000006", "16020000000")
@@ -57,7 +58,7 @@ SCENARIO = Scenario(
 )
 
 
-def _setup(uow: SqlUnitOfWork) -> None:
+def _setup(uow: UnitOfWork) -> None:
     make_company(uow)
     ledger.save_customers(uow, ORGNO, [consumer("10001"), consumer("20001", "Kari Nordmann")])
     issued, due = date(2025, 2, 28), date(2025, 3, 14)
@@ -77,7 +78,7 @@ def _setup(uow: SqlUnitOfWork) -> None:
         uow.commit()
 
 
-def _pay_letter(uow: SqlUnitOfWork, debtor: str, n: int, amount: Money | None, on: date) -> None:
+def _pay_letter(uow: UnitOfWork, debtor: str, n: int, amount: Money | None, on: date) -> None:
     with uow:
         company = uow.companies.get(ORGNO)
         assert company.id is not None
@@ -96,7 +97,7 @@ def _pay_letter(uow: SqlUnitOfWork, debtor: str, n: int, amount: Money | None, o
         uow.commit()
 
 
-def _before(uow: SqlUnitOfWork, day: date) -> None:
+def _before(uow: UnitOfWork, day: date) -> None:
     """What happens outside the service on ``day``, before the day's run."""
     if day == date(2025, 4, 1):
         collection.act(uow, ORGNO, ["1001"], Action.PAUSE, on=day, by="creditor", rates=RATES)
@@ -119,11 +120,33 @@ def _days() -> Iterator[date]:
         day += timedelta(days=1)
 
 
-def _run(uow: SqlUnitOfWork, day: date, crash_after: str | None = None) -> collection.DayReport:
-    return collection.run_day(uow, ORGNO, day, rates=RATES, service=SERVICE, crash_after=crash_after)
+class Stopped(Exception):
+    """A run stopped on purpose, as if the process had been killed there."""
 
 
-def _histories(uow: SqlUnitOfWork) -> dict[str, list[tuple[Any, ...]]]:
+def _stopped_at(where: str) -> list[Step]:
+    """The day's steps with one of them stopped: ``"before X"`` stops before step X does anything (a run killed
+    right after the step before it committed), ``"during X"`` after X's work, before its transaction commits."""
+    when, name = where.split()
+
+    def stopping(step: Step) -> Step:
+        def run(uow: UnitOfWork, ctx: CreditorDay) -> StepOutcome:
+            if when == "before":
+                raise Stopped(where)
+            step(uow, ctx)
+            raise Stopped(where)
+
+        return Step(step.name, run, step.rule)
+
+    return [stopping(s) if s.name == name else s for s in STEPS]
+
+
+def _run(uow: UnitOfWork, day: date, stop: str | None = None) -> DayReport:
+    steps = STEPS if stop is None else _stopped_at(stop)
+    return run_creditor_day(uow, ORGNO, day, collaborators(RATES, SERVICE), steps=steps)
+
+
+def _histories(uow: UnitOfWork) -> dict[str, list[tuple[Any, ...]]]:
     """Each claim's history without the wall-clock time it was written."""
     with uow:
         company = uow.companies.get(ORGNO)
@@ -131,26 +154,25 @@ def _histories(uow: SqlUnitOfWork) -> dict[str, list[tuple[Any, ...]]]:
         claims = uow.collection.claims(company.id)
         return {
             c.invoice_number: [
-                (e["date"], e["kind"], e["by"], e["amount"], e["detail"])
-                for e in uow.collection.history(company.id, c.id or 0)
+                (e.date, e.kind, e.by, e.amount, e.detail) for e in uow.collection.history(company.id, c.id or 0)
             ]
             for c in claims
         }
 
 
-def _state(uow: SqlUnitOfWork) -> tuple[dict[str, Any], dict[str, list[tuple[Any, ...]]]]:
+def _state(uow: UnitOfWork) -> tuple[dict[str, Any], dict[str, list[tuple[Any, ...]]]]:
     return outcome(uow, SCENARIO, rates=RATES, actions=[]), _histories(uow)
 
 
-def _run_timeline(uow: SqlUnitOfWork, crash_after: str | None = None) -> int:
-    """Run every day of the timeline; with ``crash_after``, each day is first stopped after that step and then
-    run again. Returns how many runs were stopped."""
+def _run_timeline(uow: UnitOfWork, stop: str | None = None) -> int:
+    """Run every day of the timeline; with ``stop``, each day is first stopped there (see :func:`_stopped_at`)
+    and then run again. Returns how many runs were stopped."""
     stopped = 0
     for day in _days():
         _before(uow, day)
-        if crash_after is not None:
-            with pytest.raises(StepFailed, match=crash_after):
-                _run(uow, day, crash_after=crash_after)
+        if stop is not None:
+            with pytest.raises(Stopped, match=stop):
+                _run(uow, day, stop)
             stopped += 1
         _run(uow, day)
     return stopped
@@ -163,7 +185,7 @@ def reference(tmp_path_factory: pytest.TempPathFactory) -> tuple[dict[str, Any],
     engine = make_engine(f"sqlite:///{path}")
     upgrade(engine)
     try:
-        uow = SqlUnitOfWork(engine)
+        uow = unit_of_work(engine)
         _setup(uow)
         _run_timeline(uow)
         return _state(uow)
@@ -172,8 +194,8 @@ def reference(tmp_path_factory: pytest.TempPathFactory) -> tuple[dict[str, Any],
 
 
 @pytest.fixture
-def uow(engine: Engine) -> SqlUnitOfWork:
-    unit = SqlUnitOfWork(engine)
+def uow(engine: Engine) -> UnitOfWork:
+    unit = unit_of_work(engine)
     _setup(unit)
     return unit
 
@@ -211,23 +233,23 @@ def test_the_reference_timeline_is_what_the_rules_say(
 
 
 def test_rerunning_any_past_date_changes_nothing_r_time_1(
-    uow: SqlUnitOfWork, reference: tuple[dict[str, Any], dict[str, list[tuple[Any, ...]]]]
+    uow: UnitOfWork, reference: tuple[dict[str, Any], dict[str, list[tuple[Any, ...]]]]
 ) -> None:
     _run_timeline(uow)
     assert _state(uow) == reference
     for day in _days():
         report = _run(uow, day)
         assert report.steps_run == []
-        assert report.steps_skipped == list(STEPS)
+        assert report.steps_skipped == [step.name for step in STEPS]
         assert sum(report.letters.values()) == 0
     assert _state(uow) == reference
 
 
-@pytest.mark.parametrize("step", STEPS)
-def test_a_run_stopped_after_any_step_and_run_again_ends_as_an_uninterrupted_run_r_time_5(
-    uow: SqlUnitOfWork, step: str, reference: tuple[dict[str, Any], dict[str, list[tuple[Any, ...]]]]
+@pytest.mark.parametrize("stop", [f"{when} {s.name}" for s in STEPS for when in ("before", "during")])
+def test_a_run_stopped_at_any_step_and_run_again_ends_as_an_uninterrupted_run_r_time_5(
+    uow: UnitOfWork, stop: str, reference: tuple[dict[str, Any], dict[str, list[tuple[Any, ...]]]]
 ) -> None:
-    stopped = _run_timeline(uow, crash_after=step)
+    stopped = _run_timeline(uow, stop)
     assert stopped == (END - START).days + 1
     state, histories = _state(uow)
     assert state == reference[0]
@@ -239,7 +261,7 @@ def test_a_run_stopped_after_any_step_and_run_again_ends_as_an_uninterrupted_run
     assert set(per_claim_and_type.values()) == {1}
 
 
-def test_a_claims_history_holds_its_events_in_order_r_act_5(uow: SqlUnitOfWork) -> None:
+def test_a_claims_history_holds_its_events_in_order_r_act_5(uow: UnitOfWork) -> None:
     _run_timeline(uow)
     history = _histories(uow)["1001"]
     kinds = [(kind, detail) for _, kind, _, _, detail in history]
@@ -281,7 +303,7 @@ def test_a_claims_history_holds_its_events_in_order_r_act_5(uow: SqlUnitOfWork) 
     ids=["update", "delete"],
 )
 def test_the_database_refuses_to_change_or_delete_a_claim_event_r_act_5(
-    engine: Engine, uow: SqlUnitOfWork, statement: sa.Executable
+    engine: Engine, uow: UnitOfWork, statement: sa.Executable
 ) -> None:
     _run(uow, START)
     with engine.connect() as conn:
@@ -297,7 +319,7 @@ def test_the_database_refuses_to_change_or_delete_a_claim_event_r_act_5(
         )
 
 
-def test_the_first_letter_goes_out_in_the_run_that_submits_the_claim_r_clm_2(uow: SqlUnitOfWork) -> None:
+def test_the_first_letter_goes_out_in_the_run_that_submits_the_claim_r_clm_2(uow: UnitOfWork) -> None:
     report = _run(uow, START)
     assert report.submitted == 3
     assert report.letters == Counter({"notice": 2})

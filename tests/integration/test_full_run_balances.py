@@ -1,25 +1,24 @@
 """Every public scenario, run day by day, keeps the creditor's ledger balanced after every step (R-LED-1, R-LED-3,
 R-LED-5 … R-LED-7).
 
-The loop is that of :func:`krav.services.scenario.run_scenario`, with the books checked after each outside event
-and after each day's run: the trial balance totals 0.00 in each currency, and each customer's open items sum to
-what the receivables account says the customer owes (``ledger.balance(...).balanced``).
+The scenario runs through :func:`krav.services.scenario.run_scenario` (the daily run, its inbox and delivery),
+which tells the test where it stands; the books are checked after the set-up, after each outside event and after
+each day's run: the trial balance totals 0.00 in each currency, and each customer's open items sum to what the
+receivables account says the customer owes (``ledger.balance(...).balanced``).
 """
 
 from __future__ import annotations
 
-from datetime import date, timedelta
 from pathlib import Path
-from typing import Any
 
 import pytest
 
-from krav.bootstrap import bootstrap
+from krav.bootstrap import sandbox
 from krav.domain.money import Money
-from krav.formats.scenario import ScenarioEvent, parse_scenario
-from krav.services import collection, ledger
+from krav.formats.scenario import parse_scenario
+from krav.services import ledger
 from krav.services.ports import UnitOfWork
-from krav.services.scenario import _apply_event, _setup
+from krav.services.scenario import run_scenario
 from tests.conftest import SCENARIOS
 
 FILES = sorted(SCENARIOS.glob("*.yaml")) + sorted((SCENARIOS / "generated").glob("*.yaml"))
@@ -40,30 +39,21 @@ def test_every_public_scenario_is_here() -> None:
 @pytest.mark.parametrize("path", FILES, ids=[f.stem for f in FILES])
 def test_the_ledger_balances_after_every_day_of_a_public_scenario_r_led_1_r_led_3(path: Path) -> None:
     scenario = parse_scenario(path.read_bytes(), filename=str(path))
-    app = bootstrap(database_url="sqlite://")
-    try:
+    orgno = scenario.creditor_orgno
+    checks: list[str] = []
+    trial: dict[str, Money] = {}
+    with sandbox() as app:
         uow = app.uow()
-        orgno = scenario.creditor_orgno
-        _setup(uow, scenario)
-        _check(uow, orgno, "after the set-up")
-        actions: list[dict[str, Any]] = []
-        by_day: dict[date, list[ScenarioEvent]] = {}
-        for event in scenario.events:
-            by_day.setdefault(event.on, []).append(event)
-        checked = 0
-        day = scenario.start
-        trial: dict[str, Money] = {}
-        while day <= scenario.end:
-            for event in by_day.get(day, []):
-                _apply_event(uow, scenario, event, app.rates, actions, app.service)
-                _check(uow, orgno, f"{day} after events[{event.index}].{event.kind}")
-            collection.run_day(uow, orgno, day, rates=app.rates, service=app.service)
-            trial = _check(uow, orgno, f"{day} after the run")
-            checked += 1
-            day += timedelta(days=1)
-    finally:
-        app.close()
-    assert checked == (scenario.end - scenario.start).days + 1
+
+        def check(when: str) -> None:
+            nonlocal trial
+            trial = _check(uow, orgno, when)
+            checks.append(when)
+
+        run_scenario(uow, scenario, collab=app.collaborators(), figures=app.figures, observe=check)
+    days = (scenario.end - scenario.start).days + 1
+    assert sum(1 for when in checks if when.endswith("after the run")) == days
+    assert len(checks) == 1 + len(scenario.events) + days
     if scenario.invoices:
         # the check looked at real books: the invoices are on the receivables and sales accounts
         assert any(not amount.is_zero() for amount in trial.values())

@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 from sqlalchemy.engine import Engine
 
-from krav.adapters.db.uow import SqlUnitOfWork
+from krav.bootstrap import unit_of_work
 from krav.domain.errors import FileFormatError, ImportRefused
 from krav.domain.ledger.open_items import SettledStatus
 from krav.domain.money import Money
@@ -34,7 +34,7 @@ def test_the_official_saft_example_imports_its_customers_and_open_items_r_imp_1(
     """The example's closing balances (SOURCES.md): 1001 265 500,00; 1004 10 000,00; 1003 credit 140 000,00;
     1000, 1002, 1005 zero. The rebuilt items (unit tests show the arithmetic) are posted as opening balances,
     so the receivables account and the sub-ledger both say exactly that."""
-    uow = SqlUnitOfWork(engine)
+    uow = unit_of_work(engine)
     report = imports.import_saft(uow, SAFT_ORGNO, saft_bytes, filename=SAFT_NAME, schema_dir=schema_dir)
     assert report.company_created
     assert report.customers_created == 6
@@ -60,7 +60,7 @@ def test_the_official_saft_example_imports_its_customers_and_open_items_r_imp_1(
 def test_importing_the_same_saft_file_twice_changes_nothing(
     engine: Engine, saft_bytes: bytes, schema_dir: Path
 ) -> None:
-    uow = SqlUnitOfWork(engine)
+    uow = unit_of_work(engine)
     imports.import_saft(uow, SAFT_ORGNO, saft_bytes, filename=SAFT_NAME, schema_dir=schema_dir)
     before = ledger.balance(uow, SAFT_ORGNO).trial_balance
     again = imports.import_saft(uow, SAFT_ORGNO, saft_bytes, filename=SAFT_NAME, schema_dir=schema_dir)
@@ -70,7 +70,7 @@ def test_importing_the_same_saft_file_twice_changes_nothing(
 
 
 def test_a_saft_file_of_another_company_is_refused(engine: Engine, saft_bytes: bytes, schema_dir: Path) -> None:
-    uow = SqlUnitOfWork(engine)
+    uow = unit_of_work(engine)
     make_company(uow)
     with pytest.raises(ImportRefused, match="belongs to 888888888"):
         imports.import_saft(uow, ORGNO, saft_bytes, filename=SAFT_NAME, schema_dir=schema_dir)
@@ -79,7 +79,7 @@ def test_a_saft_file_of_another_company_is_refused(engine: Engine, saft_bytes: b
 
 def test_a_saft_file_that_fails_its_schema_stores_nothing(engine: Engine, saft_bytes: bytes, schema_dir: Path) -> None:
     broken = saft_bytes.replace(b"<n1:TransactionDate>", b"<n1:TransactionDate>x", 1)
-    uow = SqlUnitOfWork(engine)
+    uow = unit_of_work(engine)
     with pytest.raises(FileFormatError, match=r"line \d+"):
         imports.import_saft(uow, SAFT_ORGNO, broken, filename="broken.xml", schema_dir=schema_dir)
     with uow:
@@ -98,7 +98,7 @@ INVOICES = b"""number;customer;invoice_date;due_date;amount
 
 
 def test_customers_and_invoices_from_csv_become_customers_and_open_items(engine: Engine) -> None:
-    uow = SqlUnitOfWork(engine)
+    uow = unit_of_work(engine)
     make_company(uow)
     report = imports.import_customers_csv(uow, ORGNO, CUSTOMERS, filename="kunder.csv")
     assert (report.customers_created, report.customers_updated) == (2, 0)
@@ -113,7 +113,7 @@ def test_customers_and_invoices_from_csv_become_customers_and_open_items(engine:
 
 
 def test_an_invoice_csv_with_unknown_customers_is_refused_whole_naming_each_line(engine: Engine) -> None:
-    uow = SqlUnitOfWork(engine)
+    uow = unit_of_work(engine)
     make_company(uow)
     imports.import_customers_csv(uow, ORGNO, CUSTOMERS, filename="kunder.csv")
     bad = INVOICES + b"1003;99999;2025-03-01;2025-03-15;10\n1004;88888;2025-03-01;2025-03-15;10\n"
@@ -127,9 +127,29 @@ def test_an_invoice_csv_with_unknown_customers_is_refused_whole_naming_each_line
 
 
 def test_an_invoice_already_in_the_ledger_refuses_the_file(engine: Engine) -> None:
-    uow = SqlUnitOfWork(engine)
+    uow = unit_of_work(engine)
     make_company(uow)
     imports.import_customers_csv(uow, ORGNO, CUSTOMERS, filename="kunder.csv")
     imports.import_invoices_csv(uow, ORGNO, INVOICES, filename="a.csv")
     with pytest.raises(ImportRefused, match="invoice 1001 is already in the ledger"):
         imports.import_invoices_csv(uow, ORGNO, INVOICES + b"\n", filename="b.csv")
+
+
+def test_a_saft_item_whose_invoice_is_already_in_the_ledger_is_left_as_it_is_and_the_rest_posted_r_imp_1(
+    engine: Engine, saft_bytes: bytes, schema_dir: Path
+) -> None:
+    """Invoice 1054 (customer 1001, 263 500,00) came in by CSV before the SAF-T file: the import leaves it alone,
+    says so, and posts the example's three other open items."""
+    uow = unit_of_work(engine)
+    make_company(uow, SAFT_ORGNO, "Tøyen Lekefabrikk AS")
+    customer = b"number;name;kind;orgno;street;postcode;city;email\n1001;Leker pa Nett;consumer;;Kalbakksmuget 224;0885;Oslo;\n"
+    imports.import_customers_csv(uow, SAFT_ORGNO, customer, filename="kunder.csv")
+    invoice = b"number;customer;invoice_date;due_date;amount\n1054;1001;2017-04-24;2017-05-09;263 500,00\n"
+    imports.import_invoices_csv(uow, SAFT_ORGNO, invoice, filename="fakturaer.csv")
+    report = imports.import_saft(uow, SAFT_ORGNO, saft_bytes, filename=SAFT_NAME, schema_dir=schema_dir)
+    assert report.skipped == ("1054: already in the ledger, left as it is",)
+    assert [i.number for i in report.items] == ["1041", "1011-3", "78"]
+    items = {i.number: i for i in ledger.open_items(uow, SAFT_ORGNO)}
+    assert sorted(items) == ["1011-3", "1041", "1054", "78"]
+    assert items["1054"].remaining == Money.of("263500.00")
+    assert ledger.balance(uow, SAFT_ORGNO).balanced

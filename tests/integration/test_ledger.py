@@ -9,7 +9,7 @@ import sqlalchemy as sa
 from sqlalchemy.engine import Engine
 
 from krav.adapters.db import tables as t
-from krav.adapters.db.uow import SqlUnitOfWork
+from krav.bootstrap import unit_of_work
 from krav.domain.errors import Conflict, FieldError, MatchingRefused, NotFound, UnbalancedVoucher
 from krav.domain.ledger import voucher_types as vt
 from krav.domain.ledger.open_items import SettledStatus
@@ -19,14 +19,15 @@ from krav.domain.messages import CreditReported, DirectPaymentReported
 from krav.domain.money import Money
 from krav.domain.party import Company
 from krav.services import ledger
+from krav.services.ports import UnitOfWork
 from tests.builders import ORGNO, consumer, credit_note, invoice, make_company, payment, post
 
 D = date(2025, 3, 1)
 
 
 @pytest.fixture
-def uow(engine: Engine) -> SqlUnitOfWork:
-    unit = SqlUnitOfWork(engine)
+def uow(engine: Engine) -> UnitOfWork:
+    unit = unit_of_work(engine)
     make_company(unit)
     ledger.save_customers(unit, ORGNO, [consumer("10001"), consumer("10002", "Kari Nordmann")])
     return unit
@@ -37,12 +38,12 @@ def _set_collection_id(engine: Engine, number: str, collection_id: str) -> None:
         conn.execute(t.open_item.update().where(t.open_item.c.number == number).values(collection_id=collection_id))
 
 
-def _item(uow: SqlUnitOfWork, number: str):  # type: ignore[no-untyped-def]
+def _item(uow: UnitOfWork, number: str):  # type: ignore[no-untyped-def]
     return next(i for i in ledger.open_items(uow, ORGNO, open_only=False) if i.number == number)
 
 
 def test_a_new_company_gets_the_standard_chart_and_the_default_voucher_types_of_r_led_2(
-    uow: SqlUnitOfWork,
+    uow: UnitOfWork,
 ) -> None:
     with uow:
         company = uow.companies.get(ORGNO)
@@ -64,7 +65,7 @@ def test_a_new_company_gets_the_standard_chart_and_the_default_voucher_types_of_
     assert chart["1921"].name == "Mellomværende innfordring"
 
 
-def test_voucher_types_are_editable_and_new_ones_can_be_added(uow: SqlUnitOfWork) -> None:
+def test_voucher_types_are_editable_and_new_ones_can_be_added(uow: UnitOfWork) -> None:
     ledger.set_voucher_type(uow, ORGNO, vt.VoucherType(5, "Bank 2", CollectionVoucherType.PAYMENT))
     ledger.set_voucher_type(uow, ORGNO, vt.VoucherType(17, "Renter", CollectionVoucherType.NONE))
     with uow:
@@ -75,16 +76,16 @@ def test_voucher_types_are_editable_and_new_ones_can_be_added(uow: SqlUnitOfWork
 
 def test_a_company_with_an_invalid_organisation_number_is_refused(engine: Engine) -> None:
     with pytest.raises(FieldError, match=r"orgno.*not a valid Norwegian organisation number"):
-        ledger.create_company(SqlUnitOfWork(engine), Company(orgno="123456789", name="Feil AS"))
+        ledger.create_company(unit_of_work(engine), Company(orgno="123456789", name="Feil AS"))
 
 
-def test_the_same_company_cannot_be_created_twice(uow: SqlUnitOfWork) -> None:
+def test_the_same_company_cannot_be_created_twice(uow: UnitOfWork) -> None:
     with pytest.raises(Conflict, match="exists already"):
         make_company(uow)
 
 
 def test_an_unbalanced_voucher_is_refused_and_nothing_of_the_batch_is_stored_r_led_1(
-    uow: SqlUnitOfWork,
+    uow: UnitOfWork,
 ) -> None:
     good = invoice("1001", "10001", "1000.00", D, date(2025, 3, 15))
     bad = Voucher(
@@ -101,7 +102,7 @@ def test_an_unbalanced_voucher_is_refused_and_nothing_of_the_batch_is_stored_r_l
     assert ledger.balance(uow, ORGNO).trial_balance == {}
 
 
-def test_each_currency_of_a_voucher_must_balance_on_its_own_r_led_1(uow: SqlUnitOfWork) -> None:
+def test_each_currency_of_a_voucher_must_balance_on_its_own_r_led_1(uow: UnitOfWork) -> None:
     mixed = Voucher(
         vt.BANK,
         D,
@@ -111,7 +112,7 @@ def test_each_currency_of_a_voucher_must_balance_on_its_own_r_led_1(uow: SqlUnit
         post(uow, mixed)
 
 
-def test_an_unknown_account_or_customer_is_named_with_voucher_and_line(uow: SqlUnitOfWork) -> None:
+def test_an_unknown_account_or_customer_is_named_with_voucher_and_line(uow: UnitOfWork) -> None:
     unknown_account = Voucher(vt.BANK, D, (VoucherLine("1999", Money.of("1")), VoucherLine("1920", Money.of("-1"))))
     with pytest.raises(FieldError, match=r"voucher 1, line 1: account: unknown account '1999'"):
         post(uow, unknown_account)
@@ -119,7 +120,7 @@ def test_an_unknown_account_or_customer_is_named_with_voucher_and_line(uow: SqlU
         post(uow, invoice("1001", "99999", "10.00", D, D))
 
 
-def test_posting_an_invoice_creates_a_fully_open_item_r_led_3(uow: SqlUnitOfWork) -> None:
+def test_posting_an_invoice_creates_a_fully_open_item_r_led_3(uow: UnitOfWork) -> None:
     result = post(uow, invoice("1001", "10001", "1000.00", D, date(2025, 3, 15)))
     (item,) = result.items
     assert (item.number, item.customer, item.amount, item.remaining) == (
@@ -135,7 +136,7 @@ def test_posting_an_invoice_creates_a_fully_open_item_r_led_3(uow: SqlUnitOfWork
 
 
 def test_a_payment_that_settles_part_then_all_moves_the_status_from_1_to_2_to_3_r_led_3(
-    uow: SqlUnitOfWork,
+    uow: UnitOfWork,
 ) -> None:
     post(uow, invoice("1001", "10001", "1000.00", D, date(2025, 3, 15)))
     post(uow, payment("10001", "400.00", date(2025, 3, 20), settles=("1001",)))
@@ -147,15 +148,13 @@ def test_a_payment_that_settles_part_then_all_moves_the_status_from_1_to_2_to_3_
     assert check.balanced, check
 
 
-def test_an_invoice_number_cannot_be_used_twice(uow: SqlUnitOfWork) -> None:
+def test_an_invoice_number_cannot_be_used_twice(uow: UnitOfWork) -> None:
     post(uow, invoice("1001", "10001", "1000.00", D, D))
     with pytest.raises(Conflict, match="invoice number 1001 exists already"):
         post(uow, invoice("1001", "10002", "5.00", D, D))
 
 
-def test_posted_vouchers_cannot_be_changed_or_deleted_by_the_database_r_led_1(
-    engine: Engine, uow: SqlUnitOfWork
-) -> None:
+def test_posted_vouchers_cannot_be_changed_or_deleted_by_the_database_r_led_1(engine: Engine, uow: UnitOfWork) -> None:
     post(uow, invoice("1001", "10001", "1000.00", D, D))
     for statement in (
         t.voucher.update().values(text="changed"),
@@ -171,7 +170,7 @@ def test_posted_vouchers_cannot_be_changed_or_deleted_by_the_database_r_led_1(
         assert conn.execute(sa.select(t.voucher.c.text)).scalar_one() == "Faktura 1001"
 
 
-def test_a_reversal_refers_to_the_original_and_nets_it_to_zero_r_led_1(uow: SqlUnitOfWork) -> None:
+def test_a_reversal_refers_to_the_original_and_nets_it_to_zero_r_led_1(uow: UnitOfWork) -> None:
     from krav.domain.ledger.vouchers import reversal_of
 
     result = post(uow, payment("10001", "250.00", D))
@@ -181,7 +180,7 @@ def test_a_reversal_refers_to_the_original_and_nets_it_to_zero_r_led_1(uow: SqlU
     assert all(m.is_zero() for m in ledger.balance(uow, ORGNO).trial_balance.values())
 
 
-def test_several_items_can_be_matched_item_against_item_at_once_r_led_4(uow: SqlUnitOfWork) -> None:
+def test_several_items_can_be_matched_item_against_item_at_once_r_led_4(uow: UnitOfWork) -> None:
     post(
         uow,
         invoice("1001", "10001", "300.00", D, date(2025, 3, 10)),
@@ -196,14 +195,14 @@ def test_several_items_can_be_matched_item_against_item_at_once_r_led_4(uow: Sql
     assert ledger.balance(uow, ORGNO).balanced
 
 
-def test_items_of_two_customers_cannot_be_matched(uow: SqlUnitOfWork) -> None:
+def test_items_of_two_customers_cannot_be_matched(uow: UnitOfWork) -> None:
     post(uow, invoice("1001", "10001", "300.00", D, D), payment("10002", "300.00", D))
     ids = [i.id for i in ledger.open_items(uow, ORGNO)]
     with pytest.raises(MatchingRefused, match="different customers"):
         ledger.match_items(uow, ORGNO, ids, on=D)
 
 
-def test_equal_amounts_match_a_payment_to_the_invoice_of_the_same_amount_r_led_4(uow: SqlUnitOfWork) -> None:
+def test_equal_amounts_match_a_payment_to_the_invoice_of_the_same_amount_r_led_4(uow: UnitOfWork) -> None:
     post(
         uow,
         invoice("1001", "10001", "300.00", D, D),
@@ -217,7 +216,7 @@ def test_equal_amounts_match_a_payment_to_the_invoice_of_the_same_amount_r_led_4
     assert _item(uow, "1001").status is SettledStatus.OPEN
 
 
-def test_references_match_a_payment_to_the_invoice_it_names_r_led_4(uow: SqlUnitOfWork) -> None:
+def test_references_match_a_payment_to_the_invoice_it_names_r_led_4(uow: UnitOfWork) -> None:
     post(uow, invoice("1001", "10001", "300.00", D, D), invoice("1002", "10001", "300.00", D, D))
     pay = payment("10001", "300.00", D)
     pay = Voucher(
@@ -233,7 +232,7 @@ def test_references_match_a_payment_to_the_invoice_it_names_r_led_4(uow: SqlUnit
 
 @pytest.mark.parametrize("method", ["amounts", "references"])
 def test_items_with_a_collection_id_refuse_equal_amount_and_reference_matching_r_led_4(
-    engine: Engine, uow: SqlUnitOfWork, method: str
+    engine: Engine, uow: UnitOfWork, method: str
 ) -> None:
     post(uow, invoice("1001", "10001", "300.00", D, D))
     pay = payment("10001", "300.00", D)
@@ -260,7 +259,7 @@ def test_items_with_a_collection_id_refuse_equal_amount_and_reference_matching_r
 
 
 def test_a_payment_settling_a_collection_item_is_reported_as_a_direct_payment_r_led_5(
-    engine: Engine, uow: SqlUnitOfWork
+    engine: Engine, uow: UnitOfWork
 ) -> None:
     post(uow, invoice("1001", "10001", "1000.00", D, D))
     _set_collection_id(engine, "1001", "K-7")
@@ -271,7 +270,7 @@ def test_a_payment_settling_a_collection_item_is_reported_as_a_direct_payment_r_
 
 
 def test_a_credit_note_settling_a_collection_item_is_reported_as_a_credit_r_led_5(
-    engine: Engine, uow: SqlUnitOfWork
+    engine: Engine, uow: UnitOfWork
 ) -> None:
     post(uow, invoice("1001", "10001", "1000.00", D, D))
     _set_collection_id(engine, "1001", "K-7")
@@ -282,7 +281,7 @@ def test_a_credit_note_settling_a_collection_item_is_reported_as_a_credit_r_led_
 
 
 def test_a_loss_write_off_closes_the_item_in_the_books_and_is_not_reported_r_led_5(
-    engine: Engine, uow: SqlUnitOfWork
+    engine: Engine, uow: UnitOfWork
 ) -> None:
     post(uow, invoice("1001", "10001", "1000.00", D, D))
     _set_collection_id(engine, "1001", "K-7")
@@ -295,7 +294,7 @@ def test_a_loss_write_off_closes_the_item_in_the_books_and_is_not_reported_r_led
     assert tb.balanced
 
 
-def test_matching_by_hand_item_against_item_reports_too_r_led_5(engine: Engine, uow: SqlUnitOfWork) -> None:
+def test_matching_by_hand_item_against_item_reports_too_r_led_5(engine: Engine, uow: UnitOfWork) -> None:
     post(uow, invoice("1001", "10001", "1000.00", D, D), payment("10001", "1000.00", date(2025, 4, 2)))
     _set_collection_id(engine, "1001", "K-9")
     ids = [i.id for i in ledger.open_items(uow, ORGNO)]
@@ -305,18 +304,18 @@ def test_matching_by_hand_item_against_item_reports_too_r_led_5(engine: Engine, 
     assert report.paid_on == date(2025, 4, 5)
 
 
-def test_settling_an_unknown_invoice_is_refused_and_nothing_is_stored(uow: SqlUnitOfWork) -> None:
+def test_settling_an_unknown_invoice_is_refused_and_nothing_is_stored(uow: UnitOfWork) -> None:
     with pytest.raises(NotFound, match="settles '4040'"):
         post(uow, payment("10001", "100.00", D, settles=("4040",)))
     assert ledger.open_items(uow, ORGNO, open_only=False) == []
 
 
-def test_a_batch_needs_vouchers(uow: SqlUnitOfWork) -> None:
+def test_a_batch_needs_vouchers(uow: UnitOfWork) -> None:
     with pytest.raises(FieldError, match="no vouchers"):
         ledger.post_batch(uow, ORGNO, Batch(()))
 
 
-def test_one_voucher_can_settle_invoices_of_several_customers_each_against_its_own_r_led_4(uow: SqlUnitOfWork) -> None:
+def test_one_voucher_can_settle_invoices_of_several_customers_each_against_its_own_r_led_4(uow: UnitOfWork) -> None:
     """A settlement or a bank batch pays invoices of several customers in one voucher: each receivables line
     must be matched against its own customer's invoice, whatever order the items come back in."""
     post(

@@ -16,8 +16,8 @@ from typing import Any
 import pytest
 from sqlalchemy.engine import Engine
 
-from krav.adapters.db.uow import SqlUnitOfWork
 from krav.adapters.ratefile import load_rate_tables
+from krav.bootstrap import unit_of_work
 from krav.domain.agreement import AccountingSection, Agreement
 from krav.domain.collection.claims import Claim, Stage
 from krav.domain.kid import KidScheme, make_kid
@@ -28,9 +28,10 @@ from krav.domain.ledger.vouchers import Batch, PostedVoucher, Voucher, VoucherLi
 from krav.domain.messages import DirectPaymentReported
 from krav.domain.money import Money
 from krav.formats.camt054_writer import Credit, build_camt054
-from krav.services import collection, ledger, ledger_bank, payments
-from krav.services.ports import Service
-from tests.builders import ORGNO, consumer, invoice, make_company, post
+from krav.services import ledger
+from krav.services.collection import payments
+from krav.services.ports import ClaimFilter, Service, UnitOfWork
+from tests.builders import FIGURES, ORGNO, consumer, invoice, make_company, post, run_day
 
 RATES = load_rate_tables()
 SERVICE = Service("Krav Inkasso", "916000006", "16020000000")
@@ -41,7 +42,7 @@ PAY_DAY = date(2025, 4, 1)
 CUSTOM = AccountingSection(fee_income="3910", interest_income="8055")
 
 
-def _setup(uow: SqlUnitOfWork, accounting: AccountingSection) -> None:
+def _setup(uow: UnitOfWork, accounting: AccountingSection) -> None:
     make_company(uow)
     ledger.save_customers(uow, ORGNO, [consumer("10001"), consumer("20001", "Kari Nordmann")])
     issued, due = date(2025, 3, 1), date(2025, 3, 14)
@@ -68,21 +69,21 @@ def _setup(uow: SqlUnitOfWork, accounting: AccountingSection) -> None:
             ),
         )
         uow.commit()
-    collection.run_day(uow, ORGNO, NOTICE_DAY, rates=RATES, service=SERVICE)
+    run_day(uow, ORGNO, NOTICE_DAY, rates=RATES, service=SERVICE)
 
 
 @pytest.fixture
-def uow(engine: Engine) -> SqlUnitOfWork:
-    unit = SqlUnitOfWork(engine)
+def uow(engine: Engine) -> UnitOfWork:
+    unit = unit_of_work(engine)
     _setup(unit, AccountingSection())
     return unit
 
 
-def _item(uow: SqlUnitOfWork, number: str) -> OpenItem:
+def _item(uow: UnitOfWork, number: str) -> OpenItem:
     return next(i for i in ledger.open_items(uow, ORGNO, open_only=False) if i.number == number and i.is_debit)
 
 
-def _credits_on(uow: SqlUnitOfWork, customer: str) -> list[tuple[Money, str | None]]:
+def _credits_on(uow: UnitOfWork, customer: str) -> list[tuple[Money, str | None]]:
     """The customer's open credit items: (remaining, reference)."""
     return [(i.remaining, i.reference) for i in ledger.open_items(uow, ORGNO, customer=customer) if not i.is_debit]
 
@@ -91,17 +92,17 @@ def _lines(voucher: PostedVoucher) -> list[tuple[str, Money, str | None]]:
     return [(line.account, line.amount, line.customer) for line in voucher.lines]
 
 
-def _vouchers(uow: SqlUnitOfWork, voucher_type: int) -> list[PostedVoucher]:
+def _vouchers(uow: UnitOfWork, voucher_type: int) -> list[PostedVoucher]:
     with uow:
         return [v for v in uow.ledger.vouchers(1) if v.voucher_type == voucher_type]
 
 
-def _claim(uow: SqlUnitOfWork, number: str) -> Claim:
+def _claim(uow: UnitOfWork, number: str) -> Claim:
     with uow:
-        return uow.collection.claims(1, invoice_numbers=[number])[0]
+        return uow.collection.claims(1, ClaimFilter(invoice_numbers=[number]))[0]
 
 
-def _balanced(uow: SqlUnitOfWork) -> None:
+def _balanced(uow: UnitOfWork) -> None:
     """R-LED-1, R-LED-3: the trial balance totals 0.00 and the sub-ledger equals receivables per customer."""
     balance = ledger.balance(uow, ORGNO)
     assert balance.total == {"NOK": Money.of("0.00")}
@@ -122,8 +123,11 @@ def _bank_file(*credits: Credit, message_id: str = "BANK-1") -> bytes:
 def test_a_direct_payment_above_the_principal_is_one_voucher_split_by_the_agreements_accounts_r_led_6(
     engine: Engine, accounting: AccountingSection
 ) -> None:
-    """R-LED-6: 1100.00 for 1001 = 1000.00 principal + 35.00 fee + 4.79 interest + 60.21 overpayment."""
-    uow = SqlUnitOfWork(engine)
+    """R-LED-6: 1100.00 for 1001 on 1 April = 1000.00 principal + 35.00 fee + 6.16 interest + 58.84 overpayment.
+
+    The item shows the figures of the notice day (interest 4.79); the ledger asks the service for those of the day
+    of payment (1000 × 0.125 × 18 / 365 = 6.16), as the service will apply it (R-CLM-7)."""
+    uow = unit_of_work(engine)
     _setup(uow, accounting)
     item = _item(uow, "1001")
     assert (item.collection_id, item.fee_outstanding, item.interest_outstanding) == (
@@ -132,19 +136,19 @@ def test_a_direct_payment_above_the_principal_is_one_voucher_split_by_the_agreem
         Money.of("4.79"),
     )
 
-    result = ledger.pay_invoice(uow, ORGNO, "1001", Money.of("1100.00"), on=PAY_DAY)
+    result = ledger.pay_invoice(uow, FIGURES, ORGNO, "1001", Money.of("1100.00"), on=PAY_DAY)
     (voucher,) = result.vouchers
     assert voucher.voucher_type == vt.BANK
     assert _lines(voucher) == [
         ("1920", Money.of("1100.00"), None),
         (accounting.receivables, Money.of("-1000.00"), "10001"),
         (accounting.fee_income, Money.of("-35.00"), None),
-        (accounting.interest_income, Money.of("-4.79"), None),
-        (accounting.overpayment, Money.of("-60.21"), "10001"),  # 1100.00 − 1000.00 − 35.00 − 4.79
+        (accounting.interest_income, Money.of("-6.16"), None),
+        (accounting.overpayment, Money.of("-58.84"), "10001"),  # 1100.00 − 1000.00 − 35.00 − 6.16
     ]
     assert _vouchers(uow, vt.BANK) == [voucher]  # one voucher, one batch
     assert _item(uow, "1001").status is SettledStatus.SETTLED
-    assert _credits_on(uow, "10001") == [(Money.of("-60.21"), "1001")]  # the overpayment, a credit to refund
+    assert _credits_on(uow, "10001") == [(Money.of("-58.84"), "1001")]  # the overpayment, a credit to refund
 
     # the WHOLE amount is reported once, not the 1000.00 that settled the invoice
     whole = DirectPaymentReported(ORGNO, "K1-000001", Money.of("1100.00"), PAY_DAY, voucher.number)
@@ -161,9 +165,9 @@ def test_a_direct_payment_above_the_principal_is_one_voucher_split_by_the_agreem
     ],
 )
 def test_a_direct_payment_not_above_the_principal_is_an_ordinary_payment_reported_for_what_it_settles_r_led_5(
-    uow: SqlUnitOfWork, number: str, amount: str, left: str
+    uow: UnitOfWork, number: str, amount: str, left: str
 ) -> None:
-    result = ledger.pay_invoice(uow, ORGNO, number, Money.of(amount), on=PAY_DAY)
+    result = ledger.pay_invoice(uow, FIGURES, ORGNO, number, Money.of(amount), on=PAY_DAY)
     (voucher,) = result.vouchers
     assert _lines(voucher) == [("1920", Money.of(amount), None), ("1500", -Money.of(amount), "10001")]
     assert _item(uow, number).remaining == Money.of(left)
@@ -174,10 +178,10 @@ def test_a_direct_payment_not_above_the_principal_is_an_ordinary_payment_reporte
     _balanced(uow)
 
 
-def test_the_service_applies_the_reported_direct_payment_in_the_next_run_r_led_5_r_clm_7(uow: SqlUnitOfWork) -> None:
+def test_the_service_applies_the_reported_direct_payment_in_the_next_run_r_led_5_r_clm_7(uow: UnitOfWork) -> None:
     """R-CLM-7: 1100.00 reported on 1 April covers principal 1000.00, fee 35.00, then interest; the claim closes."""
-    ledger.pay_invoice(uow, ORGNO, "1001", Money.of("1100.00"), on=PAY_DAY)
-    day = collection.run_day(uow, ORGNO, PAY_DAY, rates=RATES, service=SERVICE)
+    ledger.pay_invoice(uow, FIGURES, ORGNO, "1001", Money.of("1100.00"), on=PAY_DAY)
+    day = run_day(uow, ORGNO, PAY_DAY, rates=RATES, service=SERVICE)
     assert day.payments_applied == 1
     claim = _claim(uow, "1001")
     assert (claim.stage, claim.principal_outstanding, claim.fees_outstanding) == (
@@ -191,13 +195,13 @@ def test_the_service_applies_the_reported_direct_payment_in_the_next_run_r_led_5
 
 
 def test_the_ledger_and_the_service_agree_on_the_overpayment_of_a_direct_payment_r_led_6_r_clm_7(
-    uow: SqlUnitOfWork,
+    uow: UnitOfWork,
 ) -> None:
     """R-LED-3 keeps the item's interest in step with the service; R-CLM-7 says the service covers a direct
     payment by "the lines of R-LED-6". On 1 April interest is 1000 × 0.125 × 18 / 365 = 6.16, so 1100.00 is
     1000.00 + 35.00 + 6.16 + 58.84 overpaid on both sides."""
-    ledger.pay_invoice(uow, ORGNO, "1001", Money.of("1100.00"), on=PAY_DAY, rates=RATES)
-    collection.run_day(uow, ORGNO, PAY_DAY, rates=RATES, service=SERVICE)
+    ledger.pay_invoice(uow, FIGURES, ORGNO, "1001", Money.of("1100.00"), on=PAY_DAY)
+    run_day(uow, ORGNO, PAY_DAY, rates=RATES, service=SERVICE)
     service_side = _claim(uow, "1001").overpaid
     ((ledger_side, _),) = _credits_on(uow, "10001")
     assert -ledger_side == service_side
@@ -206,7 +210,7 @@ def test_the_ledger_and_the_service_agree_on_the_overpayment_of_a_direct_payment
 # -- R-LED-5: a loss write-off is not reported ------------------------------------------------------------------
 
 
-def test_a_loss_write_off_closes_the_item_in_the_books_and_is_not_reported_r_led_5(uow: SqlUnitOfWork) -> None:
+def test_a_loss_write_off_closes_the_item_in_the_books_and_is_not_reported_r_led_5(uow: UnitOfWork) -> None:
     result = ledger.write_off(uow, ORGNO, "2001", on=PAY_DAY)
     (voucher,) = result.vouchers
     assert voucher.voucher_type == vt.WRITE_OFF
@@ -214,7 +218,7 @@ def test_a_loss_write_off_closes_the_item_in_the_books_and_is_not_reported_r_led
     assert _item(uow, "2001").status is SettledStatus.SETTLED
     assert result.reports == ()
     assert ledger.reported_messages(uow, ORGNO) == []
-    collection.run_day(uow, ORGNO, PAY_DAY, rates=RATES, service=SERVICE)
+    run_day(uow, ORGNO, PAY_DAY, rates=RATES, service=SERVICE)
     assert _claim(uow, "2001").stage is Stage.NOTICE  # collection goes on
     _balanced(uow)
 
@@ -223,7 +227,7 @@ def test_a_loss_write_off_closes_the_item_in_the_books_and_is_not_reported_r_led
 
 
 def test_the_creditors_bank_file_is_matched_by_invoice_number_or_kid_and_the_rest_is_left_with_a_reason(
-    uow: SqlUnitOfWork,
+    uow: UnitOfWork,
 ) -> None:
     """R-LED-5, R-LED-6: "Faktura 1002" finds 1002 by its number, a KID finds 1003 (posted with that KID), and a
     payment naming nothing known is left for the bookkeeper."""
@@ -245,7 +249,7 @@ def test_the_creditors_bank_file_is_matched_by_invoice_number_or_kid_and_the_res
         Credit("B2", Money.of("250.00"), PAY_DAY, kid=kid, payer_name="Kari"),
         Credit("B3", Money.of("75.00"), PAY_DAY, text="Faktura 9999", payer_name="Ukjent"),
     )
-    report = ledger_bank.import_bank_file(uow, ORGNO, data, filename="bank.xml")
+    report = ledger.import_bank_file(uow, FIGURES, ORGNO, data, filename="bank.xml")
     assert [(line.amount, line.invoice, line.matched_by, line.reason) for line in report.lines] == [
         (Money.of("500.00"), "1002", "reference", None),
         (Money.of("250.00"), "1003", "kid", None),
@@ -258,16 +262,16 @@ def test_the_creditors_bank_file_is_matched_by_invoice_number_or_kid_and_the_res
     ]
     _balanced(uow)
 
-    again = ledger_bank.import_bank_file(uow, ORGNO, data, filename="bank-copy.xml")
+    again = ledger.import_bank_file(uow, FIGURES, ORGNO, data, filename="bank-copy.xml")
     assert (again.already_imported, again.lines) == (True, [])
     assert len(_vouchers(uow, vt.BANK)) == 2
 
 
 def test_a_bank_payment_found_by_faktura_1001_above_the_principal_is_split_and_reported_whole_r_led_6(
-    uow: SqlUnitOfWork,
+    uow: UnitOfWork,
 ) -> None:
     data = _bank_file(Credit("B1", Money.of("1100.00"), PAY_DAY, text="Faktura 1001", payer_name="Ola"))
-    (line,) = ledger_bank.import_bank_file(uow, ORGNO, data, filename="bank.xml").lines
+    (line,) = ledger.import_bank_file(uow, FIGURES, ORGNO, data, filename="bank.xml").lines
     assert (line.invoice, line.matched_by) == ("1001", "reference")
     (voucher,) = _vouchers(uow, vt.BANK)
     assert voucher.number == line.voucher
@@ -275,8 +279,8 @@ def test_a_bank_payment_found_by_faktura_1001_above_the_principal_is_split_and_r
         Money.of("1100.00"),
         Money.of("-1000.00"),
         Money.of("-35.00"),
-        Money.of("-4.79"),
-        Money.of("-60.21"),
+        Money.of("-6.16"),  # the interest of the day of payment, from the service (R-LED-6)
+        Money.of("-58.84"),
     ]
     assert [(m.collection_id, m.amount) for m in ledger.reported_messages(uow, ORGNO)] == [
         ("K1-000001", Money.of("1100.00"))
@@ -287,7 +291,7 @@ def test_a_bank_payment_found_by_faktura_1001_above_the_principal_is_split_and_r
 # -- R-LED-7: the settlement -------------------------------------------------------------------------------------
 
 
-def _pay_client_account(uow: SqlUnitOfWork, debtor: str, amount: Money) -> None:
+def _pay_client_account(uow: UnitOfWork, debtor: str, amount: Money) -> None:
     with uow:
         letter = next(lt for lt in uow.collection.letters(1, debtor=debtor) if lt.n == 1)
     data = build_camt054(
@@ -300,13 +304,13 @@ def _pay_client_account(uow: SqlUnitOfWork, debtor: str, amount: Money) -> None:
 
 
 def test_the_remittance_is_posted_as_a_settlement_against_the_intermediary_account_r_led_7(
-    uow: SqlUnitOfWork,
+    uow: UnitOfWork,
 ) -> None:
     """R-LED-7: 900.00 paid on letter 20001/1 (total 838.84) is remitted on 1 April and posted: 1921 debit 900.00;
     the invoice 2001 credited its principal 800.00; fee 35.00 to 3900; interest 3.84 (the letter's, R-CLM-12) to
     8040; and 900.00 − 838.84 = 61.16 overpaid, a credit item on customer 20001."""
     _pay_client_account(uow, "20001", Money.of("900.00"))
-    day = collection.run_day(uow, ORGNO, PAY_DAY, rates=RATES, service=SERVICE)
+    day = run_day(uow, ORGNO, PAY_DAY, rates=RATES, service=SERVICE)
     assert day.settled == Money.of("900.00")
 
     (voucher,) = _vouchers(uow, vt.COLLECTION_SETTLEMENT)
@@ -336,12 +340,12 @@ def test_the_remittance_is_posted_as_a_settlement_against_the_intermediary_accou
 
 
 def test_a_partly_paid_claim_is_settled_for_what_was_collected_and_the_invoice_stays_open_r_led_7(
-    uow: SqlUnitOfWork,
+    uow: UnitOfWork,
 ) -> None:
     """R-CLM-7, R-LED-7: 100.00 on letter 10001/1 covers 1001's fee 35.00, interest to 1 April (1000 × 0.125 ×
     18 / 365 = 6.16) and 58.84 of its principal; the invoice keeps 1000.00 − 58.84 = 941.16."""
     _pay_client_account(uow, "10001", Money.of("100.00"))
-    collection.run_day(uow, ORGNO, PAY_DAY, rates=RATES, service=SERVICE)
+    run_day(uow, ORGNO, PAY_DAY, rates=RATES, service=SERVICE)
     (voucher,) = _vouchers(uow, vt.COLLECTION_SETTLEMENT)
     assert _lines(voucher) == [
         ("1921", Money.of("100.00"), None),
@@ -356,13 +360,13 @@ def test_a_partly_paid_claim_is_settled_for_what_was_collected_and_the_invoice_s
 
 
 def test_a_settlement_after_a_write_off_credits_the_recovered_principal_to_the_loss_account_r_led_7(
-    uow: SqlUnitOfWork,
+    uow: UnitOfWork,
 ) -> None:
     """R-LED-5, R-LED-7: 2001 was written off (7830 debit 800.00); its letter total 838.84 is then collected, so the
     800.00 principal is a recovery credited to 7830 and the loss nets to 0.00."""
     ledger.write_off(uow, ORGNO, "2001", on=PAY_DAY)
     _pay_client_account(uow, "20001", Money.of("838.84"))
-    collection.run_day(uow, ORGNO, PAY_DAY, rates=RATES, service=SERVICE)
+    run_day(uow, ORGNO, PAY_DAY, rates=RATES, service=SERVICE)
     (voucher,) = _vouchers(uow, vt.COLLECTION_SETTLEMENT)
     assert _lines(voucher) == [
         ("1921", Money.of("838.84"), None),
@@ -374,10 +378,10 @@ def test_a_settlement_after_a_write_off_credits_the_recovered_principal_to_the_l
     _balanced(uow)
 
 
-def test_bank_against_the_intermediary_account_nets_the_remitted_settlement_to_zero_r_led_7(uow: SqlUnitOfWork) -> None:
+def test_bank_against_the_intermediary_account_nets_the_remitted_settlement_to_zero_r_led_7(uow: UnitOfWork) -> None:
     """R-LED-7: when the money reaches the creditor's bank, bank against the intermediary account nets it to 0.00."""
     _pay_client_account(uow, "20001", Money.of("838.84"))
-    collection.run_day(uow, ORGNO, PAY_DAY, rates=RATES, service=SERVICE)
+    run_day(uow, ORGNO, PAY_DAY, rates=RATES, service=SERVICE)
     ledger.post_batch(
         uow,
         ORGNO,

@@ -30,17 +30,17 @@ from aiosmtpd.controller import Controller
 from pypdf import PdfReader
 from sqlalchemy.engine import Engine
 
-from krav.adapters.db.uow import SqlUnitOfWork
 from krav.adapters.mail import SmtpMailer
 from krav.adapters.pdf import LetterRenderer
 from krav.adapters.ratefile import load_rate_tables
+from krav.bootstrap import unit_of_work
 from krav.domain.agreement import Agreement
 from krav.domain.collection.letters import Letter, LetterType
 from krav.domain.errors import FieldError
-from krav.services import collection, delivery, ledger
-from krav.services.collection import Service
-from krav.services.ports import Delivery, Document, Mailer, OutgoingMail, StoredLetter
-from tests.builders import ORGNO, consumer, invoice, make_company, post
+from krav.services import ledger
+from krav.services.collection import delivery
+from krav.services.ports import Delivery, Document, Mailer, OutgoingMail, Service, StoredLetter
+from tests.builders import ORGNO, consumer, invoice, make_company, post, run_day
 
 RATES = load_rate_tables()
 SERVICE = Service("Krav Inkasso", "916000006", "16020000000", "post@krav-inkasso.example")
@@ -138,7 +138,7 @@ def smtp() -> Iterator[SmtpServer]:
 
 class World:
     def __init__(self, engine: Engine, tmp_path: Path) -> None:
-        self.uow = SqlUnitOfWork(engine)
+        self.uow = unit_of_work(engine)
         self.print_dir = tmp_path / "print"
         self.renderer = LetterRenderer()
         self.next_day = START
@@ -160,7 +160,7 @@ class World:
 
     def run_until(self, last: date) -> None:
         while self.next_day <= last:
-            collection.run_day(self.uow, ORGNO, self.next_day, rates=RATES, service=SERVICE)
+            run_day(self.uow, ORGNO, self.next_day, rates=RATES, service=SERVICE)
             self.next_day += timedelta(days=1)
 
     def deliver(self, mailer: Mailer, **kw: Any) -> delivery.OutboxReport:
@@ -618,7 +618,7 @@ def test_two_workers_at_once_send_each_letter_once(world: World, smtp: SmtpServe
             start.wait()
             reports.append(
                 delivery.deliver(
-                    SqlUnitOfWork(world.uow.engine),
+                    unit_of_work(world.uow.engine),
                     renderer=LetterRenderer(),
                     mailer=Slow(smtp.mailer()),
                     print_dir=world.print_dir,

@@ -23,8 +23,8 @@ import pytest
 from lxml import etree
 from sqlalchemy.engine import Engine
 
-from krav.adapters.db.uow import SqlUnitOfWork
 from krav.adapters.ratefile import load_rate_tables
+from krav.bootstrap import unit_of_work
 from krav.domain.agreement import Agreement
 from krav.domain.collection.claims import Claim, ClosedReason, Stage
 from krav.domain.errors import FileFormatError, NotFound
@@ -32,9 +32,10 @@ from krav.domain.kid import KidScheme, is_valid_kid, make_kid
 from krav.domain.money import Money
 from krav.formats.camt054 import camt054_namespace
 from krav.formats.camt054_writer import Credit, build_camt054
-from krav.services import collection, ledger, payments
-from krav.services.ports import Service, StoredLetter
-from tests.builders import ORGNO, consumer, invoice, make_company, post
+from krav.services import collection, ledger
+from krav.services.collection import payments
+from krav.services.ports import ClaimFilter, Service, StoredLetter, UnitOfWork
+from tests.builders import ORGNO, consumer, invoice, make_company, post, run_day
 from tests.conftest import FIXTURES
 
 RATES = load_rate_tables()
@@ -55,8 +56,8 @@ OCR_TOTAL = Money.of("51449.00")
 
 
 @pytest.fixture
-def uow(engine: Engine) -> SqlUnitOfWork:
-    unit = SqlUnitOfWork(engine)
+def uow(engine: Engine) -> UnitOfWork:
+    unit = unit_of_work(engine)
     make_company(unit)
     ledger.save_customers(unit, ORGNO, [consumer("10001"), consumer("20001", "Kari Nordmann")])
     issued, due = date(2025, 3, 1), date(2025, 3, 14)
@@ -78,18 +79,18 @@ def uow(engine: Engine) -> SqlUnitOfWork:
     return unit
 
 
-def _run(uow: SqlUnitOfWork, day: date) -> collection.DayReport:
-    return collection.run_day(uow, ORGNO, day, rates=RATES, service=SERVICE)
+def _run(uow: UnitOfWork, day: date) -> collection.DayReport:
+    return run_day(uow, ORGNO, day, rates=RATES, service=SERVICE)
 
 
-def _letter(uow: SqlUnitOfWork, debtor: str, n: int = 1) -> StoredLetter:
+def _letter(uow: UnitOfWork, debtor: str, n: int = 1) -> StoredLetter:
     with uow:
         return next(lt for lt in uow.collection.letters(1, debtor=debtor) if lt.n == n)
 
 
-def _claim(uow: SqlUnitOfWork, number: str) -> Claim:
+def _claim(uow: UnitOfWork, number: str) -> Claim:
     with uow:
-        return uow.collection.claims(1, invoice_numbers=[number])[0]
+        return uow.collection.claims(1, ClaimFilter(invoice_numbers=[number]))[0]
 
 
 def _camt(credits: Sequence[Credit], message_id: str = "MSG-1") -> bytes:
@@ -98,7 +99,7 @@ def _camt(credits: Sequence[Credit], message_id: str = "MSG-1") -> bytes:
     )
 
 
-def _stored(uow: SqlUnitOfWork) -> list[tuple[Any, ...]]:
+def _stored(uow: UnitOfWork) -> list[tuple[Any, ...]]:
     """Every client-account payment as stored, in id order."""
     with uow:
         return [
@@ -106,7 +107,7 @@ def _stored(uow: SqlUnitOfWork) -> list[tuple[Any, ...]]:
         ]
 
 
-def _settlements(uow: SqlUnitOfWork) -> list[tuple[date, Money, Money, Money, Money]]:
+def _settlements(uow: UnitOfWork) -> list[tuple[date, Money, Money, Money, Money]]:
     with uow:
         return [(s.settled_on, s.principal, s.fee, s.interest, s.overpaid) for s in uow.collection.settlements(1)]
 
@@ -120,7 +121,7 @@ def _adds_up(report: payments.PaymentImportReport) -> None:
 # -- the external fixtures ----------------------------------------------------------------------------------------
 
 
-def test_the_ocr_fixture_imports_20_payments_all_unmatched_for_want_of_a_letter_r_bank_2(uow: SqlUnitOfWork) -> None:
+def test_the_ocr_fixture_imports_20_payments_all_unmatched_for_want_of_a_letter_r_bank_2(uow: UnitOfWork) -> None:
     """R-BANK-2, R-CLM-7: the fixture's KIDs all pass their check digit, and no letter carries one of them."""
     report = payments.import_payments(uow, OCR.read_bytes(), filename=OCR.name)
     assert (report.format, report.already_imported, len(report.outcomes)) == ("ocr_giro", False, 20)
@@ -138,7 +139,7 @@ def test_the_ocr_fixture_imports_20_payments_all_unmatched_for_want_of_a_letter_
     assert {p.company_id for p in queue} == {None}
 
 
-def test_the_same_file_imported_twice_changes_nothing_r_bank_2(uow: SqlUnitOfWork) -> None:
+def test_the_same_file_imported_twice_changes_nothing_r_bank_2(uow: UnitOfWork) -> None:
     first = payments.import_payments(uow, OCR.read_bytes(), filename=OCR.name)
     before = _stored(uow)
     again = payments.import_payments(uow, OCR.read_bytes(), filename="renamed.txt")
@@ -148,7 +149,7 @@ def test_the_same_file_imported_twice_changes_nothing_r_bank_2(uow: SqlUnitOfWor
     _adds_up(again)
 
 
-def test_an_avtalegiro_agreement_file_is_refused_and_nothing_is_stored_r_bank_2(uow: SqlUnitOfWork) -> None:
+def test_an_avtalegiro_agreement_file_is_refused_and_nothing_is_stored_r_bank_2(uow: UnitOfWork) -> None:
     with pytest.raises(FileFormatError, match="not a payment file"):
         payments.import_payments(uow, AVTALEGIRO.read_bytes(), filename=AVTALEGIRO.name)
     assert _stored(uow) == []
@@ -156,7 +157,7 @@ def test_an_avtalegiro_agreement_file_is_refused_and_nothing_is_stored_r_bank_2(
 
 @pytest.mark.parametrize(("path", "version"), [(CAMT_V2, "camt054.001.02"), (CAMT_V4, "camt054.001.04")])
 def test_a_camt054_fixture_with_one_debit_imports_no_payment_and_one_skipped_entry_r_bank_2(
-    uow: SqlUnitOfWork, path: Path, version: str
+    uow: UnitOfWork, path: Path, version: str
 ) -> None:
     report = payments.import_payments(uow, path.read_bytes(), filename=path.name)
     assert (report.format, report.outcomes, len(report.skipped)) == (version, [], 1)
@@ -170,7 +171,7 @@ def test_a_camt054_fixture_with_one_debit_imports_no_payment_and_one_skipped_ent
 
 
 def test_a_kid_failing_its_check_digit_goes_to_the_manual_queue_with_that_reason_r_bank_1(
-    uow: SqlUnitOfWork,
+    uow: UnitOfWork,
 ) -> None:
     letter = _letter(uow, "20001")
     assert letter.kid is not None
@@ -201,7 +202,7 @@ def test_a_kid_failing_its_check_digit_goes_to_the_manual_queue_with_that_reason
     ids=["letter-total", "one-ore-short"],
 )
 def test_a_payment_with_a_letters_kid_is_matched_and_applied_in_the_next_run_r_clm_7_r_clm_12(
-    uow: SqlUnitOfWork, short_by: str, stage: Stage, principal_left: str
+    uow: UnitOfWork, short_by: str, stage: Stage, principal_left: str
 ) -> None:
     letter = _letter(uow, "20001")
     assert letter.total == Money.of("838.84")  # 800.00 + 35.00 + 3.84
@@ -226,7 +227,7 @@ def test_a_payment_with_a_letters_kid_is_matched_and_applied_in_the_next_run_r_c
 
 
 def test_paying_the_letter_total_closes_the_claim_paid_waives_later_interest_and_is_settled_that_day_r_clm_12(
-    uow: SqlUnitOfWork,
+    uow: UnitOfWork,
 ) -> None:
     """R-CLM-12, R-CLM-9, R-BANK-3: the letter said 3.84 interest; by 1 April 4.93 had accrued (800 × 0.125 × 18 /
     365 = 4.9315), so 1.09 is waived; the settlement that day is 800.00 + 35.00 + 3.84 = 838.84."""
@@ -248,7 +249,7 @@ def test_paying_the_letter_total_closes_the_claim_paid_waives_later_interest_and
     assert ledger.balance(uow, ORGNO).balanced
 
 
-def test_a_matched_file_imported_twice_is_applied_and_remitted_once_r_bank_2(uow: SqlUnitOfWork) -> None:
+def test_a_matched_file_imported_twice_is_applied_and_remitted_once_r_bank_2(uow: UnitOfWork) -> None:
     letter = _letter(uow, "20001")
     data = _camt([Credit("P1", letter.total, PAY_DAY, kid=letter.kid)])
     payments.import_payments(uow, data, filename="p.xml")
@@ -261,7 +262,7 @@ def test_a_matched_file_imported_twice_is_applied_and_remitted_once_r_bank_2(uow
 
 
 def test_the_letter_total_received_on_the_deadline_settles_the_letter_when_the_next_days_run_applies_it_r_clm_12(
-    uow: SqlUnitOfWork,
+    uow: UnitOfWork,
 ) -> None:
     """R-CLM-12: the total 838.84 reached the client account on the deadline, 11 April (the bank's file for that
     day is read the next morning); the claim must close paid with interest after 28 March waived."""
@@ -293,7 +294,7 @@ def test_the_letter_total_received_on_the_deadline_settles_the_letter_when_the_n
     ],
 )
 def test_assign_moves_an_unmatched_payment_to_a_letter_and_the_next_run_applies_it_r_clm_7(
-    uow: SqlUnitOfWork, how: str, invoice_number: str, amount: str, stage: Stage, principal_left: str
+    uow: UnitOfWork, how: str, invoice_number: str, amount: str, stage: Stage, principal_left: str
 ) -> None:
     unknown = make_kid("777", KidScheme.MOD10, 12)  # a valid KID no letter has
     report = payments.import_payments(
@@ -320,7 +321,7 @@ def test_assign_moves_an_unmatched_payment_to_a_letter_and_the_next_run_applies_
     assert day.settled == Money.of(amount)
 
 
-def test_assign_refuses_an_unknown_payment_and_a_letter_that_does_not_exist(uow: SqlUnitOfWork) -> None:
+def test_assign_refuses_an_unknown_payment_and_a_letter_that_does_not_exist(uow: UnitOfWork) -> None:
     with pytest.raises(NotFound, match="no unmatched payment 999"):
         payments.assign(uow, 999, kid="000000000018")
     payments.import_payments(uow, _camt([Credit("U1", Money.of("10.00"), PAY_DAY, kid="0000531")]), filename="u.xml")
@@ -361,7 +362,7 @@ def _wrong_declared_sum(data: bytes) -> bytes:
     ids=["entry-sum", "declared-sum"],
 )
 def test_a_camt054_file_whose_sums_do_not_add_up_is_refused_whole_r_bank_2(
-    uow: SqlUnitOfWork, damage: Any, message: str
+    uow: UnitOfWork, damage: Any, message: str
 ) -> None:
     """R-BANK-2: the first entry is a good payment of a letter; it is not stored either."""
     letter = _letter(uow, "20001")
@@ -373,7 +374,7 @@ def test_a_camt054_file_whose_sums_do_not_add_up_is_refused_whole_r_bank_2(
     assert _claim(uow, "2001").stage is Stage.NOTICE
 
 
-def test_a_truncated_ocr_file_is_refused_whole_r_bank_2(uow: SqlUnitOfWork) -> None:
+def test_a_truncated_ocr_file_is_refused_whole_r_bank_2(uow: UnitOfWork) -> None:
     lines = OCR.read_bytes().splitlines(keepends=True)
     with pytest.raises(FileFormatError):
         payments.import_payments(uow, b"".join(lines[:-1]), filename="cut.txt")
@@ -383,7 +384,7 @@ def test_a_truncated_ocr_file_is_refused_whole_r_bank_2(uow: SqlUnitOfWork) -> N
 
 
 def test_the_inbox_imports_each_file_and_moves_a_refused_one_aside_with_the_reason_r_bank_2(
-    uow: SqlUnitOfWork, tmp_path: Path
+    uow: UnitOfWork, tmp_path: Path
 ) -> None:
     inbox = tmp_path / "inbox"
     inbox.mkdir()

@@ -30,9 +30,10 @@ from krav.domain.agreement import Agreement
 from krav.domain.kid import KidScheme, is_valid_kid, make_kid
 from krav.domain.money import Money
 from krav.formats.camt054_writer import Credit, build_camt054
-from krav.services import collection, ledger, payments
+from krav.services import ledger
+from krav.services.collection import payments
 from krav.services.ports import StoredLetter, UnitOfWork
-from tests.builders import ORGNO, consumer, invoice, make_company, post
+from tests.builders import ORGNO, consumer, invoice, make_company, post, run_day
 
 NOTICE_DAY = date(2025, 3, 28)
 RUN_DAY = date(2025, 4, 1)
@@ -75,7 +76,7 @@ def _setup(app: App) -> UnitOfWork:
             Agreement(active=True, activated_on=NOTICE_DAY, accepted_by="test", collection_list_email="l@example.no"),
         )
         uow.commit()
-    collection.run_day(uow, ORGNO, NOTICE_DAY, rates=app.rates, service=app.service)
+    run_day(uow, ORGNO, NOTICE_DAY, rates=app.rates, service=app.service)
     return uow
 
 
@@ -165,7 +166,7 @@ def _outcome(plan: list[Pay], files: list[list[int]], order: list[int]) -> tuple
         for k in order:
             name, data = built[k]
             reports.append(payments.import_payments(uow, data, filename=name))
-        collection.run_day(uow, ORGNO, RUN_DAY, rates=app.rates, service=app.service)
+        run_day(uow, ORGNO, RUN_DAY, rates=app.rates, service=app.service)
         return _state(app, uow), reports
     finally:
         app.close()

@@ -10,7 +10,7 @@ from typing import Any
 from hypothesis import HealthCheck, Phase, assume, given, settings
 from hypothesis import strategies as st
 
-from krav.bootstrap import bootstrap
+from krav.bootstrap import sandbox
 from krav.domain.errors import FieldError
 from krav.domain.kid import is_valid_kid
 from krav.domain.money import Money
@@ -148,14 +148,11 @@ def _check(uow: UnitOfWork, outcome: dict[str, Any]) -> None:
 @given(timelines())
 def test_any_timeline_keeps_the_books_balanced_and_the_claims_sound(data: dict[str, Any]) -> None:
     scenario = parse_scenario(_yaml(data), filename="random.yaml")
-    app = bootstrap(database_url="sqlite://")
-    try:
+    with sandbox() as app:
         try:
-            outcome = scenarios.run_scenario(app.uow(), scenario, rates=app.rates, service=app.service)
+            outcome = scenarios.run_scenario(app.uow(), scenario, collab=app.collaborators(), figures=app.figures)
         except FieldError as exc:
             # an event that cannot happen as drawn (a letter never sent, an invoice settled already, no claim yet)
             assume(not str(exc).startswith("events["))
             raise
         _check(app.uow(), outcome)
-    finally:
-        app.close()

@@ -21,17 +21,18 @@ from lxml import etree
 from pypdf import PdfReader
 from sqlalchemy.engine import Engine
 
-from krav.adapters.db.uow import SqlUnitOfWork
 from krav.adapters.pdf import LetterRenderer, LetterTexts
 from krav.adapters.ratefile import load_rate_tables
+from krav.bootstrap import unit_of_work
 from krav.domain.agreement import Agreement
 from krav.domain.errors import FileFormatError
 from krav.domain.money import Money, format_amount
 from krav.formats.camt054_writer import Credit, build_camt054
 from krav.formats.pain001 import PAIN001_NAMESPACE, validate_remittance
-from krav.services import collection, delivery, ledger, payments
+from krav.services import ledger
+from krav.services.collection import delivery, payments
 from krav.services.ports import Document, Service
-from tests.builders import ORGNO, consumer, invoice, make_company, post
+from tests.builders import ORGNO, consumer, invoice, make_company, post, run_day
 from tests.conftest import ROOT
 
 RATES = load_rate_tables()
@@ -45,7 +46,7 @@ P = {"p": PAIN001_NAMESPACE}
 
 @pytest.fixture
 def documents(engine: Engine) -> dict[str, Document]:
-    uow = SqlUnitOfWork(engine)
+    uow = unit_of_work(engine)
     make_company(uow)
     ledger.save_customers(uow, ORGNO, [consumer("10001"), consumer("20001", "Kari Nordmann")])
     issued, due = date(2025, 3, 1), date(2025, 3, 14)
@@ -63,7 +64,7 @@ def documents(engine: Engine) -> dict[str, Document]:
             Agreement(active=True, activated_on=NOTICE_DAY, accepted_by="test", collection_list_email="l@example.no"),
         )
         uow.commit()
-    collection.run_day(uow, ORGNO, NOTICE_DAY, rates=RATES, service=SERVICE)
+    run_day(uow, ORGNO, NOTICE_DAY, rates=RATES, service=SERVICE)
     with uow:
         letters = {lt.debtor: lt for lt in uow.collection.letters(1)}
     credits = [
@@ -74,7 +75,7 @@ def documents(engine: Engine) -> dict[str, Document]:
         SERVICE.account, credits, message_id="CLIENT-1", created=datetime.combine(PAY_DAY, time(6), tzinfo=UTC)
     )
     assert payments.import_payments(uow, data, filename="client.xml").matched_total == TOTAL
-    assert collection.run_day(uow, ORGNO, PAY_DAY, rates=RATES, service=SERVICE).settled == TOTAL
+    assert run_day(uow, ORGNO, PAY_DAY, rates=RATES, service=SERVICE).settled == TOTAL
     with uow:
         company = uow.companies.get(ORGNO)
         (settlement,) = uow.collection.settlements(1)

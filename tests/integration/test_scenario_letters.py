@@ -21,13 +21,13 @@ import pytest
 from pypdf import PdfReader
 from typer.testing import CliRunner
 
-from krav.bootstrap import bootstrap
+from krav.bootstrap import sandbox
 from krav.config import get_settings
 from krav.domain.collection.letters import Letter, LetterType
 from krav.domain.money import Money
 from krav.entrypoints import cli
 from krav.formats.scenario import Scenario, parse_scenario
-from krav.services import delivery
+from krav.services.collection import delivery
 from krav.services.ports import Document, StoredLetter
 from krav.services.scenario import run_scenario
 from tests.conftest import SCENARIOS
@@ -138,9 +138,8 @@ class Run:
 def scenario_run(request: pytest.FixtureRequest) -> Iterator[Run]:
     name: str = request.param
     scenario = parse_scenario(SOURCES[name], filename=f"{name}.yaml")
-    app = bootstrap(database_url="sqlite://")
-    try:
-        run_scenario(app.uow(), scenario, rates=app.rates, service=app.service)
+    with sandbox() as app:
+        run_scenario(app.uow(), scenario, collab=app.collaborators(), figures=app.figures)
         rendered: list[Rendered] = []
         with app.uow() as uow:
             company = uow.companies.get(scenario.creditor_orgno)
@@ -151,8 +150,6 @@ def scenario_run(request: pytest.FixtureRequest) -> Iterator[Run]:
                 rendered.append(Rendered(stored, letter, doc, text_of(doc.content)))
             uow.commit()
         yield Run(name, scenario, scenario.creditor_orgno, rendered)
-    finally:
-        app.close()
 
 
 def test_the_scenario_produced_the_letters_it_expects(scenario_run: Run) -> None:

@@ -21,6 +21,7 @@ from krav.adapters.db.engine import make_engine
 from krav.adapters.db.migrate import upgrade
 from krav.adapters.db.uow import SqlUnitOfWork
 from krav.adapters.ratefile import load_rate_tables
+from krav.bootstrap import unit_of_work
 from krav.domain.collection.claims import Claim
 from krav.domain.collection.letters import Recipient
 from krav.domain.errors import FieldError
@@ -33,9 +34,11 @@ from krav.domain.messages import DebtorData, ItemSubmitted
 from krav.domain.money import Money
 from krav.domain.party import Address, Company, Customer, CustomerKind
 from krav.domain.rates import RateTables
-from krav.services import agreements, ledger, submission
+from krav.services import agreements, ledger
 from krav.services.agreements import ActivationRefused
-from krav.services.ports import AgreementChange
+from krav.services.ledger import submission
+from krav.services.ports import AgreementChange, UnitOfWork
+from krav.services.relay import Relay
 from tests.builders import ORGNO, consumer, invoice, make_company, payment, post
 
 OTHER_ORGNO = "923609016"
@@ -51,8 +54,8 @@ def rates() -> RateTables:
 
 
 @pytest.fixture
-def uow(engine: Engine) -> SqlUnitOfWork:
-    unit = SqlUnitOfWork(engine)
+def uow(engine: Engine) -> UnitOfWork:
+    unit = unit_of_work(engine)
     make_company(unit)
     ledger.save_customers(
         unit,
@@ -65,16 +68,16 @@ def uow(engine: Engine) -> SqlUnitOfWork:
     return unit
 
 
-def activate(unit: SqlUnitOfWork, orgno: str = ORGNO) -> None:
+def activate(unit: UnitOfWork, orgno: str = ORGNO) -> None:
     agreements.change(unit, orgno, {"collection_list_email": LIST_EMAIL}, by="admin", on=ISSUED)
     agreements.activate(unit, orgno, by="admin", on=ISSUED, accept_terms=True)
 
 
-def items(unit: SqlUnitOfWork, orgno: str = ORGNO) -> dict[str, OpenItem]:
+def items(unit: UnitOfWork, orgno: str = ORGNO) -> dict[str, OpenItem]:
     return {i.number: i for i in ledger.open_items(unit, orgno, open_only=False)}
 
 
-def claims(unit: SqlUnitOfWork, orgno: str = ORGNO) -> list[Claim]:
+def claims(unit: UnitOfWork, orgno: str = ORGNO) -> list[Claim]:
     with unit:
         company = unit.companies.get(orgno)
         assert company.id is not None
@@ -104,7 +107,7 @@ def receivable(vtype: int, number: str, customer: str, amount: str, due: date | 
 # -- the agreement: change with history, activation (R-AGR-1, section 10) -----------------------------------------
 
 
-def test_every_agreement_change_is_recorded_with_who_when_and_old_and_new_r_agr_1(uow: SqlUnitOfWork) -> None:
+def test_every_agreement_change_is_recorded_with_who_when_and_old_and_new_r_agr_1(uow: UnitOfWork) -> None:
     agreements.change(
         uow, ORGNO, {"days_before_transfer": "21", "collection_list_email": LIST_EMAIL}, by="kari", on=date(2025, 3, 1)
     )
@@ -120,7 +123,7 @@ def test_every_agreement_change_is_recorded_with_who_when_and_old_and_new_r_agr_
     assert (shown.agreement, shown.history) == (view.agreement, view.history)
 
 
-def test_setting_a_field_to_the_value_it_has_records_nothing(uow: SqlUnitOfWork) -> None:
+def test_setting_a_field_to_the_value_it_has_records_nothing(uow: UnitOfWork) -> None:
     agreements.change(uow, ORGNO, {"minimum_amount": "100"}, by="kari", on=TODAY)
     view = agreements.change(uow, ORGNO, {"minimum_amount": "100.00", "auto_transfer": "ja"}, by="per", on=TODAY)
     assert [(h.field, h.old, h.new, h.by) for h in view.history] == [("minimum_amount", "0.00", "100.00", "kari")]
@@ -137,7 +140,7 @@ def test_setting_a_field_to_the_value_it_has_records_nothing(uow: SqlUnitOfWork)
     ],
 )
 def test_a_refused_change_names_the_field_and_leaves_the_agreement_and_its_history_as_they_were_r_agr_1(
-    uow: SqlUnitOfWork, changes: dict[str, str | None], field: str
+    uow: UnitOfWork, changes: dict[str, str | None], field: str
 ) -> None:
     before = agreements.change(uow, ORGNO, {"days_before_transfer": "20"}, by="kari", on=TODAY)
     with pytest.raises(FieldError) as info:
@@ -147,20 +150,20 @@ def test_a_refused_change_names_the_field_and_leaves_the_agreement_and_its_histo
     assert (after.agreement, after.history) == (before.agreement, before.history)
 
 
-def test_an_absurd_minimum_amount_is_refused_naming_the_field(uow: SqlUnitOfWork) -> None:
+def test_an_absurd_minimum_amount_is_refused_naming_the_field(uow: UnitOfWork) -> None:
     with pytest.raises(FieldError) as info:
         agreements.change(uow, ORGNO, {"minimum_amount": "100000000000000000"}, by="kari", on=TODAY)
     assert info.value.field == "minimum_amount"
     assert agreements.show(uow, ORGNO).history == ()
 
 
-def test_an_empty_change_is_refused(uow: SqlUnitOfWork) -> None:
+def test_an_empty_change_is_refused(uow: UnitOfWork) -> None:
     with pytest.raises(FieldError, match="say what to change"):
         agreements.change(uow, ORGNO, {}, by="kari", on=TODAY)
 
 
 def test_activation_is_refused_naming_the_terms_the_email_and_the_bank_account_section_10(engine: Engine) -> None:
-    unit = SqlUnitOfWork(engine)
+    unit = unit_of_work(engine)
     ledger.create_company(unit, Company(orgno=OTHER_ORGNO, name="Uten Konto AS"))
     with pytest.raises(ActivationRefused) as info:
         agreements.activate(unit, OTHER_ORGNO, by="admin", on=TODAY, accept_terms=False)
@@ -179,14 +182,14 @@ def test_activation_is_refused_naming_the_terms_the_email_and_the_bank_account_s
     assert [h.field for h in view.history] == ["collection_list_email"]
 
 
-def test_activation_is_refused_for_an_account_missing_from_the_chart_section_10(uow: SqlUnitOfWork) -> None:
+def test_activation_is_refused_for_an_account_missing_from_the_chart_section_10(uow: UnitOfWork) -> None:
     agreements.change(uow, ORGNO, {"collection_list_email": LIST_EMAIL, "accounting.loss": "7899"}, by="a", on=TODAY)
     with pytest.raises(ActivationRefused) as info:
         agreements.activate(uow, ORGNO, by="admin", on=TODAY, accept_terms=True)
     assert info.value.missing == ["accounting.loss: account 7899 is not in the chart of accounts"]
 
 
-def test_activation_accepts_the_terms_records_who_and_when_and_happens_once_section_10(uow: SqlUnitOfWork) -> None:
+def test_activation_accepts_the_terms_records_who_and_when_and_happens_once_section_10(uow: UnitOfWork) -> None:
     agreements.change(uow, ORGNO, {"collection_list_email": LIST_EMAIL}, by="admin", on=TODAY)
     with pytest.raises(ActivationRefused) as info:
         agreements.activate(uow, ORGNO, by="admin", on=TODAY, accept_terms=False)
@@ -211,7 +214,7 @@ def test_activation_accepts_the_terms_records_who_and_when_and_happens_once_sect
 
 
 def test_nothing_can_be_submitted_before_activation_or_after_deactivation_r_val_1(
-    uow: SqlUnitOfWork, rates: RateTables
+    uow: UnitOfWork, rates: RateTables
 ) -> None:
     post(uow, invoice("1001", "10001", "1000.00", ISSUED, LONG_AGO))
     (row,) = submission.proposal(uow, ORGNO, today=TODAY)
@@ -220,7 +223,7 @@ def test_nothing_can_be_submitted_before_activation_or_after_deactivation_r_val_
     assert submission.proposal(uow, ORGNO, today=TODAY)[0].valid
     view = agreements.deactivate(uow, ORGNO, by="admin", on=TODAY)
     assert (view.history[-1].field, view.history[-1].old, view.history[-1].new) == ("active", "true", "false")
-    (result,) = submission.submit(uow, ORGNO, [row.item.id], today=TODAY, rates=rates)
+    (result,) = submission.submit(uow, ORGNO, [row.item.id], today=TODAY)
     assert not result.submitted
     assert [r.code for r in result.reasons] == ["agreement_inactive"]
     assert claims(uow) == []
@@ -230,7 +233,7 @@ def test_nothing_can_be_submitted_before_activation_or_after_deactivation_r_val_
 
 
 @pytest.fixture
-def proposal_ledger(engine: Engine, uow: SqlUnitOfWork) -> dict[str, int]:
+def proposal_ledger(engine: Engine, uow: UnitOfWork) -> dict[str, int]:
     """Open items of every kind around TODAY; the agreement active with 14 days (R-AGR-1)."""
     ledger.set_voucher_type(uow, ORGNO, VoucherType(5, "Faktura fra ERP", CollectionVoucherType.INVOICE))
     post(
@@ -255,7 +258,7 @@ def proposal_ledger(engine: Engine, uow: SqlUnitOfWork) -> dict[str, int]:
 
 
 def test_the_proposal_lists_every_open_item_past_due_of_an_invoice_or_unmapped_type_with_its_reasons_r_val_2(
-    uow: SqlUnitOfWork, proposal_ledger: dict[str, int]
+    uow: UnitOfWork, proposal_ledger: dict[str, int]
 ) -> None:
     rows = submission.proposal(uow, ORGNO, today=TODAY)
     assert [(r.item.number, r.customer.number, [x.code for x in r.reasons]) for r in rows] == [
@@ -269,7 +272,7 @@ def test_the_proposal_lists_every_open_item_past_due_of_an_invoice_or_unmapped_t
 
 
 def test_the_proposal_filters_by_status_and_by_customer_r_val_2(
-    uow: SqlUnitOfWork, proposal_ledger: dict[str, int]
+    uow: UnitOfWork, proposal_ledger: dict[str, int]
 ) -> None:
     def numbers(**kw: Any) -> list[str]:
         return [r.item.number for r in submission.proposal(uow, ORGNO, today=TODAY, **kw)]
@@ -284,7 +287,7 @@ def test_the_proposal_filters_by_status_and_by_customer_r_val_2(
 
 
 def test_an_item_enters_the_proposal_the_day_after_its_due_date_r_val_2(
-    uow: SqlUnitOfWork, proposal_ledger: dict[str, int]
+    uow: UnitOfWork, proposal_ledger: dict[str, int]
 ) -> None:
     tomorrow = [r.item.number for r in submission.proposal(uow, ORGNO, today=TODAY + timedelta(days=1))]
     assert "1003" in tomorrow
@@ -292,7 +295,7 @@ def test_an_item_enters_the_proposal_the_day_after_its_due_date_r_val_2(
 
 
 def test_an_unmatched_payment_holds_back_the_customers_invoices_until_it_is_matched_r_val_1(
-    uow: SqlUnitOfWork,
+    uow: UnitOfWork,
 ) -> None:
     activate(uow)
     post(uow, invoice("1001", "10001", "1000.00", ISSUED, LONG_AGO), payment("10001", "300.00", LONG_AGO))
@@ -304,7 +307,7 @@ def test_an_unmatched_payment_holds_back_the_customers_invoices_until_it_is_matc
     assert row.item.remaining == Money.of("700.00")
 
 
-def test_settled_and_submitted_items_leave_the_proposal_r_val_2(uow: SqlUnitOfWork, rates: RateTables) -> None:
+def test_settled_and_submitted_items_leave_the_proposal_r_val_2(uow: UnitOfWork, rates: RateTables) -> None:
     activate(uow)
     post(
         uow,
@@ -314,7 +317,7 @@ def test_settled_and_submitted_items_leave_the_proposal_r_val_2(uow: SqlUnitOfWo
     )
     (row,) = submission.proposal(uow, ORGNO, today=TODAY)
     assert row.item.number == "1001"
-    submission.submit(uow, ORGNO, [row.item.id], today=TODAY, rates=rates)
+    submission.submit(uow, ORGNO, [row.item.id], today=TODAY)
     assert submission.proposal(uow, ORGNO, today=TODAY) == []
 
 
@@ -322,7 +325,7 @@ def test_settled_and_submitted_items_leave_the_proposal_r_val_2(uow: SqlUnitOfWo
 
 
 @pytest.fixture
-def two_tenants(engine: Engine, uow: SqlUnitOfWork) -> dict[str, int]:
+def two_tenants(engine: Engine, uow: UnitOfWork) -> dict[str, int]:
     post(
         uow,
         invoice("1001", "10001", "1000.00", ISSUED, LONG_AGO),
@@ -331,7 +334,7 @@ def two_tenants(engine: Engine, uow: SqlUnitOfWork) -> dict[str, int]:
         invoice("2001", "10002", "500.00", ISSUED, LONG_AGO),
     )
     activate(uow)
-    other = SqlUnitOfWork(engine)
+    other = unit_of_work(engine)
     make_company(other, OTHER_ORGNO, "Annen Kreditor AS")
     ledger.save_customers(other, OTHER_ORGNO, [consumer("10001")])
     post(other, invoice("9001", "10001", "700.00", ISSUED, LONG_AGO), orgno=OTHER_ORGNO)
@@ -342,12 +345,12 @@ def two_tenants(engine: Engine, uow: SqlUnitOfWork) -> dict[str, int]:
 
 
 def test_several_items_are_submitted_at_once_each_with_its_own_result_r_val_2(
-    engine: Engine, uow: SqlUnitOfWork, two_tenants: dict[str, int], rates: RateTables
+    engine: Engine, uow: UnitOfWork, two_tenants: dict[str, int], rates: RateTables
 ) -> None:
     ids = two_tenants
     unknown = max(ids.values()) + 100
     asked = [ids["2001"], ids["1001"], unknown, ids["1003"], ids["9001"], ids["1002"]]
-    results = submission.submit(uow, ORGNO, asked, today=TODAY, rates=rates)
+    results = submission.submit(uow, ORGNO, asked, today=TODAY)
     assert [r.item_id for r in results] == asked
     by_id = {r.item_id: r for r in results}
     assert [(r.invoice, r.submitted) for r in results] == [
@@ -372,25 +375,25 @@ def test_several_items_are_submitted_at_once_each_with_its_own_result_r_val_2(
     }
     assert sorted(c.invoice_number for c in claims(uow)) == ["1001", "1002"]
     # nothing of the other tenant was touched
-    assert items(SqlUnitOfWork(engine), OTHER_ORGNO)["9001"].collection_id is None
-    assert claims(SqlUnitOfWork(engine), OTHER_ORGNO) == []
+    assert items(unit_of_work(engine), OTHER_ORGNO)["9001"].collection_id is None
+    assert claims(unit_of_work(engine), OTHER_ORGNO) == []
 
 
 def test_items_of_another_company_or_unknown_ids_are_not_found_and_nothing_is_submitted(
-    engine: Engine, uow: SqlUnitOfWork, two_tenants: dict[str, int], rates: RateTables
+    engine: Engine, uow: UnitOfWork, two_tenants: dict[str, int], rates: RateTables
 ) -> None:
-    results = submission.submit(uow, ORGNO, [two_tenants["9001"], 987654], today=TODAY, rates=rates)
+    results = submission.submit(uow, ORGNO, [two_tenants["9001"], 987654], today=TODAY)
     assert [(r.submitted, r.error is not None and "no open item" in r.error) for r in results] == [
         (False, True),
         (False, True),
     ]
     assert claims(uow) == []
-    assert claims(SqlUnitOfWork(engine), OTHER_ORGNO) == []
+    assert claims(unit_of_work(engine), OTHER_ORGNO) == []
     assert stored_messages(engine, "item_submitted") == []
 
 
 def test_a_submitted_item_gets_a_collection_id_a_message_and_a_claim_with_the_debtor_copied_r_val_2(
-    engine: Engine, uow: SqlUnitOfWork, rates: RateTables
+    engine: Engine, uow: UnitOfWork, rates: RateTables
 ) -> None:
     activate(uow)
     post(
@@ -399,7 +402,7 @@ def test_a_submitted_item_gets_a_collection_id_a_message_and_a_claim_with_the_de
         payment("10001", "400.00", LONG_AGO, settles=("1001",)),
     )
     item = items(uow)["1001"]
-    (result,) = submission.submit(uow, ORGNO, [item.id], today=TODAY, rates=rates)
+    (result,) = submission.submit(uow, ORGNO, [item.id], today=TODAY)
     assert result.submitted
     assert (result.invoice, result.customer) == ("1001", "10001")
     assert result.collection_id
@@ -440,17 +443,17 @@ def test_a_submitted_item_gets_a_collection_id_a_message_and_a_claim_with_the_de
     assert claim.debtor == copied
 
 
-def test_an_item_is_never_submitted_twice_r_val_3(engine: Engine, uow: SqlUnitOfWork, rates: RateTables) -> None:
+def test_an_item_is_never_submitted_twice_r_val_3(engine: Engine, uow: UnitOfWork, rates: RateTables) -> None:
     activate(uow)
     post(uow, invoice("1001", "10001", "1000.00", ISSUED, LONG_AGO))
     item_id = items(uow)["1001"].id
-    (first,) = submission.submit(uow, ORGNO, [item_id], today=TODAY, rates=rates)
-    (second,) = submission.submit(uow, ORGNO, [item_id], today=TODAY + timedelta(days=1), rates=rates)
+    (first,) = submission.submit(uow, ORGNO, [item_id], today=TODAY)
+    (second,) = submission.submit(uow, ORGNO, [item_id], today=TODAY + timedelta(days=1))
     assert first.submitted
     assert not second.submitted
     assert [x.code for x in second.reasons] == ["item_already_submitted"]
     assert f"(collection ID {first.collection_id})" in second.reasons[0].message_en
-    (duplicate,) = submission.submit(uow, ORGNO, [item_id, item_id], today=TODAY, rates=rates)
+    (duplicate,) = submission.submit(uow, ORGNO, [item_id, item_id], today=TODAY)
     assert not duplicate.submitted
     assert [c.collection_id for c in claims(uow)] == [first.collection_id]
     assert items(uow)["1001"].collection_id == first.collection_id
@@ -459,6 +462,9 @@ def test_an_item_is_never_submitted_twice_r_val_3(engine: Engine, uow: SqlUnitOf
 
 class SlowCommitUnitOfWork(SqlUnitOfWork):
     """Holds each transaction open a little before committing, so that two of them surely overlap."""
+
+    def __init__(self, engine: Engine) -> None:
+        super().__init__(engine, before_commit=Relay(load_rate_tables()))
 
     def commit(self) -> None:
         time.sleep(0.3)
@@ -487,7 +493,7 @@ def run_at_once(*calls: Callable[[], Any]) -> list[Any]:
 
 
 def test_two_submissions_of_the_same_item_at_once_make_one_claim_and_one_collection_id_r_val_3(
-    engine: Engine, uow: SqlUnitOfWork, rates: RateTables
+    engine: Engine, uow: UnitOfWork, rates: RateTables
 ) -> None:
     activate(uow)
     post(
@@ -496,11 +502,11 @@ def test_two_submissions_of_the_same_item_at_once_make_one_claim_and_one_collect
         invoice("1001", "10001", "1000.00", ISSUED, LONG_AGO),
     )
     ids = {n: i.id for n, i in items(uow).items()}
-    (earlier,) = submission.submit(uow, ORGNO, [ids["1000"]], today=TODAY, rates=rates)
+    (earlier,) = submission.submit(uow, ORGNO, [ids["1000"]], today=TODAY)
     assert earlier.submitted
 
     def submit_1001() -> list[submission.SubmitResult]:
-        return submission.submit(SlowCommitUnitOfWork(engine), ORGNO, [ids["1001"]], today=TODAY, rates=rates)
+        return submission.submit(SlowCommitUnitOfWork(engine), ORGNO, [ids["1001"]], today=TODAY)
 
     outcomes = run_at_once(submit_1001, submit_1001)
     assert not [o for o in outcomes if isinstance(o, BaseException)], outcomes
@@ -519,7 +525,7 @@ def test_two_submissions_of_the_same_item_at_once_make_one_claim_and_one_collect
 
 
 def test_the_first_two_submissions_of_a_company_at_once_are_both_submitted_r_val_2(
-    engine: Engine, uow: SqlUnitOfWork, rates: RateTables, request: pytest.FixtureRequest
+    engine: Engine, uow: UnitOfWork, rates: RateTables, request: pytest.FixtureRequest
 ) -> None:
     activate(uow)
     post(
@@ -530,7 +536,7 @@ def test_the_first_two_submissions_of_a_company_at_once_are_both_submitted_r_val
     ids = {n: i.id for n, i in items(uow).items()}
 
     def submit(number: str) -> Callable[[], list[submission.SubmitResult]]:
-        return lambda: submission.submit(SlowCommitUnitOfWork(engine), ORGNO, [ids[number]], today=TODAY, rates=rates)
+        return lambda: submission.submit(SlowCommitUnitOfWork(engine), ORGNO, [ids[number]], today=TODAY)
 
     outcomes = run_at_once(submit("1001"), submit("1002"))
     assert not [o for o in outcomes if isinstance(o, BaseException)], outcomes
@@ -542,16 +548,16 @@ def test_the_first_two_submissions_of_a_company_at_once_are_both_submitted_r_val
 # -- the auto-transfer (R-VAL-2) ------------------------------------------------------------------------------------
 
 
-def auto_transfer(unit: SqlUnitOfWork, rates: RateTables, on: date = TODAY) -> list[submission.SubmitResult]:
+def auto_transfer(unit: UnitOfWork, rates: RateTables, on: date = TODAY) -> list[submission.SubmitResult]:
     with unit:
         company = unit.companies.get(ORGNO)
-        results = submission.auto_transfer_in(unit, company, today=on, rates=rates)
+        results = submission.auto_transfer_in(unit, company, today=on)
         unit.commit()
     return results
 
 
 def test_the_auto_transfer_submits_every_valid_item_and_only_those_r_val_2(
-    uow: SqlUnitOfWork, proposal_ledger: dict[str, int], rates: RateTables
+    uow: UnitOfWork, proposal_ledger: dict[str, int], rates: RateTables
 ) -> None:
     post(uow, invoice("1005", "10001", "150.00", ISSUED, LONG_AGO - timedelta(days=1)))
     results = auto_transfer(uow, rates)
@@ -566,7 +572,7 @@ def test_the_auto_transfer_submits_every_valid_item_and_only_those_r_val_2(
 
 
 def test_the_auto_transfer_sends_nothing_when_it_is_turned_off_or_the_agreement_is_inactive_r_val_2(
-    uow: SqlUnitOfWork, proposal_ledger: dict[str, int], rates: RateTables
+    uow: UnitOfWork, proposal_ledger: dict[str, int], rates: RateTables
 ) -> None:
     agreements.change(uow, ORGNO, {"auto_transfer": "nei"}, by="admin", on=TODAY)
     assert auto_transfer(uow, rates) == []
@@ -625,7 +631,7 @@ def ledgers(draw: st.DrawFn) -> dict[str, Any]:
     }
 
 
-def build(unit: SqlUnitOfWork, spec: dict[str, Any]) -> dict[str, bool]:
+def build(unit: UnitOfWork, spec: dict[str, Any]) -> dict[str, bool]:
     """The ledger of ``spec``; returns each invoice number with whether DOMAIN.md's R-VAL-1 lets it be sent."""
     make_company(unit)
     customers = []
@@ -700,14 +706,14 @@ def test_no_item_failing_a_rule_is_ever_submitted_and_every_valid_one_is_r_val_1
     upgrade(engine)
     rates = load_rate_tables()
     try:
-        unit = SqlUnitOfWork(engine)
+        unit = unit_of_work(engine)
         # the unmatched payments are items too: only the invoices count
         expected = build(unit, spec)
         invoice_ids = {n: i.id for n, i in items(unit).items() if n in expected}
         if spec["auto"]:
             results = auto_transfer(unit, rates)
         else:
-            results = submission.submit(unit, ORGNO, list(invoice_ids.values()), today=TODAY, rates=rates)
+            results = submission.submit(unit, ORGNO, list(invoice_ids.values()), today=TODAY)
             assert all(r.reasons for r in results if not r.submitted)
         submitted = {r.invoice for r in results if r.submitted}
         event("none valid" if not submitted else "all valid" if submitted == set(expected) else "mixed")

@@ -13,9 +13,9 @@ from datetime import date
 from enum import StrEnum
 from typing import Any
 
+from krav.domain import chart as std
 from krav.domain.errors import FieldError
 from krav.domain.kid import KidScheme
-from krav.domain.ledger import accounts as std
 from krav.domain.money import Money
 from krav.domain.party import is_valid_email
 

@@ -13,8 +13,47 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import date
+from enum import StrEnum
 
 from krav.domain.money import Money
+
+
+class MessageKind(StrEnum):
+    """What a message is; stored with it in the message table."""
+
+    ITEM_SUBMITTED = "item_submitted"
+    DIRECT_PAYMENT = "direct_payment"
+    CREDIT = "credit"
+    STATUS_CHANGE = "status_change"
+    MESSAGE = "message"
+    CLAIM_CHANGED = "claim_changed"
+    LETTER_SENT = "letter_sent"
+    FEE_OR_INTEREST = "fee_or_interest"
+    SETTLEMENT = "settlement"
+
+
+class Direction(StrEnum):
+    """Which side a message goes to."""
+
+    TO_SERVICE = "to_service"
+    TO_LEDGER = "to_ledger"
+
+
+#: The messages the service sends the ledger; every other kind goes from the ledger to the service.
+TO_LEDGER_KINDS = frozenset(
+    {MessageKind.CLAIM_CHANGED, MessageKind.LETTER_SENT, MessageKind.FEE_OR_INTEREST, MessageKind.SETTLEMENT}
+)
+
+
+def direction_of(kind: MessageKind) -> Direction:
+    """The side a message of ``kind`` goes to.
+
+    >>> direction_of(MessageKind.SETTLEMENT)
+    <Direction.TO_LEDGER: 'to_ledger'>
+    >>> direction_of(MessageKind.DIRECT_PAYMENT)
+    <Direction.TO_SERVICE: 'to_service'>
+    """
+    return Direction.TO_LEDGER if kind in TO_LEDGER_KINDS else Direction.TO_SERVICE
 
 
 @dataclass(frozen=True, slots=True)
@@ -45,7 +84,7 @@ class ItemSubmitted:
     principal: Money
     debtor: DebtorData
     submitted_on: date
-    kind: str = field(default="item_submitted", init=False)
+    kind: MessageKind = field(default=MessageKind.ITEM_SUBMITTED, init=False)
 
 
 @dataclass(frozen=True, slots=True)
@@ -57,7 +96,12 @@ class DirectPaymentReported:
     amount: Money
     paid_on: date
     voucher_number: int
-    kind: str = field(default="direct_payment", init=False)
+    kind: MessageKind = field(default=MessageKind.DIRECT_PAYMENT, init=False)
+
+    @property
+    def on(self) -> date:
+        """The day the payment counts from."""
+        return self.paid_on
 
 
 @dataclass(frozen=True, slots=True)
@@ -69,7 +113,12 @@ class CreditReported:
     amount: Money
     credited_on: date
     voucher_number: int
-    kind: str = field(default="credit", init=False)
+    kind: MessageKind = field(default=MessageKind.CREDIT, init=False)
+
+    @property
+    def on(self) -> date:
+        """The day the credit counts from."""
+        return self.credited_on
 
 
 @dataclass(frozen=True, slots=True)
@@ -81,7 +130,7 @@ class StatusChangeRequested:
     action: str
     requested_on: date
     by: str
-    kind: str = field(default="status_change", init=False)
+    kind: MessageKind = field(default=MessageKind.STATUS_CHANGE, init=False)
 
 
 @dataclass(frozen=True, slots=True)
@@ -93,7 +142,7 @@ class MessageSent:
     text: str
     sent_on: date
     by: str
-    kind: str = field(default="message", init=False)
+    kind: MessageKind = field(default=MessageKind.MESSAGE, init=False)
 
 
 @dataclass(frozen=True, slots=True)
@@ -107,7 +156,7 @@ class ClaimChanged:
     fee_outstanding: Money
     interest_outstanding: Money
     changed_on: date
-    kind: str = field(default="claim_changed", init=False)
+    kind: MessageKind = field(default=MessageKind.CLAIM_CHANGED, init=False)
 
 
 @dataclass(frozen=True, slots=True)
@@ -116,7 +165,7 @@ class LetterSent:
     collection_ids: tuple[str, ...]
     letter_type: str
     sent_on: date
-    kind: str = field(default="letter_sent", init=False)
+    kind: MessageKind = field(default=MessageKind.LETTER_SENT, init=False)
 
 
 @dataclass(frozen=True, slots=True)
@@ -126,7 +175,7 @@ class FeeOrInterestCharged:
     fee: Money
     interest: Money
     charged_on: date
-    kind: str = field(default="fee_or_interest", init=False)
+    kind: MessageKind = field(default=MessageKind.FEE_OR_INTEREST, init=False)
 
 
 @dataclass(frozen=True, slots=True)
@@ -148,7 +197,10 @@ class SettlementIssued:
     settlement_id: str
     remitted_on: date
     lines: tuple[SettlementLine, ...]
-    kind: str = field(default="settlement", init=False)
+    kind: MessageKind = field(default=MessageKind.SETTLEMENT, init=False)
 
 
 LedgerReport = DirectPaymentReported | CreditReported
+#: What the service tells the ledger.
+ServiceReport = ClaimChanged | LetterSent | FeeOrInterestCharged | SettlementIssued
+Message = ItemSubmitted | DirectPaymentReported | CreditReported | StatusChangeRequested | MessageSent | ServiceReport

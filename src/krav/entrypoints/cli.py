@@ -7,15 +7,16 @@ from __future__ import annotations
 
 import sys
 from collections.abc import Callable
-from datetime import date, timedelta
+from datetime import date
 from functools import wraps
 from pathlib import Path
 from typing import Annotated, Any, ParamSpec, TypeVar
 
 import typer
 
-from krav.bootstrap import App, bootstrap
+from krav.bootstrap import App, bootstrap, sandbox
 from krav.domain.collection.actions import Action
+from krav.domain.collection.claims import Stage
 from krav.domain.errors import InputError, KravError
 from krav.domain.ledger.open_items import OpenItem
 from krav.domain.ledger.voucher_types import VoucherType
@@ -24,9 +25,11 @@ from krav.domain.party import Address, Company
 from krav.entrypoints.output import dumps, table, to_jsonable
 from krav.formats.scenario import parse_scenario
 from krav.formats.voucher_json import parse_batch_json
-from krav.services import agreements, collection, delivery, demo, imports, ledger, payments, submission
+from krav.services import agreements, collection, daily_run, demo, imports, ledger, queries
 from krav.services import scenario as scenarios
-from krav.services.ports import StoredLetter
+from krav.services.collection import delivery, payments
+from krav.services.ledger import submission
+from krav.services.ports import ClaimFilter, DeliveryStatus, StoredLetter
 
 P = ParamSpec("P")
 R = TypeVar("R")
@@ -441,8 +444,9 @@ def ledger_pay(
         money = Money.of(amount)
     except (ValueError, ArithmeticError):
         raise InputError(f"amount: {amount!r} is not an amount") from None
+    krav = get_app()
     result = ledger.pay_invoice(
-        get_app().uow(), company, invoice, money, on=business_date(on), bank_account=bank_account
+        krav.uow(), krav.figures, company, invoice, money, on=business_date(on), bank_account=bank_account
     )
     typer.echo(f"posted voucher {result.vouchers[0].number} with {len(result.vouchers[0].lines)} lines")
     for report in result.reports:
@@ -458,10 +462,9 @@ def ledger_import_bank(
     json_out: JsonOpt = False,
 ) -> None:
     """Import the creditor's own bank file into the ledger: payments matched by KID or invoice number."""
-    from krav.services import ledger_bank
-
-    report = ledger_bank.import_bank_file(
-        get_app().uow(), company, read_file(file), filename=file.name, bank_account=bank_account
+    krav = get_app()
+    report = ledger.import_bank_file(
+        krav.uow(), krav.figures, company, read_file(file), filename=file.name, bank_account=bank_account
     )
     if json_out:
         typer.echo(dumps(report))
@@ -741,7 +744,7 @@ def submit_command(
             typer.echo("no valid items to submit")
             return
         raise InputError("say what to submit: --items ID --items ID … or --all-valid")
-    results = submission.submit(krav.uow(), company, items, today=today, rates=krav.rates)
+    results = submission.submit(krav.uow(), company, items, today=today)
     if json_out:
         typer.echo(
             dumps(
@@ -779,7 +782,7 @@ def _companies(company: str | None) -> list[str]:
         return [c.orgno for c in uow.companies.all()]
 
 
-def _print_day(report: collection.DayReport) -> None:
+def _print_day(report: daily_run.DayReport) -> None:
     letters = ", ".join(f"{n} {t}" for t, n in sorted(report.letters.items())) or "no letters"
     done = "already run" if not report.steps_run else f"{len(report.steps_run)} step(s)"
     typer.echo(
@@ -800,13 +803,8 @@ def run_command(
 ) -> None:
     """Run one business day for each creditor (R-TIME-5); running the same date again changes nothing."""
     krav = get_app()
-    day = business_date(on)
-    inbox = payments.import_inbox(krav.uow(), krav.inbox)
-    reports = [
-        collection.run_day(krav.uow(), orgno, day, rates=krav.rates, service=krav.service)
-        for orgno in _companies(company)
-    ]
-    sent = _deliver(krav)
+    day = daily_run.run_business_day(krav.uow(), business_date(on), krav.collaborators(), company=company)
+    sent = day.outbox or delivery.OutboxReport()
     if json_out:
         typer.echo(
             dumps(
@@ -818,15 +816,15 @@ def run_command(
                             "matched": len(r.report.matched) if r.report else 0,
                             "unmatched": len(r.report.unmatched) if r.report else 0,
                         }
-                        for r in inbox
+                        for r in day.inbox
                     ],
-                    "days": reports,
+                    "days": day.creditors,
                     "outbox": sent,
                 }
             )
         )
         return
-    for result in inbox:
+    for result in day.inbox:
         if result.error:
             typer.echo(f"inbox: {result.path.name} refused: {result.error.splitlines()[0]}")
         elif result.report:
@@ -834,7 +832,7 @@ def run_command(
                 f"inbox: {result.path.name}: {len(result.report.matched)} matched, "
                 f"{len(result.report.unmatched)} unmatched"
             )
-    for report in reports:
+    for report in day.creditors:
         _print_day(report)
     typer.echo(
         f"outbox: {sent.sent} e-mailed, {sent.printed} to print, {sent.failed} failed, {sent.uncertain} uncertain"
@@ -856,16 +854,17 @@ def simulate_command(
     first, last = business_date(start), business_date(end)
     if last < first:
         raise InputError("--to is before --from")
-    all_reports = []
     with typer.progressbar(length=(last - first).days + 1, label="simulating", file=sys.stderr) as bar:
-        from datetime import timedelta
-
-        day = first
-        while day <= last:
-            for orgno in _companies(company):
-                all_reports.append(collection.run_day(krav.uow(), orgno, day, rates=krav.rates, service=krav.service))
-            bar.update(1)
-            day += timedelta(days=1)
+        days = daily_run.run_days(
+            krav.uow(),
+            first,
+            last,
+            krav.collaborators(inbox=False),
+            company=company,
+            deliver_letters=False,
+            after_day=lambda _: bar.update(1),
+        )
+    all_reports = [r for d in days for r in d.creditors]
     if json_out:
         typer.echo(dumps(all_reports))
         return
@@ -881,8 +880,8 @@ def simulate_command(
         f"payments {sum(r.payments_applied for r in all_reports)}, remitted "
         f"{format_amount(Money.sum(r.settled for r in all_reports))}"
     )
-    for orgno in _companies(company):
-        views = collection.claims_view(krav.uow(), orgno, on=last, rates=krav.rates)
+    for orgno in daily_run.creditors(krav.uow(), company):
+        views = queries.claims_view(krav.uow(), orgno, on=last, rates=krav.rates)
         stages: dict[str, int] = {}
         for v in views:
             stages[v.claim.stage.value] = stages.get(v.claim.stage.value, 0) + 1
@@ -890,6 +889,15 @@ def simulate_command(
 
 
 # -- claims and actions -------------------------------------------------------------------------------------------
+
+
+def _stage(value: str | None) -> Stage | None:
+    if value is None:
+        return None
+    try:
+        return Stage(value)
+    except ValueError:
+        raise InputError(f"--stage: {value!r} is not one of {', '.join(s.value for s in Stage)}") from None
 
 
 @claims_app.command("list")
@@ -902,7 +910,7 @@ def claims_list(
 ) -> None:
     """Claims under collection with what they owe."""
     krav = get_app()
-    views = collection.claims_view(krav.uow(), company, on=business_date(on), rates=krav.rates, stage=stage)
+    views = queries.claims_view(krav.uow(), company, on=business_date(on), rates=krav.rates, stage=_stage(stage))
     if json_out:
         typer.echo(
             dumps(
@@ -1051,7 +1059,7 @@ def claims_history(company: CompanyOpt, invoice: Annotated[str, typer.Argument()
     with get_app().uow() as uow:
         found = uow.companies.get(company)
         assert found.id is not None
-        claims = uow.collection.claims(found.id, invoice_numbers=[invoice])
+        claims = uow.collection.claims(found.id, ClaimFilter(invoice_numbers=[invoice]))
         if not claims or claims[0].id is None:
             raise KravError(f"no claim for invoice {invoice}")
         events = uow.collection.history(found.id, claims[0].id)
@@ -1061,10 +1069,7 @@ def claims_history(company: CompanyOpt, invoice: Annotated[str, typer.Argument()
     typer.echo(
         table(
             ["date", "what", "amount", "detail", "by"],
-            [
-                (e["date"], e["kind"], format_amount(e["amount"]) if e["amount"] else "", e["detail"], e["by"])
-                for e in events
-            ],
+            [(e.date, e.kind, format_amount(e.amount) if e.amount else "", e.detail, e.by) for e in events],
             right={2},
         )
     )
@@ -1074,8 +1079,14 @@ def claims_history(company: CompanyOpt, invoice: Annotated[str, typer.Argument()
 
 
 def _deliver(krav: App) -> delivery.OutboxReport:
+    c = krav.collaborators()
     return delivery.deliver(
-        krav.uow(), renderer=krav.renderer, mailer=krav.mailer, print_dir=krav.print_dir, service=krav.service
+        krav.uow(),
+        renderer=c.renderer,
+        mailer=c.mailer,
+        print_dir=c.print_dir,
+        service=c.service,
+        remittance_dir=c.remittance_dir,
     )
 
 
@@ -1195,7 +1206,7 @@ def outbox_status(json_out: JsonOpt = False) -> None:
     krav = get_app()
     counts = delivery.status(krav.uow())
     with krav.uow() as uow:
-        trouble = uow.deliveries.deliveries(statuses=["failed", "uncertain"])
+        trouble = uow.deliveries.deliveries(statuses=[DeliveryStatus.FAILED, DeliveryStatus.UNCERTAIN])
     if json_out:
         typer.echo(dumps({"counts": counts, "problems": trouble}))
         return
@@ -1312,16 +1323,13 @@ def scenario_run(
     file is invalid."""
     try:
         scenario = parse_scenario(read_file(file), filename=str(file))
-        krav = bootstrap(database_url="sqlite://")
-        try:
-            result = scenarios.run_scenario(krav.uow(), scenario, rates=krav.rates, service=krav.service)
+        with sandbox() as krav:
+            result = scenarios.run_scenario(krav.uow(), scenario, collab=krav.collaborators(), figures=krav.figures)
             if letters is not None:
                 written = scenarios.write_letters(
                     krav.uow(), scenario, letters, renderer=krav.renderer, service=krav.service
                 )
                 typer.echo(f"wrote {written} letter PDF(s) to {letters}", err=True)
-        finally:
-            krav.close()
     except InputError as exc:
         fail(str(exc), 2)
     except KravError as exc:
@@ -1353,43 +1361,16 @@ def demo_command(
     run day by day; then show its books, its claims and where its letters are."""
     krav = get_app()
     today = business_date(on)
-    with krav.uow() as uow:
-        exists = uow.companies.find(demo.DEMO_ORGNO) is not None
-    if not exists:
-        summary = demo.load_demo(krav.uow(), today=today)
+    collab = krav.collaborators()
+    with typer.progressbar(length=days + 1, label="running the collection days", file=sys.stderr) as bar:
+        summary = demo.run_demo(krav.uow(), collab, today=today, days=days, after_day=lambda _: bar.update(1))
+    if summary is not None:
         typer.echo(
             f"loaded the demo creditor {demo.DEMO_COMPANY.name} ({summary.orgno}): {summary.customers} customers, "
             f"{summary.invoices} invoices, {summary.payments} payments"
         )
-        start = today - timedelta(days=days)
-        agreements.change(
-            krav.uow(),
-            demo.DEMO_ORGNO,
-            {"collection_list_email": "inkassoliste@fjellbekk-ror.example", "reminder_before_notice": "true"},
-            by="demo",
-            on=start,
-        )
-        agreements.activate(krav.uow(), demo.DEMO_ORGNO, by="demo", on=start, accept_terms=True)
-        day = start
-        with typer.progressbar(length=days + 1, label="running the collection days", file=sys.stderr) as bar:
-            while day <= today:
-                paid = demo.debtor_payments_file(krav.uow(), day, account=krav.service.account)
-                if paid is not None:
-                    payments.import_payments(krav.uow(), paid, filename=f"demo-camt054-{day}.xml")
-                collection.run_day(krav.uow(), demo.DEMO_ORGNO, day, rates=krav.rates, service=krav.service)
-                day += timedelta(days=1)
-                bar.update(1)
-        _deliver(krav)
     letters_dir = krav.settings.home / "letters"
-    with krav.uow() as uow:
-        company = uow.companies.get(demo.DEMO_ORGNO)
-        assert company.id is not None
-        stored = uow.collection.letters(company.id)
-        letters_dir.mkdir(parents=True, exist_ok=True)
-        for letter in stored:
-            doc = delivery.letter_document(uow, company, letter, krav.service, krav.renderer)
-            (letters_dir / doc.filename).write_bytes(doc.content)
-        uow.commit()
+    count = demo.export_letters(krav.uow(), collab, letters_dir)
     typer.echo(f"\nDatabase: {krav.engine.url.render_as_string(hide_password=True)}")
     typer.echo(f"\nCustomers of {demo.DEMO_COMPANY.name} ({demo.DEMO_ORGNO}):")
     ledger_customers(company=demo.DEMO_ORGNO)
@@ -1397,7 +1378,7 @@ def demo_command(
     ledger_items(company=demo.DEMO_ORGNO)
     typer.echo(f"\nClaims under collection on {today.strftime('%d.%m.%Y')}:")
     claims_list(company=demo.DEMO_ORGNO, on=today.isoformat())
-    typer.echo(f"\n{len(stored)} letter(s) as PDF in {letters_dir}")
+    typer.echo(f"\n{count} letter(s) as PDF in {letters_dir}")
     typer.echo(f"print batches in {krav.print_dir}, e-mails in {krav.settings.home / 'mail'}")
     typer.echo(f"\nTry: krav proposal --company {demo.DEMO_ORGNO}   krav letters list --company {demo.DEMO_ORGNO}")
 

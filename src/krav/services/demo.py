@@ -6,17 +6,21 @@ Generated deterministically from a seed and the business date, so `make run` sho
 from __future__ import annotations
 
 import random
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, timedelta
 from decimal import Decimal
+from pathlib import Path
 
 from krav.domain.ledger import accounts as acc
 from krav.domain.ledger import voucher_types as vt
 from krav.domain.ledger.vouchers import Batch, Voucher, VoucherLine
 from krav.domain.money import Money
 from krav.domain.party import Address, Company, Customer, CustomerKind
-from krav.services import ledger
-from krav.services.ports import UnitOfWork
+from krav.services import agreements, ledger
+from krav.services.collection.delivery import letter_document
+from krav.services.daily_run import BusinessDay, run_days
+from krav.services.ports import Collaborators, UnitOfWork
 
 DEMO_ORGNO = "921605900"
 DEMO_COMPANY = Company(
@@ -261,3 +265,53 @@ def debtor_payments_file(uow: UnitOfWork, on: date, *, account: str, seed: int =
     return build_camt054(
         account, credits, message_id=f"DEMO-{on:%Y%m%d}", created=datetime.combine(on, time(6), tzinfo=UTC)
     )
+
+
+def run_demo(
+    uow: UnitOfWork,
+    collab: Collaborators,
+    *,
+    today: date,
+    days: int = 45,
+    after_day: Callable[[BusinessDay], None] | None = None,
+) -> DemoSummary | None:
+    """Load the demo creditor (once) and run the last ``days`` days of collection up to ``today`` through the
+    daily run, the demo debtors' payments arriving in the inbox as camt.054 files. None when the demo creditor
+    exists already (nothing is run again)."""
+    with uow:
+        if uow.companies.find(DEMO_ORGNO) is not None:
+            return None
+    summary = load_demo(uow, today=today)
+    start = today - timedelta(days=days)
+    agreements.change(
+        uow,
+        DEMO_ORGNO,
+        {"collection_list_email": "inkassoliste@fjellbekk-ror.example", "reminder_before_notice": "true"},
+        by="demo",
+        on=start,
+    )
+    agreements.activate(uow, DEMO_ORGNO, by="demo", on=start, accept_terms=True)
+    inbox = collab.inbox
+
+    def payments_arrive(on: date) -> None:
+        paid = debtor_payments_file(uow, on, account=collab.service.account)
+        if paid is not None and inbox is not None:
+            inbox.mkdir(parents=True, exist_ok=True)
+            (inbox / f"demo-camt054-{on}.xml").write_bytes(paid)
+
+    run_days(uow, start, today, collab, company=DEMO_ORGNO, before_day=payments_arrive, after_day=after_day)
+    return summary
+
+
+def export_letters(uow: UnitOfWork, collab: Collaborators, folder: Path) -> int:
+    """Write the PDF of every demo letter into ``folder`` (the archived bytes); returns how many."""
+    folder.mkdir(parents=True, exist_ok=True)
+    with uow:
+        company = uow.companies.get(DEMO_ORGNO)
+        assert company.id is not None
+        stored = uow.collection.letters(company.id)
+        for letter in stored:
+            doc = letter_document(uow, company, letter, collab.service, collab.renderer)
+            (folder / doc.filename).write_bytes(doc.content)
+        uow.commit()
+    return len(stored)

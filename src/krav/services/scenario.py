@@ -3,8 +3,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import replace
-from datetime import UTC, date, datetime, time, timedelta
+from datetime import UTC, date, datetime, time
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
@@ -21,8 +22,11 @@ from krav.domain.party import Address, Company, Customer, CustomerKind
 from krav.domain.rates import RateTables
 from krav.formats.camt054_writer import Credit, build_camt054
 from krav.formats.scenario import Scenario, ScenarioEvent
-from krav.services import collection, delivery, ledger, ledger_bank, payments, submission
-from krav.services.ports import Renderer, Service, UnitOfWork
+from krav.services import collection, ledger, queries
+from krav.services.collection.delivery import letter_document
+from krav.services.daily_run import run_days
+from krav.services.ledger import submission
+from krav.services.ports import ClaimFigures, Collaborators, Renderer, Service, UnitOfWork
 
 
 def _money(m: Money) -> str:
@@ -119,11 +123,12 @@ def _apply_event(
     uow: UnitOfWork,
     s: Scenario,
     event: ScenarioEvent,
-    rates: RateTables,
+    collab: Collaborators,
+    figures: ClaimFigures,
     actions: list[dict[str, Any]],
-    service: Service,
 ) -> None:
     orgno, data, on = s.creditor_orgno, event.data, event.on
+    rates, service = collab.rates, collab.service
     where = f"events[{event.index}].{event.kind}"
     if event.kind == "pay_letter":
         debtor, n = str(data.get("debtor")), data.get("letter")
@@ -136,7 +141,8 @@ def _apply_event(
         letter = letters[0]
         raw = data.get("amount")
         amount = letter.total if raw == "letter_total" else Money.of(str(raw))
-        # through the real path: a camt.054 notification of the client account, imported and matched by KID
+        # through the real path: a camt.054 notification of the client account, put in the inbox that the day's
+        # run imports first and matches by KID
         credit = Credit(f"SCN{event.index:04d}", amount, on, kid=letter.kid, payer_name=f"debtor {debtor}")
         data_file = build_camt054(
             service.account,
@@ -144,7 +150,10 @@ def _apply_event(
             message_id=f"SCN-{on:%Y%m%d}-{event.index}",
             created=datetime.combine(on, time(6), tzinfo=UTC),
         )
-        payments.import_payments(uow, data_file, filename=f"camt054-{on}-{event.index}.xml")
+        if collab.inbox is None:
+            raise FieldError(where, "the scenario runner needs an inbox folder for payment files")
+        collab.inbox.mkdir(parents=True, exist_ok=True)
+        (collab.inbox / f"camt054-{on}-{event.index:04d}.xml").write_bytes(data_file)
     elif event.kind == "pay_direct":
         invoice = str(data.get("invoice"))
         _invoice_item(uow, orgno, invoice, where)
@@ -160,9 +169,7 @@ def _apply_event(
             message_id=f"DIR-{on:%Y%m%d}-{event.index}",
             created=datetime.combine(on, time(6), tzinfo=UTC),
         )
-        report = ledger_bank.import_bank_file(
-            uow, orgno, data_file, filename=f"bank-{on}-{event.index}.xml", rates=rates
-        )
+        report = ledger.import_bank_file(uow, figures, orgno, data_file, filename=f"bank-{on}-{event.index}.xml")
         if not report.posted:
             raise FieldError(where, f"the direct payment could not be matched: {report.lines[0].reason}")
     elif event.kind == "credit":
@@ -212,27 +219,50 @@ def _apply_event(
         collection.approve(uow, orgno, [str(i) for i in data.get("invoices") or []], on=on, by="creditor")
 
 
-def run_scenario(uow: UnitOfWork, s: Scenario, *, rates: RateTables, service: Service) -> dict[str, Any]:
-    """Run ``s`` on the (fresh) database behind ``uow`` and return its outcome as FORMAT.md describes."""
+def run_scenario(
+    uow: UnitOfWork,
+    s: Scenario,
+    *,
+    collab: Collaborators,
+    figures: ClaimFigures,
+    observe: Callable[[str], None] | None = None,
+) -> dict[str, Any]:
+    """Run ``s`` on the (fresh) database behind ``uow`` through the daily run, day by day: each day's events
+    first (payments reach the inbox, actions are taken), then the business day with its inbox, steps and
+    delivery. Returns the outcome as FORMAT.md describes.
+
+    ``observe`` is told where the run stands: after the set-up, after each event and after each day's run
+    (``"2025-03-14 after events[2].pay_letter"``, ``"2025-03-14 after the run"``)."""
+    seen = observe or (lambda _: None)
     _setup(uow, s)
+    seen("after the set-up")
     actions: list[dict[str, Any]] = []
     by_day: dict[date, list[ScenarioEvent]] = {}
     for event in s.events:
         if not s.start <= event.on <= s.end:
             raise FieldError(f"events[{event.index}].date", f"{event.on} is outside the run {s.start}..{s.end}")
         by_day.setdefault(event.on, []).append(event)
-    day = s.start
-    while day <= s.end:
+
+    def events_of(day: date) -> None:
         for event in by_day.get(day, []):
             try:
-                _apply_event(uow, s, event, rates, actions, service)
+                _apply_event(uow, s, event, collab, figures, actions)
             except FieldError:
                 raise
             except KravError as exc:  # the event cannot happen as written (no claim yet, settled already, ...)
                 raise FieldError(f"events[{event.index}].{event.kind}", str(exc)) from None
-        collection.run_day(uow, s.creditor_orgno, day, rates=rates, service=service)
-        day += timedelta(days=1)
-    return outcome(uow, s, rates=rates, actions=actions)
+            seen(f"{day} after events[{event.index}].{event.kind}")
+
+    run_days(
+        uow,
+        s.start,
+        s.end,
+        collab,
+        company=s.creditor_orgno,
+        before_day=events_of,
+        after_day=lambda done: seen(f"{done.date} after the run"),
+    )
+    return outcome(uow, s, rates=collab.rates, actions=actions)
 
 
 def outcome(uow: UnitOfWork, s: Scenario, *, rates: RateTables, actions: list[dict[str, Any]]) -> dict[str, Any]:
@@ -242,7 +272,7 @@ def outcome(uow: UnitOfWork, s: Scenario, *, rates: RateTables, actions: list[di
         {"invoice": row.item.number, "valid": row.valid, "reasons": sorted(r.code for r in row.reasons)}
         for row in sorted(submission.proposal(uow, orgno, today=last), key=lambda r: r.item.number)
     ]
-    views = sorted(collection.claims_view(uow, orgno, on=last, rates=rates), key=lambda v: v.claim.invoice_number)
+    views = sorted(queries.claims_view(uow, orgno, on=last, rates=rates), key=lambda v: v.claim.invoice_number)
     claims = [
         {
             "invoice": v.claim.invoice_number,
@@ -287,7 +317,7 @@ def outcome(uow: UnitOfWork, s: Scenario, *, rates: RateTables, actions: list[di
         "claims": claims,
         "actions": actions,
         "letters": letters,
-        "collection_lists": [{"date": d.isoformat(), "invoices": invoices} for d, invoices in lists],
+        "collection_lists": [{"date": d.isoformat(), "invoices": invoices} for d, invoices, _ in lists],
         "settlements": [
             {
                 "date": st.settled_on.isoformat(),
@@ -360,7 +390,7 @@ def write_letters(uow: UnitOfWork, s: Scenario, folder: Path, *, renderer: Rende
         assert company.id is not None
         stored = uow.collection.letters(company.id)
         for letter in stored:
-            doc = delivery.letter_document(uow, company, letter, service, renderer)
+            doc = letter_document(uow, company, letter, service, renderer)
             (folder / doc.filename).write_bytes(doc.content)
         uow.commit()
     return len(stored)

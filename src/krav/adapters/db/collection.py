@@ -6,7 +6,7 @@ Nothing here reads ledger tables (DESIGN.md, "Two sides, one contract").
 from __future__ import annotations
 
 import json
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import fields
 from datetime import date
 from decimal import Decimal
@@ -16,7 +16,7 @@ import sqlalchemy as sa
 
 from krav.adapters.db import tables as t
 from krav.adapters.db.counters import next_value
-from krav.adapters.db.types import utcnow
+from krav.adapters.db.types import chunks, utcnow
 from krav.domain.collection.allocation import Applied
 from krav.domain.collection.claims import Claim, ClosedReason, Stage
 from krav.domain.collection.letters import CollectionListRow, LetterLine, LetterType, Recipient
@@ -24,9 +24,17 @@ from krav.domain.collection.schedule import next_action_on
 from krav.domain.collection.settlement import SettlementReportLine
 from krav.domain.collection.steps import Event, LetterDraft
 from krav.domain.money import Money
-from krav.services.ports import ClientPayment, StoredLetter, StoredSettlement
+from krav.services.ports import (
+    AllocationChannel,
+    ClaimFilter,
+    ClientPayment,
+    HistoryEntry,
+    PaymentStatus,
+    StoredLetter,
+    StoredSettlement,
+    UnsettledAllocation,
+)
 
-_CHUNK = 500
 _MONEY = {f.name for f in fields(Claim) if f.type in ("Money",)}
 _SKIP = {"id", "debtor", "stage", "closed_reason", "company_id"} | _MONEY
 _PLAIN = [f.name for f in fields(Claim) if f.name not in _SKIP]
@@ -70,53 +78,56 @@ class SqlCollection:
 
     # -- claims ----------------------------------------------------------------------------------------------
 
-    def add_claim(self, claim: Claim) -> Claim:
-        claim.id = int(
-            self.conn.execute(
-                t.claim.insert().values(company_id=claim.company_id, **_claim_values(claim)).returning(t.claim.c.id)
-            ).scalar_one()
-        )
-        return claim
+    def add_claims(self, claims: Sequence[Claim]) -> list[Claim]:
+        """Store new claims in one statement; returns them with their ids, in the same order."""
+        if not claims:
+            return []
+        ids = self.conn.execute(
+            t.claim.insert().returning(t.claim.c.id, sort_by_parameter_order=True),
+            [{"company_id": c.company_id, **_claim_values(c)} for c in claims],
+        ).scalars()
+        return [claim.stored_as(int(claim_id)) for claim, claim_id in zip(claims, ids, strict=True)]
 
     def save_claims(self, claims: Iterable[Claim]) -> None:
-        for claim in claims:
-            assert claim.id is not None
-            self.conn.execute(t.claim.update().where(t.claim.c.id == claim.id).values(**_claim_values(claim)))
+        """Write the claims' state back in one bulk statement (``executemany``)."""
+        rows = [{"the_id": c.id, **_claim_values(c)} for c in claims]
+        if not rows:
+            return
+        values: dict[str, Any] = {name: sa.bindparam(name) for name in rows[0] if name != "the_id"}
+        self.conn.execute(t.claim.update().where(t.claim.c.id == sa.bindparam("the_id")).values(values), rows)
 
-    def claims(
-        self,
-        company_id: int,
-        *,
-        collection_ids: Iterable[str] | None = None,
-        invoice_numbers: Iterable[str] | None = None,
-        ids: Iterable[int] | None = None,
-        open_only: bool = False,
-        due_by: date | None = None,
-        stage: str | None = None,
-        debtor: str | None = None,
-        letters_due: bool = False,
-    ) -> list[Claim]:
-        """Claims of one company; ``due_by`` selects what the daily run must look at (one indexed query)."""
+    def claim(self, company_id: int, collection_id: str) -> Claim | None:
+        row = self.conn.execute(
+            sa.select(t.claim).where(t.claim.c.company_id == company_id, t.claim.c.collection_id == collection_id)
+        ).one_or_none()
+        return None if row is None else _claim(row)
+
+    def claims(self, company_id: int, where: ClaimFilter | None = None) -> list[Claim]:
+        """Claims of one company as ``where`` narrows them, by due date and invoice number."""
+        f = where or ClaimFilter()
         c = t.claim
         query = sa.select(c).where(c.c.company_id == company_id)
-        if open_only:
-            query = query.where(c.c.stage != "closed")
-        if due_by is not None:
-            query = query.where(c.c.stage != "closed", c.c.next_action_on <= due_by)
-        if letters_due:
+        if f.open_only:
+            query = query.where(c.c.stage != Stage.CLOSED.value)
+        if f.due_by is not None:
+            query = query.where(c.c.stage != Stage.CLOSED.value, c.c.next_action_on <= f.due_by)
+        if f.letters_due:
             query = query.where(sa.or_(c.c.paid_confirmation_due.is_(True), c.c.interest_note_due.is_(True)))
-        if stage is not None:
-            query = query.where(c.c.stage == stage)
-        if debtor is not None:
-            query = query.where(c.c.debtor_number == debtor)
+        if f.stage is not None:
+            query = query.where(c.c.stage == f.stage.value)
+        if f.debtor is not None:
+            query = query.where(c.c.debtor_number == f.debtor)
         query = query.order_by(c.c.due_date, c.c.invoice_number)
-        filters = [(c.c.collection_id, collection_ids), (c.c.invoice_number, invoice_numbers), (c.c.id, ids)]
-        for column, values in filters:
+        keyed: list[tuple[Any, Iterable[Any] | None]] = [
+            (c.c.collection_id, f.collection_ids),
+            (c.c.invoice_number, f.invoice_numbers),
+            (c.c.id, f.ids),
+        ]
+        for column, values in keyed:
             if values is not None:
-                wanted = sorted(set(values))  # type: ignore[type-var]
                 rows: list[sa.Row[Any]] = []
-                for start in range(0, len(wanted), _CHUNK):
-                    rows.extend(self.conn.execute(query.where(column.in_(wanted[start : start + _CHUNK]))))
+                for chunk in chunks(sorted(set(values))):
+                    rows.extend(self.conn.execute(query.where(column.in_(chunk))))
                 return [_claim(r) for r in rows]
         return [_claim(r) for r in self.conn.execute(query)]
 
@@ -141,20 +152,20 @@ class SqlCollection:
             ],
         )
 
-    def history(self, company_id: int, claim_id: int) -> list[dict[str, Any]]:
+    def history(self, company_id: int, claim_id: int) -> list[HistoryEntry]:
         e = t.claim_event
         rows = self.conn.execute(
             sa.select(e).where(e.c.company_id == company_id, e.c.claim_id == claim_id).order_by(e.c.id)
         ).all()
         return [
-            {
-                "date": r.on_date,
-                "kind": r.kind,
-                "by": r.by,
-                "amount": Money.from_ore(r.amount_ore) if r.amount_ore is not None else None,
-                "detail": r.detail,
-                "at": r.created_at,
-            }
+            HistoryEntry(
+                date=r.on_date,
+                kind=r.kind,
+                by=r.by,
+                amount=Money.from_ore(r.amount_ore) if r.amount_ore is not None else None,
+                detail=r.detail,
+                at=r.created_at,
+            )
             for r in rows
         ]
 
@@ -163,44 +174,56 @@ class SqlCollection:
 
     # -- letters ---------------------------------------------------------------------------------------------
 
-    def add_letter(self, company_id: int, draft: LetterDraft, *, kid_for: Any, account: str | None) -> StoredLetter:
-        """Store a letter with the debtor's next number; ``kid_for(letter_id)`` makes its KID (R-BANK-1)."""
+    def add_letters(
+        self, company_id: int, drafts: Sequence[LetterDraft], *, kid_for: Callable[[int], str], account: str | None
+    ) -> list[StoredLetter]:
+        """Store letters, each numbered as its debtor's next (``n``), in a fixed number of statements however
+        many there are; ``kid_for(letter_id)`` makes the KID of a letter that asks for money (R-BANK-1)."""
+        if not drafts:
+            return []
         lt = t.letter
-        n = (
-            self.conn.execute(
-                sa.select(sa.func.max(lt.c.n)).where(
-                    lt.c.company_id == company_id, lt.c.debtor_number == draft.recipient.number
-                )
-            ).scalar_one()
-            or 0
-        ) + 1
-        demanding = draft.deadline is not None
-        letter_id = int(
-            self.conn.execute(
-                lt.insert()
-                .values(
-                    company_id=company_id,
-                    debtor_number=draft.recipient.number,
-                    n=n,
-                    type=draft.type.value,
-                    sent_on=draft.sent_on,
-                    deadline=draft.deadline,
-                    account=account if demanding else None,
-                    case_number=draft.case_number,
-                    total_ore=draft.total.ore,
-                    created_at=utcnow(),
-                )
-                .returning(lt.c.id)
-            ).scalar_one()
-        )
-        kid = kid_for(letter_id) if demanding else None
-        if kid is not None:
-            # the letter row is append-only; the KID is derived from its id, so it is stored in a side table
-            self.conn.execute(t.letter_kid.insert().values(letter_id=letter_id, kid=kid))
-        claim_ids = {c.collection_id: c.id for c in draft.claims}
-        self.conn.execute(
-            t.letter_line.insert(),
-            [
+        debtors = sorted({d.recipient.number for d in drafts})
+        last_n: dict[str, int] = {}
+        for chunk in chunks(debtors):
+            rows = self.conn.execute(
+                sa.select(lt.c.debtor_number, sa.func.max(lt.c.n).label("last"))
+                .where(lt.c.company_id == company_id, lt.c.debtor_number.in_(chunk))
+                .group_by(lt.c.debtor_number)
+            )
+            last_n.update((r.debtor_number, int(r.last)) for r in rows)
+        now = utcnow()
+        heads: list[dict[str, Any]] = []
+        for draft in drafts:
+            n = last_n.get(draft.recipient.number, 0) + 1
+            last_n[draft.recipient.number] = n
+            heads.append(
+                {
+                    "company_id": company_id,
+                    "debtor_number": draft.recipient.number,
+                    "n": n,
+                    "type": draft.type.value,
+                    "sent_on": draft.sent_on,
+                    "deadline": draft.deadline,
+                    "account": account if draft.deadline is not None else None,
+                    "case_number": draft.case_number,
+                    "total_ore": draft.total.ore,
+                    "created_at": now,
+                }
+            )
+        ids = [
+            int(i)
+            for i in self.conn.execute(lt.insert().returning(lt.c.id, sort_by_parameter_order=True), heads).scalars()
+        ]
+        # the letter row is append-only; the KID is derived from its id, so it is stored in a side table
+        kids = {
+            letter_id: kid_for(letter_id) for letter_id, d in zip(ids, drafts, strict=True) if d.deadline is not None
+        }
+        if kids:
+            self.conn.execute(t.letter_kid.insert(), [{"letter_id": k, "kid": v} for k, v in kids.items()])
+        lines: list[dict[str, Any]] = []
+        for letter_id, draft in zip(ids, drafts, strict=True):
+            claim_ids = {c.collection_id: c.id for c in draft.claims}
+            lines.extend(
                 {
                     "letter_id": letter_id,
                     "claim_id": claim_ids[line.collection_id],
@@ -213,21 +236,24 @@ class SqlCollection:
                     "interest_rate": str(line.interest_rate) if line.interest_rate is not None else None,
                 }
                 for pos, line in enumerate(draft.lines, start=1)
-            ],
-        )
-        return StoredLetter(
-            id=letter_id,
-            company_id=company_id,
-            debtor=draft.recipient.number,
-            n=n,
-            type=draft.type,
-            sent_on=draft.sent_on,
-            deadline=draft.deadline,
-            kid=kid,
-            account=account if demanding else None,
-            case_number=draft.case_number,
-            lines=tuple(draft.lines),
-        )
+            )
+        self.conn.execute(t.letter_line.insert(), lines)
+        return [
+            StoredLetter(
+                id=letter_id,
+                company_id=company_id,
+                debtor=draft.recipient.number,
+                n=head["n"],
+                type=draft.type,
+                sent_on=draft.sent_on,
+                deadline=draft.deadline,
+                kid=kids.get(letter_id),
+                account=head["account"],
+                case_number=draft.case_number,
+                lines=tuple(draft.lines),
+            )
+            for letter_id, draft, head in zip(ids, drafts, heads, strict=True)
+        ]
 
     def letters(
         self,
@@ -371,33 +397,20 @@ class SqlCollection:
             for r in rows
         ]
 
-    def lists_with_ids(self, company_id: int) -> list[tuple[date, list[str], int]]:
+    def lists(self, company_id: int) -> list[tuple[date, list[str], int]]:
+        """Every collection list of a company: its date, its invoices in list order, and its id."""
         cl, line, c = t.collection_list, t.collection_list_line, t.claim
         rows = self.conn.execute(
             sa.select(cl.c.id, cl.c.list_date, c.c.invoice_number)
             .join(line, line.c.list_id == cl.c.id)
             .join(c, c.c.id == line.c.claim_id)
             .where(cl.c.company_id == company_id)
-            .order_by(cl.c.list_date, line.c.position)
+            .order_by(cl.c.list_date, cl.c.id, line.c.position)
         )
         out: dict[int, tuple[date, list[str]]] = {}
         for r in rows:
             out.setdefault(r.id, (r.list_date, []))[1].append(r.invoice_number)
         return [(d, invoices, list_id) for list_id, (d, invoices) in out.items()]
-
-    def lists(self, company_id: int) -> list[tuple[date, list[str]]]:
-        cl, line, c = t.collection_list, t.collection_list_line, t.claim
-        rows = self.conn.execute(
-            sa.select(cl.c.list_date, c.c.invoice_number)
-            .join(line, line.c.list_id == cl.c.id)
-            .join(c, c.c.id == line.c.claim_id)
-            .where(cl.c.company_id == company_id)
-            .order_by(cl.c.list_date, line.c.position)
-        )
-        out: dict[date, list[str]] = {}
-        for r in rows:
-            out.setdefault(r.list_date, []).append(r.invoice_number)
-        return list(out.items())
 
     # -- payments on the client account ----------------------------------------------------------------------
 
@@ -440,12 +453,12 @@ class SqlCollection:
         p = t.client_payment
         rows = self.conn.execute(
             sa.select(p)
-            .where(p.c.company_id == company_id, p.c.status == "pending", p.c.received_on <= up_to)
+            .where(p.c.company_id == company_id, p.c.status == PaymentStatus.PENDING.value, p.c.received_on <= up_to)
             .order_by(p.c.received_on, p.c.id)
         )
         return [self._payment(r) for r in rows]
 
-    def payments(self, *, status: str | None = None, company_id: int | None = None) -> list[ClientPayment]:
+    def payments(self, *, status: PaymentStatus | None = None, company_id: int | None = None) -> list[ClientPayment]:
         p = t.client_payment
         query = sa.select(p).order_by(p.c.received_on, p.c.id)
         if status is not None:
@@ -466,12 +479,12 @@ class SqlCollection:
             payer=r.payer,
             source=r.source,
             letter_id=r.letter_id,
-            status=r.status,
+            status=PaymentStatus(r.status),
             reason=r.reason,
         )
 
     def set_payment_status(
-        self, payment_id: int, status: str, *, on: date | None = None, reason: str | None = None, **extra: Any
+        self, payment_id: int, status: PaymentStatus, *, on: date | None = None, reason: str | None = None, **extra: Any
     ) -> None:
         self.conn.execute(
             t.client_payment.update()
@@ -486,7 +499,7 @@ class SqlCollection:
         applied: Sequence[Applied],
         *,
         on: date,
-        channel: str,
+        channel: AllocationChannel,
         payment_id: int | None,
     ) -> None:
         rows = [
@@ -509,20 +522,32 @@ class SqlCollection:
 
     # -- settlements -----------------------------------------------------------------------------------------
 
-    def unsettled(self, company_id: int, up_to: date) -> list[dict[str, Any]]:
+    def unsettled(self, company_id: int, up_to: date) -> list[UnsettledAllocation]:
         a, c = t.allocation, t.claim
         rows = self.conn.execute(
-            sa.select(a, c.c.collection_id, c.c.invoice_number, c.c.debtor_number)
+            sa.select(a, c.c.collection_id)
             .join(c, c.c.id == a.c.claim_id)
             .where(
                 a.c.company_id == company_id,
-                a.c.channel.in_(("client_account", "creditor_costs")),
+                a.c.channel.in_((AllocationChannel.CLIENT_ACCOUNT.value, AllocationChannel.CREDITOR_COSTS.value)),
                 a.c.settlement_id.is_(None),
                 a.c.on_date <= up_to,
             )
             .order_by(a.c.id)
         )
-        return [dict(r._mapping) for r in rows]
+        return [
+            UnsettledAllocation(
+                id=r.id,
+                collection_id=r.collection_id,
+                channel=AllocationChannel(r.channel),
+                principal=Money.from_ore(r.principal_ore),
+                fee=Money.from_ore(r.fee_ore),
+                interest=Money.from_ore(r.interest_ore),
+                salaer=Money.from_ore(r.salaer_ore),
+                overpaid=Money.from_ore(r.overpaid_ore),
+            )
+            for r in rows
+        ]
 
     def add_settlement(
         self, company_id: int, settled_on: date, totals: dict[str, Money], allocation_ids: list[int]
@@ -546,11 +571,9 @@ class SqlCollection:
                 .returning(t.settlement.c.id)
             ).scalar_one()
         )
-        for start in range(0, len(allocation_ids), _CHUNK):
+        for chunk in chunks(allocation_ids):
             self.conn.execute(
-                t.allocation.update()
-                .where(t.allocation.c.id.in_(allocation_ids[start : start + _CHUNK]))
-                .values(settlement_id=settlement_id)
+                t.allocation.update().where(t.allocation.c.id.in_(chunk)).values(settlement_id=settlement_id)
             )
         return settlement_id
 
@@ -566,8 +589,12 @@ class SqlCollection:
                 sa.func.sum(a.c.principal_ore).label("principal"),
                 sa.func.sum(a.c.fee_ore).label("fee"),
                 sa.func.sum(a.c.interest_ore).label("interest"),
-                sa.func.sum(sa.case((a.c.channel == "creditor_costs", 0), else_=a.c.salaer_ore)).label("salaer"),
-                sa.func.sum(sa.case((a.c.channel == "creditor_costs", a.c.salaer_ore), else_=0)).label("costs"),
+                sa.func.sum(
+                    sa.case((a.c.channel == AllocationChannel.CREDITOR_COSTS.value, 0), else_=a.c.salaer_ore)
+                ).label("salaer"),
+                sa.func.sum(
+                    sa.case((a.c.channel == AllocationChannel.CREDITOR_COSTS.value, a.c.salaer_ore), else_=0)
+                ).label("costs"),
                 sa.func.sum(a.c.overpaid_ore).label("overpaid"),
             )
             .join(c, c.c.id == a.c.claim_id)

@@ -11,20 +11,20 @@ import sqlalchemy as sa
 
 from krav.adapters.db import tables as t
 from krav.adapters.db.types import utcnow
-from krav.services.ports import Delivery, Document
+from krav.services.ports import Channel, Delivery, DeliveryKind, DeliveryStatus, Document, DocumentKind
 
 
 def _delivery(r: sa.Row[Any]) -> Delivery:
     return Delivery(
         id=r.id,
         company_id=r.company_id,
-        kind=r.kind,
+        kind=DeliveryKind(r.kind),
         ref_id=r.ref_id,
         on_date=r.on_date,
-        channel=r.channel,
+        channel=Channel(r.channel),
         address=r.address,
         delivery_key=r.delivery_key,
-        status=r.status,
+        status=DeliveryStatus(r.status),
         attempts=r.attempts,
         last_error=r.last_error,
         sent_at=r.sent_at,
@@ -38,7 +38,9 @@ class SqlDeliveries:
 
     # -- archive ---------------------------------------------------------------------------------------------
 
-    def archive(self, company_id: int, kind: str, ref: str, filename: str, media_type: str, content: bytes) -> Document:
+    def archive(
+        self, company_id: int, kind: DocumentKind, ref: str, filename: str, media_type: str, content: bytes
+    ) -> Document:
         """Keep a document once; archiving the same (kind, ref) again returns the first copy unchanged."""
         found = self.document(company_id, kind, ref)
         if found is not None:
@@ -61,29 +63,44 @@ class SqlDeliveries:
         assert stored is not None
         return stored
 
-    def document(self, company_id: int, kind: str, ref: str) -> Document | None:
+    def document(self, company_id: int, kind: DocumentKind, ref: str) -> Document | None:
         d = t.document
         row = self.conn.execute(
             sa.select(d).where(d.c.company_id == company_id, d.c.kind == kind, d.c.ref == ref)
         ).one_or_none()
         if row is None:
             return None
-        return Document(row.kind, row.ref, row.filename, row.media_type, row.sha256, bytes(row.content), row.created_at)
+        return Document(
+            DocumentKind(row.kind),
+            row.ref,
+            row.filename,
+            row.media_type,
+            row.sha256,
+            bytes(row.content),
+            row.created_at,
+        )
 
-    def documents(self, company_id: int, kind: str | None = None) -> list[Document]:
+    def documents(self, company_id: int, kind: DocumentKind | None = None) -> list[Document]:
         d = t.document
         query = sa.select(d).where(d.c.company_id == company_id).order_by(d.c.id)
         if kind is not None:
             query = query.where(d.c.kind == kind)
         return [
-            Document(r.kind, r.ref, r.filename, r.media_type, r.sha256, bytes(r.content), r.created_at)
+            Document(DocumentKind(r.kind), r.ref, r.filename, r.media_type, r.sha256, bytes(r.content), r.created_at)
             for r in self.conn.execute(query)
         ]
 
     # -- outbox ----------------------------------------------------------------------------------------------
 
     def enqueue(
-        self, company_id: int, kind: str, ref_id: int, on: date, channel: str, address: str | None, key: str
+        self,
+        company_id: int,
+        kind: DeliveryKind,
+        ref_id: int,
+        on: date,
+        channel: Channel,
+        address: str | None,
+        key: str,
     ) -> None:
         exists = self.conn.execute(
             sa.select(t.delivery.c.id).where(t.delivery.c.delivery_key == key)
@@ -100,7 +117,7 @@ class SqlDeliveries:
                 channel=channel,
                 address=address,
                 delivery_key=key,
-                status="pending",
+                status=DeliveryStatus.PENDING.value,
                 attempts=0,
                 created_at=now,
                 updated_at=now,
@@ -110,7 +127,7 @@ class SqlDeliveries:
     def deliveries(
         self,
         *,
-        statuses: Iterable[str] | None = None,
+        statuses: Iterable[DeliveryStatus] | None = None,
         company_id: int | None = None,
         limit: int | None = None,
         max_attempts: int | None = None,
@@ -118,7 +135,7 @@ class SqlDeliveries:
         d = t.delivery
         query = sa.select(d).order_by(d.c.id)
         if statuses is not None:
-            query = query.where(d.c.status.in_(list(statuses)))
+            query = query.where(d.c.status.in_([str(x) for x in statuses]))
         if max_attempts is not None:
             query = query.where(d.c.attempts < max_attempts)
         if company_id is not None:
@@ -130,12 +147,12 @@ class SqlDeliveries:
     def set_status(
         self,
         delivery_id: int,
-        status: str,
+        status: DeliveryStatus,
         *,
         error: str | None = None,
         sent_at: datetime | None = None,
         attempt: bool = False,
-        expect: str | None = None,
+        expect: DeliveryStatus | None = None,
         reset_attempts: bool = False,
     ) -> bool:
         """Move a delivery to ``status``; with ``expect`` only from that status (False when someone else won)."""

@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
-from datetime import date
+from collections.abc import Iterable, Mapping, Sequence
+from datetime import date, datetime
 from typing import Any
 
 import sqlalchemy as sa
@@ -11,25 +11,20 @@ import sqlalchemy as sa
 from krav.adapters.db import tables as t
 from krav.adapters.db.codec import decode_message, encode_message
 from krav.adapters.db.counters import next_value
-from krav.adapters.db.types import utcnow
+from krav.adapters.db.types import chunks, utcnow
 from krav.domain.errors import NotFound
 from krav.domain.ledger.accounts import Account, AccountKind
 from krav.domain.ledger.matching import Allocation
 from krav.domain.ledger.open_items import OpenItem, settled_status
 from krav.domain.ledger.voucher_types import CollectionVoucherType, VoucherType, appears_in_proposal
 from krav.domain.ledger.vouchers import PostedVoucher, Voucher, VoucherLine
-from krav.domain.messages import LedgerReport
+from krav.domain.messages import Direction, LedgerReport, Message, MessageKind, direction_of
 from krav.domain.money import Money
 from krav.domain.party import Address, Company, Customer, CustomerKind
 from krav.domain.validation import Candidate
-from krav.services.ports import ImportRecord, LikelyValid, NewItem
+from krav.services.ports import ImportRecord, LikelyValid, NewItem, PendingMessage
 
-_CHUNK = 500
-
-
-def _chunks(values: Sequence[Any], size: int = _CHUNK) -> Iterable[Sequence[Any]]:
-    for start in range(0, len(values), size):
-        yield values[start : start + size]
+_REPORTS = (MessageKind.DIRECT_PAYMENT.value, MessageKind.CREDIT.value)
 
 
 def _company_values(company: Company) -> dict[str, Any]:
@@ -70,14 +65,14 @@ class SqlCompanies:
             .values(orgno=company.orgno, created_at=utcnow(), **_company_values(company))
             .returning(t.company.c.id)
         ).scalar_one()
-        return self.get_by_id(new_id)
+        return self.by_id(new_id)
 
     def update(self, company: Company) -> Company:
         assert company.id is not None
         self.conn.execute(t.company.update().where(t.company.c.id == company.id).values(**_company_values(company)))
-        return self.get_by_id(company.id)
+        return self.by_id(company.id)
 
-    def get_by_id(self, company_id: int) -> Company:
+    def by_id(self, company_id: int) -> Company:
         row = self.conn.execute(sa.select(t.company).where(t.company.c.id == company_id)).one()
         return self._company(row)
 
@@ -197,7 +192,7 @@ class SqlLedger:
         if numbers is not None:
             wanted = sorted(set(numbers))
             found: dict[str, Customer] = {}
-            for chunk in _chunks(wanted):
+            for chunk in chunks(wanted):
                 for row in self.conn.execute(query.where(t.customer.c.number.in_(chunk))):
                     found[row.number] = self._customer(row)
             return found
@@ -429,15 +424,15 @@ class SqlLedger:
         if ids is None and numbers is None and collection_ids is None:
             return [self._item(r) for r in self.conn.execute(query)]
         found: list[OpenItem] = []
-        if collection_ids is not None:
-            for chunk in _chunks(sorted(set(collection_ids))):
-                found.extend(self._item(r) for r in self.conn.execute(query.where(oi.c.collection_id.in_(chunk))))
-        if ids is not None:
-            for chunk in _chunks(sorted(set(ids))):
-                found.extend(self._item(r) for r in self.conn.execute(query.where(oi.c.id.in_(chunk))))
-        if numbers is not None:
-            for chunk in _chunks(sorted(set(numbers))):
-                found.extend(self._item(r) for r in self.conn.execute(query.where(oi.c.number.in_(chunk))))
+        keyed: list[tuple[Any, Iterable[Any] | None]] = [
+            (oi.c.collection_id, collection_ids),
+            (oi.c.id, ids),
+            (oi.c.number, numbers),
+        ]
+        for column, values in keyed:
+            if values is not None:
+                for chunk in chunks(sorted(set(values))):
+                    found.extend(self._item(r) for r in self.conn.execute(query.where(column.in_(chunk))))
         return found
 
     def candidates(
@@ -497,7 +492,7 @@ class SqlLedger:
             rows = list(self.conn.execute(query.order_by(oi.c.due_date, oi.c.number)))
         else:
             rows = []
-            for chunk in _chunks(sorted(set(ids))):
+            for chunk in chunks(sorted(set(ids))):
                 rows.extend(self.conn.execute(query.where(oi.c.id.in_(chunk))))
         return [
             Candidate(
@@ -524,20 +519,26 @@ class SqlLedger:
 
     def mark_reminded(self, company_id: int, item_ids: Iterable[int], on: date) -> None:
         oi = t.open_item
-        for chunk in _chunks(sorted(set(item_ids))):
+        for chunk in chunks(sorted(set(item_ids))):
             self.conn.execute(
                 oi.update()
                 .where(oi.c.company_id == company_id, oi.c.id.in_(chunk))
                 .values(reminder_count=oi.c.reminder_count + 1, reminded_on=on)
             )
 
-    def update_collection_amounts(self, company_id: int, collection_id: str, fee: Money, interest: Money) -> None:
-        """R-LED-3: the item's outstanding fee and interest, kept in step with the service."""
+    def update_collection_amounts(self, company_id: int, figures: Mapping[str, tuple[Money, Money]]) -> None:
+        """R-LED-3: the items' outstanding fee and interest, kept in step with the service, in one statement."""
+        if not figures:
+            return
         oi = t.open_item
         self.conn.execute(
             oi.update()
-            .where(oi.c.company_id == company_id, oi.c.collection_id == collection_id)
-            .values(fee_outstanding_ore=fee.ore, interest_outstanding_ore=interest.ore)
+            .where(oi.c.company_id == company_id, oi.c.collection_id == sa.bindparam("the_collection_id"))
+            .values(fee_outstanding_ore=sa.bindparam("fee"), interest_outstanding_ore=sa.bindparam("interest")),
+            [
+                {"the_collection_id": cid, "fee": fee.ore, "interest": interest.ore}
+                for cid, (fee, interest) in figures.items()
+            ],
         )
 
     def set_item_exempt(self, company_id: int, item_id: int, exempt: bool) -> bool:
@@ -551,7 +552,7 @@ class SqlLedger:
     def existing_invoice_numbers(self, company_id: int, numbers: Iterable[str]) -> set[str]:
         oi = t.open_item
         found: set[str] = set()
-        for chunk in _chunks(sorted(set(numbers))):
+        for chunk in chunks(sorted(set(numbers))):
             found.update(
                 self.conn.execute(
                     sa.select(oi.c.number).where(
@@ -647,20 +648,35 @@ class SqlOutbox:
     def __init__(self, conn: sa.Connection) -> None:
         self.conn = conn
 
-    def add(self, company_id: int, message: Any, *, direction: str, on: date, handled: bool) -> None:
-        now = utcnow()
-        self.conn.execute(
-            t.message.insert().values(
-                company_id=company_id,
-                direction=direction,
-                kind=message.kind,
-                collection_id=getattr(message, "collection_id", None),
-                on_date=on,
-                payload=encode_message(message),
-                created_at=now,
-                handled_at=now if handled else None,
-            )
+    @staticmethod
+    def _row(company_id: int, message: Message, on: date, handled_at: datetime | None) -> dict[str, Any]:
+        return {
+            "company_id": company_id,
+            "direction": direction_of(message.kind).value,
+            "kind": message.kind.value,
+            "collection_id": getattr(message, "collection_id", None),
+            "on_date": on,
+            "payload": encode_message(message),
+            "created_at": utcnow(),
+            "handled_at": handled_at,
+        }
+
+    def add(self, company_id: int, message: Message, *, on: date, handled: bool = False) -> None:
+        self.conn.execute(t.message.insert().values(self._row(company_id, message, on, utcnow() if handled else None)))
+
+    def add_many(self, company_id: int, messages: Sequence[Message], *, on: date) -> None:
+        if messages:
+            self.conn.execute(t.message.insert(), [self._row(company_id, m, on, None) for m in messages])
+
+    def pending(self, kinds: Iterable[MessageKind]) -> list[PendingMessage]:
+        """Unhandled messages of these kinds (the partial index ``ix_message_unhandled``), oldest first."""
+        m = t.message
+        rows = self.conn.execute(
+            sa.select(m.c.id, m.c.company_id, m.c.payload)
+            .where(m.c.handled_at.is_(None), m.c.kind.in_([k.value for k in kinds]))
+            .order_by(m.c.id)
         )
+        return [PendingMessage(r.id, r.company_id, decode_message(r.payload)) for r in rows]
 
     def pending_reports(self, company_id: int, up_to: date) -> list[tuple[int, LedgerReport]]:
         """Direct payments and credits the ledger reported that the service has not applied yet (R-LED-5)."""
@@ -669,8 +685,8 @@ class SqlOutbox:
             sa.select(m.c.id, m.c.payload)
             .where(
                 m.c.company_id == company_id,
-                m.c.direction == "to_service",
-                m.c.kind.in_(("direct_payment", "credit")),
+                m.c.direction == Direction.TO_SERVICE.value,
+                m.c.kind.in_(_REPORTS),
                 m.c.handled_at.is_(None),
                 m.c.on_date <= up_to,
             )
@@ -679,17 +695,17 @@ class SqlOutbox:
         return [(r.id, decode_message(r.payload)) for r in rows]
 
     def mark_handled(self, message_ids: Iterable[int]) -> None:
-        ids = list(message_ids)
-        if ids:
-            self.conn.execute(t.message.update().where(t.message.c.id.in_(ids)).values(handled_at=utcnow()))
+        now = utcnow()
+        for chunk in chunks(sorted(set(message_ids))):
+            self.conn.execute(t.message.update().where(t.message.c.id.in_(chunk)).values(handled_at=now))
 
     def reports(self, company_id: int) -> list[LedgerReport]:
         rows = self.conn.execute(
             sa.select(t.message.c.payload)
             .where(
                 t.message.c.company_id == company_id,
-                t.message.c.direction == "to_service",
-                t.message.c.kind.in_(("direct_payment", "credit")),
+                t.message.c.direction == Direction.TO_SERVICE.value,
+                t.message.c.kind.in_(_REPORTS),
             )
             .order_by(t.message.c.id)
         ).scalars()

@@ -220,6 +220,13 @@ message = sa.Table(
     sa.Column("handled_at", UTCDateTime),
     sa.CheckConstraint("direction in ('to_service', 'to_ledger')", name="direction"),
     sa.Index("ix_message_pending", "company_id", "direction", "handled_at"),
+    # what the relay reads at every commit: the few messages not yet applied
+    sa.Index(
+        "ix_message_unhandled",
+        "kind",
+        sqlite_where=sa.text("handled_at IS NULL"),
+        postgresql_where=sa.text("handled_at IS NULL"),
+    ),
 )
 
 imported_file = sa.Table(

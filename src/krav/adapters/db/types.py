@@ -1,12 +1,15 @@
-"""Column types shared by the tables: UTC timestamps that survive SQLite."""
+"""Column types shared by the tables (UTC timestamps that survive SQLite), and small helpers of the adapters."""
 
 from __future__ import annotations
 
+from collections.abc import Iterator, Sequence
 from datetime import UTC, datetime
-from typing import Any
+from typing import Any, TypeVar
 
 import sqlalchemy as sa
 from sqlalchemy.engine import Dialect
+
+T = TypeVar("T")
 
 
 class UTCDateTime(sa.TypeDecorator[datetime]):
@@ -32,3 +35,13 @@ class UTCDateTime(sa.TypeDecorator[datetime]):
 def utcnow() -> datetime:
     """The wall clock, for audit timestamps only; business rules take the business date instead."""
     return datetime.now(UTC)
+
+
+#: How many values an ``IN (...)`` list takes at most (SQLite's bound-parameter limit is far above it).
+CHUNK = 500
+
+
+def chunks(values: Sequence[T], size: int = CHUNK) -> Iterator[Sequence[T]]:
+    """``values`` in slices of at most ``size``, for ``IN`` lists."""
+    for start in range(0, len(values), size):
+        yield values[start : start + size]

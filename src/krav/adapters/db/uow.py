@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from types import TracebackType
 from typing import Self
 
@@ -17,11 +18,14 @@ from krav.adapters.db.repositories import SqlCompanies, SqlImportLog, SqlLedger,
 class SqlUnitOfWork:
     """Use as ``with uow: ...; uow.commit()``; leaving the block without commit rolls everything back.
 
-    The transaction begins on first use (on SQLite as ``BEGIN IMMEDIATE``) and ends at :meth:`commit`.
+    The transaction begins on first use (on SQLite as ``BEGIN IMMEDIATE``) and ends at :meth:`commit`, which
+    first runs ``before_commit`` (bootstrap gives it the relay that delivers the messages written in the
+    transaction to the side that receives them).
     """
 
-    def __init__(self, engine: Engine) -> None:
+    def __init__(self, engine: Engine, *, before_commit: Callable[[SqlUnitOfWork], None]) -> None:
         self.engine = engine
+        self.before_commit = before_commit
         self._conn: sa.Connection | None = None
 
     def __enter__(self) -> Self:
@@ -54,6 +58,7 @@ class SqlUnitOfWork:
             conn.close()
 
     def commit(self) -> None:
+        self.before_commit(self)
         self.connection.commit()
 
     def rollback(self) -> None:

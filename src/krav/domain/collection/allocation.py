@@ -199,6 +199,14 @@ def apply_credit(claim: Claim, amount: Money, on: date, rates: RateTables, *, ch
     return Applied(claim.collection_id, credited, zero, zero, zero, zero, waived)
 
 
+def keep_for_refund(claim: Claim, amount: Money) -> Applied:
+    """R-CLM-9: a payment to a letter whose claims are all closed already is kept, all of it, for refund; it is
+    booked as the claim's overpayment."""
+    claim.overpaid = claim.overpaid + amount
+    zero = Money.zero(amount.currency)
+    return Applied(claim.collection_id, zero, zero, zero, zero, amount, zero)
+
+
 def owed(claim: Claim, on: date, rates: RateTables, *, charge_interest: bool = True) -> Money:
     """Everything the claim still owes on ``on``."""
     return (

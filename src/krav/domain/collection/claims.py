@@ -117,6 +117,15 @@ class Claim:
         """Fees and salær still owed (R-CLM-7: what a client-account payment covers first)."""
         return self.fees_outstanding + self.salaer_outstanding
 
+    def stored_as(self, claim_id: int) -> Claim:
+        """This claim as storage numbered it."""
+        self.id = claim_id
+        return self
+
+    def approve(self, on: date) -> None:
+        """R-CLM-4: the creditor approves the listed claim for inkasso; it moves in the day's run."""
+        self.approved_on = on
+
     def close(self, reason: ClosedReason, on: date) -> None:
         self.stage = Stage.CLOSED
         self.closed_reason = reason

@@ -11,7 +11,40 @@ import re
 from dataclasses import dataclass
 from enum import StrEnum
 
+from krav.domain.chart import (  # re-exported: the chart's numbers are shared with the agreement
+    BANK,
+    COLLECTION_COSTS,
+    COLLECTION_INTERMEDIARY,
+    FEE_INCOME,
+    INPUT_VAT,
+    INTEREST_INCOME,
+    LOSS_ON_RECEIVABLES,
+    OPENING_BALANCE,
+    OUTPUT_VAT,
+    RECEIVABLES,
+    ROUNDING,
+    SALES,
+)
 from krav.domain.errors import FieldError
+
+__all__ = [
+    "BANK",
+    "COLLECTION_COSTS",
+    "COLLECTION_INTERMEDIARY",
+    "FEE_INCOME",
+    "INPUT_VAT",
+    "INTEREST_INCOME",
+    "LOSS_ON_RECEIVABLES",
+    "OPENING_BALANCE",
+    "OUTPUT_VAT",
+    "RECEIVABLES",
+    "ROUNDING",
+    "SALES",
+    "STANDARD_CHART",
+    "Account",
+    "AccountKind",
+    "check_account_number",
+]
 
 _ACCOUNT_NUMBER = re.compile(r"^\d{4,8}$")
 
@@ -40,19 +73,6 @@ def check_account_number(number: str, *, where: str | None = None) -> str:
         raise FieldError("account", f"{number!r} is not an account number (4 to 8 digits)", where=where)
     return number
 
-
-RECEIVABLES = "1500"
-BANK = "1920"
-COLLECTION_INTERMEDIARY = "1921"
-OPENING_BALANCE = "2050"
-OUTPUT_VAT = "2700"
-INPUT_VAT = "2710"
-SALES = "3000"
-FEE_INCOME = "3900"
-COLLECTION_COSTS = "6790"
-LOSS_ON_RECEIVABLES = "7830"
-INTEREST_INCOME = "8040"
-ROUNDING = "7770"
 
 #: The accounts a new company starts with (NS 4102 numbering). Names are Norwegian, as in the books.
 STANDARD_CHART: tuple[Account, ...] = (

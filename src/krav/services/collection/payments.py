@@ -17,7 +17,7 @@ from krav.domain.errors import FieldError, NotFound
 from krav.domain.kid import is_valid_kid
 from krav.domain.money import Money
 from krav.formats.payments import IncomingPayment, PaymentFile, parse_payment_file
-from krav.services.ports import ClientPayment, UnitOfWork
+from krav.services.ports import ClaimFilter, ClientPayment, PaymentStatus, UnitOfWork
 
 
 @dataclass(frozen=True, slots=True)
@@ -89,7 +89,7 @@ def import_payments(uow: UnitOfWork, data: bytes, *, filename: str) -> PaymentIm
             reason = _why_unmatched(payment, letter is not None)
             company_orgno = None
             if letter is not None and reason is None:
-                company_orgno = next((c.orgno for c in uow.companies.all() if c.id == letter.company_id), None)
+                company_orgno = uow.companies.by_id(letter.company_id).orgno
             record = ClientPayment(
                 received_on=payment.paid_on,
                 amount=payment.amount,
@@ -99,7 +99,7 @@ def import_payments(uow: UnitOfWork, data: bytes, *, filename: str) -> PaymentIm
                 payer=payment.payer_name,
                 company_id=letter.company_id if letter is not None and reason is None else None,
                 letter_id=letter.id if letter is not None and reason is None else None,
-                status="pending" if reason is None else "unmatched",
+                status=PaymentStatus.PENDING if reason is None else PaymentStatus.UNMATCHED,
                 reason=reason,
             )
             uow.collection.add_payment(record)
@@ -123,7 +123,7 @@ def import_payments(uow: UnitOfWork, data: bytes, *, filename: str) -> PaymentIm
 def unmatched(uow: UnitOfWork) -> list[ClientPayment]:
     """The manual-matching queue: payments that found no letter by themselves, with the reason."""
     with uow:
-        return uow.collection.payments(status="unmatched")
+        return uow.collection.payments(status=PaymentStatus.UNMATCHED)
 
 
 def assign(
@@ -132,7 +132,7 @@ def assign(
     """Settle an unmatched payment by hand: to the letter with ``kid``, or to the latest letter of the claim for
     ``invoice`` of company ``orgno``. It is applied in the next daily run."""
     with uow:
-        found = [p for p in uow.collection.payments(status="unmatched") if p.id == payment_id]
+        found = [p for p in uow.collection.payments(status=PaymentStatus.UNMATCHED) if p.id == payment_id]
         if not found:
             raise NotFound(f"no unmatched payment {payment_id}")
         payment = found[0]
@@ -145,7 +145,7 @@ def assign(
         elif orgno and invoice:
             company = uow.companies.get(orgno)
             assert company.id is not None
-            claims = uow.collection.claims(company.id, invoice_numbers=[invoice])
+            claims = uow.collection.claims(company.id, ClaimFilter(invoice_numbers=[invoice]))
             if not claims or claims[0].id is None:
                 raise NotFound(f"no claim for invoice {invoice} of {orgno}")
             letters = [lt for lt in uow.collection.letters(company.id, claim_id=claims[0].id) if lt.kid]
@@ -157,7 +157,7 @@ def assign(
         assert payment.id is not None
         uow.collection.set_payment_status(
             payment.id,
-            "pending",
+            PaymentStatus.PENDING,
             reason=f"assigned by hand (was: {payment.reason})",
             company_id=letter.company_id,
             letter_id=letter.id,

@@ -7,6 +7,7 @@ listed with the reason. The same file twice changes nothing.
 
 from __future__ import annotations
 
+import hashlib
 import re
 from dataclasses import dataclass, field
 
@@ -14,11 +15,9 @@ from krav.domain.errors import ImportRefused, Problem
 from krav.domain.ledger import accounts as std_accounts
 from krav.domain.ledger.open_items import OpenItem, SettledStatus
 from krav.domain.money import Money
-from krav.domain.rates import RateTables
 from krav.formats.payments import IncomingPayment, parse_payment_file
-from krav.services import ledger
-from krav.services.imports import sha256
-from krav.services.ports import UnitOfWork
+from krav.services.ledger.payments import pay_invoice_in
+from krav.services.ports import ClaimFigures, UnitOfWork
 
 _TOKEN = re.compile(r"[0-9A-Za-z][0-9A-Za-z-]*")
 
@@ -67,16 +66,16 @@ def _find(
 
 def import_bank_file(
     uow: UnitOfWork,
+    figures: ClaimFigures,
     orgno: str,
     data: bytes,
     *,
     filename: str,
     bank_account: str = std_accounts.BANK,
-    rates: RateTables | None = None,
 ) -> BankImportReport:
     """Import a payment file of the creditor's own bank account into its ledger."""
     parsed = parse_payment_file(data, filename=filename)
-    digest = sha256(data)
+    digest = hashlib.sha256(data).hexdigest()
     report = BankImportReport(filename)
     with uow:
         company = uow.companies.get(orgno)
@@ -96,15 +95,15 @@ def import_bank_file(
             if item is None or item.status is SettledStatus.SETTLED:
                 report.lines.append(BankLine(payment.reference, payment.amount, None, None, reason or "settled"))
                 continue
-            result = ledger.pay_invoice_in(
+            result = pay_invoice_in(
                 uow,
+                figures,
                 orgno,
                 item.number,
                 payment.amount,
                 on=payment.paid_on,
                 bank_account=bank_account,
                 text=f"Innbetaling {item.number} ({payment.payer_name or payment.reference})"[:200],
-                rates=rates,
             )
             report.lines.append(
                 BankLine(payment.reference, payment.amount, item.number, how, None, result.vouchers[0].number)

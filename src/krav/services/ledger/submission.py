@@ -1,9 +1,9 @@
 """The proposal and submitting items to collection (R-VAL-1 … R-VAL-3, DOMAIN.md section 5).
 
-The ledger side validates and submits; the collection side receives an *item submitted* message and creates the
-claim with the debtor's data copied as of that moment. Both happen in one transaction, so an item is either
-submitted with its claim, or not at all; the conditional update of the item's collection ID makes a second
-submission, concurrent or not, a no-op (R-VAL-3).
+The ledger side validates and submits: it gives the item its collection ID and sends an *item submitted* message
+with the debtor's data as of that moment; the collection service makes the claim from it when the unit of work
+commits (:mod:`krav.services.relay`), so an item is either submitted with its claim, or not at all. The
+conditional update of the item's collection ID makes a second submission, concurrent or not, a no-op (R-VAL-3).
 """
 
 from __future__ import annotations
@@ -13,12 +13,9 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 
 from krav.domain.agreement import Agreement, effective_days_before_transfer
-from krav.domain.collection.claims import Claim
-from krav.domain.collection.letters import Recipient
 from krav.domain.ledger.open_items import OpenItem
 from krav.domain.messages import DebtorData, ItemSubmitted
 from krav.domain.party import Company, Customer
-from krav.domain.rates import RateTables
 from krav.domain.validation import Candidate, Reason, validate_item
 from krav.services.ports import LikelyValid, UnitOfWork
 
@@ -92,44 +89,6 @@ def _debtor(customer: Customer) -> DebtorData:
     )
 
 
-def receive_item_submitted(uow: UnitOfWork, company_id: int, message: ItemSubmitted, *, rule_set: str) -> Claim:
-    """The collection side: a claim from an *item submitted* message, with the debtor copied as of now."""
-    d = message.debtor
-    claim = Claim(
-        company_id=company_id,
-        collection_id=message.collection_id,
-        invoice_number=message.invoice_number,
-        invoice_date=message.invoice_date,
-        due_date=message.due_date,
-        principal=message.principal,
-        submitted_on=message.submitted_on,
-        rule_set=rule_set,
-        debtor=Recipient(
-            d.number, d.name, d.kind, d.orgno, d.street, d.postcode, d.city, d.country, d.email, d.language
-        ),
-    )
-    claim.principal_outstanding = message.principal
-    stored = uow.collection.add_claim(claim)
-    assert stored.id is not None
-    from krav.domain.collection.steps import Event
-
-    uow.collection.add_events(
-        company_id,
-        {stored.collection_id: stored.id},
-        [
-            Event(
-                stored.collection_id,
-                message.submitted_on,
-                "submitted",
-                message.principal,
-                f"invoice {message.invoice_number}",
-            )
-        ],
-        by="ledger",
-    )
-    return stored
-
-
 def submit_candidates(
     uow: UnitOfWork,
     company: Company,
@@ -137,12 +96,10 @@ def submit_candidates(
     candidates: Sequence[Candidate],
     *,
     today: date,
-    rates: RateTables,
 ) -> list[SubmitResult]:
     """Submit the valid candidates inside the caller's unit of work; refuse the others with their reasons."""
     assert company.id is not None
     results: list[SubmitResult] = []
-    rule_set = rates.rule_set_on(today).id
     for candidate in candidates:
         item = candidate.item
         reasons = tuple(validate_item(candidate, agreement, today))
@@ -166,22 +123,19 @@ def submit_candidates(
             debtor=_debtor(candidate.customer),
             submitted_on=today,
         )
-        uow.outbox.add(company.id, message, direction="to_service", on=today, handled=True)
-        receive_item_submitted(uow, company.id, message, rule_set=rule_set)
+        uow.outbox.add(company.id, message, on=today)
         results.append(SubmitResult(item.id, True, item.number, item.customer, collection_id))
     return results
 
 
-def submit(
-    uow: UnitOfWork, orgno: str, item_ids: Sequence[int], *, today: date, rates: RateTables
-) -> list[SubmitResult]:
+def submit(uow: UnitOfWork, orgno: str, item_ids: Sequence[int], *, today: date) -> list[SubmitResult]:
     """R-VAL-2: submit the chosen items (several at once), each result reported per item; invalid ones are
     refused naming their reasons; an unknown item, or one of another company, is reported as not found."""
     with uow:
         company, company_id, agreement = _company(uow, orgno)
         candidates = uow.ledger.candidates(company_id, today=today, ids=item_ids)
         found = {c.item.id for c in candidates}
-        results = submit_candidates(uow, company, agreement, candidates, today=today, rates=rates)
+        results = submit_candidates(uow, company, agreement, candidates, today=today)
         for item_id in item_ids:
             if item_id not in found:
                 results.append(SubmitResult(item_id, False, error=f"no open item {item_id} for company {orgno}"))
@@ -190,7 +144,7 @@ def submit(
     return sorted(results, key=lambda r: order.get(r.item_id, len(order)))
 
 
-def auto_transfer_in(uow: UnitOfWork, company: Company, *, today: date, rates: RateTables) -> list[SubmitResult]:
+def auto_transfer_in(uow: UnitOfWork, company: Company, *, today: date) -> list[SubmitResult]:
     """R-VAL-2 auto-transfer inside the caller's unit of work: submit every valid item of the proposal."""
     assert company.id is not None
     agreement = uow.agreements.get(company.id)
@@ -202,4 +156,4 @@ def auto_transfer_in(uow: UnitOfWork, company: Company, *, today: date, rates: R
     )
     candidates = uow.ledger.candidates(company.id, today=today, likely_valid=narrowing)
     valid = [c for c in candidates if not validate_item(c, agreement, today)]
-    return submit_candidates(uow, company, agreement, valid, today=today, rates=rates)
+    return submit_candidates(uow, company, agreement, valid, today=today)

@@ -1,0 +1,148 @@
+"""The creditor's actions on claims and the case handler's answer (R-ACT-1 … R-ACT-4), and list approval
+(R-CLM-4): each a use case in one transaction, with a result per claim."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import date
+
+from krav.domain.collection.actions import Action, ActionResult, apply_action, costs_on_close
+from krav.domain.collection.allocation import Applied
+from krav.domain.collection.claims import Claim, Stage
+from krav.domain.collection.steps import Day, Event, StepResult
+from krav.domain.errors import FieldError, NotFound
+from krav.domain.money import Money
+from krav.domain.rates import RateTables
+from krav.services.collection.day import save_changes
+from krav.services.ports import AllocationChannel, ClaimFilter, UnitOfWork
+
+
+def claims_by_invoice(uow: UnitOfWork, company_id: int, invoices: Sequence[str]) -> dict[str, Claim]:
+    """The claims of these invoices, or NotFound naming the invoices that have none."""
+    found = {c.invoice_number: c for c in uow.collection.claims(company_id, ClaimFilter(invoice_numbers=invoices))}
+    missing = [n for n in invoices if n not in found]
+    if missing:
+        raise NotFound(f"no claim for invoice {', '.join(missing)}")
+    return found
+
+
+def act(
+    uow: UnitOfWork,
+    orgno: str,
+    invoices: Sequence[str],
+    action: Action,
+    *,
+    on: date,
+    by: str,
+    rates: RateTables,
+    text: str | None = None,
+) -> list[ActionResult]:
+    """R-ACT-1 … R-ACT-4: pause, resume, close or message several claims at once; a result per claim, refused
+    ones with their reason (``claim_in_inkasso``, ``claim_closed``, ``not_paused``, ``already_paused``)."""
+    if action is Action.MESSAGE and not (text and text.strip()):
+        raise FieldError("text", "a message needs a text")
+    with uow:
+        company = uow.companies.get(orgno)
+        assert company.id is not None
+        agreement = uow.agreements.get(company.id)
+        claims = claims_by_invoice(uow, company.id, invoices)
+        result = StepResult()
+        outcomes = []
+        for invoice in invoices:
+            claim = claims[invoice]
+            outcome = apply_action(action, claim, on, invoice_costs=agreement.invoice_inkasso_costs_on_close)
+            outcomes.append(outcome)
+            if not outcome.accepted:
+                result.events.append(
+                    Event(claim.collection_id, on, "action_refused", None, f"{action.value}: {outcome.reason}")
+                )
+                result.changed.add(claim.collection_id)
+                continue
+            detail = text.strip() if action is Action.MESSAGE and text else action.value
+            result.event(claim, on, "action" if action is not Action.MESSAGE else "message", detail=detail)
+            if action is Action.CLOSE:
+                result.event(claim, on, "closed", detail="closed_by_creditor")
+            if outcome.costs_invoiced is not None:
+                # R-ACT-2: deducted from the creditor's next settlement, with VAT
+                zero = Money.zero(claim.currency)
+                uow.collection.add_allocations(
+                    company.id,
+                    {claim.collection_id: claim.id or 0},
+                    [Applied(claim.collection_id, zero, zero, zero, outcome.costs_invoiced, zero, zero)],
+                    on=on,
+                    channel=AllocationChannel.CREDITOR_COSTS,
+                    payment_id=None,
+                )
+                result.event(claim, on, "costs_invoiced", outcome.costs_invoiced, "closed in inkasso (R-ACT-2)")
+        day = Day(on, agreement, rates, creditor_vat_registered=company.vat_registered)
+        save_changes(uow, company, day, claims.values(), result, by=by)
+        uow.commit()
+        return outcomes
+
+
+@dataclass(frozen=True, slots=True)
+class ApprovalResult:
+    invoice: str
+    approved: bool
+    reason: str | None = None
+
+
+def approve(uow: UnitOfWork, orgno: str, invoices: Sequence[str], *, on: date, by: str) -> list[ApprovalResult]:
+    """R-CLM-4: the creditor approves listed claims for inkasso; they move in the day's run."""
+    with uow:
+        company = uow.companies.get(orgno)
+        assert company.id is not None
+        claims = claims_by_invoice(uow, company.id, invoices)
+        results = []
+        result = StepResult()
+        for invoice in invoices:
+            claim = claims[invoice]
+            if claim.stage is not Stage.COLLECTION_LIST:
+                results.append(ApprovalResult(invoice, False, f"not on a collection list (stage {claim.stage.value})"))
+                continue
+            if claim.paused:
+                results.append(ApprovalResult(invoice, False, "paused"))
+                continue
+            claim.approve(on)
+            result.event(claim, on, "approved", detail="approved for inkasso")
+            results.append(ApprovalResult(invoice, True))
+        uow.collection.save_claims([c for c in claims.values() if c.collection_id in result.changed])
+        ids = {c.collection_id: c.id for c in claims.values() if c.id is not None}
+        uow.collection.add_events(company.id, ids, result.events, by=by)
+        uow.commit()
+        return results
+
+
+def answer(uow: UnitOfWork, orgno: str, invoice: str, text: str, *, on: date, by: str) -> None:
+    """R-ACT-3: the case handler answers a creditor's message; the answer is kept in the claim's history."""
+    if not text.strip():
+        raise FieldError("text", "an answer needs a text")
+    with uow:
+        company = uow.companies.get(orgno)
+        assert company.id is not None
+        claim = claims_by_invoice(uow, company.id, [invoice])[invoice]
+        assert claim.id is not None
+        uow.collection.add_events(
+            company.id,
+            {claim.collection_id: claim.id},
+            [Event(claim.collection_id, on, "answer", None, text.strip())],
+            by=by,
+        )
+        uow.commit()
+
+
+def closing_costs(uow: UnitOfWork, orgno: str, invoices: Sequence[str]) -> dict[str, Money]:
+    """R-ACT-2: what closing these claims would invoice to the creditor (claims in inkasso, as the agreement
+    says), so the user is warned before."""
+    with uow:
+        company = uow.companies.get(orgno)
+        assert company.id is not None
+        agreement = uow.agreements.get(company.id)
+        claims = claims_by_invoice(uow, company.id, invoices)
+    found = {}
+    for number, claim in claims.items():
+        costs = costs_on_close(claim, invoice_costs=agreement.invoice_inkasso_costs_on_close)
+        if costs is not None:
+            found[number] = costs
+    return found

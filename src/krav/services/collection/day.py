@@ -1,0 +1,191 @@
+"""The collection side of a creditor's business day: the R-TIME-5 steps that change claims, as use cases the
+daily run (:mod:`krav.services.daily_run`) calls in order, each in its own transaction.
+
+A step loads the claims it may act on with one query, lets the pure rules of
+:mod:`krav.domain.collection.steps` decide, and stores what they changed in bulk: the claims, their events,
+the letters with their KIDs and delivery jobs, and a :class:`ClaimChanged` message per changed claim for the
+ledger (R-LED-3).
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass, field
+from datetime import date
+from typing import Any
+
+from krav.domain.agreement import Agreement, DunningFlow
+from krav.domain.collection.claims import Claim
+from krav.domain.collection.interest import interest_outstanding
+from krav.domain.collection.letters import LetterType, letter_kid
+from krav.domain.collection.steps import (
+    Day,
+    StepResult,
+    confirmations_and_interest_notes,
+    draw_collection_list,
+    expire_pauses,
+    legal_steps,
+    reminder_and_notice_letters,
+    transfers_to_inkasso,
+)
+from krav.domain.messages import ClaimChanged
+from krav.domain.money import Money
+from krav.domain.party import Company
+from krav.services.collection.delivery import enqueue_letter, enqueue_list
+from krav.services.ports import ClaimFilter, Service, StoredLetter, UnitOfWork
+
+
+@dataclass(frozen=True, slots=True)
+class CreditorDay:
+    """One creditor's business day as the steps see it: who, the rules in force, and the service."""
+
+    company: Company
+    company_id: int
+    day: Day
+    service: Service
+
+    @property
+    def today(self) -> date:
+        return self.day.today
+
+    @property
+    def agreement(self) -> Agreement:
+        return self.day.agreement
+
+
+@dataclass
+class StepOutcome:
+    """What one step did, for the day's report and the step's done-record."""
+
+    letters: Counter[LetterType] = field(default_factory=Counter)
+    events: int = 0
+    listed: int = 0
+    payments_applied: int = 0
+    submitted: int = 0
+    settled: Money = field(default_factory=Money.zero)
+
+    def summary(self) -> dict[str, Any]:
+        """The done-record's summary: only what the step did."""
+        found: dict[str, Any] = {
+            "letters": sum(self.letters.values()),
+            "events": self.events,
+            "listed": self.listed,
+            "applied": self.payments_applied,
+            "submitted": self.submitted,
+        }
+        out = {k: v for k, v in found.items() if v}
+        if not self.settled.is_zero():
+            out["settled"] = str(self.settled.amount)
+        return out
+
+
+def save_changes(
+    uow: UnitOfWork, company: Company, day: Day, claims: Iterable[Claim], result: StepResult, *, by: str
+) -> None:
+    """Store what a step changed: the claims and their events, and tell the ledger their new figures (R-LED-3)."""
+    changed = [c for c in claims if c.collection_id in result.changed]
+    if not changed:
+        return
+    assert company.id is not None
+    uow.collection.save_claims(changed)
+    ids = {c.collection_id: c.id for c in changed if c.id is not None}
+    uow.collection.add_events(company.id, ids, result.events, by=by)
+    uow.outbox.add_many(
+        company.id,
+        [
+            ClaimChanged(
+                company=company.orgno,
+                collection_id=claim.collection_id,
+                stage=claim.stage.value,
+                principal_outstanding=claim.principal_outstanding,
+                fee_outstanding=claim.fees_outstanding,
+                interest_outstanding=interest_outstanding(
+                    claim, day.today, day.rates, charge_interest=day.charge_interest
+                ),
+                changed_on=day.today,
+            )
+            for claim in changed
+        ],
+        on=day.today,
+    )
+
+
+def store_letters(uow: UnitOfWork, ctx: CreditorDay, result: StepResult) -> list[StoredLetter]:
+    """The step's letters stored with their KIDs (R-BANK-1), each with its delivery job (the outbox)."""
+    agreement = ctx.agreement
+    account = ctx.service.account if agreement.dunning_flow is DunningFlow.CLIENT_ACCOUNT else ctx.company.bank_account
+    stored = uow.collection.add_letters(
+        ctx.company_id,
+        result.letters,
+        kid_for=lambda letter_id: letter_kid(letter_id, agreement.kid_scheme.value, agreement.kid_length),
+        account=account,
+    )
+    for letter, draft in zip(stored, result.letters, strict=True):
+        enqueue_letter(uow, letter, draft.recipient)
+    return stored
+
+
+def _claims_step(
+    uow: UnitOfWork, ctx: CreditorDay, claims: list[Claim], decide: Callable[[list[Claim]], StepResult]
+) -> StepOutcome:
+    result = decide(claims)
+    save_changes(uow, ctx.company, ctx.day, claims, result, by="service")
+    stored = store_letters(uow, ctx, result)
+    return StepOutcome(letters=Counter(letter.type for letter in stored), events=len(result.events))
+
+
+def _due(uow: UnitOfWork, ctx: CreditorDay) -> list[Claim]:
+    """The open claims whose next action has come (one indexed query)."""
+    return uow.collection.claims(ctx.company_id, ClaimFilter(due_by=ctx.today))
+
+
+def pause_expiry(uow: UnitOfWork, ctx: CreditorDay) -> StepOutcome:
+    """R-TIME-5 (2), R-ACT-1."""
+    return _claims_step(uow, ctx, _due(uow, ctx), lambda claims: expire_pauses(claims, ctx.day))
+
+
+def confirmations(uow: UnitOfWork, ctx: CreditorDay) -> StepOutcome:
+    """R-TIME-5 (3), R-CLM-8, R-CLM-9."""
+    claims = uow.collection.claims(ctx.company_id, ClaimFilter(letters_due=True))
+    return _claims_step(uow, ctx, claims, lambda cs: confirmations_and_interest_notes(cs, ctx.day))
+
+
+def letters(uow: UnitOfWork, ctx: CreditorDay) -> StepOutcome:
+    """R-TIME-5 (4, 5): the first letters of new claims and notices after reminders (R-CLM-2, R-CLM-3)."""
+    return _claims_step(uow, ctx, _due(uow, ctx), lambda claims: reminder_and_notice_letters(claims, ctx.day))
+
+
+def _case_numbers(uow: UnitOfWork, company_id: int) -> Iterator[str]:
+    while True:
+        yield uow.collection.next_case_number(company_id)
+
+
+def inkasso(uow: UnitOfWork, ctx: CreditorDay) -> StepOutcome:
+    """R-TIME-5 (6), R-CLM-4, R-CLM-5."""
+    numbers = _case_numbers(uow, ctx.company_id)
+    return _claims_step(
+        uow, ctx, _due(uow, ctx), lambda claims: transfers_to_inkasso(claims, ctx.day, case_numbers=numbers)
+    )
+
+
+def legal(uow: UnitOfWork, ctx: CreditorDay) -> StepOutcome:
+    """R-TIME-5 (7), R-CLM-13."""
+    return _claims_step(uow, ctx, _due(uow, ctx), lambda claims: legal_steps(claims, ctx.day))
+
+
+def collection_list(uow: UnitOfWork, ctx: CreditorDay) -> StepOutcome:
+    """R-TIME-5 (8), R-CLM-4: the Tuesday list, stored with what each claim owed that day and sent to the
+    creditor."""
+    claims = _due(uow, ctx)
+    result = draw_collection_list(claims, ctx.day)
+    if not result.listed:
+        return StepOutcome()
+    save_changes(uow, ctx.company, ctx.day, claims, result, by="service")
+    day = ctx.day
+    owed = [
+        (c, interest_outstanding(c, day.today, day.rates, charge_interest=day.charge_interest)) for c in result.listed
+    ]
+    list_id = uow.collection.add_list(ctx.company_id, day.today, result.listed[0].transfer_on, owed)
+    enqueue_list(uow, ctx.company_id, list_id, day.today, ctx.agreement.collection_list_email)
+    return StepOutcome(listed=len(result.listed), events=len(result.events))

@@ -1,0 +1,151 @@
+"""The documents of the collection side as the debtor and the creditor get them: letters, collection lists and
+settlement reports rendered once and archived, byte for byte the same after that (R-CLM-4, R-BANK-3)."""
+
+from __future__ import annotations
+
+import re
+from datetime import UTC, datetime, time
+
+from krav.domain.collection.letters import Letter, Recipient, Sender
+from krav.domain.collection.settlement import SettlementReport
+from krav.domain.party import Company
+from krav.formats.pain001 import PainParty, PainPayment, build_remittance
+from krav.formats.settlement_csv import settlement_csv
+from krav.services.ports import ClaimFilter, Document, DocumentKind, Renderer, Service, StoredLetter, UnitOfWork
+
+PDF = "application/pdf"
+
+
+def creditor_sender(company: Company) -> Sender:
+    return Sender(
+        company.name,
+        company.orgno,
+        company.address.street,
+        company.address.postcode,
+        company.address.city,
+        company.email,
+        company.phone,
+    )
+
+
+def compose_letter(uow: UnitOfWork, company: Company, stored: StoredLetter, service: Service) -> Letter:
+    """The letter as data, with its sender, the service, and the debtor as their claims recorded them."""
+    assert company.id is not None
+    claims = uow.collection.claims(
+        company.id, ClaimFilter(collection_ids=[line.collection_id for line in stored.lines])
+    )
+    recipient = max(claims, key=lambda c: c.submitted_on).debtor if claims else _unknown(stored.debtor)
+    return Letter(
+        type=stored.type,
+        creditor=creditor_sender(company),
+        service=service.sender(),
+        recipient=recipient,
+        n=stored.n,
+        sent_on=stored.sent_on,
+        deadline=stored.deadline,
+        kid=stored.kid,
+        account=stored.account,
+        lines=stored.lines,
+        case_number=stored.case_number,
+    )
+
+
+def _unknown(number: str) -> Recipient:
+    return Recipient(number, number, "consumer", None, None, None, None, "NO", None)
+
+
+def safe_name(text: str) -> str:
+    """A customer number as part of a file name: letters, digits, ``-``, ``_`` and ``.`` kept, the rest ``_``,
+    never a path of its own."""
+    cleaned = re.sub(r"[^0-9A-Za-z._-]", "_", text).lstrip(".")
+    return cleaned or "_"
+
+
+def letter_filename(stored: StoredLetter) -> str:
+    """``{debtor}-{n}-{type}.pdf``, as the scenario runner writes them (the debtor number made safe)."""
+    return f"{safe_name(stored.debtor)}-{stored.n}-{stored.type.value}.pdf"
+
+
+def letter_document(
+    uow: UnitOfWork, company: Company, stored: StoredLetter, service: Service, renderer: Renderer
+) -> Document:
+    """The letter's PDF from the archive, rendered and archived the first time (byte for byte after that)."""
+    assert company.id is not None
+    found = uow.deliveries.document(company.id, DocumentKind.LETTER, str(stored.id))
+    if found is not None:
+        return found
+    content = renderer.render_letter(compose_letter(uow, company, stored, service))
+    return uow.deliveries.archive(
+        company.id, DocumentKind.LETTER, str(stored.id), letter_filename(stored), PDF, content
+    )
+
+
+def list_document(uow: UnitOfWork, company: Company, list_id: int, renderer: Renderer) -> Document:
+    assert company.id is not None
+    found = uow.deliveries.document(company.id, DocumentKind.COLLECTION_LIST, str(list_id))
+    if found is not None:
+        return found
+    for list_date, _invoices, lid in uow.collection.lists(company.id):
+        if lid == list_id:
+            rows = uow.collection.list_rows(company.id, list_id)
+            content = renderer.render_collection_list(creditor_sender(company), list_date, rows)
+            name = f"inkassoliste-{company.orgno}-{list_date.isoformat()}.pdf"
+            return uow.deliveries.archive(company.id, DocumentKind.COLLECTION_LIST, str(list_id), name, PDF, content)
+    raise LookupError(f"no collection list {list_id}")
+
+
+def settlement_documents(
+    uow: UnitOfWork, company: Company, settlement_id: int, renderer: Renderer, service: Service
+) -> list[Document]:
+    """R-BANK-3: the settlement report as PDF and CSV, and the pain.001 file that remits it, archived once."""
+    assert company.id is not None
+    stored = [st for st in uow.collection.settlements(company.id) if st.id == settlement_id]
+    if not stored:
+        raise LookupError(f"no settlement {settlement_id}")
+    st = stored[0]
+    ref = str(settlement_id)
+    found = [
+        uow.deliveries.document(company.id, kind, ref)
+        for kind in (DocumentKind.SETTLEMENT_PDF, DocumentKind.SETTLEMENT_CSV, DocumentKind.PAIN001)
+    ]
+    if all(d is not None for d in found):
+        return [d for d in found if d is not None]
+    report = SettlementReport(
+        creditor=creditor_sender(company),
+        service=service.sender(),
+        reference=st.reference,
+        settled_on=st.settled_on,
+        to_account=company.bank_account,
+        lines=tuple(uow.collection.settlement_lines(company.id, settlement_id)),
+    )
+    base = f"oppgjor-{company.orgno}-{st.settled_on.isoformat()}"
+    docs = [
+        uow.deliveries.archive(
+            company.id, DocumentKind.SETTLEMENT_PDF, ref, f"{base}.pdf", PDF, renderer.render_settlement_report(report)
+        ),
+        uow.deliveries.archive(
+            company.id, DocumentKind.SETTLEMENT_CSV, ref, f"{base}.csv", "text/csv", settlement_csv(report)
+        ),
+    ]
+    if company.bank_account and report.total.is_positive():
+        pain = build_remittance(
+            PainParty(service.name, service.orgno, service.account),
+            [
+                PainPayment(
+                    end_to_end_id=st.reference,
+                    amount=report.total,
+                    creditor_name=company.name,
+                    creditor_account=company.bank_account,
+                    remittance_text=f"Oppgjør {st.reference}",
+                    requested_date=st.settled_on,
+                )
+            ],
+            message_id=st.reference,
+            created=datetime.combine(st.settled_on, time(6), tzinfo=UTC),
+        )
+        docs.append(
+            uow.deliveries.archive(
+                company.id, DocumentKind.PAIN001, ref, f"{base}.pain001.xml", "application/xml", pain
+            )
+        )
+    return docs

@@ -1,0 +1,45 @@
+"""The outbox: a delivery job written in the same transaction as the letter, list or settlement it sends
+(DESIGN.md "Time and jobs"); the worker (:mod:`krav.services.collection.delivery.worker`) delivers it."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from krav.domain.collection.letters import LetterType, Recipient
+from krav.domain.party import is_valid_email
+from krav.services.ports import Channel, DeliveryKind, StoredLetter, UnitOfWork
+
+#: inkassoloven § 10: the payment demand goes on paper unless the debtor agreed to electronic letters, which Krav
+#: does not record; the notice of legal collection follows it.
+ON_PAPER = frozenset({LetterType.PAYMENT_DEMAND, LetterType.LEGAL_NOTICE})
+
+
+def enqueue_letter(uow: UnitOfWork, letter: StoredLetter, recipient: Recipient) -> None:
+    """A delivery job for a letter just stored: e-mail when the debtor has an address, else the print batch;
+    payment demands and notices of legal collection always on paper (inkassoloven § 10)."""
+    email = recipient.email if is_valid_email(recipient.email) and letter.type not in ON_PAPER else None
+    uow.deliveries.enqueue(
+        letter.company_id,
+        DeliveryKind.LETTER,
+        letter.id,
+        letter.sent_on,
+        Channel.EMAIL if email else Channel.PRINT,
+        email,
+        f"letter-{letter.id}",
+    )
+
+
+def enqueue_list(uow: UnitOfWork, company_id: int, list_id: int, list_date: date, email: str | None) -> None:
+    """R-CLM-4: the Tuesday collection list goes as a PDF by e-mail to the agreement's address."""
+    channel = Channel.EMAIL if is_valid_email(email) else Channel.PRINT
+    uow.deliveries.enqueue(
+        company_id, DeliveryKind.COLLECTION_LIST, list_id, list_date, channel, email, f"list-{list_id}"
+    )
+
+
+def enqueue_settlement(uow: UnitOfWork, company_id: int, settlement_id: int, on: date, email: str | None) -> None:
+    """R-BANK-3: the settlement report (PDF and CSV) to the creditor, and the pain.001 remittance file."""
+    channel = Channel.EMAIL if is_valid_email(email) else Channel.PRINT
+    uow.deliveries.enqueue(
+        company_id, DeliveryKind.SETTLEMENT, settlement_id, on, channel, email, f"settlement-{settlement_id}"
+    )

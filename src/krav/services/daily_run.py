@@ -1,0 +1,186 @@
+"""The business day: the one use case behind ``krav run``, ``krav simulate``, ``krav demo``, the scenario runner
+and the tests (DESIGN.md "Time and jobs").
+
+A business day is: money in from the inbox (payment files of the client account), then for each creditor the
+steps of R-TIME-5 in order, then the delivery of what the steps wrote to the outbox. Each step is its own
+transaction and leaves a done-record for (creditor, date, step), so running the same date again skips what was
+done, and a run killed half-way and run again ends exactly as an uninterrupted one. :func:`run_days` is the one
+loop over days.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+
+from krav.domain.calendar import is_bank_day
+from krav.domain.collection.letters import LetterType
+from krav.domain.collection.steps import Day
+from krav.domain.money import Money
+from krav.services.collection import CreditorDay, StepOutcome
+from krav.services.collection import day as service_day
+from krav.services.collection import money as service_money
+from krav.services.collection.delivery import OutboxReport, deliver
+from krav.services.collection.payments import InboxResult, import_inbox
+from krav.services.ledger.submission import auto_transfer_in
+from krav.services.ports import Collaborators, UnitOfWork, company_and_id
+
+
+@dataclass(frozen=True, slots=True)
+class Step:
+    """One step of a creditor's day (R-TIME-5): its name (the done-record's key), what it does, and the rule."""
+
+    name: str
+    run: Callable[[UnitOfWork, CreditorDay], StepOutcome]
+    rule: str
+
+    def __call__(self, uow: UnitOfWork, ctx: CreditorDay) -> StepOutcome:
+        return self.run(uow, ctx)
+
+
+def _auto_transfer(uow: UnitOfWork, ctx: CreditorDay) -> StepOutcome:
+    """The ledger side's auto-transfer (R-VAL-2): every valid item submitted on a bank day while the agreement is
+    active; the claims are made when the step commits, and lettered in the next step the same day (R-CLM-2)."""
+    if not (ctx.day.bank_day and ctx.agreement.active):
+        return StepOutcome()
+    submitted = auto_transfer_in(uow, ctx.company, today=ctx.today)
+    return StepOutcome(submitted=sum(1 for s in submitted if s.submitted))
+
+
+#: A creditor's day, in the order of R-TIME-5.
+STEPS: tuple[Step, ...] = (
+    Step("money_in", service_money.money_in, "R-TIME-5 (1): payments, credits and actions reported"),
+    Step("pause_expiry", service_day.pause_expiry, "R-TIME-5 (2), R-ACT-1"),
+    Step("confirmations", service_day.confirmations, "R-TIME-5 (3), R-CLM-8, R-CLM-9"),
+    Step("auto_transfer", _auto_transfer, "R-TIME-5 (4), R-VAL-2"),
+    Step("letters", service_day.letters, "R-TIME-5 (4, 5), R-CLM-2, R-CLM-3"),
+    Step("inkasso", service_day.inkasso, "R-TIME-5 (6), R-CLM-4, R-CLM-5"),
+    Step("legal", service_day.legal, "R-TIME-5 (7), R-CLM-13"),
+    Step("collection_list", service_day.collection_list, "R-TIME-5 (8), R-CLM-4"),
+    Step("remittance", service_money.remittance, "R-TIME-5 (9), R-BANK-3, R-LED-7"),
+)
+
+
+@dataclass
+class DayReport:
+    """What a day's run did for one creditor."""
+
+    company: str
+    date: date
+    bank_day: bool
+    steps_run: list[str] = field(default_factory=list)
+    steps_skipped: list[str] = field(default_factory=list)
+    submitted: int = 0
+    letters: Counter[LetterType] = field(default_factory=Counter)
+    listed: int = 0
+    payments_applied: int = 0
+    settled: Money = field(default_factory=Money.zero)
+    notes: list[str] = field(default_factory=list)
+
+    def add(self, step: str, outcome: StepOutcome) -> None:
+        self.steps_run.append(step)
+        self.submitted += outcome.submitted
+        self.letters.update(outcome.letters)
+        self.listed += outcome.listed
+        self.payments_applied += outcome.payments_applied
+        self.settled = self.settled + outcome.settled
+
+
+@dataclass
+class BusinessDay:
+    """What one business day did: the inbox, each creditor's steps, and the delivery."""
+
+    date: date
+    inbox: list[InboxResult] = field(default_factory=list)
+    creditors: list[DayReport] = field(default_factory=list)
+    outbox: OutboxReport | None = None
+
+
+def run_creditor_day(
+    uow: UnitOfWork, orgno: str, on: date, collab: Collaborators, *, steps: Sequence[Step] = STEPS
+) -> DayReport:
+    """Run one creditor's business day, step by step (R-TIME-5); each step commits on its own with its
+    done-record, so a rerun of the same date skips what was done."""
+    report = DayReport(orgno, on, is_bank_day(on))
+    for step in steps:
+        with uow:
+            company, company_id = company_and_id(uow, orgno)
+            if uow.collection.step_done(company_id, on, step.name):
+                report.steps_skipped.append(step.name)
+                continue
+            day = Day(on, uow.agreements.get(company_id), collab.rates, creditor_vat_registered=company.vat_registered)
+            outcome = step(uow, CreditorDay(company, company_id, day, collab.service))
+            uow.collection.mark_step(company_id, on, step.name, outcome.summary())
+            uow.commit()
+        report.add(step.name, outcome)
+    rate = collab.rates.interest_rate(on)
+    if not rate.from_table:
+        report.notes.append(
+            f"no forsinkelsesrente in the rate table for {on}: the last known rate {rate.rate} % was used; "
+            "update rates.toml"
+        )
+    return report
+
+
+def creditors(uow: UnitOfWork, company: str | None = None) -> list[str]:
+    """The creditors a run covers: the one named, or every registered company."""
+    if company is not None:
+        return [company]
+    with uow:
+        return [c.orgno for c in uow.companies.all()]
+
+
+def run_business_day(
+    uow: UnitOfWork,
+    on: date,
+    collab: Collaborators,
+    *,
+    company: str | None = None,
+    deliver_letters: bool = True,
+    steps: Sequence[Step] = STEPS,
+) -> BusinessDay:
+    """One business day: the inbox's payment files imported, each creditor's steps run (or the one named), and
+    what they wrote to the outbox delivered (``deliver_letters=False`` leaves it there, for a what-if)."""
+    result = BusinessDay(on)
+    if collab.inbox is not None:
+        result.inbox = import_inbox(uow, collab.inbox)
+    result.creditors = [run_creditor_day(uow, orgno, on, collab, steps=steps) for orgno in creditors(uow, company)]
+    if deliver_letters:
+        result.outbox = deliver(
+            uow,
+            renderer=collab.renderer,
+            mailer=collab.mailer,
+            print_dir=collab.print_dir,
+            service=collab.service,
+            remittance_dir=collab.remittance_dir,
+        )
+    return result
+
+
+def run_days(
+    uow: UnitOfWork,
+    first: date,
+    last: date,
+    collab: Collaborators,
+    *,
+    company: str | None = None,
+    deliver_letters: bool = True,
+    before_day: Callable[[date], None] | None = None,
+    after_day: Callable[[BusinessDay], None] | None = None,
+    steps: Sequence[Step] = STEPS,
+) -> list[BusinessDay]:
+    """The business days from ``first`` to ``last`` in order, each as :func:`run_business_day`.
+    ``before_day`` brings in what happens outside the service that day (a scenario's events, a demo's payment
+    files); ``after_day`` sees each day's report (progress)."""
+    days: list[BusinessDay] = []
+    on = first
+    while on <= last:
+        if before_day is not None:
+            before_day(on)
+        days.append(run_business_day(uow, on, collab, company=company, deliver_letters=deliver_letters, steps=steps))
+        if after_day is not None:
+            after_day(days[-1])
+        on += timedelta(days=1)
+    return days

@@ -1,0 +1,279 @@
+"""The typed values the ports speak in: read models, statuses and filters. Adapters build them from storage."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from enum import StrEnum
+
+from krav.domain.collection.claims import Stage
+from krav.domain.collection.letters import LetterLine, LetterType, Sender
+from krav.domain.messages import Message
+from krav.domain.money import Money
+
+
+class PaymentStatus(StrEnum):
+    """A payment on the client account: waiting for the day's run, applied, or waiting for a person."""
+
+    PENDING = "pending"
+    APPLIED = "applied"
+    UNMATCHED = "unmatched"
+
+
+class AllocationChannel(StrEnum):
+    """How money reached a claim: reported by the ledger, paid to the client account, or costs invoiced."""
+
+    DIRECT = "direct"
+    CREDIT = "credit"
+    CLIENT_ACCOUNT = "client_account"
+    CREDITOR_COSTS = "creditor_costs"
+
+
+class DeliveryKind(StrEnum):
+    LETTER = "letter"
+    COLLECTION_LIST = "collection_list"
+    SETTLEMENT = "settlement"
+
+
+class Channel(StrEnum):
+    EMAIL = "email"
+    PRINT = "print"
+
+
+class DeliveryStatus(StrEnum):
+    PENDING = "pending"
+    SENDING = "sending"
+    SENT = "sent"
+    FAILED = "failed"
+    UNCERTAIN = "uncertain"
+
+
+class DocumentKind(StrEnum):
+    LETTER = "letter"
+    COLLECTION_LIST = "collection_list"
+    SETTLEMENT_PDF = "settlement_pdf"
+    SETTLEMENT_CSV = "settlement_csv"
+    PAIN001 = "pain001"
+    PRINT_BATCH = "print_batch"
+
+
+@dataclass(frozen=True, slots=True)
+class ClaimFilter:
+    """Which claims of a creditor to read; every field left as None does not narrow.
+
+    ``due_by`` selects what the daily run must look at (open claims whose next action has come, one indexed
+    query); ``letters_due`` the claims owed a confirmation or an interest note.
+    """
+
+    collection_ids: Iterable[str] | None = None
+    invoice_numbers: Iterable[str] | None = None
+    ids: Iterable[int] | None = None
+    open_only: bool = False
+    due_by: date | None = None
+    stage: Stage | None = None
+    debtor: str | None = None
+    letters_due: bool = False
+
+
+@dataclass(frozen=True, slots=True)
+class PendingMessage:
+    """A message in the message table that its receiving side has not applied yet."""
+
+    id: int
+    company_id: int
+    message: Message
+
+
+@dataclass(frozen=True, slots=True)
+class UnsettledAllocation:
+    """Money applied to a claim that the service has not yet remitted (R-BANK-3)."""
+
+    id: int
+    collection_id: str
+    channel: AllocationChannel
+    principal: Money
+    fee: Money
+    interest: Money
+    salaer: Money
+    overpaid: Money
+
+
+@dataclass(frozen=True, slots=True)
+class HistoryEntry:
+    """One event in a claim's append-only history (R-ACT-5)."""
+
+    date: date
+    kind: str
+    by: str
+    amount: Money | None
+    detail: str
+    at: datetime
+
+
+@dataclass(frozen=True, slots=True)
+class NewItem:
+    """An open item to create from a posted receivables line."""
+
+    customer: str
+    number: str
+    voucher_type: int
+    amount: Money
+    remaining: Money
+    invoice_date: date
+    due_date: date | None
+    voucher_id: int
+    voucher_line_no: int
+    kid: str | None = None
+    reference: str | None = None
+    exempt: bool = False
+
+
+@dataclass(frozen=True, slots=True)
+class LikelyValid:
+    """Necessary conditions of R-VAL-1 that the database can check, to narrow the auto-transfer's candidates
+    before every rule is applied to them in Python (where each rule lives): ``due_by`` is the latest due date
+    whose days before transfer have passed, ``minimum_ore`` the agreement's minimum amount."""
+
+    due_by: date
+    minimum_ore: int
+
+
+@dataclass(frozen=True, slots=True)
+class ImportRecord:
+    kind: str
+    sha256: str
+    filename: str
+    imported_on: str
+    summary: str
+
+
+@dataclass(frozen=True, slots=True)
+class AgreementChange:
+    """One field of the agreement changed: who, when, old → new."""
+
+    field: str
+    old: str | None
+    new: str | None
+    by: str = ""
+    on: date | None = None
+    at: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class ClientPayment:
+    """A payment received on the service's client account (R-BANK-2), matched to a letter by its KID."""
+
+    received_on: date
+    amount: Money
+    reference: str
+    source: str
+    kid: str | None = None
+    payer: str | None = None
+    company_id: int | None = None
+    letter_id: int | None = None
+    status: PaymentStatus = PaymentStatus.PENDING
+    reason: str | None = None
+    id: int | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class StoredLetter:
+    """A letter as sent: numbered per debtor, with its KID and what each claim owed that day."""
+
+    id: int
+    company_id: int
+    debtor: str
+    n: int
+    type: LetterType
+    sent_on: date
+    deadline: date | None
+    kid: str | None
+    account: str | None
+    case_number: str | None
+    lines: tuple[LetterLine, ...]
+
+    @property
+    def total(self) -> Money:
+        return Money.sum((line.total for line in self.lines), self.lines[0].principal.currency if self.lines else "NOK")
+
+
+@dataclass(frozen=True, slots=True)
+class StoredSettlement:
+    id: int
+    reference: str
+    settled_on: date
+    principal: Money
+    fee: Money
+    interest: Money
+    overpaid: Money
+    costs: Money = field(default_factory=Money.zero)
+    costs_vat: Money = field(default_factory=Money.zero)
+
+    @property
+    def total(self) -> Money:
+        """What is remitted: collected for the creditor, less the costs invoiced to it and their VAT."""
+        return self.principal + self.fee + self.interest + self.overpaid - self.costs - self.costs_vat
+
+
+@dataclass(frozen=True, slots=True)
+class Service:
+    """The collection service as letters name it, and the client account debtors pay to."""
+
+    name: str
+    orgno: str
+    account: str
+    email: str | None = None
+    phone: str | None = None
+
+    def sender(self) -> Sender:
+        return Sender(self.name, self.orgno, None, None, None, self.email, self.phone)
+
+
+@dataclass(frozen=True, slots=True)
+class Document:
+    """An archived document: the exact bytes sent, with their SHA-256."""
+
+    kind: DocumentKind
+    ref: str
+    filename: str
+    media_type: str
+    sha256: str
+    content: bytes
+    created_at: datetime
+
+
+@dataclass(frozen=True, slots=True)
+class Delivery:
+    """One letter or list to deliver by e-mail or print; ``delivery_key`` makes a delivery happen once."""
+
+    id: int
+    company_id: int
+    kind: DeliveryKind
+    ref_id: int
+    on_date: date
+    channel: Channel
+    address: str | None
+    delivery_key: str
+    status: DeliveryStatus
+    attempts: int
+    last_error: str | None
+    sent_at: datetime | None
+    updated_at: datetime
+
+
+@dataclass(frozen=True, slots=True)
+class Attachment:
+    filename: str
+    media_type: str
+    content: bytes
+
+
+@dataclass(frozen=True, slots=True)
+class OutgoingMail:
+    sender: str
+    to: str
+    subject: str
+    body: str
+    message_id: str
+    attachments: tuple[Attachment, ...] = ()

@@ -1,0 +1,285 @@
+"""The storage ports: one repository per concern and the unit of work that binds them to one transaction."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from datetime import date, datetime
+from types import TracebackType
+from typing import Any, Protocol, Self
+
+from krav.domain.agreement import Agreement
+from krav.domain.collection.allocation import Applied
+from krav.domain.collection.claims import Claim
+from krav.domain.collection.letters import CollectionListRow
+from krav.domain.collection.settlement import SettlementReportLine
+from krav.domain.collection.steps import Event, LetterDraft
+from krav.domain.ledger.accounts import Account
+from krav.domain.ledger.matching import Allocation
+from krav.domain.ledger.open_items import OpenItem
+from krav.domain.ledger.voucher_types import VoucherType
+from krav.domain.ledger.vouchers import PostedVoucher, Voucher
+from krav.domain.messages import LedgerReport, Message, MessageKind
+from krav.domain.money import Money
+from krav.domain.party import Company, Customer
+from krav.domain.validation import Candidate
+from krav.services.ports.models import (
+    AgreementChange,
+    AllocationChannel,
+    Channel,
+    ClaimFilter,
+    ClientPayment,
+    Delivery,
+    DeliveryKind,
+    DeliveryStatus,
+    Document,
+    DocumentKind,
+    HistoryEntry,
+    ImportRecord,
+    LikelyValid,
+    NewItem,
+    PaymentStatus,
+    PendingMessage,
+    StoredLetter,
+    StoredSettlement,
+    UnsettledAllocation,
+)
+
+
+class CompanyRepository(Protocol):
+    def add(self, company: Company) -> Company: ...
+    def update(self, company: Company) -> Company: ...
+    def find(self, orgno: str) -> Company | None: ...
+    def get(self, orgno: str) -> Company: ...
+    def by_id(self, company_id: int) -> Company: ...
+    def all(self) -> list[Company]: ...
+
+
+class LedgerRepository(Protocol):
+    # chart and voucher types
+    def add_accounts(self, company_id: int, accounts: Iterable[Account]) -> None: ...
+    def accounts(self, company_id: int) -> dict[str, Account]: ...
+    def save_voucher_type(self, company_id: int, voucher_type: VoucherType) -> None: ...
+    def voucher_types(self, company_id: int) -> dict[int, VoucherType]: ...
+
+    # customers
+    def save_customer(self, company_id: int, customer: Customer) -> str: ...
+    def customers(self, company_id: int, numbers: Iterable[str] | None = None) -> dict[str, Customer]: ...
+
+    # vouchers and items
+    def next_number(self, company_id: int, counter: str) -> int: ...
+    def add_batch(self, company_id: int, text: str, source: str) -> int: ...
+    def add_voucher(self, company_id: int, batch_id: int, number: int, voucher: Voucher) -> PostedVoucher: ...
+    def voucher(self, company_id: int, voucher_id: int) -> PostedVoucher: ...
+    def vouchers(self, company_id: int) -> list[PostedVoucher]: ...
+    def add_items(self, company_id: int, items: Sequence[NewItem]) -> list[OpenItem]: ...
+    def items(
+        self,
+        company_id: int,
+        *,
+        ids: Iterable[int] | None = None,
+        numbers: Iterable[str] | None = None,
+        customer: str | None = None,
+        open_only: bool = False,
+        collection_ids: Iterable[str] | None = None,
+    ) -> list[OpenItem]: ...
+    def existing_invoice_numbers(self, company_id: int, numbers: Iterable[str]) -> set[str]: ...
+    def candidates(
+        self,
+        company_id: int,
+        *,
+        today: date,
+        ids: Iterable[int] | None = None,
+        customer: str | None = None,
+        likely_valid: LikelyValid | None = None,
+    ) -> list[Candidate]: ...
+    def set_collection_id(self, company_id: int, item_id: int, collection_id: str) -> bool: ...
+    def mark_reminded(self, company_id: int, item_ids: Iterable[int], on: date) -> None: ...
+    def set_item_exempt(self, company_id: int, item_id: int, exempt: bool) -> bool: ...
+    def update_collection_amounts(self, company_id: int, figures: Mapping[str, tuple[Money, Money]]) -> None:
+        """R-LED-3: each item's outstanding (fee, interest) by its collection ID, in one bulk write."""
+        ...
+
+    def save_remaining(self, company_id: int, items: Iterable[OpenItem]) -> None: ...
+    def record_allocations(
+        self,
+        company_id: int,
+        allocations: Iterable[Allocation],
+        *,
+        method: str,
+        on: date,
+        voucher_id: int | None,
+    ) -> None: ...
+    def voucher_number_of_item(self, company_id: int, item_id: int) -> int: ...
+    def trial_balance(self, company_id: int) -> dict[str, Money]: ...
+    def receivables_by_customer(self, company_id: int) -> dict[str, Money]: ...
+    def subledger_by_customer(self, company_id: int) -> dict[str, Money]: ...
+
+
+class MessageOutbox(Protocol):
+    """The message table: what the two sides tell each other (DESIGN.md "Two sides, one contract")."""
+
+    def add(self, company_id: int, message: Message, *, on: date, handled: bool = False) -> None: ...
+    def add_many(self, company_id: int, messages: Sequence[Message], *, on: date) -> None: ...
+    def pending(self, kinds: Iterable[MessageKind]) -> list[PendingMessage]:
+        """Messages of these kinds not applied yet, of every creditor, in the order they were written."""
+        ...
+
+    def pending_reports(self, company_id: int, up_to: date) -> list[tuple[int, LedgerReport]]: ...
+    def mark_handled(self, message_ids: Iterable[int]) -> None: ...
+    def reports(self, company_id: int) -> list[LedgerReport]: ...
+
+
+class AgreementRepository(Protocol):
+    def get(self, company_id: int) -> Agreement: ...
+    def save(self, company_id: int, agreement: Agreement) -> None: ...
+    def record_changes(self, company_id: int, changes: list[AgreementChange], *, by: str, on: date) -> None: ...
+    def history(self, company_id: int) -> list[AgreementChange]: ...
+
+
+class ImportLog(Protocol):
+    def find(self, company_id: int, kind: str, sha256: str) -> ImportRecord | None: ...
+    def record(self, company_id: int, kind: str, sha256: str, filename: str, summary: str) -> None: ...
+
+
+class CollectionRepository(Protocol):
+    # claims and their history
+    def add_claims(self, claims: Sequence[Claim]) -> list[Claim]: ...
+    def save_claims(self, claims: Iterable[Claim]) -> None: ...
+    def claim(self, company_id: int, collection_id: str) -> Claim | None: ...
+    def claims(self, company_id: int, where: ClaimFilter | None = None) -> list[Claim]: ...
+    def add_events(self, company_id: int, claim_ids: dict[str, int], events: Sequence[Event], *, by: str) -> None: ...
+    def history(self, company_id: int, claim_id: int) -> list[HistoryEntry]: ...
+    def next_case_number(self, company_id: int) -> str: ...
+
+    # letters
+    def add_letters(
+        self, company_id: int, drafts: Sequence[LetterDraft], *, kid_for: Callable[[int], str], account: str | None
+    ) -> list[StoredLetter]: ...
+    def letters(
+        self,
+        company_id: int,
+        *,
+        letter_ids: Iterable[int] | None = None,
+        kid: str | None = None,
+        debtor: str | None = None,
+        claim_id: int | None = None,
+    ) -> list[StoredLetter]: ...
+    def letter_by_kid(self, kid: str) -> StoredLetter | None: ...
+
+    # collection lists
+    def add_list(
+        self, company_id: int, list_date: date, transfer_on: date | None, rows: Sequence[tuple[Claim, Money]]
+    ) -> int: ...
+    def list_rows(self, company_id: int, list_id: int) -> list[CollectionListRow]: ...
+    def lists(self, company_id: int) -> list[tuple[date, list[str], int]]: ...
+
+    # payments, allocations, settlements
+    def add_payment(self, payment: ClientPayment) -> int | None: ...
+    def payments_from(self, source: str) -> bool: ...
+    def pending_payments(self, company_id: int, up_to: date) -> list[ClientPayment]: ...
+    def payments(
+        self, *, status: PaymentStatus | None = None, company_id: int | None = None
+    ) -> list[ClientPayment]: ...
+    def set_payment_status(
+        self, payment_id: int, status: PaymentStatus, *, on: date | None = None, reason: str | None = None, **extra: Any
+    ) -> None: ...
+    def add_allocations(
+        self,
+        company_id: int,
+        claim_ids: dict[str, int],
+        applied: Sequence[Applied],
+        *,
+        on: date,
+        channel: AllocationChannel,
+        payment_id: int | None,
+    ) -> None: ...
+    def unsettled(self, company_id: int, up_to: date) -> list[UnsettledAllocation]: ...
+    def add_settlement(
+        self, company_id: int, settled_on: date, totals: dict[str, Money], allocation_ids: list[int]
+    ) -> int: ...
+    def settlements(self, company_id: int) -> list[StoredSettlement]: ...
+    def settlement_lines(self, company_id: int, settlement_id: int) -> list[SettlementReportLine]: ...
+
+    # the daily run's done-records
+    def step_done(self, company_id: int, day: date, step: str) -> bool: ...
+    def mark_step(self, company_id: int, day: date, step: str, summary: dict[str, Any]) -> None: ...
+
+
+class DeliveryRepository(Protocol):
+    def archive(
+        self, company_id: int, kind: DocumentKind, ref: str, filename: str, media_type: str, content: bytes
+    ) -> Document: ...
+    def document(self, company_id: int, kind: DocumentKind, ref: str) -> Document | None: ...
+    def documents(self, company_id: int, kind: DocumentKind | None = None) -> list[Document]: ...
+    def enqueue(
+        self,
+        company_id: int,
+        kind: DeliveryKind,
+        ref_id: int,
+        on: date,
+        channel: Channel,
+        address: str | None,
+        key: str,
+    ) -> None: ...
+    def deliveries(
+        self,
+        *,
+        statuses: Iterable[DeliveryStatus] | None = None,
+        company_id: int | None = None,
+        limit: int | None = None,
+        max_attempts: int | None = None,
+    ) -> list[Delivery]: ...
+    def set_status(
+        self,
+        delivery_id: int,
+        status: DeliveryStatus,
+        *,
+        error: str | None = None,
+        sent_at: datetime | None = None,
+        attempt: bool = False,
+        expect: DeliveryStatus | None = None,
+        reset_attempts: bool = False,
+    ) -> bool: ...
+
+
+class UnitOfWork(Protocol):
+    """One transaction: everything a use case writes is committed together, or nothing is.
+
+    :meth:`commit` first delivers the messages written in the transaction that their receiving side applies at
+    once (:mod:`krav.services.relay`): a submitted item becomes a claim, and the ledger takes the claims' new
+    figures and the settlements, in the same transaction.
+    """
+
+    @property
+    def companies(self) -> CompanyRepository: ...
+    @property
+    def ledger(self) -> LedgerRepository: ...
+    @property
+    def outbox(self) -> MessageOutbox: ...
+    @property
+    def imports(self) -> ImportLog: ...
+    @property
+    def agreements(self) -> AgreementRepository: ...
+    @property
+    def collection(self) -> CollectionRepository: ...
+    @property
+    def deliveries(self) -> DeliveryRepository: ...
+
+    def __enter__(self) -> Self: ...
+    def __exit__(
+        self, exc_type: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None
+    ) -> None: ...
+    def commit(self) -> None: ...
+    def rollback(self) -> None: ...
+
+
+def company_and_id(uow: UnitOfWork, orgno: str) -> tuple[Company, int]:
+    """The registered company with this organisation number and its id, or NotFound."""
+    company = uow.companies.get(orgno)
+    assert company.id is not None  # a stored company always has its id
+    return company, company.id
+
+
+def company_id(uow: UnitOfWork, orgno: str) -> int:
+    """The id of the registered company with this organisation number, or NotFound."""
+    return company_and_id(uow, orgno)[1]
