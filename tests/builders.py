@@ -2,13 +2,26 @@
 
 from __future__ import annotations
 
+from dataclasses import fields, replace
 from datetime import date
 from pathlib import Path
 from tempfile import mkdtemp
+from typing import Any
 
 from krav.adapters.mail import FolderMailer
 from krav.adapters.pdf import LetterRenderer
 from krav.adapters.ratefile import load_rate_tables
+from krav.domain.collection.claims import (
+    Balances,
+    Claim,
+    Compensation,
+    Deadlines,
+    InkassoCase,
+    InterestAccount,
+    LettersDue,
+    Listing,
+    Pause,
+)
 from krav.domain.ledger import accounts as acc
 from krav.domain.ledger import voucher_types as vt
 from krav.domain.ledger.vouchers import Batch, Voucher, VoucherLine
@@ -104,3 +117,45 @@ def credit_note(customer: str, amount: str, on: date, settles: tuple[str, ...] =
 
 def post(uow: UnitOfWork, *vouchers: Voucher, orgno: str = ORGNO) -> ledger.PostingResult:
     return ledger.post_batch(uow, orgno, Batch(tuple(vouchers)))
+
+
+_GROUPS: dict[str, type[Any]] = {
+    "balances": Balances,
+    "interest": InterestAccount,
+    "deadlines": Deadlines,
+    "due": LettersDue,
+    "listing": Listing,
+    "case": InkassoCase,
+    "compensation_state": Compensation,
+    "pause_state": Pause,
+}
+_WHOLE = ("stage", "closed_reason", "closed_on", "id")
+
+
+def in_state(claim: Claim, **state: Any) -> Claim:
+    """``claim`` as storage would restore it in another state, for unit tests of the rules: ``state`` names
+    fields of the claim's groups (``fees_outstanding=...``, ``transfer_on=...``) or its ``stage``,
+    ``closed_reason``, ``closed_on``."""
+    where = {f.name: name for name, group in _GROUPS.items() for f in fields(group)}
+    unknown = sorted(set(state) - set(where) - set(_WHOLE))
+    assert not unknown, f"no such claim field: {unknown}"
+    groups = {
+        name: replace(getattr(claim, name), **{k: v for k, v in state.items() if where.get(k) == name})
+        for name in _GROUPS
+    }
+    return Claim(
+        claim.company_id,
+        claim.collection_id,
+        claim.invoice_number,
+        claim.invoice_date,
+        claim.due_date,
+        claim.principal,
+        claim.submitted_on,
+        claim.debtor,
+        rule_set=claim.rule_set,
+        id=state.get("id", claim.id),
+        stage=state.get("stage", claim.stage),
+        closed_reason=state.get("closed_reason", claim.closed_reason),
+        closed_on=state.get("closed_on", claim.closed_on),
+        **groups,
+    )

@@ -27,6 +27,7 @@ from krav.domain.collection.claims import Claim, ClosedReason, Stage
 from krav.domain.collection.interest import interest_accrued, interest_outstanding
 from krav.domain.collection.letters import Recipient
 from krav.domain.money import Money
+from tests.builders import in_state
 
 RATES = load_rate_tables()
 DEBTOR = Recipient("10001", "Ola Nordmann", "consumer", None, "Storgata 1", "0155", "Oslo", "NO", None)
@@ -62,10 +63,14 @@ def _claim(
         submitted_on=due + timedelta(days=14),
         debtor=DEBTOR,
     )
-    claim.stage = stage
-    claim.fees_charged = claim.fees_outstanding = _nok(fees)
-    claim.salaer_charged = claim.salaer_outstanding = _nok(salaer)
-    return claim
+    return in_state(
+        claim,
+        stage=stage,
+        fees_charged=_nok(fees),
+        fees_outstanding=_nok(fees),
+        salaer_charged=_nok(salaer),
+        salaer_outstanding=_nok(salaer),
+    )
 
 
 def _parts(a: Applied) -> tuple[Money, Money, Money, Money, Money]:
@@ -301,8 +306,7 @@ def test_principal_paid_with_interest_left_after_the_notice_stage_makes_no_inter
 
 
 def test_a_claim_gets_one_interest_note_only_r_clm_8() -> None:
-    claim = _claim()
-    claim.interest_note_on = date(2025, 4, 1)
+    claim = in_state(_claim(), interest_note_on=date(2025, 4, 1))
     allocate_direct_payment(claim, _nok("1000.00"), date(2025, 4, 10), RATES)
     assert not settle_if_paid(claim, date(2025, 4, 10), RATES)
     assert not claim.interest_note_due

@@ -35,6 +35,7 @@ from krav.domain.collection.steps import (
     transfers_to_inkasso,
 )
 from krav.domain.money import Money
+from tests.builders import in_state
 
 RATES = load_rate_tables()
 AGREEMENT = Agreement(active=True, collection_list_email="liste@example.no")
@@ -76,10 +77,7 @@ def _claim(
         submitted_on=due + timedelta(days=14),
         debtor=_debtor(debtor, kind),
     )
-    claim.stage = stage
-    for name, value in state.items():
-        setattr(claim, name, value)
-    return claim
+    return in_state(claim, stage=stage, **state)
 
 
 def _day(today: date, *, vat_registered: bool = True, **agreement: object) -> Day:
@@ -118,17 +116,13 @@ def _listed(
 
 
 def _in_inkasso(cid: str, invoice: str, principal: str, demand_deadline: date, **kw: object) -> Claim:
-    return _claim(
-        cid,
-        invoice,
-        principal=principal,
-        stage=Stage.INKASSO,
-        inkasso_on=demand_deadline - timedelta(days=14),
-        case_number="S001-000001",
-        demand_deadline=demand_deadline,
-        last_deadline=demand_deadline,
-        **kw,
-    )
+    state: dict[str, object] = {
+        "inkasso_on": demand_deadline - timedelta(days=14),
+        "case_number": "S001-000001",
+        "demand_deadline": demand_deadline,
+        "last_deadline": demand_deadline,
+    }
+    return _claim(cid, invoice, principal=principal, stage=Stage.INKASSO, **(state | kw))
 
 
 # -- R-CLM-1: one letter per debtor per step ------------------------------------------------------------------
@@ -177,7 +171,11 @@ def test_a_reminder_has_no_fee_and_its_deadline_is_the_agreements_reminder_deadl
     assert letter.deadline == date(2025, 3, 31)  # 21 March + 10 days
     assert letter.lines[0].fee == ZERO
     assert claim.fees_charged == ZERO
-    assert (claim.stage, claim.reminder_deadline, claim.first_letter_on) == (Stage.REMINDER, date(2025, 3, 31), sent)
+    assert (claim.stage, claim.deadlines.reminder_deadline, claim.deadlines.first_letter_on) == (
+        Stage.REMINDER,
+        date(2025, 3, 31),
+        sent,
+    )
 
 
 def test_the_notice_follows_the_day_after_the_reminder_deadline_has_passed_r_clm_2_r_clm_3() -> None:
@@ -199,7 +197,7 @@ def test_the_notice_deadline_is_sent_plus_14_days_and_not_moved_off_a_holiday_r_
     result = reminder_and_notice_letters([claim], _day(date(2025, 5, 15)))
     assert result.letters[0].deadline == ASCENSION_2025  # 15 May + 14 days, a holiday, and kept
     assert not is_bank_day(ASCENSION_2025)
-    assert claim.notice_deadline == claim.last_deadline == ASCENSION_2025
+    assert claim.deadlines.notice_deadline == claim.deadlines.last_deadline == ASCENSION_2025
 
 
 @pytest.mark.parametrize(
@@ -243,8 +241,7 @@ def test_a_second_fee_bearing_letter_only_after_a_missed_deadline_of_at_least_14
 
 
 def test_at_most_two_fee_bearing_letters_per_claim_r_clm_3() -> None:
-    claim = _noticed_once()
-    claim.fee_letters = 2
+    claim = in_state(_noticed_once(), fee_letters=2)
     assert notice_fee(claim, date(2025, 6, 30), RATES) == ZERO
 
 
@@ -270,7 +267,7 @@ def test_the_list_takes_claims_whose_deadline_passed_before_the_tuesday_not_on_i
     tuesday = date(2025, 4, 15)
     result = draw_collection_list([passed, on_the_day], _day(tuesday))
     assert result.listed == [passed]
-    assert (passed.stage, passed.listed_on) == (Stage.COLLECTION_LIST, tuesday)
+    assert (passed.stage, passed.listing.listed_on) == (Stage.COLLECTION_LIST, tuesday)
     assert on_the_day.stage is Stage.NOTICE
     nxt = draw_collection_list([passed, on_the_day], _day(date(2025, 4, 22)))
     assert nxt.listed == [on_the_day]  # the next Tuesday; the listed one is not listed again
@@ -297,8 +294,8 @@ def test_a_holiday_tuesday_moves_the_list_to_the_next_bank_day_r_clm_4() -> None
     assert draw_collection_list([claim], _day(CONSTITUTION_DAY_2022)).listed == []
     result = draw_collection_list([claim], _day(date(2022, 5, 18)))
     assert result.listed == [claim]
-    assert claim.listed_on == date(2022, 5, 18)
-    assert claim.transfer_on == date(2022, 5, 19)  # the Thursday of that week
+    assert claim.listing.listed_on == date(2022, 5, 18)
+    assert claim.listing.transfer_on == date(2022, 5, 19)  # the Thursday of that week
 
 
 def test_paused_closed_and_reminded_only_claims_are_not_listed_r_clm_4() -> None:
@@ -316,26 +313,26 @@ def test_with_the_automatic_list_claims_move_on_the_following_thursday_bank_day_
     assert transfer_day_for_list(tuesday) == date(2025, 5, 30)  # Thursday 29 May is Ascension Day
     claim = _noticed("K1", "1001", date(2025, 5, 23))
     draw_collection_list([claim], _day(tuesday))
-    assert claim.transfer_on == date(2025, 5, 30)
+    assert claim.listing.transfer_on == date(2025, 5, 30)
     for day in (date(2025, 5, 28), ASCENSION_2025):
         assert transfers_to_inkasso([claim], _day(day), case_numbers=["S1"]).letters == []
         assert claim.stage is Stage.COLLECTION_LIST
     result = transfers_to_inkasso([claim], _day(date(2025, 5, 30)), case_numbers=["S1"])
     assert _letters(result) == [(LetterType.PAYMENT_DEMAND, "10001", ["1001"])]
-    assert (claim.stage, claim.inkasso_on) == (Stage.INKASSO, date(2025, 5, 30))
+    assert (claim.stage, claim.case.inkasso_on) == (Stage.INKASSO, date(2025, 5, 30))
 
 
 def test_without_the_automatic_list_only_approved_claims_move_r_clm_4() -> None:
     claim = _noticed("K1", "1001", date(2025, 5, 30))
     draw_collection_list([claim], _day(date(2025, 6, 3), automatic_collection_list=False))
-    assert claim.transfer_on is None
+    assert claim.listing.transfer_on is None
     assert (
         transfers_to_inkasso(
             [claim], _day(date(2025, 6, 12), automatic_collection_list=False), case_numbers=["S1"]
         ).letters
         == []
     )
-    claim.approved_on = date(2025, 6, 13)
+    claim = in_state(claim, approved_on=date(2025, 6, 13))
     result = transfers_to_inkasso(
         [claim], _day(date(2025, 6, 13), automatic_collection_list=False), case_numbers=["S1"]
     )
@@ -370,10 +367,10 @@ def test_one_case_per_debtor_and_day_one_demand_one_light_salaer_on_the_combined
     assert (a1.salaer_charged, a2.salaer_charged) == (_nok("245.00"), ZERO)
     assert b.salaer_charged == _nok("245.00")  # 1000.00 is in the same bracket
     assert [line.salaer for line in result.letters[0].lines] == [_nok("245.00"), ZERO]
-    assert (a1.case_number, a2.case_number, b.case_number) == ("S1", "S1", "S2")
+    assert (a1.case.case_number, a2.case.case_number, b.case.case_number) == ("S1", "S1", "S2")
     assert result.letters[0].deadline == date(2025, 6, 19)  # + 14 days
-    assert a1.demand_deadline == a2.demand_deadline == date(2025, 6, 19)
-    assert a1.salaer_level == 1
+    assert a1.case.demand_deadline == a2.case.demand_deadline == date(2025, 6, 19)
+    assert a1.case.salaer_level == 1
 
 
 @pytest.mark.parametrize(
@@ -407,16 +404,23 @@ def test_the_legal_notice_comes_only_when_the_demand_deadline_passed_by_more_tha
     # raised to heavy on that letter: 2 × 0.35 × 700 = 490.00, i.e. 245.00 on top of the light 245.00
     assert a1.salaer_charged == a1.salaer_outstanding == _nok("490.00")
     assert a2.salaer_charged == ZERO
-    assert a1.salaer_level == 2
+    assert a1.case.salaer_level == 2
     assert [line.salaer for line in result.letters[0].lines] == [_nok("490.00"), ZERO]
-    assert result.letters[0].deadline == a1.legal_deadline == date(2025, 6, 18)
+    assert result.letters[0].deadline == a1.case.legal_deadline == date(2025, 6, 18)
     assert result.letters[0].case_number == "S001-000001"
     assert legal_steps([a1, a2], _day(date(2025, 6, 5))).letters == []  # once
 
 
 def test_the_claim_goes_to_legal_the_bank_day_after_the_legal_deadline_passed_r_clm_13() -> None:
-    claim = _in_inkasso("K1", "1001", "1000.00", date(2025, 4, 24), legal_notice_on=date(2025, 5, 23))
-    claim.legal_deadline = claim.last_deadline = date(2025, 6, 6)  # a Friday; 7–8 June a weekend, 9 June Whit Monday
+    claim = _in_inkasso(
+        "K1",
+        "1001",
+        "1000.00",
+        date(2025, 4, 24),
+        legal_notice_on=date(2025, 5, 23),
+        legal_deadline=date(2025, 6, 6),  # a Friday; 7–8 June a weekend, 9 June Whit Monday
+        last_deadline=date(2025, 6, 6),
+    )
     for day in (date(2025, 6, 6), date(2025, 6, 7), date(2025, 6, 8), date(2025, 6, 9)):
         legal_steps([claim], _day(day))
         assert claim.stage is Stage.INKASSO, day
@@ -427,9 +431,16 @@ def test_the_claim_goes_to_legal_the_bank_day_after_the_legal_deadline_passed_r_
 
 
 def test_no_letters_go_out_by_themselves_in_legal_r_clm_13() -> None:
-    claim = _in_inkasso("K1", "1001", "1000.00", date(2025, 4, 24), legal_notice_on=date(2025, 5, 23))
-    claim.stage = Stage.LEGAL
-    claim.legal_deadline = claim.last_deadline = date(2025, 6, 6)
+    claim = _in_inkasso(
+        "K1",
+        "1001",
+        "1000.00",
+        date(2025, 4, 24),
+        legal_notice_on=date(2025, 5, 23),
+        legal_deadline=date(2025, 6, 6),
+        last_deadline=date(2025, 6, 6),
+    )
+    claim = in_state(claim, stage=Stage.LEGAL)
     for day in (date(2025, 6, 10), date(2025, 7, 1), date(2025, 9, 30)):
         d = _day(day)
         results = [
@@ -451,7 +462,7 @@ def test_the_standard_compensation_tops_the_notice_fee_up_to_its_amount_once_per
     reminder_and_notice_letters([claim], _day(date(2025, 3, 28), claim_standard_compensation=True))
     # the notice fee 35.00, then the compensation for the first half of 2025 (470.00) adds 435.00: owed 470.00
     assert claim.fees_charged == claim.fees_outstanding == _nok("470.00")
-    assert claim.compensation == _nok("435.00")
+    assert claim.compensation_state.compensation == _nok("435.00")
     assert claim_standard_compensation(claim, RATES) == ZERO  # once per claim
     assert claim.fees_charged == _nok("470.00")
 
@@ -469,7 +480,7 @@ def test_later_salaer_is_set_off_against_the_compensation_the_larger_is_owed_r_c
     reminder_and_notice_letters([claim], _day(date(2025, 3, 28), claim_standard_compensation=True))
     assert set_off_against_compensation(claim, _nok("100.00")) == ZERO  # 100 of the 435.00 used
     assert set_off_against_compensation(claim, _nok("400.00")) == _nok("65.00")  # 335.00 left, 65.00 added
-    assert claim.compensation == ZERO
+    assert claim.compensation_state.compensation == ZERO
 
 
 def test_with_light_salaer_the_debtor_owes_the_compensation_not_both_r_clm_11() -> None:
@@ -488,7 +499,7 @@ def test_with_heavy_salaer_the_debtor_owes_the_costs_not_the_costs_and_the_compe
     reminder_and_notice_letters([claim], _day(date(2025, 3, 28), **ag))
     draw_collection_list([claim], _day(date(2025, 4, 15), **ag))
     transfers_to_inkasso([claim], _day(date(2025, 4, 22), **ag), case_numbers=["S1"])
-    assert claim.demand_deadline == date(2025, 5, 6)
+    assert claim.case.demand_deadline == date(2025, 5, 6)
     legal_steps([claim], _day(date(2025, 6, 4), **ag))
     # costs: fee 35.00 + heavy business salær 2 × 0.35 × 700 × 1.5 = 735.00 → 770.00 > 470.00: 770.00 owed in all
     assert claim.fees_charged + claim.salaer_charged == _nok("770.00")
@@ -603,7 +614,7 @@ def test_a_listed_claim_whose_thursday_passed_in_a_pause_moves_on_the_next_thurs
     apply_action(Action.PAUSE, claim, listed_on + timedelta(days=1))
     assert transfers_to_inkasso([claim], _day(thursday), case_numbers=["S1"]).letters == []
     apply_action(Action.RESUME, claim, resumed_on)
-    assert claim.transfer_on == moves_on == transfer_day_after_resume(resumed_on)
+    assert claim.listing.transfer_on == moves_on == transfer_day_after_resume(resumed_on)
     assert transfers_to_inkasso([claim], _day(moves_on - timedelta(days=1)), case_numbers=["S1"]).letters == []
     result = transfers_to_inkasso([claim], _day(moves_on), case_numbers=["S1"])
     assert [lt.type for lt in result.letters] == [LetterType.PAYMENT_DEMAND]
@@ -615,8 +626,7 @@ def test_a_listed_claim_whose_thursday_passed_in_a_pause_moves_on_the_next_thurs
 
 @pytest.mark.parametrize("stage", [Stage.INKASSO, Stage.LEGAL])
 def test_in_inkasso_pause_and_resume_are_refused_close_and_message_accepted_r_act_4(stage: Stage) -> None:
-    claim = _in_inkasso("K1", "1001", "1000.00", date(2025, 5, 6))
-    claim.stage = stage
+    claim = in_state(_in_inkasso("K1", "1001", "1000.00", date(2025, 5, 6)), stage=stage)
     on = date(2025, 5, 12)
     for action in (Action.PAUSE, Action.RESUME):
         result = apply_action(action, claim, on)
@@ -683,7 +693,7 @@ def test_an_interest_note_has_a_14_day_deadline_and_the_claim_is_listed_when_unp
     )
     result = confirmations_and_interest_notes([claim], _day(date(2025, 4, 7)))
     assert _letters(result) == [(LetterType.INTEREST_NOTE, "10001", ["1001"])]
-    assert result.letters[0].deadline == claim.last_deadline == date(2025, 4, 21)
+    assert result.letters[0].deadline == claim.deadlines.last_deadline == date(2025, 4, 21)
     assert not claim.interest_note_due
     assert draw_collection_list([claim], _day(date(2025, 4, 15))).listed == []  # the note's deadline runs
     assert draw_collection_list([claim], _day(date(2025, 4, 22))).listed == [claim]

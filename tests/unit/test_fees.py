@@ -9,6 +9,7 @@ from krav.domain.collection.claims import Claim
 from krav.domain.collection.fees import salaer_for_case
 from krav.domain.collection.letters import Recipient
 from krav.domain.money import Money
+from tests.builders import in_state
 
 
 def _claim(principal: str, outstanding: str) -> Claim:
@@ -22,8 +23,7 @@ def _claim(principal: str, outstanding: str) -> Claim:
         submitted_on=date(2025, 3, 28),
         debtor=Recipient("1", "Ola Nordmann", "consumer", None, "Storgata 1", "0155", "Oslo", "NO", None),
     )
-    claim.principal_outstanding = Money.of(outstanding)
-    return claim
+    return in_state(claim, principal_outstanding=Money.of(outstanding))
 
 
 def test_no_salaer_is_charged_on_a_case_whose_principal_is_paid_r_clm_5() -> None:

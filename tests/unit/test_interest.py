@@ -25,6 +25,7 @@ from krav.domain.collection.interest import (
 )
 from krav.domain.collection.letters import Recipient
 from krav.domain.money import Money, round_ore
+from tests.builders import in_state
 
 RATES = load_rate_tables()
 DEBTOR = Recipient("10001", "Ola Nordmann", "consumer", None, "Storgata 1", "0155", "Oslo", "NO", None)
@@ -46,10 +47,7 @@ def _claim(principal: str = "1000.00", due: date = date(2025, 3, 14), **kw: obje
         submitted_on=due + timedelta(days=14),
         debtor=DEBTOR,
     )
-    claim.stage = Stage.NOTICE
-    for name, value in kw.items():
-        setattr(claim, name, value)
-    return claim
+    return in_state(claim, **({"stage": Stage.NOTICE} | kw))
 
 
 # -- the days (R-TIME-4) -------------------------------------------------------------------------------------

@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import json
 from collections.abc import Callable, Iterable, Sequence
-from dataclasses import fields
 from datetime import date
 from decimal import Decimal
 from typing import Any
@@ -15,12 +14,12 @@ from typing import Any
 import sqlalchemy as sa
 
 from krav.adapters.db import tables as t
+from krav.adapters.db.claim_rows import claim_from_row, claim_values
 from krav.adapters.db.counters import next_value
 from krav.adapters.db.types import chunks, utcnow
 from krav.domain.collection.allocation import Applied
-from krav.domain.collection.claims import Claim, ClosedReason, Stage
-from krav.domain.collection.letters import CollectionListRow, LetterLine, LetterType, Recipient
-from krav.domain.collection.schedule import next_action_on
+from krav.domain.collection.claims import Claim, Stage
+from krav.domain.collection.letters import CollectionListRow, LetterLine, LetterType
 from krav.domain.collection.settlement import SettlementReportLine
 from krav.domain.collection.steps import Event, LetterDraft
 from krav.domain.money import Money
@@ -35,42 +34,6 @@ from krav.services.ports import (
     UnsettledAllocation,
 )
 
-_MONEY = {f.name for f in fields(Claim) if f.type in ("Money",)}
-_SKIP = {"id", "debtor", "stage", "closed_reason", "company_id"} | _MONEY
-_PLAIN = [f.name for f in fields(Claim) if f.name not in _SKIP]
-_DEBTOR = [f.name for f in fields(Recipient)]
-
-
-def _claim_values(claim: Claim) -> dict[str, Any]:
-    values: dict[str, Any] = {name: getattr(claim, name) for name in _PLAIN}
-    for name in _MONEY:
-        values[f"{name}_ore"] = getattr(claim, name).ore
-    for name in _DEBTOR:
-        values[f"debtor_{name}"] = getattr(claim.debtor, name)
-    values["currency"] = claim.currency
-    values["stage"] = claim.stage.value
-    values["closed_reason"] = claim.closed_reason.value if claim.closed_reason else None
-    values["next_action_on"] = next_action_on(claim)
-    return values
-
-
-def _claim(row: sa.Row[Any]) -> Claim:
-    cur = row.currency
-    kwargs: dict[str, Any] = {name: getattr(row, name) for name in _PLAIN}
-    for name in _MONEY:
-        kwargs[name] = Money.from_ore(getattr(row, f"{name}_ore"), cur)
-    kwargs.pop("next_action_on", None)
-    claim = Claim(
-        id=row.id,
-        company_id=row.company_id,
-        debtor=Recipient(**{name: getattr(row, f"debtor_{name}") for name in _DEBTOR}),
-        stage=Stage(row.stage),
-        closed_reason=ClosedReason(row.closed_reason) if row.closed_reason else None,
-        **kwargs,
-    )
-    claim.next_action_on = row.next_action_on
-    return claim
-
 
 class SqlCollection:
     def __init__(self, conn: sa.Connection) -> None:
@@ -84,13 +47,13 @@ class SqlCollection:
             return []
         ids = self.conn.execute(
             t.claim.insert().returning(t.claim.c.id, sort_by_parameter_order=True),
-            [{"company_id": c.company_id, **_claim_values(c)} for c in claims],
+            [{"company_id": c.company_id, **claim_values(c)} for c in claims],
         ).scalars()
         return [claim.stored_as(int(claim_id)) for claim, claim_id in zip(claims, ids, strict=True)]
 
     def save_claims(self, claims: Iterable[Claim]) -> None:
         """Write the claims' state back in one bulk statement (``executemany``)."""
-        rows = [{"the_id": c.id, **_claim_values(c)} for c in claims]
+        rows = [{"the_id": c.id, **claim_values(c)} for c in claims]
         if not rows:
             return
         values: dict[str, Any] = {name: sa.bindparam(name) for name in rows[0] if name != "the_id"}
@@ -100,7 +63,7 @@ class SqlCollection:
         row = self.conn.execute(
             sa.select(t.claim).where(t.claim.c.company_id == company_id, t.claim.c.collection_id == collection_id)
         ).one_or_none()
-        return None if row is None else _claim(row)
+        return None if row is None else claim_from_row(row)
 
     def claims(self, company_id: int, where: ClaimFilter | None = None) -> list[Claim]:
         """Claims of one company as ``where`` narrows them, by due date and invoice number."""
@@ -128,8 +91,8 @@ class SqlCollection:
                 rows: list[sa.Row[Any]] = []
                 for chunk in chunks(sorted(set(values))):
                     rows.extend(self.conn.execute(query.where(column.in_(chunk))))
-                return [_claim(r) for r in rows]
-        return [_claim(r) for r in self.conn.execute(query)]
+                return [claim_from_row(r) for r in rows]
+        return [claim_from_row(r) for r in self.conn.execute(query)]
 
     def add_events(self, company_id: int, claim_ids: dict[str, int], events: Sequence[Event], *, by: str) -> None:
         if not events:

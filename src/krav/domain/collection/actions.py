@@ -83,6 +83,15 @@ def costs_on_close(claim: Claim, *, invoice_costs: bool) -> Money | None:
     return claim.salaer_outstanding
 
 
+def transfer_after_resume(claim: Claim, resumed_on: date) -> date | None:
+    """R-ACT-1: a listed claim whose Thursday passed during the pause moves on the next Thursday after the resume
+    (bank-day moved); None when its transfer day stands."""
+    transfer_on = claim.listing.transfer_on
+    if claim.stage is Stage.COLLECTION_LIST and transfer_on is not None and transfer_on < resumed_on:
+        return transfer_day_after_resume(resumed_on)
+    return None
+
+
 def apply_action(action: Action, claim: Claim, today: date, *, invoice_costs: bool = False) -> ActionResult:
     """Take ``action`` on ``claim`` if allowed (R-ACT-1 … R-ACT-4); a refused action changes nothing."""
     reason = refusal(action, claim)
@@ -90,14 +99,9 @@ def apply_action(action: Action, claim: Claim, today: date, *, invoice_costs: bo
         return ActionResult(claim.collection_id, claim.invoice_number, action, False, reason)
     costs = costs_on_close(claim, invoice_costs=invoice_costs) if action is Action.CLOSE else None
     if action is Action.PAUSE:
-        claim.paused = True
-        claim.paused_on = today
+        claim.pause(today)
     elif action is Action.RESUME:
-        claim.paused = False
-        claim.paused_on = None
-        # R-ACT-1: a listed claim whose Thursday passed during the pause moves on the next Thursday.
-        if claim.stage is Stage.COLLECTION_LIST and claim.transfer_on is not None and claim.transfer_on < today:
-            claim.transfer_on = transfer_day_after_resume(today)
+        claim.resume(transfer_after_resume(claim, today))
     elif action is Action.CLOSE:
         claim.close(ClosedReason.CLOSED_BY_CREDITOR, today)
     return ActionResult(claim.collection_id, claim.invoice_number, action, True, None, costs)

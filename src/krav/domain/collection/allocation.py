@@ -62,10 +62,11 @@ class _Take:
 
 
 def _pay_principal(claim: Claim, taken: Money, on: date, rates: RateTables, charge_interest: bool) -> None:
+    """The principal changes: the open interest segment is booked first (R-CLM-6)."""
     if taken.is_zero():
         return
     close_segment(claim, on, rates, charge_interest=charge_interest)
-    claim.principal_outstanding = claim.principal_outstanding - taken
+    claim.pay(principal=taken)
 
 
 def _cover(
@@ -88,7 +89,7 @@ def _cover(
     moved = zero
     if interest_total is not None and claim.interest_paid > interest_total:
         moved = (claim.interest_paid - interest_total).min(claim.principal_outstanding)
-        claim.interest_paid = claim.interest_paid - moved
+        claim.pay(interest=-moved)
         _pay_principal(claim, moved, on, rates, charge_interest)
     interest_owed = interest_outstanding(claim, on, rates, charge_interest=charge_interest)
     waived = zero
@@ -108,12 +109,10 @@ def _cover(
         interest = take.up_to(interest_owed)
         fee = take.up_to(claim.fees_outstanding)
         salaer = take.up_to(claim.salaer_outstanding)
-    claim.fees_outstanding = claim.fees_outstanding - fee
-    claim.salaer_outstanding = claim.salaer_outstanding - salaer
-    claim.interest_paid = claim.interest_paid + interest
+    claim.pay(fee=fee, salaer=salaer, interest=interest)
     _pay_principal(claim, principal, on, rates, charge_interest)
     if not waived.is_zero() and claim.principal_outstanding.is_zero():
-        claim.interest_waived = claim.interest_waived + waived
+        claim.waive_interest(waived)
     else:
         waived = zero
     return principal + moved, fee, interest - moved, salaer, waived
@@ -154,7 +153,7 @@ def allocate_client_payment(
     if not take.left.is_zero() and applied:
         last = applied[-1]
         target = next(c for c in ordered if c.collection_id == last.collection_id)
-        target.overpaid = target.overpaid + take.left
+        target.keep_overpayment(take.left)
         applied[-1] = Applied(
             last.collection_id, last.principal, last.fee, last.interest, last.salaer, take.left, last.waived_interest
         )
@@ -172,11 +171,11 @@ def allocate_direct_payment(
     principal = take.up_to(claim.principal_outstanding)
     _pay_principal(claim, principal, on, rates, charge_interest)
     fee = take.up_to(claim.fees_outstanding)
-    claim.fees_outstanding = claim.fees_outstanding - fee
+    claim.pay(fee=fee)
     interest = take.up_to(interest_outstanding(claim, on, rates, charge_interest=charge_interest))
-    claim.interest_paid = claim.interest_paid + interest
+    claim.pay(interest=interest)
     overpaid = take.left
-    claim.overpaid = claim.overpaid + overpaid
+    claim.keep_overpayment(overpaid)
     zero = Money.zero(amount.currency)
     return Applied(claim.collection_id, principal, fee, interest, zero, overpaid, zero)
 
@@ -192,9 +191,8 @@ def apply_credit(claim: Claim, amount: Money, on: date, rates: RateTables, *, ch
     waived = zero
     if claim.principal_outstanding.is_zero() and claim.is_open:
         waived = interest_outstanding(claim, on, rates, charge_interest=charge_interest)
-        claim.interest_waived = claim.interest_waived + waived
-        claim.fees_outstanding = zero
-        claim.salaer_outstanding = zero
+        claim.waive_interest(waived)
+        claim.waive_costs()
         claim.close(ClosedReason.CREDITED, on)
     return Applied(claim.collection_id, credited, zero, zero, zero, zero, waived)
 
@@ -202,7 +200,7 @@ def apply_credit(claim: Claim, amount: Money, on: date, rates: RateTables, *, ch
 def keep_for_refund(claim: Claim, amount: Money) -> Applied:
     """R-CLM-9: a payment to a letter whose claims are all closed already is kept, all of it, for refund; it is
     booked as the claim's overpayment."""
-    claim.overpaid = claim.overpaid + amount
+    claim.keep_overpayment(amount)
     zero = Money.zero(amount.currency)
     return Applied(claim.collection_id, zero, zero, zero, zero, amount, zero)
 
@@ -223,13 +221,12 @@ def settle_if_paid(claim: Claim, on: date, rates: RateTables, *, charge_interest
     if not claim.is_open:
         return False
     if owed(claim, on, rates, charge_interest=charge_interest).is_zero():
-        claim.close(ClosedReason.PAID, on)
-        claim.paid_confirmation_due = True
+        claim.close_paid(on)
         return True
     if (
         claim.principal_outstanding.is_zero()
         and claim.stage in (Stage.NEW, Stage.REMINDER, Stage.NOTICE)
-        and claim.interest_note_on is None
+        and claim.deadlines.interest_note_on is None
     ):
-        claim.interest_note_due = True
+        claim.owe_interest_note()
     return False

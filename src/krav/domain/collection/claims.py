@@ -1,19 +1,28 @@
-"""Claims (krav) and their stages (DOMAIN.md section 6).
+"""Claims (krav) and their stages (DOMAIN.md section 6): the claim is an aggregate that guards its own state.
 
 A claim is the collection side's copy of a submitted open item: the principal, the debtor as they were at
 submission, and everything the engine charged, received and sent since. Stages run
 ``reminder → notice → collection_list → inkasso → legal``; ``closed`` carries a reason; ``paused`` is a flag on
 any stage before inkasso. ``new`` is a claim submitted but not yet lettered (its first letter goes out in the
 same daily run that submits it, R-CLM-2).
+
+The rules (:mod:`krav.domain.collection.steps`, ``allocation``, ``fees``, ``actions``) decide *what* happens to a
+claim; the claim's methods decide *how*: each names what happens (``send_notice``, ``list``, ``approve``,
+``move_to_inkasso``, ``pay``, ``close``, …), refuses what its stage does not allow (:data:`TRANSITIONS`), and
+replaces one of the small frozen values its state is grouped in. Nothing outside sets a claim's fields; the
+properties only read them.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
-from datetime import date
+from collections.abc import Mapping
+from dataclasses import dataclass, field, replace
+from datetime import date, timedelta
 from enum import StrEnum
 
 from krav.domain.collection.letters import Recipient
+from krav.domain.collection.schedule import DAYS_AFTER_DEMAND_BEFORE_LEGAL_NOTICE, pause_expiry
+from krav.domain.errors import RuleViolation
 from krav.domain.money import Money
 
 
@@ -34,71 +43,245 @@ class ClosedReason(StrEnum):
     PAUSE_EXPIRED = "pause_expired"
 
 
+#: The stage moves a claim may make (R-CLM-2 … R-CLM-5, R-CLM-13); every open stage may also close.
+TRANSITIONS: Mapping[Stage, frozenset[Stage]] = {
+    Stage.NEW: frozenset({Stage.REMINDER, Stage.NOTICE, Stage.CLOSED}),
+    Stage.REMINDER: frozenset({Stage.NOTICE, Stage.CLOSED}),
+    Stage.NOTICE: frozenset({Stage.COLLECTION_LIST, Stage.CLOSED}),
+    Stage.COLLECTION_LIST: frozenset({Stage.INKASSO, Stage.CLOSED}),
+    Stage.INKASSO: frozenset({Stage.LEGAL, Stage.CLOSED}),
+    Stage.LEGAL: frozenset({Stage.CLOSED}),
+    Stage.CLOSED: frozenset(),
+}
+
 #: Stages in which the creditor can no longer pause or resume (R-ACT-4).
 IN_INKASSO = frozenset({Stage.INKASSO, Stage.LEGAL})
+
+
+class ClaimRefused(RuleViolation):
+    """A claim was asked to do what its stage does not allow; nothing changed."""
+
+    code = "claim_refused"
 
 
 def _zero() -> Money:
     return Money.zero()
 
 
-@dataclass
-class Claim:
-    """A claim and its running state. Mutable: the engine changes it and records each change as an event."""
+@dataclass(frozen=True, slots=True)
+class Balances:
+    """What the claim still owes besides interest, and what it was charged."""
 
-    company_id: int
-    collection_id: str
-    invoice_number: str
-    invoice_date: date
-    due_date: date
-    principal: Money
-    submitted_on: date
-    debtor: Recipient
-    rule_set: str = "inkassoloven-1988"
-    id: int | None = None
-    stage: Stage = Stage.NEW
-    paused: bool = False
-    paused_on: date | None = None
-    closed_reason: ClosedReason | None = None
-    closed_on: date | None = None
-    next_action_on: date | None = None
     principal_outstanding: Money = field(default_factory=_zero)
     fees_charged: Money = field(default_factory=_zero)
     fees_outstanding: Money = field(default_factory=_zero)
-    fee_letters: int = 0
+    fee_letters: int = 0  # fee-bearing letters before the payment demand (inkassoforskriften § 1-3)
+    salaer_charged: Money = field(default_factory=_zero)
+    salaer_outstanding: Money = field(default_factory=_zero)
+    overpaid: Money = field(default_factory=_zero)
+
+
+@dataclass(frozen=True, slots=True)
+class InterestAccount:
+    """R-CLM-6: interest booked in closed segments, where the open segment starts, and what was paid or waived."""
+
     interest_booked: Money = field(default_factory=_zero)
     segment_start: date | None = None
     interest_paid: Money = field(default_factory=_zero)
     interest_waived: Money = field(default_factory=_zero)
-    salaer_charged: Money = field(default_factory=_zero)
-    salaer_outstanding: Money = field(default_factory=_zero)
-    salaer_level: int = 0  # 0 none, 1 light, 2 heavy (R-CLM-5)
-    salaer_nominal: Money = field(default_factory=_zero)  # the table's salær before any B2B set-off (R-CLM-11)
-    compensation: Money = field(default_factory=_zero)  # R-CLM-11: what of the compensation is left to set off
-    compensation_claimed: bool = False
-    overpaid: Money = field(default_factory=_zero)
+
+
+@dataclass(frozen=True, slots=True)
+class Deadlines:
+    """The letters sent before inkasso and their deadlines (calendar dates, never moved: R-TIME-3)."""
+
     first_letter_on: date | None = None
     reminder_deadline: date | None = None
     notice_sent_on: date | None = None
     notice_deadline: date | None = None
-    last_deadline: date | None = None
-    interest_note_due: bool = False
+    last_deadline: date | None = None  # the latest letter's deadline
     interest_note_on: date | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class LettersDue:
+    """Letters the next run owes the debtor after money came in (R-CLM-8, R-CLM-9)."""
+
     paid_confirmation_due: bool = False
+    interest_note_due: bool = False
+
+
+@dataclass(frozen=True, slots=True)
+class Listing:
+    """R-CLM-4: the collection list, the automatic transfer day and the creditor's approval."""
+
     listed_on: date | None = None
     transfer_on: date | None = None
     approved_on: date | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class InkassoCase:
+    """R-CLM-5, R-CLM-13: the case a claim went to inkasso in, its letters, and the salær level."""
+
     inkasso_on: date | None = None
     case_number: str | None = None
     demand_deadline: date | None = None
     legal_notice_on: date | None = None
     legal_deadline: date | None = None
+    salaer_level: int = 0  # 0 none, 1 light, 2 heavy
+    salaer_nominal: Money = field(default_factory=_zero)  # the table's salær before any B2B set-off (R-CLM-11)
 
-    def __post_init__(self) -> None:
-        if self.segment_start is None:
-            self.segment_start = self.due_date
-        if self.principal_outstanding.is_zero() and self.stage is Stage.NEW and self.principal.is_positive():
-            self.principal_outstanding = self.principal
+
+@dataclass(frozen=True, slots=True)
+class Compensation:
+    """R-CLM-11: whether the B2B standard compensation was claimed, and what of it is left to set off."""
+
+    compensation_claimed: bool = False
+    compensation: Money = field(default_factory=_zero)
+
+
+@dataclass(frozen=True, slots=True)
+class Pause:
+    """R-ACT-1: paused since a day (the pause expires six months later)."""
+
+    paused: bool = False
+    paused_on: date | None = None
+
+
+class Claim:
+    """A claim and its running state; changed only through its methods, each recorded by the step that calls it
+    as an event (R-ACT-5)."""
+
+    __slots__ = (
+        "_balances",
+        "_case",
+        "_closed_on",
+        "_closed_reason",
+        "_compensation",
+        "_deadlines",
+        "_due",
+        "_interest",
+        "_listing",
+        "_pause",
+        "_stage",
+        "collection_id",
+        "company_id",
+        "debtor",
+        "due_date",
+        "id",
+        "invoice_date",
+        "invoice_number",
+        "principal",
+        "rule_set",
+        "submitted_on",
+    )
+
+    def __init__(
+        self,
+        company_id: int,
+        collection_id: str,
+        invoice_number: str,
+        invoice_date: date,
+        due_date: date,
+        principal: Money,
+        submitted_on: date,
+        debtor: Recipient,
+        *,
+        rule_set: str = "inkassoloven-1988",
+        id: int | None = None,
+        stage: Stage = Stage.NEW,
+        closed_reason: ClosedReason | None = None,
+        closed_on: date | None = None,
+        balances: Balances | None = None,
+        interest: InterestAccount | None = None,
+        deadlines: Deadlines | None = None,
+        due: LettersDue | None = None,
+        listing: Listing | None = None,
+        case: InkassoCase | None = None,
+        compensation_state: Compensation | None = None,
+        pause_state: Pause | None = None,
+    ) -> None:
+        """A new claim (only the identity: it owes its principal), or one restored from storage (every group)."""
+        self.company_id = company_id
+        self.collection_id = collection_id
+        self.invoice_number = invoice_number
+        self.invoice_date = invoice_date
+        self.due_date = due_date
+        self.principal = principal
+        self.submitted_on = submitted_on
+        self.debtor = debtor
+        self.rule_set = rule_set
+        self.id = id
+        self._stage = stage
+        self._closed_reason = closed_reason
+        self._closed_on = closed_on
+        zero = Money.zero(principal.currency)
+        self._balances = balances or Balances(principal, zero, zero, 0, zero, zero, zero)
+        self._interest = interest or InterestAccount(zero, due_date, zero, zero)
+        if self._interest.segment_start is None:
+            self._interest = replace(self._interest, segment_start=due_date)
+        self._deadlines = deadlines or Deadlines()
+        self._due = due or LettersDue()
+        self._listing = listing or Listing()
+        self._case = case or InkassoCase(salaer_nominal=zero)
+        self._compensation = compensation_state or Compensation(compensation=zero)
+        self._pause = pause_state or Pause()
+
+    def __repr__(self) -> str:
+        return f"Claim({self.collection_id!r}, invoice {self.invoice_number!r}, {self._stage.value})"
+
+    def __eq__(self, other: object) -> bool:
+        """Two claims are equal when they are in the same state (as two reads of one stored claim are)."""
+        if not isinstance(other, Claim):
+            return NotImplemented
+        return all(getattr(self, name) == getattr(other, name) for name in Claim.__slots__)
+
+    # -- reading ---------------------------------------------------------------------------------------------
+
+    @property
+    def stage(self) -> Stage:
+        return self._stage
+
+    @property
+    def closed_reason(self) -> ClosedReason | None:
+        return self._closed_reason
+
+    @property
+    def closed_on(self) -> date | None:
+        return self._closed_on
+
+    @property
+    def balances(self) -> Balances:
+        return self._balances
+
+    @property
+    def interest(self) -> InterestAccount:
+        return self._interest
+
+    @property
+    def deadlines(self) -> Deadlines:
+        return self._deadlines
+
+    @property
+    def due(self) -> LettersDue:
+        return self._due
+
+    @property
+    def listing(self) -> Listing:
+        return self._listing
+
+    @property
+    def case(self) -> InkassoCase:
+        return self._case
+
+    @property
+    def compensation_state(self) -> Compensation:
+        return self._compensation
+
+    @property
+    def pause_state(self) -> Pause:
+        return self._pause
 
     @property
     def currency(self) -> str:
@@ -106,33 +289,297 @@ class Claim:
 
     @property
     def is_closed(self) -> bool:
-        return self.stage is Stage.CLOSED
+        return self._stage is Stage.CLOSED
 
     @property
     def is_open(self) -> bool:
-        return self.stage is not Stage.CLOSED
+        return self._stage is not Stage.CLOSED
+
+    @property
+    def principal_outstanding(self) -> Money:
+        return self._balances.principal_outstanding
+
+    @property
+    def fees_charged(self) -> Money:
+        return self._balances.fees_charged
+
+    @property
+    def fees_outstanding(self) -> Money:
+        return self._balances.fees_outstanding
+
+    @property
+    def fee_letters(self) -> int:
+        return self._balances.fee_letters
+
+    @property
+    def salaer_charged(self) -> Money:
+        return self._balances.salaer_charged
+
+    @property
+    def salaer_outstanding(self) -> Money:
+        return self._balances.salaer_outstanding
+
+    @property
+    def overpaid(self) -> Money:
+        return self._balances.overpaid
 
     @property
     def costs_outstanding(self) -> Money:
         """Fees and salær still owed (R-CLM-7: what a client-account payment covers first)."""
         return self.fees_outstanding + self.salaer_outstanding
 
+    @property
+    def interest_booked(self) -> Money:
+        return self._interest.interest_booked
+
+    @property
+    def segment_start(self) -> date:
+        start = self._interest.segment_start
+        assert start is not None  # set from the due date when the claim is made
+        return start
+
+    @property
+    def interest_paid(self) -> Money:
+        return self._interest.interest_paid
+
+    @property
+    def interest_waived(self) -> Money:
+        return self._interest.interest_waived
+
+    @property
+    def paused(self) -> bool:
+        return self._pause.paused
+
+    @property
+    def paused_on(self) -> date | None:
+        return self._pause.paused_on
+
+    @property
+    def paid_confirmation_due(self) -> bool:
+        return self._due.paid_confirmation_due
+
+    @property
+    def interest_note_due(self) -> bool:
+        return self._due.interest_note_due
+
+    @property
+    def next_action_on(self) -> date | None:
+        """The first day the daily run must look at this claim again; None when nothing will happen by itself.
+
+        Conservative: it may be earlier than the day something happens (the steps check the full conditions),
+        never later. The daily run selects claims by this date, so it picks what is due with one indexed query.
+        """
+        if self._stage is Stage.CLOSED:
+            return None
+        if self.paused and self.paused_on is not None:
+            return pause_expiry(self.paused_on)
+        if self.interest_note_due or self.paid_confirmation_due:
+            return self.submitted_on
+        one = timedelta(days=1)
+        d, listing, case = self._deadlines, self._listing, self._case
+        match self._stage:
+            case Stage.NEW:
+                return self.submitted_on
+            case Stage.REMINDER if d.interest_note_on is None:
+                return d.reminder_deadline + one if d.reminder_deadline else self.submitted_on
+            case Stage.REMINDER | Stage.NOTICE:
+                return d.last_deadline + one if d.last_deadline else self.submitted_on
+            case Stage.COLLECTION_LIST:
+                candidates = [x for x in (listing.transfer_on, listing.approved_on) if x is not None]
+                return min(candidates) if candidates else None
+            case Stage.INKASSO:
+                if case.legal_notice_on is None and case.demand_deadline is not None:
+                    return case.demand_deadline + timedelta(days=DAYS_AFTER_DEMAND_BEFORE_LEGAL_NOTICE + 1)
+                return case.legal_deadline + one if case.legal_deadline else None
+            case _:
+                return None
+
+    # -- the stage -------------------------------------------------------------------------------------------
+
+    def _move(self, to: Stage) -> None:
+        if to not in TRANSITIONS[self._stage]:
+            raise ClaimRefused(f"claim {self.collection_id}: no move from {self._stage.value} to {to.value}")
+        self._stage = to
+
+    def _require_open(self, what: str) -> None:
+        if self._stage is Stage.CLOSED:
+            raise ClaimRefused(f"claim {self.collection_id} is closed: it cannot {what}")
+
     def stored_as(self, claim_id: int) -> Claim:
         """This claim as storage numbered it."""
         self.id = claim_id
         return self
 
+    def send_reminder(self, on: date, deadline: date) -> None:
+        """R-CLM-2: the first letter, a reminder without fee."""
+        self._move(Stage.REMINDER)
+        d = self._deadlines
+        self._deadlines = replace(
+            d, first_letter_on=d.first_letter_on or on, reminder_deadline=deadline, last_deadline=deadline
+        )
+
+    def send_notice(self, on: date, deadline: date) -> None:
+        """R-CLM-3: the collection notice, as the first letter or after a reminder."""
+        self._move(Stage.NOTICE)
+        d = self._deadlines
+        self._deadlines = replace(
+            d,
+            first_letter_on=d.first_letter_on or on,
+            notice_sent_on=on,
+            notice_deadline=deadline,
+            last_deadline=deadline,
+        )
+
+    def send_interest_note(self, on: date, deadline: date) -> None:
+        """R-CLM-8: the interest note for fees and interest left after the principal was paid."""
+        self._require_open("get an interest note")
+        self._due = replace(self._due, interest_note_due=False)
+        self._deadlines = replace(self._deadlines, interest_note_on=on, last_deadline=deadline)
+
+    def confirm_paid(self) -> None:
+        """R-CLM-9: the confirmation owed for a claim paid in full has gone out."""
+        self._due = replace(self._due, paid_confirmation_due=False)
+
+    def list(self, on: date, transfer_on: date | None) -> None:
+        """R-CLM-4: on the Tuesday collection list, moving to inkasso on ``transfer_on`` with the automatic list."""
+        self._move(Stage.COLLECTION_LIST)
+        self._listing = replace(self._listing, listed_on=on, transfer_on=transfer_on)
+
     def approve(self, on: date) -> None:
         """R-CLM-4: the creditor approves the listed claim for inkasso; it moves in the day's run."""
-        self.approved_on = on
+        if self._stage is not Stage.COLLECTION_LIST or self.paused:
+            raise ClaimRefused(f"claim {self.collection_id} is not on a collection list, or is paused")
+        self._listing = replace(self._listing, approved_on=on)
+
+    def move_to_inkasso(self, on: date, case_number: str, demand_deadline: date) -> None:
+        """R-CLM-5: registered for inkasso in ``case_number``, with the payment demand's deadline."""
+        self._move(Stage.INKASSO)
+        self._case = replace(self._case, inkasso_on=on, case_number=case_number, demand_deadline=demand_deadline)
+        self._deadlines = replace(self._deadlines, last_deadline=demand_deadline)
+
+    def send_legal_notice(self, on: date, deadline: date) -> None:
+        """R-CLM-13: the notice of legal collection."""
+        if self._stage is not Stage.INKASSO:
+            raise ClaimRefused(f"claim {self.collection_id}: a notice of legal collection needs stage inkasso")
+        self._case = replace(self._case, legal_notice_on=on, legal_deadline=deadline)
+        self._deadlines = replace(self._deadlines, last_deadline=deadline)
+
+    def move_to_legal(self) -> None:
+        """R-CLM-13: the case handler takes over; no letters go out by themselves."""
+        self._move(Stage.LEGAL)
+
+    def pause(self, on: date) -> None:
+        """R-ACT-1: no letters or stage moves; interest still accrues."""
+        self._require_open("be paused")
+        if self._stage in IN_INKASSO:
+            raise ClaimRefused(f"claim {self.collection_id} is in inkasso: it cannot be paused (R-ACT-4)")
+        self._pause = Pause(True, on)
+
+    def resume(self, transfer_on: date | None = None) -> None:
+        """R-ACT-1: go on where it stood; a listed claim whose Thursday passed during the pause gets
+        ``transfer_on``."""
+        self._require_open("be resumed")
+        self._pause = Pause(False, None)
+        if transfer_on is not None:
+            self._listing = replace(self._listing, transfer_on=transfer_on)
 
     def close(self, reason: ClosedReason, on: date) -> None:
-        self.stage = Stage.CLOSED
-        self.closed_reason = reason
-        self.closed_on = on
-        self.paused = False
-        self.next_action_on = None
-        self.interest_note_due = False
+        """Closed with ``reason``: no letters, moves or interest after ``on``."""
+        self._move(Stage.CLOSED)
+        self._closed_reason = reason
+        self._closed_on = on
+        self._pause = replace(self._pause, paused=False)
+        self._due = replace(self._due, interest_note_due=False)
+
+    def close_paid(self, on: date) -> None:
+        """R-CLM-9: paid in full, closed with a confirmation owed to the debtor."""
+        self.close(ClosedReason.PAID, on)
+        self._due = replace(self._due, paid_confirmation_due=True)
+
+    def owe_interest_note(self) -> None:
+        """R-CLM-8: the principal is paid while fees or interest remain: the next run sends an interest note."""
+        self._require_open("get an interest note")
+        self._due = replace(self._due, interest_note_due=True)
+
+    # -- charges ---------------------------------------------------------------------------------------------
+
+    def charge_notice_fee(self, fee: Money) -> None:
+        """R-CLM-3: a notice's fee, carried by this claim; it counts as a fee-bearing letter."""
+        b = self._balances
+        self._balances = replace(
+            b,
+            fees_charged=b.fees_charged + fee,
+            fees_outstanding=b.fees_outstanding + fee,
+            fee_letters=b.fee_letters + 1,
+        )
+
+    def claim_compensation(self, top_up: Money) -> None:
+        """R-CLM-11: the B2B standard compensation is claimed, once; ``top_up`` (what it adds beyond the costs
+        charged so far) is owed as a fee and kept to set off against later fees and salær."""
+        if self._compensation.compensation_claimed:
+            raise ClaimRefused(f"claim {self.collection_id}: the standard compensation is claimed already")
+        b = self._balances
+        self._balances = replace(b, fees_charged=b.fees_charged + top_up, fees_outstanding=b.fees_outstanding + top_up)
+        self._compensation = Compensation(True, top_up)
+
+    def set_off(self, charge: Money) -> Money:
+        """R-CLM-11: reduce a later fee or salær by what is left of the compensation; returns what is still
+        charged."""
+        used = charge.min(self._compensation.compensation)
+        self._compensation = replace(self._compensation, compensation=self._compensation.compensation - used)
+        return charge - used
+
+    def charge_salaer(self, nominal: Money, charged: Money, *, level: int) -> None:
+        """R-CLM-5, R-CLM-13: salær at ``level`` (1 light, 2 heavy): ``nominal`` from the table, ``charged``
+        after any set-off."""
+        b = self._balances
+        self._balances = replace(
+            b, salaer_charged=b.salaer_charged + charged, salaer_outstanding=b.salaer_outstanding + charged
+        )
+        self._case = replace(self._case, salaer_nominal=self._case.salaer_nominal + nominal, salaer_level=level)
+
+    # -- money -----------------------------------------------------------------------------------------------
+
+    def book_interest(self, on: date, amount: Money) -> None:
+        """R-CLM-6: the open segment closes on ``on`` with ``amount`` (rounded); a new one starts."""
+        i = self._interest
+        self._interest = replace(
+            i, interest_booked=i.interest_booked + amount, segment_start=max(on, i.segment_start or on)
+        )
+
+    def pay(
+        self,
+        *,
+        principal: Money | None = None,
+        fee: Money | None = None,
+        salaer: Money | None = None,
+        interest: Money | None = None,
+    ) -> None:
+        """Money applied: each part lowers what is owed (interest counts as paid). The segment's interest must be
+        booked first when the principal changes (:func:`krav.domain.collection.interest.close_segment`)."""
+        zero = Money.zero(self.currency)
+        b = self._balances
+        self._balances = replace(
+            b,
+            principal_outstanding=b.principal_outstanding - (principal or zero),
+            fees_outstanding=b.fees_outstanding - (fee or zero),
+            salaer_outstanding=b.salaer_outstanding - (salaer or zero),
+        )
+        if interest is not None:
+            self._interest = replace(self._interest, interest_paid=self._interest.interest_paid + interest)
+
+    def waive_interest(self, amount: Money) -> None:
+        """R-CLM-10, R-CLM-12: interest no longer owed."""
+        self._interest = replace(self._interest, interest_waived=self._interest.interest_waived + amount)
+
+    def waive_costs(self) -> None:
+        """R-CLM-10: fully credited, nothing is demanded for the claim: its fees and salær are no longer owed."""
+        zero = Money.zero(self.currency)
+        self._balances = replace(self._balances, fees_outstanding=zero, salaer_outstanding=zero)
+
+    def keep_overpayment(self, amount: Money) -> None:
+        """R-CLM-9: paid beyond what is owed; remitted to the creditor, who refunds it."""
+        self._balances = replace(self._balances, overpaid=self._balances.overpaid + amount)
 
 
 def letter_order(claim: Claim) -> tuple[date, str, str]:

@@ -27,11 +27,12 @@ def notice_fee(claim: Claim, sent_on: date, rates: RateTables) -> Money:
     if claim.fee_letters >= MAX_FEE_LETTERS:
         return Money.zero(claim.currency)
     if claim.fee_letters == 1:
+        notice = claim.deadlines
         first_deadline_missed = (
-            claim.notice_deadline is not None
-            and claim.notice_sent_on is not None
-            and (claim.notice_deadline - claim.notice_sent_on).days >= MIN_DAYS_AFTER_DUE_FOR_FEE
-            and sent_on > claim.notice_deadline
+            notice.notice_deadline is not None
+            and notice.notice_sent_on is not None
+            and (notice.notice_deadline - notice.notice_sent_on).days >= MIN_DAYS_AFTER_DUE_FOR_FEE
+            and sent_on > notice.notice_deadline
         )
         if not first_deadline_missed:
             return Money.zero(claim.currency)
@@ -67,20 +68,15 @@ def claim_standard_compensation(claim: Claim, rates: RateTables) -> Money:
     against later fees and salær, so the debtor owes the larger of the compensation and the costs, not both.
     Returns the amount added now.
     """
-    if claim.compensation_claimed:
+    if claim.compensation_state.compensation_claimed:
         return Money.zero(claim.currency)
     amount = rates.standard_compensation(claim.due_date)
     top_up = (amount - claim.fees_charged - claim.salaer_charged).max(Money.zero(claim.currency))
-    claim.fees_charged = claim.fees_charged + top_up
-    claim.fees_outstanding = claim.fees_outstanding + top_up
-    claim.compensation = top_up
-    claim.compensation_claimed = True
+    claim.claim_compensation(top_up)
     return top_up
 
 
 def set_off_against_compensation(claim: Claim, charge: Money) -> Money:
     """R-CLM-11: a later notice fee or salær is reduced by what the compensation added beyond the costs, until
     that is used up. Returns what of ``charge`` is still added."""
-    used = charge.min(claim.compensation)
-    claim.compensation = claim.compensation - used
-    return charge - used
+    return claim.set_off(charge)

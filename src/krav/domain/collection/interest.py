@@ -107,7 +107,7 @@ def interest_end(claim: Claim, on: date) -> date:
 
 def open_segment(claim: Claim, on: date, rates: RateTables, *, charge_interest: bool = True) -> Money:
     """The open segment's interest as of ``on``, rounded to øre (R-CLM-6)."""
-    if not charge_interest or claim.segment_start is None:
+    if not charge_interest:
         return Money.zero(claim.currency)
     numerator, denominator = _exact_ore(
         claim.principal_outstanding, claim.segment_start, interest_end(claim, on), rates
@@ -130,9 +130,7 @@ def interest_outstanding(claim: Claim, on: date, rates: RateTables, *, charge_in
 
 def close_segment(claim: Claim, on: date, rates: RateTables, *, charge_interest: bool = True) -> None:
     """Book the open segment (rounded) before the principal changes on ``on`` (R-CLM-6)."""
-    booked = open_segment(claim, on, rates, charge_interest=charge_interest)
-    claim.interest_booked = claim.interest_booked + booked
-    claim.segment_start = max(on, claim.segment_start or on)
+    claim.book_interest(on, open_segment(claim, on, rates, charge_interest=charge_interest))
 
 
 def interest_rate_on(on: date, rates: RateTables) -> Decimal:

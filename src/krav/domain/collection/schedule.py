@@ -1,4 +1,4 @@
-"""When things happen: collection-list Tuesdays, transfer Thursdays, pause expiry, and each claim's next date.
+"""When things happen: collection-list Tuesdays, transfer Thursdays and pause expiry.
 
 Letters, stage moves and remittances happen on bank days only; a Tuesday or Thursday that is not a bank day
 moves to the next bank day (R-TIME-3, R-CLM-4). Deadlines are calendar dates and are never moved.
@@ -16,7 +16,6 @@ from krav.domain.calendar import (
     is_bank_day,
     weekday_on_or_after,
 )
-from krav.domain.collection.claims import Claim, Stage
 
 #: R-ACT-1: a pause lasts at most six months.
 PAUSE_MONTHS = 6
@@ -51,34 +50,3 @@ def transfer_day_after_resume(resumed_on: date) -> date:
 def pause_expiry(paused_on: date) -> date:
     """R-ACT-1: six months after the pause, on the same day of the month (or the month's last day), bank-day moved."""
     return bank_day_on_or_after(add_months_clamped(paused_on, PAUSE_MONTHS))
-
-
-def next_action_on(claim: Claim) -> date | None:
-    """The first day the daily run must look at ``claim`` again; None when nothing will happen by itself.
-
-    Conservative: it may be earlier than the day something happens (the steps check the full conditions), never
-    later. The daily run selects claims by this date, so it can pick what is due with one indexed query.
-    """
-    if claim.stage is Stage.CLOSED:
-        return None
-    if claim.paused_on is not None and claim.paused:
-        return pause_expiry(claim.paused_on)
-    if claim.interest_note_due or claim.paid_confirmation_due:
-        return claim.submitted_on
-    one = timedelta(days=1)
-    match claim.stage:
-        case Stage.NEW:
-            return claim.submitted_on
-        case Stage.REMINDER if claim.interest_note_on is None:
-            return claim.reminder_deadline + one if claim.reminder_deadline else claim.submitted_on
-        case Stage.REMINDER | Stage.NOTICE:
-            return claim.last_deadline + one if claim.last_deadline else claim.submitted_on
-        case Stage.COLLECTION_LIST:
-            candidates = [d for d in (claim.transfer_on, claim.approved_on) if d is not None]
-            return min(candidates) if candidates else None
-        case Stage.INKASSO:
-            if claim.legal_notice_on is None and claim.demand_deadline is not None:
-                return claim.demand_deadline + timedelta(days=DAYS_AFTER_DEMAND_BEFORE_LEGAL_NOTICE + 1)
-            return claim.legal_deadline + one if claim.legal_deadline else None
-        case _:
-            return None

@@ -168,16 +168,14 @@ def confirmations_and_interest_notes(claims: Iterable[Claim], day: Day) -> StepR
     paid = [c for c in claims if c.paid_confirmation_due]
     for group in by_debtor(paid):
         for claim in group:
-            claim.paid_confirmation_due = False
+            claim.confirm_paid()
             result.event(claim, day.today, "letter", detail=LetterType.PAID_CONFIRMATION.value)
         result.letters.append(_draft(LetterType.PAID_CONFIRMATION, group, day, None))
     noted = [c for c in claims if c.interest_note_due and c.is_open and not c.paused]
     for group in by_debtor(noted):
         deadline = day.today + timedelta(days=INTEREST_NOTE_DEADLINE_DAYS)
         for claim in group:
-            claim.interest_note_due = False
-            claim.interest_note_on = day.today
-            claim.last_deadline = deadline
+            claim.send_interest_note(day.today, deadline)
             result.event(claim, day.today, "letter", detail=LetterType.INTEREST_NOTE.value)
         result.letters.append(_draft(LetterType.INTEREST_NOTE, group, day, deadline))
     return result
@@ -190,10 +188,7 @@ def _send_reminders(group: list[Claim], day: Day, result: StepResult) -> None:
     """R-CLM-2: a reminder without fee; deadline = sent + the agreement's reminder deadline."""
     deadline = day.today + timedelta(days=day.agreement.reminder_deadline_days)
     for claim in group:
-        claim.stage = Stage.REMINDER
-        claim.first_letter_on = claim.first_letter_on or day.today
-        claim.reminder_deadline = deadline
-        claim.last_deadline = deadline
+        claim.send_reminder(day.today, deadline)
         result.event(claim, day.today, "letter", detail=LetterType.REMINDER.value)
         result.event(claim, day.today, "stage", detail=Stage.REMINDER.value)
     result.letters.append(_draft(LetterType.REMINDER, group, day, deadline))
@@ -207,20 +202,14 @@ def _send_notices(group: list[Claim], day: Day, result: StepResult) -> None:
     if _compensation_claimed(day, first):
         fee = set_off_against_compensation(first, fee)
     if fee.is_positive():
-        first.fees_charged = first.fees_charged + fee
-        first.fees_outstanding = first.fees_outstanding + fee
-        first.fee_letters += 1
+        first.charge_notice_fee(fee)
         result.event(first, day.today, "fee", fee, "notice fee (R-CLM-3)")
     for claim in group:
         if _compensation_claimed(day, claim):
             top_up = claim_standard_compensation(claim, day.rates)
             if top_up.is_positive():
                 result.event(claim, day.today, "fee", top_up, "B2B standard compensation (R-CLM-11)")
-        claim.stage = Stage.NOTICE
-        claim.first_letter_on = claim.first_letter_on or day.today
-        claim.notice_sent_on = day.today
-        claim.notice_deadline = deadline
-        claim.last_deadline = deadline
+        claim.send_notice(day.today, deadline)
         result.event(claim, day.today, "letter", detail=LetterType.NOTICE.value)
         result.event(claim, day.today, "stage", detail=Stage.NOTICE.value)
     result.letters.append(_draft(LetterType.NOTICE, group, day, deadline))
@@ -230,13 +219,14 @@ def _notice_after_reminder_due(claim: Claim, day: Day) -> bool:
     """R-CLM-3: the day after the reminder's deadline has passed. A claim whose principal was paid after the
     reminder got an interest note instead (R-CLM-8); if that stays unpaid past its deadline, it too gets its
     collection notice before anything else, since nothing may go to inkasso without one (inkassoloven § 9)."""
-    if claim.interest_note_on is None:
+    d = claim.deadlines
+    if d.interest_note_on is None:
         return (
             claim.principal_outstanding.is_positive()
-            and claim.reminder_deadline is not None
-            and day.today > claim.reminder_deadline
+            and d.reminder_deadline is not None
+            and day.today > d.reminder_deadline
         )
-    return claim.last_deadline is not None and day.today > claim.last_deadline
+    return d.last_deadline is not None and day.today > d.last_deadline
 
 
 def reminder_and_notice_letters(claims: Iterable[Claim], day: Day) -> StepResult:
@@ -267,9 +257,12 @@ def reminder_and_notice_letters(claims: Iterable[Claim], day: Day) -> StepResult
 def _due_for_inkasso(claim: Claim, day: Day) -> bool:
     if claim.stage is not Stage.COLLECTION_LIST or not claim.is_open or claim.paused:
         return False
-    if claim.approved_on is not None and claim.approved_on <= day.today:
+    listing = claim.listing
+    if listing.approved_on is not None and listing.approved_on <= day.today:
         return True
-    return day.agreement.automatic_collection_list and claim.transfer_on is not None and claim.transfer_on <= day.today
+    return (
+        day.agreement.automatic_collection_list and listing.transfer_on is not None and listing.transfer_on <= day.today
+    )
 
 
 def transfers_to_inkasso(claims: Iterable[Claim], day: Day, *, case_numbers: Iterable[str]) -> StepResult:
@@ -291,21 +284,15 @@ def transfers_to_inkasso(claims: Iterable[Claim], day: Day, *, case_numbers: Ite
             business=first.debtor.kind == "business",
             creditor_vat_registered=day.creditor_vat_registered,
         )
-        first.salaer_nominal = first.salaer_nominal + salaer
+        nominal = salaer
         if _compensation_claimed(day, first):
             salaer = set_off_against_compensation(first, salaer)
-        first.salaer_charged = first.salaer_charged + salaer
-        first.salaer_outstanding = first.salaer_outstanding + salaer
-        first.salaer_level = 1
+        first.charge_salaer(nominal, salaer, level=1)
         if salaer.is_positive():
             result.event(first, day.today, "salaer", salaer, f"light salær, case {case} (R-CLM-5)")
         deadline = day.today + timedelta(days=PAYMENT_DEMAND_DEADLINE_DAYS)
         for claim in group:
-            claim.stage = Stage.INKASSO
-            claim.inkasso_on = day.today
-            claim.case_number = case
-            claim.demand_deadline = deadline
-            claim.last_deadline = deadline
+            claim.move_to_inkasso(day.today, case, deadline)
             result.event(claim, day.today, "stage", detail=Stage.INKASSO.value)
             result.event(claim, day.today, "letter", detail=LetterType.PAYMENT_DEMAND.value)
         result.letters.append(_draft(LetterType.PAYMENT_DEMAND, group, day, deadline, case))
@@ -324,16 +311,16 @@ def legal_steps(claims: Iterable[Claim], day: Day) -> StepResult:
         return result
     claims = [c for c in claims if c.stage is Stage.INKASSO and c.is_open]
     for claim in claims:
-        if claim.legal_deadline is not None and day.today > claim.legal_deadline:
-            claim.stage = Stage.LEGAL
+        if claim.case.legal_deadline is not None and day.today > claim.case.legal_deadline:
+            claim.move_to_legal()
             result.event(claim, day.today, "stage", detail=Stage.LEGAL.value)
     due = [
         c
         for c in claims
         if c.stage is Stage.INKASSO
-        and c.legal_notice_on is None
-        and c.demand_deadline is not None
-        and (day.today - c.demand_deadline).days > DAYS_AFTER_DEMAND_BEFORE_LEGAL_NOTICE
+        and c.case.legal_notice_on is None
+        and c.case.demand_deadline is not None
+        and (day.today - c.case.demand_deadline).days > DAYS_AFTER_DEMAND_BEFORE_LEGAL_NOTICE
     ]
     for group in by_debtor(due):
         first = group[0]
@@ -346,23 +333,17 @@ def legal_steps(claims: Iterable[Claim], day: Day) -> StepResult:
             creditor_vat_registered=day.creditor_vat_registered,
         )
         # the table's salær already charged to the case, before any B2B set-off (never less than what was charged)
-        already = Money.sum((c.salaer_nominal.max(c.salaer_charged) for c in group), first.currency)
-        raise_by = (heavy - already).max(Money.zero(first.currency))
-        first.salaer_nominal = first.salaer_nominal + raise_by
-        if _compensation_claimed(day, first):
-            raise_by = set_off_against_compensation(first, raise_by)
-        first.salaer_charged = first.salaer_charged + raise_by
-        first.salaer_outstanding = first.salaer_outstanding + raise_by
-        first.salaer_level = 2
+        already = Money.sum((c.case.salaer_nominal.max(c.salaer_charged) for c in group), first.currency)
+        nominal = (heavy - already).max(Money.zero(first.currency))
+        raise_by = set_off_against_compensation(first, nominal) if _compensation_claimed(day, first) else nominal
+        first.charge_salaer(nominal, raise_by, level=2)
         if raise_by.is_positive():
             result.event(first, day.today, "salaer", raise_by, "raised to heavy salær (R-CLM-5, R-CLM-13)")
         deadline = day.today + timedelta(days=LEGAL_NOTICE_DEADLINE_DAYS)
         for claim in group:
-            claim.legal_notice_on = day.today
-            claim.legal_deadline = deadline
-            claim.last_deadline = deadline
+            claim.send_legal_notice(day.today, deadline)
             result.event(claim, day.today, "letter", detail=LetterType.LEGAL_NOTICE.value)
-        result.letters.append(_draft(LetterType.LEGAL_NOTICE, group, day, deadline, first.case_number))
+        result.letters.append(_draft(LetterType.LEGAL_NOTICE, group, day, deadline, first.case.case_number))
     return result
 
 
@@ -374,9 +355,9 @@ def _listable(claim: Claim, tuesday: date) -> bool:
         claim.stage is Stage.NOTICE
         and claim.is_open
         and not claim.paused
-        and claim.listed_on is None
-        and claim.last_deadline is not None
-        and claim.last_deadline < tuesday
+        and claim.listing.listed_on is None
+        and claim.deadlines.last_deadline is not None
+        and claim.deadlines.last_deadline < tuesday
     )
 
 
@@ -391,9 +372,7 @@ def draw_collection_list(claims: Iterable[Claim], day: Day) -> StepResult:
     listed = sorted((c for c in claims if _listable(c, tuesday)), key=letter_order)
     transfer = transfer_day_for_list(day.today) if day.agreement.automatic_collection_list else None
     for claim in listed:
-        claim.stage = Stage.COLLECTION_LIST
-        claim.listed_on = day.today
-        claim.transfer_on = transfer
+        claim.list(day.today, transfer)
         result.event(claim, day.today, "stage", detail=Stage.COLLECTION_LIST.value)
     result.listed = listed
     return result

@@ -186,6 +186,6 @@ def collection_list(uow: UnitOfWork, ctx: CreditorDay) -> StepOutcome:
     owed = [
         (c, interest_outstanding(c, day.today, day.rates, charge_interest=day.charge_interest)) for c in result.listed
     ]
-    list_id = uow.collection.add_list(ctx.company_id, day.today, result.listed[0].transfer_on, owed)
+    list_id = uow.collection.add_list(ctx.company_id, day.today, result.listed[0].listing.transfer_on, owed)
     enqueue_list(uow, ctx.company_id, list_id, day.today, ctx.agreement.collection_list_email)
     return StepOutcome(listed=len(result.listed), events=len(result.events))

@@ -1,0 +1,106 @@
+"""A claim to and from its row: each of the aggregate's frozen groups maps field by field onto columns of the
+same name (money as ``<name>_ore``); the debtor onto ``debtor_<name>``."""
+
+from __future__ import annotations
+
+from dataclasses import fields
+from datetime import date
+from typing import Any
+
+import sqlalchemy as sa
+
+from krav.domain.collection.claims import (
+    Balances,
+    Claim,
+    ClosedReason,
+    Compensation,
+    Deadlines,
+    InkassoCase,
+    InterestAccount,
+    LettersDue,
+    Listing,
+    Pause,
+    Stage,
+)
+from krav.domain.collection.letters import Recipient
+from krav.domain.money import Money
+
+#: The claim's state groups, by the name the claim reads and restores each under.
+GROUPS: dict[str, type[Any]] = {
+    "balances": Balances,
+    "interest": InterestAccount,
+    "deadlines": Deadlines,
+    "due": LettersDue,
+    "listing": Listing,
+    "case": InkassoCase,
+    "compensation_state": Compensation,
+    "pause_state": Pause,
+}
+_DEBTOR = [f.name for f in fields(Recipient)]
+
+
+def _money_fields(group: type[Any]) -> set[str]:
+    return {f.name for f in fields(group) if f.type in ("Money", Money)}
+
+
+_MONEY = {name: _money_fields(group) for name, group in GROUPS.items()}
+
+
+def claim_values(claim: Claim) -> dict[str, Any]:
+    """The claim's columns (all but its id and company)."""
+    values: dict[str, Any] = {
+        "collection_id": claim.collection_id,
+        "invoice_number": claim.invoice_number,
+        "invoice_date": claim.invoice_date,
+        "due_date": claim.due_date,
+        "currency": claim.currency,
+        "principal_ore": claim.principal.ore,
+        "submitted_on": claim.submitted_on,
+        "rule_set": claim.rule_set,
+        "stage": claim.stage.value,
+        "closed_reason": claim.closed_reason.value if claim.closed_reason else None,
+        "closed_on": claim.closed_on,
+        "next_action_on": claim.next_action_on,
+    }
+    for name in _DEBTOR:
+        values[f"debtor_{name}"] = getattr(claim.debtor, name)
+    for name, group in GROUPS.items():
+        state = getattr(claim, name)
+        for f in fields(group):
+            value = getattr(state, f.name)
+            if f.name in _MONEY[name]:
+                values[f"{f.name}_ore"] = value.ore
+            else:
+                values[f.name] = value
+    return values
+
+
+def claim_from_row(row: sa.Row[Any]) -> Claim:
+    """The claim stored in ``row``."""
+    currency = row.currency
+    groups: dict[str, Any] = {}
+    for name, group in GROUPS.items():
+        kwargs = {
+            f.name: Money.from_ore(getattr(row, f"{f.name}_ore"), currency)
+            if f.name in _MONEY[name]
+            else getattr(row, f.name)
+            for f in fields(group)
+        }
+        groups[name] = group(**kwargs)
+    due_date: date = row.due_date
+    return Claim(
+        row.company_id,
+        row.collection_id,
+        row.invoice_number,
+        row.invoice_date,
+        due_date,
+        Money.from_ore(row.principal_ore, currency),
+        row.submitted_on,
+        Recipient(**{name: getattr(row, f"debtor_{name}") for name in _DEBTOR}),
+        rule_set=row.rule_set,
+        id=row.id,
+        stage=Stage(row.stage),
+        closed_reason=ClosedReason(row.closed_reason) if row.closed_reason else None,
+        closed_on=row.closed_on,
+        **groups,
+    )
