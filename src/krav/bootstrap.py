@@ -44,6 +44,11 @@ class App:
             self._migrated = True
 
     @property
+    def database_url(self) -> str:
+        """The database's URL to show a person, its password hidden."""
+        return self.engine.url.render_as_string(hide_password=True)
+
+    @property
     def rates(self) -> RateTables:
         return load_rate_tables(self.settings.rates_file)
 

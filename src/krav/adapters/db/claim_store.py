@@ -1,0 +1,144 @@
+"""SQL storage of claims, their append-only history (R-ACT-5), case numbers and the daily run's done-records."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterable, Sequence
+from datetime import date
+from typing import Any
+
+import sqlalchemy as sa
+
+from krav.adapters.db import tables as t
+from krav.adapters.db.claim_rows import claim_from_row, claim_values
+from krav.adapters.db.counters import next_value
+from krav.adapters.db.types import chunks, utcnow
+from krav.domain.collection.claims import Claim, Stage
+from krav.domain.collection.steps import Event
+from krav.domain.money import Money
+from krav.services.ports import (
+    ClaimFilter,
+    HistoryEntry,
+)
+
+
+class SqlClaims:
+    conn: sa.Connection
+
+    # -- claims ----------------------------------------------------------------------------------------------
+
+    def add_claims(self, claims: Sequence[Claim]) -> list[Claim]:
+        """Store new claims in one statement; returns them with their ids, in the same order."""
+        if not claims:
+            return []
+        ids = self.conn.execute(
+            t.claim.insert().returning(t.claim.c.id, sort_by_parameter_order=True),
+            [{"company_id": c.company_id, **claim_values(c)} for c in claims],
+        ).scalars()
+        return [claim.stored_as(int(claim_id)) for claim, claim_id in zip(claims, ids, strict=True)]
+
+    def save_claims(self, claims: Iterable[Claim]) -> None:
+        """Write the claims' state back in one bulk statement (``executemany``)."""
+        rows = [{"the_id": c.id, **claim_values(c)} for c in claims]
+        if not rows:
+            return
+        values: dict[str, Any] = {name: sa.bindparam(name) for name in rows[0] if name != "the_id"}
+        self.conn.execute(t.claim.update().where(t.claim.c.id == sa.bindparam("the_id")).values(values), rows)
+
+    def claim(self, company_id: int, collection_id: str) -> Claim | None:
+        row = self.conn.execute(
+            sa.select(t.claim).where(t.claim.c.company_id == company_id, t.claim.c.collection_id == collection_id)
+        ).one_or_none()
+        return None if row is None else claim_from_row(row)
+
+    def claims(self, company_id: int, where: ClaimFilter | None = None) -> list[Claim]:
+        """Claims of one company as ``where`` narrows them, by due date and invoice number."""
+        f = where or ClaimFilter()
+        c = t.claim
+        query = sa.select(c).where(c.c.company_id == company_id)
+        if f.open_only:
+            query = query.where(c.c.stage != Stage.CLOSED.value)
+        if f.due_by is not None:
+            query = query.where(c.c.stage != Stage.CLOSED.value, c.c.next_action_on <= f.due_by)
+        if f.letters_due:
+            query = query.where(sa.or_(c.c.paid_confirmation_due.is_(True), c.c.interest_note_due.is_(True)))
+        if f.stage is not None:
+            query = query.where(c.c.stage == f.stage.value)
+        if f.debtor is not None:
+            query = query.where(c.c.debtor_number == f.debtor)
+        query = query.order_by(c.c.due_date, c.c.invoice_number)
+        keyed: list[tuple[Any, Iterable[Any] | None]] = [
+            (c.c.collection_id, f.collection_ids),
+            (c.c.invoice_number, f.invoice_numbers),
+            (c.c.id, f.ids),
+        ]
+        for column, values in keyed:
+            if values is not None:
+                rows: list[sa.Row[Any]] = []
+                for chunk in chunks(sorted(set(values))):
+                    rows.extend(self.conn.execute(query.where(column.in_(chunk))))
+                return [claim_from_row(r) for r in rows]
+        return [claim_from_row(r) for r in self.conn.execute(query)]
+
+    def add_events(self, company_id: int, claim_ids: dict[str, int], events: Sequence[Event], *, by: str) -> None:
+        if not events:
+            return
+        now = utcnow()
+        self.conn.execute(
+            t.claim_event.insert(),
+            [
+                {
+                    "claim_id": claim_ids[e.collection_id],
+                    "company_id": company_id,
+                    "on_date": e.on,
+                    "kind": e.kind,
+                    "by": by,
+                    "amount_ore": e.amount.ore if e.amount is not None else None,
+                    "detail": e.detail,
+                    "created_at": now,
+                }
+                for e in events
+            ],
+        )
+
+    def history(self, company_id: int, claim_id: int) -> list[HistoryEntry]:
+        e = t.claim_event
+        rows = self.conn.execute(
+            sa.select(e).where(e.c.company_id == company_id, e.c.claim_id == claim_id).order_by(e.c.id)
+        ).all()
+        return [
+            HistoryEntry(
+                date=r.on_date,
+                kind=r.kind,
+                by=r.by,
+                amount=Money.from_ore(r.amount_ore) if r.amount_ore is not None else None,
+                detail=r.detail,
+                at=r.created_at,
+            )
+            for r in rows
+        ]
+
+    def next_case_number(self, company_id: int) -> str:
+        return f"S{company_id:03d}-{next_value(self.conn, company_id, 'case'):06d}"
+
+    # -- run steps -------------------------------------------------------------------------------------------
+
+    def step_done(self, company_id: int, day: date, step: str) -> bool:
+        rs = t.run_step
+        return (
+            self.conn.execute(
+                sa.select(rs.c.step).where(rs.c.company_id == company_id, rs.c.run_date == day, rs.c.step == step)
+            ).scalar_one_or_none()
+            is not None
+        )
+
+    def mark_step(self, company_id: int, day: date, step: str, summary: dict[str, Any]) -> None:
+        self.conn.execute(
+            t.run_step.insert().values(
+                company_id=company_id,
+                run_date=day,
+                step=step,
+                summary=json.dumps(summary, default=str, sort_keys=True),
+                finished_at=utcnow(),
+            )
+        )

@@ -1,0 +1,264 @@
+"""SQL storage of letters with their lines and KIDs (R-CLM-1, R-BANK-1), and of collection lists (R-CLM-4)."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Sequence
+from datetime import date
+from decimal import Decimal
+from typing import Any
+
+import sqlalchemy as sa
+
+from krav.adapters.db import tables as t
+from krav.adapters.db.types import chunks, utcnow
+from krav.domain.collection.claims import Claim
+from krav.domain.collection.letters import CollectionListRow, LetterLine, LetterType
+from krav.domain.collection.steps import LetterDraft
+from krav.domain.money import Money
+from krav.services.ports import (
+    StoredLetter,
+)
+
+
+class SqlLetters:
+    conn: sa.Connection
+
+    # -- letters ---------------------------------------------------------------------------------------------
+
+    def add_letters(
+        self, company_id: int, drafts: Sequence[LetterDraft], *, kid_for: Callable[[int], str], account: str | None
+    ) -> list[StoredLetter]:
+        """Store letters, each numbered as its debtor's next (``n``), in a fixed number of statements however
+        many there are; ``kid_for(letter_id)`` makes the KID of a letter that asks for money (R-BANK-1)."""
+        if not drafts:
+            return []
+        lt = t.letter
+        debtors = sorted({d.recipient.number for d in drafts})
+        last_n: dict[str, int] = {}
+        for chunk in chunks(debtors):
+            rows = self.conn.execute(
+                sa.select(lt.c.debtor_number, sa.func.max(lt.c.n).label("last"))
+                .where(lt.c.company_id == company_id, lt.c.debtor_number.in_(chunk))
+                .group_by(lt.c.debtor_number)
+            )
+            last_n.update((r.debtor_number, int(r.last)) for r in rows)
+        now = utcnow()
+        heads: list[dict[str, Any]] = []
+        for draft in drafts:
+            n = last_n.get(draft.recipient.number, 0) + 1
+            last_n[draft.recipient.number] = n
+            heads.append(
+                {
+                    "company_id": company_id,
+                    "debtor_number": draft.recipient.number,
+                    "n": n,
+                    "type": draft.type.value,
+                    "sent_on": draft.sent_on,
+                    "deadline": draft.deadline,
+                    "account": account if draft.deadline is not None else None,
+                    "case_number": draft.case_number,
+                    "total_ore": draft.total.ore,
+                    "created_at": now,
+                }
+            )
+        ids = [
+            int(i)
+            for i in self.conn.execute(lt.insert().returning(lt.c.id, sort_by_parameter_order=True), heads).scalars()
+        ]
+        # the letter row is append-only; the KID is derived from its id, so it is stored in a side table
+        kids = {
+            letter_id: kid_for(letter_id) for letter_id, d in zip(ids, drafts, strict=True) if d.deadline is not None
+        }
+        if kids:
+            self.conn.execute(t.letter_kid.insert(), [{"letter_id": k, "kid": v} for k, v in kids.items()])
+        lines: list[dict[str, Any]] = []
+        for letter_id, draft in zip(ids, drafts, strict=True):
+            claim_ids = {c.collection_id: c.id for c in draft.claims}
+            lines.extend(
+                {
+                    "letter_id": letter_id,
+                    "claim_id": claim_ids[line.collection_id],
+                    "position": pos,
+                    "principal_ore": line.principal.ore,
+                    "fee_ore": line.fee.ore,
+                    "interest_ore": line.interest.ore,
+                    "salaer_ore": line.salaer.ore,
+                    "interest_paid_before_ore": line.interest_paid_before.ore if line.interest_paid_before else 0,
+                    "interest_rate": str(line.interest_rate) if line.interest_rate is not None else None,
+                }
+                for pos, line in enumerate(draft.lines, start=1)
+            )
+        self.conn.execute(t.letter_line.insert(), lines)
+        return [
+            StoredLetter(
+                id=letter_id,
+                company_id=company_id,
+                debtor=draft.recipient.number,
+                n=head["n"],
+                type=draft.type,
+                sent_on=draft.sent_on,
+                deadline=draft.deadline,
+                kid=kids.get(letter_id),
+                account=head["account"],
+                case_number=draft.case_number,
+                lines=tuple(draft.lines),
+            )
+            for letter_id, draft, head in zip(ids, drafts, heads, strict=True)
+        ]
+
+    def letters(
+        self,
+        company_id: int,
+        *,
+        letter_ids: Iterable[int] | None = None,
+        kid: str | None = None,
+        debtor: str | None = None,
+        claim_id: int | None = None,
+    ) -> list[StoredLetter]:
+        lt, ll, c, lk = t.letter, t.letter_line, t.claim, t.letter_kid
+        query = (
+            sa.select(lt, lk.c.kid.label("the_kid"))
+            .outerjoin(lk, lk.c.letter_id == lt.c.id)
+            .where(lt.c.company_id == company_id)
+            .order_by(lt.c.sent_on, lt.c.debtor_number, lt.c.n)
+        )
+        if letter_ids is not None:
+            query = query.where(lt.c.id.in_(list(letter_ids)))
+        if kid is not None:
+            query = query.where(lk.c.kid == kid)
+        if debtor is not None:
+            query = query.where(lt.c.debtor_number == debtor)
+        if claim_id is not None:
+            query = query.where(lt.c.id.in_(sa.select(ll.c.letter_id).where(ll.c.claim_id == claim_id)))
+        heads = self.conn.execute(query).all()
+        if not heads:
+            return []
+        lines: dict[int, list[LetterLine]] = {}
+        line_rows = self.conn.execute(
+            sa.select(ll, c.c.collection_id, c.c.invoice_number, c.c.invoice_date, c.c.due_date, c.c.currency)
+            .join(c, c.c.id == ll.c.claim_id)
+            .where(ll.c.letter_id.in_([h.id for h in heads]))
+            .order_by(ll.c.letter_id, ll.c.position)
+        )
+        for r in line_rows:
+            lines.setdefault(r.letter_id, []).append(
+                LetterLine(
+                    collection_id=r.collection_id,
+                    invoice_number=r.invoice_number,
+                    invoice_date=r.invoice_date,
+                    due_date=r.due_date,
+                    principal=Money.from_ore(r.principal_ore, r.currency),
+                    fee=Money.from_ore(r.fee_ore, r.currency),
+                    interest=Money.from_ore(r.interest_ore, r.currency),
+                    salaer=Money.from_ore(r.salaer_ore, r.currency),
+                    interest_rate=Decimal(r.interest_rate) if r.interest_rate else None,
+                    interest_from=r.due_date if r.interest_rate else None,
+                    interest_paid_before=Money.from_ore(r.interest_paid_before_ore, r.currency),
+                )
+            )
+        return [
+            StoredLetter(
+                id=h.id,
+                company_id=h.company_id,
+                debtor=h.debtor_number,
+                n=h.n,
+                type=LetterType(h.type),
+                sent_on=h.sent_on,
+                deadline=h.deadline,
+                kid=h.the_kid,
+                account=h.account,
+                case_number=h.case_number,
+                lines=tuple(lines.get(h.id, [])),
+            )
+            for h in heads
+        ]
+
+    def letter_by_kid(self, kid: str) -> StoredLetter | None:
+        """The letter with this KID, whatever creditor it belongs to (payments reach one client account)."""
+        row = self.conn.execute(
+            sa.select(t.letter.c.company_id)
+            .join(t.letter_kid, t.letter_kid.c.letter_id == t.letter.c.id)
+            .where(t.letter_kid.c.kid == kid)
+        ).one_or_none()
+        if row is None:
+            return None
+        found = self.letters(row.company_id, kid=kid)
+        return found[0] if found else None
+
+    # -- collection lists ------------------------------------------------------------------------------------
+
+    def add_list(
+        self, company_id: int, list_date: date, transfer_on: date | None, rows: Sequence[tuple[Claim, Money]]
+    ) -> int:
+        """Store a collection list: each claim with what it owed that day (``rows``: claim and its interest)."""
+        list_id = int(
+            self.conn.execute(
+                t.collection_list.insert()
+                .values(company_id=company_id, list_date=list_date, transfer_on=transfer_on, created_at=utcnow())
+                .returning(t.collection_list.c.id)
+            ).scalar_one()
+        )
+        self.conn.execute(
+            t.collection_list_line.insert(),
+            [
+                {
+                    "list_id": list_id,
+                    "claim_id": c.id,
+                    "position": n,
+                    "principal_ore": c.principal_outstanding.ore,
+                    "fee_ore": c.fees_outstanding.ore,
+                    "interest_ore": interest.ore,
+                }
+                for n, (c, interest) in enumerate(rows, start=1)
+            ],
+        )
+        return list_id
+
+    def list_rows(self, company_id: int, list_id: int) -> list[CollectionListRow]:
+        """A list's claims as shown on the list, with what each owed on the list's date."""
+        cl, line, c = t.collection_list, t.collection_list_line, t.claim
+        rows = self.conn.execute(
+            sa.select(
+                line,
+                c.c.debtor_number,
+                c.c.debtor_name,
+                c.c.collection_id,
+                c.c.invoice_number,
+                c.c.due_date,
+                c.c.notice_deadline,
+                c.c.currency,
+            )
+            .join(cl, cl.c.id == line.c.list_id)
+            .join(c, c.c.id == line.c.claim_id)
+            .where(cl.c.company_id == company_id, cl.c.id == list_id)
+            .order_by(line.c.position)
+        )
+        return [
+            CollectionListRow(
+                r.debtor_number,
+                r.debtor_name,
+                r.collection_id,
+                r.invoice_number,
+                r.due_date,
+                Money.from_ore(r.principal_ore, r.currency),
+                Money.from_ore(r.fee_ore, r.currency),
+                Money.from_ore(r.interest_ore, r.currency),
+                r.notice_deadline,
+            )
+            for r in rows
+        ]
+
+    def lists(self, company_id: int) -> list[tuple[date, list[str], int]]:
+        """Every collection list of a company: its date, its invoices in list order, and its id."""
+        cl, line, c = t.collection_list, t.collection_list_line, t.claim
+        rows = self.conn.execute(
+            sa.select(cl.c.id, cl.c.list_date, c.c.invoice_number)
+            .join(line, line.c.list_id == cl.c.id)
+            .join(c, c.c.id == line.c.claim_id)
+            .where(cl.c.company_id == company_id)
+            .order_by(cl.c.list_date, cl.c.id, line.c.position)
+        )
+        out: dict[int, tuple[date, list[str]]] = {}
+        for r in rows:
+            out.setdefault(r.id, (r.list_date, []))[1].append(r.invoice_number)
+        return [(d, invoices, list_id) for list_id, (d, invoices) in out.items()]

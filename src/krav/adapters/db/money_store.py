@@ -1,0 +1,250 @@
+"""SQL storage of payments on the client account, what they applied to claims, and settlements (R-BANK-2, R-BANK-3)."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import date
+from typing import Any
+
+import sqlalchemy as sa
+
+from krav.adapters.db import tables as t
+from krav.adapters.db.types import chunks, utcnow
+from krav.domain.collection.allocation import Applied
+from krav.domain.collection.settlement import SettlementReportLine
+from krav.domain.money import Money
+from krav.services.ports import (
+    AllocationChannel,
+    ClientPayment,
+    PaymentStatus,
+    StoredSettlement,
+    UnsettledAllocation,
+)
+
+
+class SqlMoney:
+    conn: sa.Connection
+
+    # -- payments on the client account ----------------------------------------------------------------------
+
+    def add_payment(self, payment: ClientPayment) -> int | None:
+        """Record an incoming payment; None when the same (source, reference) is there already."""
+        exists = self.conn.execute(
+            sa.select(t.client_payment.c.id).where(
+                t.client_payment.c.source == payment.source, t.client_payment.c.reference == payment.reference
+            )
+        ).scalar_one_or_none()
+        if exists is not None:
+            return None
+        return int(
+            self.conn.execute(
+                t.client_payment.insert()
+                .values(
+                    company_id=payment.company_id,
+                    received_on=payment.received_on,
+                    amount_ore=payment.amount.ore,
+                    currency=payment.amount.currency,
+                    kid=payment.kid,
+                    reference=payment.reference,
+                    payer=payment.payer,
+                    source=payment.source,
+                    letter_id=payment.letter_id,
+                    status=payment.status,
+                    reason=payment.reason,
+                    created_at=utcnow(),
+                )
+                .returning(t.client_payment.c.id)
+            ).scalar_one()
+        )
+
+    def payments_from(self, source: str) -> bool:
+        """Whether payments of this source (a file's SHA-256) were recorded before."""
+        p = t.client_payment
+        return self.conn.execute(sa.select(p.c.id).where(p.c.source == source).limit(1)).first() is not None
+
+    def pending_payments(self, company_id: int, up_to: date) -> list[ClientPayment]:
+        p = t.client_payment
+        rows = self.conn.execute(
+            sa.select(p)
+            .where(p.c.company_id == company_id, p.c.status == PaymentStatus.PENDING.value, p.c.received_on <= up_to)
+            .order_by(p.c.received_on, p.c.id)
+        )
+        return [self._payment(r) for r in rows]
+
+    def payments(self, *, status: PaymentStatus | None = None, company_id: int | None = None) -> list[ClientPayment]:
+        p = t.client_payment
+        query = sa.select(p).order_by(p.c.received_on, p.c.id)
+        if status is not None:
+            query = query.where(p.c.status == status)
+        if company_id is not None:
+            query = query.where(p.c.company_id == company_id)
+        return [self._payment(r) for r in self.conn.execute(query)]
+
+    @staticmethod
+    def _payment(r: sa.Row[Any]) -> ClientPayment:
+        return ClientPayment(
+            id=r.id,
+            company_id=r.company_id,
+            received_on=r.received_on,
+            amount=Money.from_ore(r.amount_ore, r.currency),
+            kid=r.kid,
+            reference=r.reference,
+            payer=r.payer,
+            source=r.source,
+            letter_id=r.letter_id,
+            status=PaymentStatus(r.status),
+            reason=r.reason,
+        )
+
+    def set_payment_status(
+        self, payment_id: int, status: PaymentStatus, *, on: date | None = None, reason: str | None = None, **extra: Any
+    ) -> None:
+        self.conn.execute(
+            t.client_payment.update()
+            .where(t.client_payment.c.id == payment_id)
+            .values(status=status, applied_on=on, reason=reason, **extra)
+        )
+
+    def add_allocations(
+        self,
+        company_id: int,
+        claim_ids: dict[str, int],
+        applied: Sequence[Applied],
+        *,
+        on: date,
+        channel: AllocationChannel,
+        payment_id: int | None,
+    ) -> None:
+        rows = [
+            {
+                "company_id": company_id,
+                "claim_id": claim_ids[a.collection_id],
+                "on_date": on,
+                "channel": channel,
+                "payment_id": payment_id,
+                "principal_ore": a.principal.ore,
+                "fee_ore": a.fee.ore,
+                "interest_ore": a.interest.ore,
+                "salaer_ore": a.salaer.ore,
+                "overpaid_ore": a.overpaid.ore,
+            }
+            for a in applied
+        ]
+        if rows:
+            self.conn.execute(t.allocation.insert(), rows)
+
+    # -- settlements -----------------------------------------------------------------------------------------
+
+    def unsettled(self, company_id: int, up_to: date) -> list[UnsettledAllocation]:
+        a, c = t.allocation, t.claim
+        rows = self.conn.execute(
+            sa.select(a, c.c.collection_id)
+            .join(c, c.c.id == a.c.claim_id)
+            .where(
+                a.c.company_id == company_id,
+                a.c.channel.in_((AllocationChannel.CLIENT_ACCOUNT.value, AllocationChannel.CREDITOR_COSTS.value)),
+                a.c.settlement_id.is_(None),
+                a.c.on_date <= up_to,
+            )
+            .order_by(a.c.id)
+        )
+        return [
+            UnsettledAllocation(
+                id=r.id,
+                collection_id=r.collection_id,
+                channel=AllocationChannel(r.channel),
+                principal=Money.from_ore(r.principal_ore),
+                fee=Money.from_ore(r.fee_ore),
+                interest=Money.from_ore(r.interest_ore),
+                salaer=Money.from_ore(r.salaer_ore),
+                overpaid=Money.from_ore(r.overpaid_ore),
+            )
+            for r in rows
+        ]
+
+    def add_settlement(
+        self, company_id: int, settled_on: date, totals: dict[str, Money], allocation_ids: list[int]
+    ) -> int:
+        reference = f"OPG-{company_id:03d}-{settled_on:%Y%m%d}"
+        settlement_id = int(
+            self.conn.execute(
+                t.settlement.insert()
+                .values(
+                    company_id=company_id,
+                    settled_on=settled_on,
+                    reference=reference,
+                    principal_ore=totals["principal"].ore,
+                    fee_ore=totals["fee"].ore,
+                    interest_ore=totals["interest"].ore,
+                    overpaid_ore=totals["overpaid"].ore,
+                    costs_ore=totals["costs"].ore,
+                    costs_vat_ore=totals["costs_vat"].ore,
+                    created_at=utcnow(),
+                )
+                .returning(t.settlement.c.id)
+            ).scalar_one()
+        )
+        for chunk in chunks(allocation_ids):
+            self.conn.execute(
+                t.allocation.update().where(t.allocation.c.id.in_(chunk)).values(settlement_id=settlement_id)
+            )
+        return settlement_id
+
+    def settlement_lines(self, company_id: int, settlement_id: int) -> list[SettlementReportLine]:
+        """Per claim, what a settlement remits (and the salær the service kept from the same payments)."""
+        a, c = t.allocation, t.claim
+        rows = self.conn.execute(
+            sa.select(
+                c.c.collection_id,
+                c.c.invoice_number,
+                c.c.debtor_number,
+                c.c.debtor_name,
+                sa.func.sum(a.c.principal_ore).label("principal"),
+                sa.func.sum(a.c.fee_ore).label("fee"),
+                sa.func.sum(a.c.interest_ore).label("interest"),
+                sa.func.sum(
+                    sa.case((a.c.channel == AllocationChannel.CREDITOR_COSTS.value, 0), else_=a.c.salaer_ore)
+                ).label("salaer"),
+                sa.func.sum(
+                    sa.case((a.c.channel == AllocationChannel.CREDITOR_COSTS.value, a.c.salaer_ore), else_=0)
+                ).label("costs"),
+                sa.func.sum(a.c.overpaid_ore).label("overpaid"),
+            )
+            .join(c, c.c.id == a.c.claim_id)
+            .where(a.c.company_id == company_id, a.c.settlement_id == settlement_id)
+            .group_by(c.c.collection_id, c.c.invoice_number, c.c.debtor_number, c.c.debtor_name, c.c.due_date)
+            .order_by(c.c.due_date, c.c.invoice_number)
+        )
+        return [
+            SettlementReportLine(
+                r.collection_id,
+                r.invoice_number,
+                r.debtor_number,
+                r.debtor_name,
+                Money.from_ore(int(r.principal)),
+                Money.from_ore(int(r.fee)),
+                Money.from_ore(int(r.interest)),
+                Money.from_ore(int(r.salaer)),
+                Money.from_ore(int(r.overpaid)),
+                Money.from_ore(int(r.costs)),
+            )
+            for r in rows
+        ]
+
+    def settlements(self, company_id: int) -> list[StoredSettlement]:
+        s = t.settlement
+        rows = self.conn.execute(sa.select(s).where(s.c.company_id == company_id).order_by(s.c.settled_on))
+        return [
+            StoredSettlement(
+                id=r.id,
+                reference=r.reference,
+                settled_on=r.settled_on,
+                principal=Money.from_ore(r.principal_ore),
+                fee=Money.from_ore(r.fee_ore),
+                interest=Money.from_ore(r.interest_ore),
+                overpaid=Money.from_ore(r.overpaid_ore),
+                costs=Money.from_ore(r.costs_ore),
+                costs_vat=Money.from_ore(r.costs_vat_ore),
+            )
+            for r in rows
+        ]

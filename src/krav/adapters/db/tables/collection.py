@@ -1,0 +1,234 @@
+"""The collection side's tables: claims and their history, letters, collection lists, payments on the client
+account, allocations, settlements and the daily run's done-records."""
+
+from __future__ import annotations
+
+import sqlalchemy as sa
+
+from krav.adapters.db.tables.base import Ore, metadata
+from krav.adapters.db.types import UTCDateTime
+
+claim = sa.Table(
+    "claim",
+    metadata,
+    sa.Column("id", sa.Integer, primary_key=True),
+    sa.Column("company_id", sa.ForeignKey("company.id"), nullable=False),
+    sa.Column("collection_id", sa.String(40), nullable=False, unique=True),
+    sa.Column("invoice_number", sa.String(40), nullable=False),
+    sa.Column("invoice_date", sa.Date, nullable=False),
+    sa.Column("due_date", sa.Date, nullable=False),
+    sa.Column("currency", sa.String(3), nullable=False),
+    sa.Column("principal_ore", Ore, nullable=False),
+    sa.Column("submitted_on", sa.Date, nullable=False),
+    sa.Column("rule_set", sa.String(40), nullable=False),
+    # the debtor as the ledger knew them at submission
+    sa.Column("debtor_number", sa.String(40), nullable=False),
+    sa.Column("debtor_name", sa.String(10_000), nullable=False),
+    sa.Column("debtor_kind", sa.String(10), nullable=False),
+    sa.Column("debtor_orgno", sa.String(20)),
+    sa.Column("debtor_street", sa.String(200)),
+    sa.Column("debtor_postcode", sa.String(10)),
+    sa.Column("debtor_city", sa.String(100)),
+    sa.Column("debtor_country", sa.String(2), nullable=False),
+    sa.Column("debtor_email", sa.String(254)),
+    sa.Column("debtor_language", sa.String(2), nullable=False),
+    # where it stands
+    sa.Column("stage", sa.String(20), nullable=False),
+    sa.Column("paused", sa.Boolean, nullable=False),
+    sa.Column("paused_on", sa.Date),
+    sa.Column("closed_reason", sa.String(30)),
+    sa.Column("closed_on", sa.Date),
+    sa.Column("next_action_on", sa.Date),
+    # what it owes
+    sa.Column("principal_outstanding_ore", Ore, nullable=False),
+    sa.Column("fees_charged_ore", Ore, nullable=False),
+    sa.Column("fees_outstanding_ore", Ore, nullable=False),
+    sa.Column("fee_letters", sa.Integer, nullable=False),
+    sa.Column("interest_booked_ore", Ore, nullable=False),
+    sa.Column("segment_start", sa.Date, nullable=False),
+    sa.Column("interest_paid_ore", Ore, nullable=False),
+    sa.Column("interest_waived_ore", Ore, nullable=False),
+    sa.Column("salaer_charged_ore", Ore, nullable=False),
+    sa.Column("salaer_outstanding_ore", Ore, nullable=False),
+    sa.Column("salaer_level", sa.SmallInteger, nullable=False),
+    sa.Column("salaer_nominal_ore", Ore, nullable=False),
+    sa.Column("compensation_ore", Ore, nullable=False),
+    sa.Column("compensation_claimed", sa.Boolean, nullable=False),
+    sa.Column("overpaid_ore", Ore, nullable=False),
+    # the letters and steps behind it
+    sa.Column("first_letter_on", sa.Date),
+    sa.Column("reminder_deadline", sa.Date),
+    sa.Column("notice_sent_on", sa.Date),
+    sa.Column("notice_deadline", sa.Date),
+    sa.Column("last_deadline", sa.Date),
+    sa.Column("interest_note_due", sa.Boolean, nullable=False),
+    sa.Column("interest_note_on", sa.Date),
+    sa.Column("paid_confirmation_due", sa.Boolean, nullable=False),
+    sa.Column("listed_on", sa.Date),
+    sa.Column("transfer_on", sa.Date),
+    sa.Column("approved_on", sa.Date),
+    sa.Column("inkasso_on", sa.Date),
+    sa.Column("case_number", sa.String(40)),
+    sa.Column("demand_deadline", sa.Date),
+    sa.Column("legal_notice_on", sa.Date),
+    sa.Column("legal_deadline", sa.Date),
+    sa.UniqueConstraint("company_id", "invoice_number", name="uq_claim_company_invoice"),
+    sa.CheckConstraint(
+        "stage in ('new', 'reminder', 'notice', 'collection_list', 'inkasso', 'legal', 'closed')", name="stage"
+    ),
+    sa.Index("ix_claim_company_debtor", "company_id", "debtor_number"),
+    sa.Index(
+        "ix_claim_due",
+        "company_id",
+        "next_action_on",
+        sqlite_where=sa.text("stage <> 'closed'"),
+        postgresql_where=sa.text("stage <> 'closed'"),
+    ),
+)
+
+claim_event = sa.Table(
+    "claim_event",
+    metadata,
+    sa.Column("id", sa.Integer, primary_key=True),
+    sa.Column("claim_id", sa.ForeignKey("claim.id"), nullable=False),
+    sa.Column("company_id", sa.ForeignKey("company.id"), nullable=False),
+    sa.Column("on_date", sa.Date, nullable=False),
+    sa.Column("kind", sa.String(30), nullable=False),
+    sa.Column("by", sa.String(200), nullable=False),
+    sa.Column("amount_ore", Ore),
+    sa.Column("detail", sa.Text, nullable=False, default=""),
+    sa.Column("created_at", UTCDateTime, nullable=False),
+    sa.Index("ix_claim_event_claim", "claim_id", "id"),
+)
+
+letter = sa.Table(
+    "letter",
+    metadata,
+    sa.Column("id", sa.Integer, primary_key=True),
+    sa.Column("company_id", sa.ForeignKey("company.id"), nullable=False),
+    sa.Column("debtor_number", sa.String(40), nullable=False),
+    sa.Column("n", sa.Integer, nullable=False),
+    sa.Column("type", sa.String(20), nullable=False),
+    sa.Column("sent_on", sa.Date, nullable=False),
+    sa.Column("deadline", sa.Date),
+    sa.Column("account", sa.String(34)),
+    sa.Column("case_number", sa.String(40)),
+    sa.Column("total_ore", Ore, nullable=False),
+    sa.Column("created_at", UTCDateTime, nullable=False),
+    sa.UniqueConstraint("company_id", "debtor_number", "n", name="uq_letter_company_debtor_n"),
+)
+
+letter_kid = sa.Table(
+    "letter_kid",
+    metadata,
+    sa.Column("letter_id", sa.ForeignKey("letter.id"), primary_key=True),
+    sa.Column("kid", sa.String(25), nullable=False, unique=True),
+)
+
+letter_line = sa.Table(
+    "letter_line",
+    metadata,
+    sa.Column("id", sa.Integer, primary_key=True),
+    sa.Column("letter_id", sa.ForeignKey("letter.id"), nullable=False),
+    sa.Column("claim_id", sa.ForeignKey("claim.id"), nullable=False),
+    sa.Column("position", sa.Integer, nullable=False),
+    sa.Column("principal_ore", Ore, nullable=False),
+    sa.Column("fee_ore", Ore, nullable=False),
+    sa.Column("interest_ore", Ore, nullable=False),
+    sa.Column("salaer_ore", Ore, nullable=False),
+    sa.Column("interest_paid_before_ore", Ore, nullable=False),
+    sa.Column("interest_rate", sa.String(10)),
+    sa.Index("ix_letter_line_letter", "letter_id"),
+    sa.Index("ix_letter_line_claim", "claim_id"),
+)
+
+collection_list = sa.Table(
+    "collection_list",
+    metadata,
+    sa.Column("id", sa.Integer, primary_key=True),
+    sa.Column("company_id", sa.ForeignKey("company.id"), nullable=False),
+    sa.Column("list_date", sa.Date, nullable=False),
+    sa.Column("transfer_on", sa.Date),
+    sa.Column("created_at", UTCDateTime, nullable=False),
+    sa.UniqueConstraint("company_id", "list_date", name="uq_collection_list_company_date"),
+)
+
+collection_list_line = sa.Table(
+    "collection_list_line",
+    metadata,
+    sa.Column("id", sa.Integer, primary_key=True),
+    sa.Column("list_id", sa.ForeignKey("collection_list.id"), nullable=False),
+    sa.Column("claim_id", sa.ForeignKey("claim.id"), nullable=False),
+    sa.Column("position", sa.Integer, nullable=False),
+    # what the claim owed on the list's date, as the list shows it
+    sa.Column("principal_ore", Ore, nullable=False),
+    sa.Column("fee_ore", Ore, nullable=False),
+    sa.Column("interest_ore", Ore, nullable=False),
+)
+
+client_payment = sa.Table(
+    "client_payment",
+    metadata,
+    sa.Column("id", sa.Integer, primary_key=True),
+    sa.Column("company_id", sa.ForeignKey("company.id")),
+    sa.Column("received_on", sa.Date, nullable=False),
+    sa.Column("amount_ore", Ore, nullable=False),
+    sa.Column("currency", sa.String(3), nullable=False),
+    sa.Column("kid", sa.String(25)),
+    sa.Column("reference", sa.String(200), nullable=False),
+    sa.Column("payer", sa.String(200)),
+    sa.Column("source", sa.String(200), nullable=False),
+    sa.Column("letter_id", sa.ForeignKey("letter.id")),
+    sa.Column("status", sa.String(20), nullable=False),
+    sa.Column("reason", sa.String(500)),
+    sa.Column("applied_on", sa.Date),
+    sa.Column("created_at", UTCDateTime, nullable=False),
+    sa.UniqueConstraint("source", "reference", name="uq_client_payment_source_reference"),
+    sa.CheckConstraint("status in ('pending', 'applied', 'unmatched', 'assigned', 'reversed')", name="status"),
+)
+
+allocation = sa.Table(
+    "allocation",
+    metadata,
+    sa.Column("id", sa.Integer, primary_key=True),
+    sa.Column("company_id", sa.ForeignKey("company.id"), nullable=False),
+    sa.Column("claim_id", sa.ForeignKey("claim.id"), nullable=False),
+    sa.Column("on_date", sa.Date, nullable=False),
+    sa.Column("channel", sa.String(20), nullable=False),
+    sa.Column("payment_id", sa.ForeignKey("client_payment.id")),
+    sa.Column("principal_ore", Ore, nullable=False),
+    sa.Column("fee_ore", Ore, nullable=False),
+    sa.Column("interest_ore", Ore, nullable=False),
+    sa.Column("salaer_ore", Ore, nullable=False),
+    sa.Column("overpaid_ore", Ore, nullable=False),
+    sa.Column("settlement_id", sa.ForeignKey("settlement.id")),
+    sa.CheckConstraint("channel in ('client_account', 'direct', 'credit', 'creditor_costs')", name="channel"),
+    sa.Index("ix_allocation_unsettled", "company_id", "channel", "settlement_id"),
+)
+
+settlement = sa.Table(
+    "settlement",
+    metadata,
+    sa.Column("id", sa.Integer, primary_key=True),
+    sa.Column("company_id", sa.ForeignKey("company.id"), nullable=False),
+    sa.Column("settled_on", sa.Date, nullable=False),
+    sa.Column("reference", sa.String(40), nullable=False, unique=True),
+    sa.Column("principal_ore", Ore, nullable=False),
+    sa.Column("fee_ore", Ore, nullable=False),
+    sa.Column("interest_ore", Ore, nullable=False),
+    sa.Column("overpaid_ore", Ore, nullable=False),
+    sa.Column("costs_ore", Ore, nullable=False),
+    sa.Column("costs_vat_ore", Ore, nullable=False),
+    sa.Column("created_at", UTCDateTime, nullable=False),
+    sa.UniqueConstraint("company_id", "settled_on", name="uq_settlement_company_date"),
+)
+
+run_step = sa.Table(
+    "run_step",
+    metadata,
+    sa.Column("company_id", sa.ForeignKey("company.id"), primary_key=True),
+    sa.Column("run_date", sa.Date, primary_key=True),
+    sa.Column("step", sa.String(30), primary_key=True),
+    sa.Column("summary", sa.Text, nullable=False),
+    sa.Column("finished_at", UTCDateTime, nullable=False),
+)

@@ -1,0 +1,59 @@
+"""The ``krav`` command line: thin commands that parse, call a use case or a query, and print.
+
+One module per command group; :mod:`~krav.entrypoints.cli.common` holds the options, the business date, the wired
+app and the error handling, :mod:`~krav.entrypoints.cli.presenters` and
+:mod:`~krav.entrypoints.cli.collection_presenters` what is printed.
+
+Exit codes: 0 done, 1 refused by a rule (or a scenario that does not match), 2 bad input.
+"""
+
+from __future__ import annotations
+
+import typer
+
+from krav.entrypoints.cli import (
+    agreement,
+    claims,
+    companies,
+    imports,
+    ledger,
+    letters,
+    payments,
+    proposal,
+    run,
+    scenario,
+)
+from krav.entrypoints.cli.common import get_app, reset_app
+
+__all__ = ["app", "get_app", "main", "reset_app"]
+
+app = typer.Typer(
+    help="Krav: Norwegian debt collection from the ledger to inkasso and back.",
+    no_args_is_help=True,
+    pretty_exceptions_enable=False,
+)
+
+app.command("init")(companies.init)
+app.command("settlements")(payments.settlements_command)
+app.command("proposal")(proposal.proposal_command)
+app.command("submit")(proposal.submit_command)
+app.command("run")(run.run_command)
+app.command("simulate")(run.simulate_command)
+app.command("demo")(run.demo_command)
+
+app.add_typer(companies.app, name="company")
+app.add_typer(ledger.app, name="ledger")
+app.add_typer(imports.app, name="import")
+app.add_typer(agreement.app, name="agreement")
+app.add_typer(scenario.app, name="scenario")
+app.add_typer(claims.app, name="claims")
+app.add_typer(letters.letters_app, name="letters")
+app.add_typer(letters.outbox_app, name="outbox")
+app.add_typer(payments.app, name="payments")
+
+
+def main() -> None:
+    try:
+        app()
+    finally:
+        reset_app()

@@ -1,0 +1,5 @@
+"""``python -m krav.entrypoints.cli``: the same as ``krav``."""
+
+from krav.entrypoints.cli import main
+
+main()

@@ -1,0 +1,276 @@
+"""What the collection-side commands print: the daily run, claims, letters, the outbox, payments and settlements,
+as tables and lines of text in Norwegian formats, and the shapes their ``--json`` prints."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping, Sequence
+from datetime import date
+from typing import Any
+
+from krav.domain.collection.actions import ActionResult
+from krav.domain.collection.letters import Letter
+from krav.domain.money import Money, format_amount
+from krav.entrypoints.cli.presenters import day
+from krav.entrypoints.output import table
+from krav.services import daily_run, queries
+from krav.services.collection import delivery, payments
+from krav.services.ports import ClientPayment, HistoryEntry, StoredLetter, StoredSettlement
+
+# -- the daily run ------------------------------------------------------------------------------------------------
+
+
+def outbox_lines(sent: delivery.OutboxReport, prefix: str = "") -> list[str]:
+    lines = [f"{prefix}{sent.sent} e-mailed, {sent.printed} to print, {sent.failed} failed, {sent.uncertain} uncertain"]
+    return lines + [f"  {error}" for error in sent.errors]
+
+
+def business_day_json(today: daily_run.BusinessDay) -> dict[str, Any]:
+    return {
+        "inbox": [
+            {
+                "file": r.path.name,
+                "error": r.error,
+                "matched": len(r.report.matched) if r.report else 0,
+                "unmatched": len(r.report.unmatched) if r.report else 0,
+            }
+            for r in today.inbox
+        ],
+        "days": today.creditors,
+        "outbox": today.outbox or delivery.OutboxReport(),
+    }
+
+
+def creditor_day_lines(report: daily_run.DayReport) -> list[str]:
+    letters = ", ".join(f"{n} {t}" for t, n in sorted(report.letters.items())) or "no letters"
+    done = "already run" if not report.steps_run else f"{len(report.steps_run)} step(s)"
+    line = (
+        f"{report.date} {report.company}: {done}; submitted {report.submitted}; {letters}; listed {report.listed}; "
+        f"payments {report.payments_applied}; remitted {format_amount(report.settled)}"
+        + ("" if report.bank_day else " (not a bank day)")
+    )
+    return [line] + [f"  note: {note}" for note in report.notes]
+
+
+def business_day_lines(today: daily_run.BusinessDay) -> list[str]:
+    lines = []
+    for result in today.inbox:
+        if result.error:
+            lines.append(f"inbox: {result.path.name} refused: {result.error.splitlines()[0]}")
+        elif result.report:
+            lines.append(
+                f"inbox: {result.path.name}: {len(result.report.matched)} matched, "
+                f"{len(result.report.unmatched)} unmatched"
+            )
+    for report in today.creditors:
+        lines += creditor_day_lines(report)
+    return lines + outbox_lines(today.outbox or delivery.OutboxReport(), "outbox: ")
+
+
+def simulation_lines(first: date, last: date, reports: Sequence[daily_run.DayReport]) -> list[str]:
+    letters: dict[str, int] = {}
+    for r in reports:
+        for t, n in r.letters.items():
+            letters[t] = letters.get(t, 0) + n
+    return [
+        f"simulated {first} to {last}: " + (", ".join(f"{n} {t}" for t, n in sorted(letters.items())) or "no letters"),
+        f"submitted {sum(r.submitted for r in reports)}, listed {sum(r.listed for r in reports)}, "
+        f"payments {sum(r.payments_applied for r in reports)}, remitted "
+        f"{format_amount(Money.sum(r.settled for r in reports))}",
+    ]
+
+
+def stages_line(orgno: str, views: Iterable[queries.ClaimView]) -> str:
+    stages: dict[str, int] = {}
+    for v in views:
+        stages[v.claim.stage.value] = stages.get(v.claim.stage.value, 0) + 1
+    return f"{orgno}: claims by stage: " + (", ".join(f"{k} {n}" for k, n in sorted(stages.items())) or "none")
+
+
+# -- claims and actions -------------------------------------------------------------------------------------------
+
+
+def claims_json(views: Sequence[queries.ClaimView]) -> list[dict[str, Any]]:
+    return [
+        {"claim": v.claim, "interest_accrued": v.interest_accrued, "interest_outstanding": v.interest_outstanding}
+        for v in views
+    ]
+
+
+def claims_table(views: Sequence[queries.ClaimView]) -> str:
+    rows = [
+        (
+            v.claim.collection_id,
+            v.claim.invoice_number,
+            v.claim.debtor.number,
+            v.claim.stage.value + (" (paused)" if v.claim.paused else ""),
+            format_amount(v.claim.principal_outstanding),
+            format_amount(v.claim.fees_outstanding),
+            format_amount(v.interest_outstanding),
+            format_amount(v.claim.salaer_outstanding),
+            v.claim.closed_reason.value if v.claim.closed_reason else "",
+        )
+        for v in views
+    ]
+    headers = ["collection id", "invoice", "debtor", "stage", "principal", "fee", "interest", "salær", "closed"]
+    return table(headers, rows, right={4, 5, 6, 7})
+
+
+def actions_json(results: Sequence[ActionResult]) -> list[dict[str, Any]]:
+    return [
+        {
+            "invoice": r.invoice_number,
+            "collection_id": r.collection_id,
+            "do": r.action.value,
+            "result": "accepted" if r.accepted else "refused",
+            "reason": r.reason.value if r.reason else None,
+        }
+        for r in results
+    ]
+
+
+def actions_lines(results: Sequence[ActionResult]) -> list[str]:
+    return [
+        f"invoice {r.invoice_number}: {r.action.value} "
+        + ("accepted" if r.accepted else f"refused ({r.reason}): {r.message_en}")
+        for r in results
+    ]
+
+
+def closing_costs_warnings(costs: Mapping[str, Money]) -> list[str]:
+    return [
+        f"warning: invoice {number} is in inkasso; closing it invoices you {format_amount(amount)} in "
+        "collection costs (plus VAT), as your agreement says (R-ACT-2)"
+        for number, amount in costs.items()
+    ]
+
+
+def history_table(events: Sequence[HistoryEntry]) -> str:
+    return table(
+        ["date", "what", "amount", "detail", "by"],
+        [(e.date, e.kind, format_amount(e.amount) if e.amount else "", e.detail, e.by) for e in events],
+        right={2},
+    )
+
+
+# -- letters, the outbox, money in and out ------------------------------------------------------------------------
+
+
+def letters_json(letters: Sequence[StoredLetter]) -> list[dict[str, Any]]:
+    return [
+        {
+            "id": lt.id,
+            "debtor": lt.debtor,
+            "n": lt.n,
+            "type": lt.type.value,
+            "sent": lt.sent_on,
+            "deadline": lt.deadline,
+            "kid": lt.kid,
+            "total": lt.total,
+            "invoices": [line.invoice_number for line in lt.lines],
+        }
+        for lt in letters
+    ]
+
+
+def letters_table(letters: Sequence[StoredLetter]) -> str:
+    rows = [
+        (
+            lt.id,
+            day(lt.sent_on),
+            lt.debtor,
+            lt.n,
+            lt.type.value,
+            day(lt.deadline),
+            lt.kid or "",
+            format_amount(lt.total),
+            ", ".join(line.invoice_number for line in lt.lines),
+        )
+        for lt in letters
+    ]
+    return table(["id", "sent", "debtor", "n", "type", "deadline", "KID", "total", "invoices"], rows, right={7})
+
+
+def letter_lines(letter: Letter) -> list[str]:
+    rows = [
+        (
+            line.invoice_number,
+            day(line.due_date),
+            format_amount(line.principal),
+            format_amount(line.fee),
+            format_amount(line.interest),
+            format_amount(line.salaer),
+            format_amount(line.total),
+        )
+        for line in letter.lines
+    ]
+    return [
+        f"{letter.type.value} {letter.n} to {letter.recipient.name} ({letter.recipient.number}), "
+        f"sent {day(letter.sent_on)}" + (f", deadline {day(letter.deadline)}" if letter.deadline else ""),
+        table(["invoice", "due", "principal", "fee", "interest", "salær", "total"], rows, right={2, 3, 4, 5, 6}),
+        f"total {format_amount(letter.total)}"
+        + (f", account {letter.account}, KID {letter.kid}" if letter.kid else ""),
+    ]
+
+
+def outbox_status_json(status: queries.OutboxStatus) -> dict[str, Any]:
+    return {"counts": dict(status.counts), "problems": list(status.problems)}
+
+
+def outbox_status_lines(status: queries.OutboxStatus) -> list[str]:
+    lines = [", ".join(f"{k} {v}" for k, v in sorted(status.counts.items())) or "the outbox is empty"]
+    return lines + [
+        f"  {d.status}: {d.delivery_key} {d.channel} {d.address or ''} after {d.attempts} attempt(s): {d.last_error}"
+        for d in status.problems
+    ]
+
+
+def payment_import_json(report: payments.PaymentImportReport) -> dict[str, Any]:
+    return {
+        "file": report.filename,
+        "format": report.format,
+        "file_id": report.file_id,
+        "already_imported": report.already_imported,
+        "total": report.total,
+        "matched": {"count": len(report.matched), "total": report.matched_total},
+        "unmatched": {"count": len(report.unmatched), "total": report.unmatched_total},
+        "payments": report.outcomes,
+        "skipped": report.skipped,
+    }
+
+
+def payment_import_lines(report: payments.PaymentImportReport) -> list[str]:
+    lines = [f"{report.filename}: imported before; nothing changed"] if report.already_imported else []
+    lines.append(
+        f"{report.filename} ({report.format} {report.file_id}): total {format_amount(report.total)}; "
+        f"matched {len(report.matched)} ({format_amount(report.matched_total)}), "
+        f"unmatched {len(report.unmatched)} ({format_amount(report.unmatched_total)})"
+    )
+    lines += [
+        f"  unmatched {o.reference} {format_amount(o.amount)} KID {o.kid or '-'}: {o.reason}" for o in report.unmatched
+    ]
+    return lines + [f"  skipped {line}" for line in report.skipped]
+
+
+def unmatched_table(queue: Sequence[ClientPayment]) -> str:
+    return table(
+        ["id", "received", "amount", "KID", "payer", "reason"],
+        [(p.id, p.received_on, format_amount(p.amount), p.kid or "", p.payer or "", p.reason or "") for p in queue],
+        right={2},
+    )
+
+
+def settlements_table(settled: Sequence[StoredSettlement]) -> str:
+    rows = [
+        (
+            st.reference,
+            day(st.settled_on),
+            format_amount(st.principal),
+            format_amount(st.fee),
+            format_amount(st.interest),
+            format_amount(st.overpaid),
+            format_amount(st.total),
+        )
+        for st in settled
+    ]
+    headers = ["reference", "date", "principal", "fee", "interest", "overpaid", "remitted"]
+    return table(headers, rows, right={2, 3, 4, 5, 6})

@@ -1,0 +1,63 @@
+"""``krav payments`` and ``krav settlements``: money on the client account in (the manual-matching queue) and out
+to the creditor (settlements and their report files)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from krav.entrypoints.cli import collection_presenters as show
+from krav.entrypoints.cli.common import CompanyOpt, JsonOpt, echo_json, get_app, handle_errors
+from krav.services import queries
+from krav.services.collection import payments
+from krav.services.collection.delivery.archive import write_settlement_files
+
+app = typer.Typer(help="Payments on the client account: the manual-matching queue.", no_args_is_help=True)
+
+
+@app.command("unmatched")
+@handle_errors
+def payments_unmatched(json_out: JsonOpt = False) -> None:
+    """The manual-matching queue with each payment's reason."""
+    queue = queries.unmatched_payments(get_app().uow())
+    if json_out:
+        echo_json(queue)
+        return
+    typer.echo(show.unmatched_table(queue))
+
+
+@app.command("assign")
+@handle_errors
+def payments_assign(
+    payment_id: Annotated[int, typer.Argument(help="The unmatched payment's id.")],
+    kid: Annotated[str | None, typer.Option(help="The KID of the letter it pays.")] = None,
+    company: Annotated[str | None, typer.Option("--company", "-c", help="The creditor (with --invoice).")] = None,
+    invoice: Annotated[str | None, typer.Option(help="The invoice whose claim it pays (latest letter).")] = None,
+) -> None:
+    """Assign an unmatched payment to a letter by hand; it is applied in the next daily run."""
+    payments.assign(get_app().uow(), payment_id, kid=kid, orgno=company, invoice=invoice)
+    typer.echo(f"payment {payment_id} assigned; it is applied in the next daily run")
+
+
+@handle_errors
+def settlements_command(
+    company: CompanyOpt,
+    out: Annotated[
+        Path | None, typer.Option("--out", "-o", help="Write each settlement's PDF, CSV and pain.001 into this folder.")
+    ] = None,
+    json_out: JsonOpt = False,
+) -> None:
+    """Settlements remitted to the creditor (R-BANK-3), with their report files."""
+    krav = get_app()
+    settled = queries.settlements(krav.uow(), company)
+    files = []
+    if out is not None:
+        files = write_settlement_files(krav.uow(), company, out, renderer=krav.renderer, service=krav.service)
+    if json_out:
+        echo_json({"settlements": settled, "files": files})
+        return
+    typer.echo(show.settlements_table(settled))
+    if files:
+        typer.echo(f"wrote {len(files)} file(s) to {out}")

@@ -1,0 +1,243 @@
+"""What the commands print: tables and lines of text in Norwegian formats (amounts ``12 345,50``, dates
+``dd.mm.åååå``), and the shapes their ``--json`` prints. Pure: values in, text or JSON-able values out.
+
+This module has the ledger side (companies, the books, imports, the agreement, the proposal);
+:mod:`krav.entrypoints.cli.collection_presenters` has the collection side."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from datetime import date
+from typing import Any
+
+from krav.domain.agreement import field_values
+from krav.domain.ledger.open_items import OpenItem
+from krav.domain.messages import LedgerReport
+from krav.domain.money import Money, format_amount
+from krav.domain.party import Company, Customer
+from krav.entrypoints.output import table, to_jsonable
+from krav.services import agreements, imports, ledger
+from krav.services.ledger.submission import ProposalRow, SubmitResult
+
+
+def day(value: date | None) -> str:
+    """A date as ``dd.mm.åååå``; nothing for no date."""
+    return value.strftime("%d.%m.%Y") if value else ""
+
+
+# -- companies and the ledger -------------------------------------------------------------------------------------
+
+
+def companies_table(companies: Sequence[Company]) -> str:
+    return table(["orgno", "name", "bank account"], [(c.orgno, c.name, c.bank_account) for c in companies])
+
+
+def items_table(items: Sequence[OpenItem]) -> str:
+    headers = [
+        "id",
+        "customer",
+        "number",
+        "type",
+        "date",
+        "due",
+        "amount",
+        "remaining",
+        "cur",
+        "status",
+        "collection id",
+    ]
+    rows = [
+        (
+            i.id,
+            i.customer,
+            i.number,
+            i.voucher_type,
+            day(i.invoice_date),
+            day(i.due_date),
+            format_amount(i.amount),
+            format_amount(i.remaining),
+            i.currency,
+            int(i.status),
+            i.collection_id or "",
+        )
+        for i in items
+    ]
+    return table(headers, rows, right={6, 7})
+
+
+def items_total(items: Sequence[OpenItem]) -> str:
+    total = sum((i.remaining.ore for i in items if i.currency == "NOK"), 0)
+    return f"\n{len(items)} item(s), remaining NOK {format_amount(Money.from_ore(total))}"
+
+
+def items_json(items: Sequence[OpenItem]) -> list[Any]:
+    return [{**to_jsonable(i), "status": int(i.status)} for i in items]
+
+
+def customers_table(customers: Iterable[Customer]) -> str:
+    rows = [
+        (
+            c.number,
+            c.name,
+            c.kind.value,
+            c.orgno or "",
+            c.address.street or "",
+            c.address.postcode or "",
+            c.address.city or "",
+            c.email or "",
+            "ja" if c.exempt else "",
+        )
+        for c in customers
+    ]
+    return table(["number", "name", "kind", "orgno", "street", "postcode", "city", "e-mail", "exempt"], rows)
+
+
+def reported(reports: Iterable[LedgerReport]) -> list[str]:
+    """What the ledger told the collection service about (R-LED-5, R-LED-6)."""
+    return [f"reported to collection: {r.kind} {r.collection_id} {format_amount(r.amount)}" for r in reports]
+
+
+def match_lines(result: ledger.MatchResult) -> list[str]:
+    lines = [
+        f"matched {format_amount(a.amount)}: item {a.credit_id} against item {a.debit_id}" for a in result.allocations
+    ]
+    lines += [f"left alone: item {s.item_id} ({s.number}): {s.reason}" for s in result.skipped]
+    lines += reported(result.reports)
+    if not result.allocations:
+        lines.append("nothing matched")
+    return lines
+
+
+def balance_json(check: ledger.LedgerBalance) -> dict[str, Any]:
+    return {
+        "balanced": check.balanced,
+        "accounts": check.trial_balance,
+        "total": check.total,
+        "subledger_mismatches": check.subledger_mismatches,
+    }
+
+
+def balance_lines(check: ledger.LedgerBalance) -> list[str]:
+    rows = [(key.split()[0], key.split()[1], format_amount(m)) for key, m in check.trial_balance.items()]
+    lines = [
+        table(["account", "cur", "balance"], rows, right={2}),
+        "",
+        "balanced" if check.balanced else "NOT balanced",
+    ]
+    lines += [
+        f"customer {number}: receivables account {format_amount(gl)} but open items {format_amount(sub)}"
+        for number, (gl, sub) in check.subledger_mismatches.items()
+    ]
+    return lines
+
+
+def bank_import_lines(report: ledger.BankImportReport) -> list[str]:
+    if report.already_imported:
+        return [f"{report.filename}: imported before; nothing changed"]
+    lines = [f"{report.filename}: {len(report.posted)} posted, {len(report.left)} left for the bookkeeper"]
+    lines += [
+        f"  {line.reference}: {format_amount(line.amount)} → invoice {line.invoice} (by {line.matched_by})"
+        for line in report.posted
+    ]
+    lines += [f"  {line.reference}: {format_amount(line.amount)} not posted: {line.reason}" for line in report.left]
+    return lines
+
+
+# -- imports, the agreement, the proposal ---------------------------------------------------------------------------
+
+
+def import_lines(report: imports.ImportReport) -> list[str]:
+    if report.already_imported:
+        return [f"{report.filename}: already imported ({report.imported_at}); nothing changed"]
+    lines = [f"created company {report.company} from the file's header"] if report.company_created else []
+    lines.append(
+        f"{report.filename}: customers {report.customers_created} created, {report.customers_updated} updated, "
+        f"{report.customers_unchanged} unchanged; {len(report.items)} open item(s) imported"
+    )
+    if report.items:
+        rows = [
+            (i.customer, i.number, i.invoice_date, i.due_date or "", i.amount, i.remaining, i.number_rule, i.due_rule)
+            for i in report.items
+        ]
+        headers = ["customer", "number", "date", "due", "amount", "remaining", "number from", "due date from"]
+        lines.append(table(headers, rows, right={4, 5}))
+    lines += [f"skipped {line}" for line in report.skipped]
+    lines += [f"note: {note}" for note in report.notes]
+    return lines
+
+
+def agreement_json(view: agreements.AgreementView) -> dict[str, Any]:
+    return {"company": view.company, "agreement": field_values(view.agreement), "history": view.history}
+
+
+def agreement_lines(view: agreements.AgreementView) -> list[str]:
+    values = field_values(view.agreement)
+    lines = [table(["field", "value"], [(k, "" if v is None else v) for k, v in values.items()])]
+    if view.history:
+        lines.append("\nhistory:")
+        lines += [f"  {h.on} {h.by}: {h.field} {h.old!r} → {h.new!r}" for h in view.history]
+    return lines
+
+
+def proposal_json(rows: Sequence[ProposalRow]) -> list[dict[str, Any]]:
+    return [
+        {
+            "item_id": r.item.id,
+            "invoice": r.item.number,
+            "customer": r.customer.number,
+            "remaining": r.item.remaining,
+            "due_date": r.item.due_date,
+            "valid": r.valid,
+            "reasons": [
+                {"code": x.code, "category": x.category.value, "nb": x.message_nb, "en": x.message_en}
+                for x in r.reasons
+            ],
+        }
+        for r in rows
+    ]
+
+
+def proposal_lines(rows: Sequence[ProposalRow], lang: str) -> list[str]:
+    out = []
+    for r in rows:
+        why = "; ".join(f"{x.code}: {x.message_en if lang == 'en' else x.message_nb}" for x in r.reasons)
+        out.append(
+            (
+                r.item.id,
+                r.customer.number,
+                r.item.number,
+                day(r.item.due_date),
+                format_amount(r.item.remaining),
+                "ok" if r.valid else why,
+            )
+        )
+    valid = sum(1 for r in rows if r.valid)
+    return [
+        table(["id", "customer", "invoice", "due", "remaining", "status"], out, right={4}),
+        f"\n{len(rows)} item(s) past due, {valid} valid",
+    ]
+
+
+def submit_json(results: Sequence[SubmitResult]) -> list[dict[str, Any]]:
+    return [
+        {
+            "item_id": r.item_id,
+            "invoice": r.invoice,
+            "submitted": r.submitted,
+            "collection_id": r.collection_id,
+            "reasons": [x.code for x in r.reasons],
+            "error": r.error,
+        }
+        for r in results
+    ]
+
+
+def submit_lines(results: Sequence[SubmitResult]) -> list[str]:
+    lines = []
+    for r in results:
+        if r.submitted:
+            lines.append(f"item {r.item_id} (invoice {r.invoice}): submitted as {r.collection_id}")
+        else:
+            why = r.error or "; ".join(f"{x.code}: {x.message_en}" for x in r.reasons)
+            lines.append(f"item {r.item_id} ({'invoice ' + r.invoice if r.invoice else 'unknown'}): refused: {why}")
+    return lines

@@ -1,0 +1,71 @@
+"""``krav proposal`` and ``krav submit``: what may go to collection, and sending it."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+import typer
+
+from krav.domain.errors import InputError
+from krav.entrypoints.cli.common import (
+    CompanyOpt,
+    DateOpt,
+    ItemsOpt,
+    JsonOpt,
+    business_date,
+    echo,
+    echo_json,
+    get_app,
+    handle_errors,
+)
+from krav.entrypoints.cli.presenters import proposal_json, proposal_lines, submit_json, submit_lines
+from krav.services.ledger import submission
+
+
+@handle_errors
+def proposal_command(
+    company: CompanyOpt,
+    on: DateOpt = None,
+    status: Annotated[str, typer.Option(help="all | valid | invalid")] = "all",
+    customer: Annotated[str | None, typer.Option(help="Only this customer's items.")] = None,
+    lang: Annotated[str, typer.Option(help="nb | en: the language of the reasons")] = "nb",
+    json_out: JsonOpt = False,
+) -> None:
+    """The collection proposal: every open item past due, with every reason it may not be sent."""
+    if status not in ("all", "valid", "invalid"):
+        raise InputError(f"--status: {status!r} is not all, valid or invalid")
+    rows = submission.proposal(get_app().uow(), company, today=business_date(on), customer=customer, status=status)
+    if json_out:
+        echo_json(proposal_json(rows))
+        return
+    echo(proposal_lines(rows, lang))
+
+
+@handle_errors
+def submit_command(
+    company: CompanyOpt,
+    items: ItemsOpt = None,
+    all_valid: Annotated[bool, typer.Option("--all-valid", help="Submit every valid item of the proposal.")] = False,
+    on: DateOpt = None,
+    json_out: JsonOpt = False,
+) -> None:
+    """Send chosen items (or every valid one) to collection; each result is reported per item."""
+    krav = get_app()
+    today = business_date(on)
+    if all_valid and items:
+        raise InputError("choose --items or --all-valid, not both")
+    if all_valid:
+        rows = submission.proposal(krav.uow(), company, today=today, status="valid")
+        items = [r.item.id for r in rows]
+    if not items:
+        if all_valid:
+            typer.echo("no valid items to submit")
+            return
+        raise InputError("say what to submit: --items ID --items ID … or --all-valid")
+    results = submission.submit(krav.uow(), company, items, today=today)
+    if json_out:
+        echo_json(submit_json(results))
+    else:
+        echo(submit_lines(results))
+    if not any(r.submitted for r in results):
+        raise typer.Exit(1)

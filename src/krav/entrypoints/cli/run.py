@@ -1,0 +1,91 @@
+"""``krav run``, ``krav simulate`` and ``krav demo``: business days, one or many, and the demo creditor."""
+
+from __future__ import annotations
+
+import sys
+from typing import Annotated
+
+import typer
+
+from krav.domain.errors import InputError
+from krav.entrypoints.cli import collection_presenters as show
+from krav.entrypoints.cli.claims import claims_list
+from krav.entrypoints.cli.common import DateOpt, JsonOpt, business_date, echo, echo_json, get_app, handle_errors
+from krav.entrypoints.cli.ledger import ledger_customers, ledger_items
+from krav.entrypoints.cli.presenters import day
+from krav.services import daily_run, demo, queries
+
+OneCompanyOpt = Annotated[str | None, typer.Option("--company", "-c", help="One creditor (default: all).")]
+
+
+@handle_errors
+def run_command(on: DateOpt = None, company: OneCompanyOpt = None, json_out: JsonOpt = False) -> None:
+    """Run one business day for each creditor (R-TIME-5); running the same date again changes nothing."""
+    krav = get_app()
+    today = daily_run.run_business_day(krav.uow(), business_date(on), krav.collaborators(), company=company)
+    if json_out:
+        echo_json(show.business_day_json(today))
+        return
+    echo(show.business_day_lines(today))
+
+
+@handle_errors
+def simulate_command(
+    start: Annotated[str, typer.Option("--from", help="First day (YYYY-MM-DD).")],
+    end: Annotated[str, typer.Option("--to", help="Last day (YYYY-MM-DD).")],
+    company: OneCompanyOpt = None,
+    json_out: JsonOpt = False,
+) -> None:
+    """Run the days from --from to --to in order and report what happened."""
+    krav = get_app()
+    first, last = business_date(start), business_date(end)
+    if last < first:
+        raise InputError("--to is before --from")
+    with typer.progressbar(length=(last - first).days + 1, label="simulating", file=sys.stderr) as bar:
+        days = daily_run.run_days(
+            krav.uow(),
+            first,
+            last,
+            krav.collaborators(inbox=False),
+            company=company,
+            deliver_letters=False,
+            after_day=lambda _: bar.update(1),
+        )
+    reports = [r for d in days for r in d.creditors]
+    if json_out:
+        echo_json(reports)
+        return
+    echo(show.simulation_lines(first, last, reports))
+    for orgno in daily_run.creditors(krav.uow(), company):
+        typer.echo(show.stages_line(orgno, queries.claims_view(krav.uow(), orgno, on=last, rates=krav.rates)))
+
+
+@handle_errors
+def demo_command(
+    on: DateOpt = None,
+    days: Annotated[int, typer.Option(help="How many days of collection to run up to the date.")] = 45,
+) -> None:
+    """Load the demo creditor (once): customers, invoices, an active agreement and the last weeks of collection
+    run day by day; then show its books, its claims and where its letters are."""
+    krav = get_app()
+    today = business_date(on)
+    collab = krav.collaborators()
+    with typer.progressbar(length=days + 1, label="running the collection days", file=sys.stderr) as bar:
+        summary = demo.run_demo(krav.uow(), collab, today=today, days=days, after_day=lambda _: bar.update(1))
+    if summary is not None:
+        typer.echo(
+            f"loaded the demo creditor {demo.DEMO_COMPANY.name} ({summary.orgno}): {summary.customers} customers, "
+            f"{summary.invoices} invoices, {summary.payments} payments"
+        )
+    letters_dir = krav.settings.home / "letters"
+    count = demo.export_letters(krav.uow(), collab, letters_dir)
+    typer.echo(f"\nDatabase: {krav.database_url}")
+    typer.echo(f"\nCustomers of {demo.DEMO_COMPANY.name} ({demo.DEMO_ORGNO}):")
+    ledger_customers(company=demo.DEMO_ORGNO)
+    typer.echo(f"\nOpen items on {day(today)}:")
+    ledger_items(company=demo.DEMO_ORGNO)
+    typer.echo(f"\nClaims under collection on {day(today)}:")
+    claims_list(company=demo.DEMO_ORGNO, on=today.isoformat())
+    typer.echo(f"\n{count} letter(s) as PDF in {letters_dir}")
+    typer.echo(f"print batches in {krav.print_dir}, e-mails in {krav.settings.home / 'mail'}")
+    typer.echo(f"\nTry: krav proposal --company {demo.DEMO_ORGNO}   krav letters list --company {demo.DEMO_ORGNO}")
