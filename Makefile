@@ -27,11 +27,11 @@ run: install
 test: install lint typecheck contracts pytest
 
 lint: install
-	$(BIN)/ruff check src tests bench
-	$(BIN)/ruff format --check src tests bench
+	$(BIN)/ruff check src tests bench tools
+	$(BIN)/ruff format --check src tests bench tools
 
 typecheck: install
-	$(BIN)/mypy --strict src
+	$(BIN)/mypy --strict src tools
 
 contracts: install
 	$(BIN)/lint-imports

@@ -8,10 +8,12 @@ The OCR fixture holds 20 payments: 5 × 1020 + 2 × 560 + 1500 + 1200 + 550 + 19
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from datetime import UTC, date, datetime, time
 from decimal import Decimal
 from pathlib import Path
 
+import pytest
 from typer.testing import CliRunner
 
 from krav.domain.agreement import Agreement
@@ -130,3 +132,69 @@ def test_a_payment_assigned_by_hand_leaves_the_queue_and_is_applied_by_the_next_
     with uow:
         (claim,) = uow.collection.claims(1)
     assert (claim.stage.value, claim.closed_reason.value if claim.closed_reason else None) == ("closed", "paid")
+
+
+# -- R-LED-6: the ledger and the service book a direct payment alike, on every path --------------------------------
+
+
+def _creditor_with_a_notice(krav: CliRunner) -> None:
+    """Invoice 1001 (1000.00, due 14 March 2025) gets its collection notice on 28 March: fee 35.00."""
+    uow = cli.get_app().uow()
+    make_company(uow)
+    ledger.save_customers(uow, ORGNO, [consumer("10001")])
+    post(uow, invoice("1001", "10001", "1000.00", date(2025, 2, 28), date(2025, 3, 14)))
+    with uow:
+        uow.agreements.save(
+            1,
+            Agreement(
+                active=True, activated_on=date(2025, 3, 28), accepted_by="test", collection_list_email="l@example.no"
+            ),
+        )
+        uow.commit()
+    run(krav, "run", "--date", "2025-03-28")
+
+
+def _pay_through_ledger_pay(krav: CliRunner, tmp_path: Path) -> None:
+    run(krav, "ledger", "pay", "--company", ORGNO, "1001", "1100.00", "--date", "2025-04-01")
+
+
+def _pay_through_import_bank(krav: CliRunner, tmp_path: Path) -> None:
+    bank = tmp_path / "bank.xml"
+    bank.write_bytes(
+        build_camt054(
+            "86011117947",
+            [Credit("B1", Money.of("1100.00"), date(2025, 4, 1), text="Faktura 1001", payer_name="Ola")],
+            message_id="OWN-BANK-1",
+            created=datetime.combine(date(2025, 4, 1), time(6), tzinfo=UTC),
+        )
+    )
+    out = run(krav, "ledger", "import-bank", "--company", ORGNO, str(bank))
+    assert "1 posted, 0 left" in out
+
+
+@pytest.mark.parametrize("pay", [_pay_through_ledger_pay, _pay_through_import_bank], ids=["ledger-pay", "import-bank"])
+def test_the_ledger_splits_a_direct_payment_with_the_services_figures_on_every_path_r_led_6(
+    krav: CliRunner, tmp_path: Path, pay: Callable[[CliRunner, Path], None]
+) -> None:
+    """R-LED-6, R-CLM-7: 1100.00 paid on 1 April for 1001 is 1000.00 principal, 35.00 fee, the interest of that day
+    (1000 × 0.125 × 18 / 365 = 6.16) and 58.84 overpaid, in the ledger's voucher and in the service's claim alike,
+    whether the payment is posted by hand (`krav ledger pay`) or from the creditor's bank file (`import-bank`)."""
+    _creditor_with_a_notice(krav)
+    pay(krav, tmp_path)
+    run(krav, "run", "--date", "2025-04-01")
+
+    books = json.loads(run(krav, "ledger", "balance", "--company", ORGNO, "--json"))
+    fee_in_books = -Decimal(books["accounts"]["3900 NOK"])
+    interest_in_books = -Decimal(books["accounts"]["8040 NOK"])
+    items = json.loads(run(krav, "ledger", "items", "--company", ORGNO, "--customer", "10001", "--json"))
+    (credit,) = [i for i in items if Decimal(i["amount"]) < 0]  # the overpayment, a credit item on the customer
+    overpaid_in_books = -Decimal(credit["remaining"])
+
+    (row,) = json.loads(run(krav, "claims", "list", "--company", ORGNO, "--date", "2025-04-01", "--json"))
+    claim = row["claim"]
+    assert (claim["stage"], claim["closed_reason"]) == ("closed", "paid")
+    fee_paid = Decimal(claim["fees_charged"]) - Decimal(claim["fees_outstanding"])
+    service = (fee_paid, Decimal(claim["interest_paid"]), Decimal(claim["overpaid"]))
+    assert (fee_in_books, interest_in_books, overpaid_in_books) == service
+    assert service == (Decimal("35.00"), Decimal("6.16"), Decimal("58.84"))
+    assert books["balanced"] is True

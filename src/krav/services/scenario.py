@@ -21,7 +21,7 @@ from krav.domain.money import Money
 from krav.domain.party import Address, Company, Customer, CustomerKind
 from krav.domain.rates import RateTables
 from krav.formats.camt054_writer import Credit, build_camt054
-from krav.formats.scenario import Scenario, ScenarioEvent
+from krav.formats.scenario import Scenario, ScenarioEvent, parse_scenario
 from krav.services import collection, ledger, queries
 from krav.services.collection.delivery import letter_document
 from krav.services.daily_run import run_days
@@ -53,6 +53,11 @@ def _agreement(scenario: Scenario) -> Agreement:
     if problems:
         raise FieldError(f"agreement.{problems[0].field}", problems[0].problem)
     return agreement
+
+
+def read_scenario(data: bytes, *, filename: str) -> Scenario:
+    """A scenario file (../shared/scenarios/FORMAT.md) checked and read; a bad one is refused with where."""
+    return parse_scenario(data, filename=filename)
 
 
 def _setup(uow: UnitOfWork, s: Scenario) -> None:

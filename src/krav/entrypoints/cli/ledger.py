@@ -23,7 +23,6 @@ from krav.entrypoints.cli.common import (
     handle_errors,
     read_file,
 )
-from krav.formats.voucher_json import parse_batch_json
 from krav.services import ledger
 
 app = typer.Typer(help="The built-in ledger: items, vouchers, matching.", no_args_is_help=True)
@@ -66,8 +65,7 @@ def ledger_post(
     json_out: JsonOpt = False,
 ) -> None:
     """Post a batch of vouchers from a JSON file, all or nothing."""
-    batch = parse_batch_json(read_file(file), filename=str(file))
-    result = ledger.post_batch(get_app().uow(), company, batch, source_name=str(file))
+    result = ledger.post_batch_file(get_app().uow(), company, read_file(file), filename=str(file))
     if json_out:
         echo_json(result)
         return

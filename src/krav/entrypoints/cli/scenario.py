@@ -10,7 +10,6 @@ import typer
 from krav.bootstrap import sandbox
 from krav.domain.errors import InputError, KravError
 from krav.entrypoints.cli.common import JsonOpt, echo_json, fail, read_file
-from krav.formats.scenario import parse_scenario
 from krav.services import scenario as scenarios
 
 app = typer.Typer(help="Conformance scenarios and what-if timelines.", no_args_is_help=True)
@@ -27,7 +26,7 @@ def scenario_run(
     """Run a scenario on a fresh in-memory database; exit 0 when it matches its expect, 1 when not, 2 when the
     file is invalid."""
     try:
-        scenario = parse_scenario(read_file(file), filename=str(file))
+        scenario = scenarios.read_scenario(read_file(file), filename=str(file))
         with sandbox() as krav:
             result = scenarios.run_scenario(krav.uow(), scenario, collab=krav.collaborators(), figures=krav.figures)
             if letters is not None:

@@ -29,7 +29,14 @@ from krav.services.ledger.items import (
 )
 from krav.services.ledger.matching import MatchMethod, MatchResult, match_bulk, match_items
 from krav.services.ledger.payments import pay_invoice, pay_invoice_in
-from krav.services.ledger.posting import PostingResult, invoice_item, post_batch, post_batch_in, write_off
+from krav.services.ledger.posting import (
+    PostingResult,
+    invoice_item,
+    post_batch,
+    post_batch_file,
+    post_batch_in,
+    write_off,
+)
 
 __all__ = [
     "BankImportReport",
@@ -55,6 +62,7 @@ __all__ = [
     "pay_invoice",
     "pay_invoice_in",
     "post_batch",
+    "post_batch_file",
     "post_batch_in",
     "remind",
     "reported_messages",

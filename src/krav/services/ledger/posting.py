@@ -18,6 +18,7 @@ from krav.domain.ledger.voucher_types import VoucherType
 from krav.domain.ledger.vouchers import Batch, PostedVoucher, check_voucher
 from krav.domain.messages import LedgerReport
 from krav.domain.party import Company
+from krav.formats.voucher_json import parse_batch_json
 from krav.services.ports import NewItem, UnitOfWork, company_and_id
 
 
@@ -137,6 +138,11 @@ def post_batch_in(
     reports = report_settlements(uow, company, allocations, touched, types, on=None) if report else []
     final = {i.id: touched.get(i.id, i) for i in created}
     return PostingResult(batch_id, tuple(posted), tuple(final.values()), tuple(allocations), tuple(reports))
+
+
+def post_batch_file(uow: UnitOfWork, orgno: str, data: bytes, *, filename: str) -> PostingResult:
+    """A batch of vouchers from a JSON file (docs/ledger.md), checked whole and posted all or nothing."""
+    return post_batch(uow, orgno, parse_batch_json(data, filename=filename), source_name=filename)
 
 
 def report_settlements(
