@@ -143,7 +143,11 @@ def import_saft(
         open_items = rebuilt.open_items()
         existing = uow.ledger.existing_invoice_numbers(company.id, [i.number for i in open_items if i.is_debit])
         to_post = [i for i in open_items if not (i.is_debit and i.number in existing)]
-        skipped = tuple(f"{i.number}: already in the ledger, left as it is" for i in open_items if i not in to_post)
+        skipped = tuple(
+            f"{i.number}: already in the ledger, left as it is"
+            for i in open_items
+            if i.is_debit and i.number in existing
+        )
         if to_post:
             ledger.post_batch_in(
                 uow,

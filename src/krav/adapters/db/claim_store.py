@@ -31,11 +31,16 @@ class SqlClaims:
         """Store new claims in one statement; returns them with their ids, in the same order."""
         if not claims:
             return []
-        ids = self.conn.execute(
-            t.claim.insert().returning(t.claim.c.id, sort_by_parameter_order=True),
-            [{"company_id": c.company_id, **claim_values(c)} for c in claims],
-        ).scalars()
-        return [claim.stored_as(int(claim_id)) for claim, claim_id in zip(claims, ids, strict=True)]
+        # a plain executemany, then the ids read back by the unique collection ID: RETURNING in parameter order
+        # would make SQLite insert row by row
+        self.conn.execute(t.claim.insert(), [{"company_id": c.company_id, **claim_values(c)} for c in claims])
+        ids: dict[str, int] = {}
+        for chunk in chunks(sorted(c.collection_id for c in claims)):
+            rows = self.conn.execute(
+                sa.select(t.claim.c.id, t.claim.c.collection_id).where(t.claim.c.collection_id.in_(chunk))
+            )
+            ids.update((r.collection_id, r.id) for r in rows)
+        return [claim.stored_as(ids[claim.collection_id]) for claim in claims]
 
     def save_claims(self, claims: Iterable[Claim]) -> None:
         """Write the claims' state back in one bulk statement (``executemany``)."""

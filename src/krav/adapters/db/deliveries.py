@@ -3,15 +3,15 @@
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Iterable
-from datetime import date, datetime
+from collections.abc import Iterable, Sequence
+from datetime import datetime
 from typing import Any
 
 import sqlalchemy as sa
 
 from krav.adapters.db import tables as t
-from krav.adapters.db.types import utcnow
-from krav.services.ports import Channel, Delivery, DeliveryKind, DeliveryStatus, Document, DocumentKind
+from krav.adapters.db.types import chunks, utcnow
+from krav.services.ports import Channel, Delivery, DeliveryKind, DeliveryStatus, Document, DocumentKind, NewDelivery
 
 
 def _delivery(r: sa.Row[Any]) -> Delivery:
@@ -92,37 +92,37 @@ class SqlDeliveries:
 
     # -- outbox ----------------------------------------------------------------------------------------------
 
-    def enqueue(
-        self,
-        company_id: int,
-        kind: DeliveryKind,
-        ref_id: int,
-        on: date,
-        channel: Channel,
-        address: str | None,
-        key: str,
-    ) -> None:
-        exists = self.conn.execute(
-            sa.select(t.delivery.c.id).where(t.delivery.c.delivery_key == key)
-        ).scalar_one_or_none()
-        if exists is not None:
+    def enqueue(self, jobs: Sequence[NewDelivery]) -> None:
+        """Write delivery jobs in one bulk insert; a job whose key is there already is left as it is."""
+        if not jobs:
             return
+        d = t.delivery
+        known: set[str] = set()
+        for chunk in chunks(sorted({j.key for j in jobs})):
+            known.update(self.conn.execute(sa.select(d.c.delivery_key).where(d.c.delivery_key.in_(chunk))).scalars())
         now = utcnow()
-        self.conn.execute(
-            t.delivery.insert().values(
-                company_id=company_id,
-                kind=kind,
-                ref_id=ref_id,
-                on_date=on,
-                channel=channel,
-                address=address,
-                delivery_key=key,
-                status=DeliveryStatus.PENDING.value,
-                attempts=0,
-                created_at=now,
-                updated_at=now,
+        rows = []
+        for job in jobs:
+            if job.key in known:
+                continue
+            known.add(job.key)
+            rows.append(
+                {
+                    "company_id": job.company_id,
+                    "kind": job.kind.value,
+                    "ref_id": job.ref_id,
+                    "on_date": job.on_date,
+                    "channel": job.channel.value,
+                    "address": job.address,
+                    "delivery_key": job.key,
+                    "status": DeliveryStatus.PENDING.value,
+                    "attempts": 0,
+                    "created_at": now,
+                    "updated_at": now,
+                }
             )
-        )
+        if rows:
+            self.conn.execute(d.insert(), rows)
 
     def deliveries(
         self,

@@ -61,10 +61,18 @@ class SqlLetters:
                     "created_at": now,
                 }
             )
-        ids = [
-            int(i)
-            for i in self.conn.execute(lt.insert().returning(lt.c.id, sort_by_parameter_order=True), heads).scalars()
-        ]
+        # a plain executemany, then the ids read back by (debtor, n), unique per creditor: RETURNING in parameter
+        # order would make SQLite insert row by row
+        self.conn.execute(lt.insert(), heads)
+        by_number: dict[tuple[str, int], int] = {}
+        for chunk in chunks(sorted({h["debtor_number"] for h in heads})):
+            rows = self.conn.execute(
+                sa.select(lt.c.id, lt.c.debtor_number, lt.c.n).where(
+                    lt.c.company_id == company_id, lt.c.debtor_number.in_(chunk)
+                )
+            )
+            by_number.update(((r.debtor_number, r.n), r.id) for r in rows)
+        ids = [by_number[(h["debtor_number"], h["n"])] for h in heads]
         # the letter row is append-only; the KID is derived from its id, so it is stored in a side table
         kids = {
             letter_id: kid_for(letter_id) for letter_id, d in zip(ids, drafts, strict=True) if d.deadline is not None

@@ -10,7 +10,7 @@ import sqlalchemy as sa
 
 from krav.adapters.db import tables as t
 from krav.adapters.db.codec import decode_message, encode_message
-from krav.adapters.db.counters import next_value
+from krav.adapters.db.counters import next_value, next_values
 from krav.adapters.db.types import chunks, utcnow
 from krav.domain.errors import NotFound
 from krav.domain.ledger.accounts import Account, AccountKind
@@ -214,6 +214,10 @@ class SqlLedger:
     def next_number(self, company_id: int, counter: str) -> int:
         """The next number of a per-company sequence (see :func:`krav.adapters.db.counters.next_value`)."""
         return next_value(self.conn, company_id, counter)
+
+    def next_numbers(self, company_id: int, counter: str, count: int) -> range:
+        """The next ``count`` numbers of a per-company sequence, in a fixed number of statements."""
+        return next_values(self.conn, company_id, counter, count)
 
     # -- vouchers --------------------------------------------------------------------------------------------
 
@@ -506,16 +510,23 @@ class SqlLedger:
             for r in rows
         ]
 
-    def set_collection_id(self, company_id: int, item_id: int, collection_id: str) -> bool:
-        """Mark the item submitted, only if it is not already (R-VAL-3); False when another submission won."""
+    def set_collection_ids(self, company_id: int, wanted: Mapping[int, str]) -> set[int]:
+        """Mark items submitted with their collection IDs, each only if it is not already (R-VAL-3), in one bulk
+        update; returns the ids of the items that took theirs (another submission won the others)."""
+        if not wanted:
+            return set()
         oi = t.open_item
-        return bool(
-            self.conn.execute(
-                oi.update()
-                .where(oi.c.company_id == company_id, oi.c.id == item_id, oi.c.collection_id.is_(None))
-                .values(collection_id=collection_id)
-            ).rowcount
+        self.conn.execute(
+            oi.update()
+            .where(oi.c.company_id == company_id, oi.c.id == sa.bindparam("the_id"), oi.c.collection_id.is_(None))
+            .values(collection_id=sa.bindparam("the_collection_id")),
+            [{"the_id": item_id, "the_collection_id": cid} for item_id, cid in wanted.items()],
         )
+        took: set[int] = set()
+        for chunk in chunks(sorted(wanted)):
+            rows = self.conn.execute(sa.select(oi.c.id, oi.c.collection_id).where(oi.c.id.in_(chunk)))
+            took.update(r.id for r in rows if r.collection_id == wanted[r.id])
+        return took
 
     def mark_reminded(self, company_id: int, item_ids: Iterable[int], on: date) -> None:
         oi = t.open_item

@@ -32,7 +32,7 @@ from krav.domain.collection.steps import (
 from krav.domain.messages import ClaimChanged
 from krav.domain.money import Money
 from krav.domain.party import Company
-from krav.services.collection.delivery import enqueue_letter, enqueue_list
+from krav.services.collection.delivery import enqueue_letters, enqueue_list
 from krav.services.ports import ClaimFilter, Service, StoredLetter, UnitOfWork
 
 
@@ -121,8 +121,7 @@ def store_letters(uow: UnitOfWork, ctx: CreditorDay, result: StepResult) -> list
         kid_for=lambda letter_id: letter_kid(letter_id, agreement.kid_scheme.value, agreement.kid_length),
         account=account,
     )
-    for letter, draft in zip(stored, result.letters, strict=True):
-        enqueue_letter(uow, letter, draft.recipient)
+    enqueue_letters(uow, [(letter, draft.recipient) for letter, draft in zip(stored, result.letters, strict=True)])
     return stored
 
 

@@ -99,32 +99,37 @@ def submit_candidates(
 ) -> list[SubmitResult]:
     """Submit the valid candidates inside the caller's unit of work; refuse the others with their reasons."""
     assert company.id is not None
+    reasons = {c.item.id: tuple(validate_item(c, agreement, today)) for c in candidates}
+    valid = [c for c in candidates if not reasons[c.item.id]]
+    numbers = uow.ledger.next_numbers(company.id, "collection", len(valid))
+    wanted = {c.item.id: f"K{company.id}-{n:06d}" for c, n in zip(valid, numbers, strict=True)}
+    took = uow.ledger.set_collection_ids(company.id, wanted)
     results: list[SubmitResult] = []
+    messages: list[ItemSubmitted] = []
     for candidate in candidates:
         item = candidate.item
-        reasons = tuple(validate_item(candidate, agreement, today))
-        if reasons:
-            results.append(SubmitResult(item.id, False, item.number, item.customer, reasons=reasons))
-            continue
-        assert item.due_date is not None
-        collection_id = f"K{company.id}-{uow.ledger.next_number(company.id, 'collection'):06d}"
-        if not uow.ledger.set_collection_id(company.id, item.id, collection_id):
+        if reasons[item.id]:
+            results.append(SubmitResult(item.id, False, item.number, item.customer, reasons=reasons[item.id]))
+        elif item.id not in took:
             results.append(
                 SubmitResult(item.id, False, item.number, item.customer, error="submitted already by someone else")
             )
-            continue
-        message = ItemSubmitted(
-            company=company.orgno,
-            collection_id=collection_id,
-            invoice_number=item.number,
-            invoice_date=item.invoice_date,
-            due_date=item.due_date,
-            principal=item.remaining,
-            debtor=_debtor(candidate.customer),
-            submitted_on=today,
-        )
-        uow.outbox.add(company.id, message, on=today)
-        results.append(SubmitResult(item.id, True, item.number, item.customer, collection_id))
+        else:
+            assert item.due_date is not None
+            messages.append(
+                ItemSubmitted(
+                    company=company.orgno,
+                    collection_id=wanted[item.id],
+                    invoice_number=item.number,
+                    invoice_date=item.invoice_date,
+                    due_date=item.due_date,
+                    principal=item.remaining,
+                    debtor=_debtor(candidate.customer),
+                    submitted_on=today,
+                )
+            )
+            results.append(SubmitResult(item.id, True, item.number, item.customer, wanted[item.id]))
+    uow.outbox.add_many(company.id, messages, on=today)
     return results
 
 

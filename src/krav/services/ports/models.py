@@ -244,6 +244,19 @@ class Document:
 
 
 @dataclass(frozen=True, slots=True)
+class NewDelivery:
+    """A delivery job to write to the outbox; ``key`` makes it happen once, however often it is written."""
+
+    company_id: int
+    kind: DeliveryKind
+    ref_id: int
+    on_date: date
+    channel: Channel
+    address: str | None
+    key: str
+
+
+@dataclass(frozen=True, slots=True)
 class Delivery:
     """One letter or list to deliver by e-mail or print; ``delivery_key`` makes a delivery happen once."""
 

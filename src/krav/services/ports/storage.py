@@ -25,17 +25,16 @@ from krav.domain.validation import Candidate
 from krav.services.ports.models import (
     AgreementChange,
     AllocationChannel,
-    Channel,
     ClaimFilter,
     ClientPayment,
     Delivery,
-    DeliveryKind,
     DeliveryStatus,
     Document,
     DocumentKind,
     HistoryEntry,
     ImportRecord,
     LikelyValid,
+    NewDelivery,
     NewItem,
     PaymentStatus,
     PendingMessage,
@@ -67,6 +66,7 @@ class LedgerRepository(Protocol):
 
     # vouchers and items
     def next_number(self, company_id: int, counter: str) -> int: ...
+    def next_numbers(self, company_id: int, counter: str, count: int) -> range: ...
     def add_batch(self, company_id: int, text: str, source: str) -> int: ...
     def add_voucher(self, company_id: int, batch_id: int, number: int, voucher: Voucher) -> PostedVoucher: ...
     def voucher(self, company_id: int, voucher_id: int) -> PostedVoucher: ...
@@ -92,7 +92,7 @@ class LedgerRepository(Protocol):
         customer: str | None = None,
         likely_valid: LikelyValid | None = None,
     ) -> list[Candidate]: ...
-    def set_collection_id(self, company_id: int, item_id: int, collection_id: str) -> bool: ...
+    def set_collection_ids(self, company_id: int, wanted: Mapping[int, str]) -> set[int]: ...
     def mark_reminded(self, company_id: int, item_ids: Iterable[int], on: date) -> None: ...
     def set_item_exempt(self, company_id: int, item_id: int, exempt: bool) -> bool: ...
     def update_collection_amounts(self, company_id: int, figures: Mapping[str, tuple[Money, Money]]) -> None:
@@ -211,16 +211,10 @@ class DeliveryRepository(Protocol):
     ) -> Document: ...
     def document(self, company_id: int, kind: DocumentKind, ref: str) -> Document | None: ...
     def documents(self, company_id: int, kind: DocumentKind | None = None) -> list[Document]: ...
-    def enqueue(
-        self,
-        company_id: int,
-        kind: DeliveryKind,
-        ref_id: int,
-        on: date,
-        channel: Channel,
-        address: str | None,
-        key: str,
-    ) -> None: ...
+    def enqueue(self, jobs: Sequence[NewDelivery]) -> None:
+        """Write delivery jobs in bulk; a job whose key is there already is left as it is."""
+        ...
+
     def deliveries(
         self,
         *,

@@ -10,7 +10,13 @@ from krav.services.collection.delivery.documents import (
     safe_name,
     settlement_documents,
 )
-from krav.services.collection.delivery.outbox import ON_PAPER, enqueue_letter, enqueue_list, enqueue_settlement
+from krav.services.collection.delivery.outbox import (
+    ON_PAPER,
+    enqueue_letters,
+    enqueue_list,
+    enqueue_settlement,
+    letter_delivery,
+)
 from krav.services.collection.delivery.worker import (
     MAX_ATTEMPTS,
     SUBJECTS,
@@ -30,9 +36,10 @@ __all__ = [
     "compose_letter",
     "creditor_sender",
     "deliver",
-    "enqueue_letter",
+    "enqueue_letters",
     "enqueue_list",
     "enqueue_settlement",
+    "letter_delivery",
     "letter_document",
     "letter_filename",
     "list_document",

@@ -3,22 +3,23 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import date
 
 from krav.domain.collection.letters import LetterType, Recipient
 from krav.domain.party import is_valid_email
-from krav.services.ports import Channel, DeliveryKind, StoredLetter, UnitOfWork
+from krav.services.ports import Channel, DeliveryKind, NewDelivery, StoredLetter, UnitOfWork
 
 #: inkassoloven § 10: the payment demand goes on paper unless the debtor agreed to electronic letters, which Krav
 #: does not record; the notice of legal collection follows it.
 ON_PAPER = frozenset({LetterType.PAYMENT_DEMAND, LetterType.LEGAL_NOTICE})
 
 
-def enqueue_letter(uow: UnitOfWork, letter: StoredLetter, recipient: Recipient) -> None:
-    """A delivery job for a letter just stored: e-mail when the debtor has an address, else the print batch;
+def letter_delivery(letter: StoredLetter, recipient: Recipient) -> NewDelivery:
+    """The delivery job of a letter just stored: e-mail when the debtor has an address, else the print batch;
     payment demands and notices of legal collection always on paper (inkassoloven § 10)."""
     email = recipient.email if is_valid_email(recipient.email) and letter.type not in ON_PAPER else None
-    uow.deliveries.enqueue(
+    return NewDelivery(
         letter.company_id,
         DeliveryKind.LETTER,
         letter.id,
@@ -29,11 +30,16 @@ def enqueue_letter(uow: UnitOfWork, letter: StoredLetter, recipient: Recipient) 
     )
 
 
+def enqueue_letters(uow: UnitOfWork, letters: Sequence[tuple[StoredLetter, Recipient]]) -> None:
+    """The delivery jobs of letters just stored, written in bulk (see :func:`letter_delivery`)."""
+    uow.deliveries.enqueue([letter_delivery(letter, recipient) for letter, recipient in letters])
+
+
 def enqueue_list(uow: UnitOfWork, company_id: int, list_id: int, list_date: date, email: str | None) -> None:
     """R-CLM-4: the Tuesday collection list goes as a PDF by e-mail to the agreement's address."""
     channel = Channel.EMAIL if is_valid_email(email) else Channel.PRINT
     uow.deliveries.enqueue(
-        company_id, DeliveryKind.COLLECTION_LIST, list_id, list_date, channel, email, f"list-{list_id}"
+        [NewDelivery(company_id, DeliveryKind.COLLECTION_LIST, list_id, list_date, channel, email, f"list-{list_id}")]
     )
 
 
@@ -41,5 +47,9 @@ def enqueue_settlement(uow: UnitOfWork, company_id: int, settlement_id: int, on:
     """R-BANK-3: the settlement report (PDF and CSV) to the creditor, and the pain.001 remittance file."""
     channel = Channel.EMAIL if is_valid_email(email) else Channel.PRINT
     uow.deliveries.enqueue(
-        company_id, DeliveryKind.SETTLEMENT, settlement_id, on, channel, email, f"settlement-{settlement_id}"
+        [
+            NewDelivery(
+                company_id, DeliveryKind.SETTLEMENT, settlement_id, on, channel, email, f"settlement-{settlement_id}"
+            )
+        ]
     )

@@ -1,0 +1,141 @@
+"""The furniture of a letter's pages: the letterhead, the envelope window, the reference box and the creditor
+on the first page; a running head on the next; a footer with the page number on each.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+
+from krav.adapters.pdf.layout import LEFT_MM, MM, RIGHT_MM, Pen, top
+from krav.adapters.pdf.letter_context import party_texts
+from krav.adapters.pdf.texts import clean, format_date
+from krav.domain.collection.letters import DEMANDING, Letter, Sender
+
+__all__ = [
+    "ADDRESS_BASELINE",
+    "ADDRESS_ROOM",
+    "ADDRESS_STEP",
+    "ADDRESS_X",
+    "FLOW_BOTTOM",
+    "FLOW_TOP_FIRST",
+    "FLOW_TOP_NEXT",
+    "INFO_VALUE_X",
+    "INFO_X",
+    "RETURN_BASELINE",
+    "draw_first_page_head",
+    "draw_footer",
+    "draw_next_page_head",
+]
+
+# -- where things go on the first page (millimetres from the top-left corner of the A4 sheet) -----------------
+#
+# The address sits where the window of a C5, C6/5 or DL (E65) window envelope shows it. DIN 5008 form B puts
+# the address field 20 mm from the left edge and 45 mm from the top, 85 × 45 mm, matching the DIN 680 window
+# (90 × 45 mm, 20 mm from the left, 15 mm from the bottom of a DL envelope); the window envelopes sold in
+# Norway have it about 15 mm from the left and 39–44 mm from the top, 30–35 mm high (E6/5: 40 mm and 30 mm).
+# The address is drawn inside all of these: from 25 mm to 105 mm across, its lines between 51 and 68 mm down,
+# with the return address in small type just above it (DIN 5008's return-address line).
+ADDRESS_X = 25.0
+ADDRESS_ROOM = 80.0
+RETURN_BASELINE = 47.5
+ADDRESS_BASELINE = 54.0
+ADDRESS_STEP = 4.3
+INFO_X = 122.0
+INFO_VALUE_X = 147.0
+FLOW_TOP_FIRST = 90.0
+FLOW_TOP_NEXT = 28.0
+FLOW_BOTTOM = 274.0
+
+
+def _contact(party: Mapping[str, str], labels: Mapping[str, str]) -> str:
+    parts = []
+    if party["phone"]:
+        parts.append(f"{labels['phone']} {party['phone']}")
+    if party["email"]:
+        parts.append(party["email"])
+    return " · ".join(parts)
+
+
+def _address_lines(letter: Letter) -> list[str]:
+    recipient = letter.recipient
+    lines = [
+        clean(recipient.name),
+        clean(recipient.street, 80),
+        clean(f"{recipient.postcode or ''} {recipient.city or ''}", 80),
+    ]
+    country = clean(recipient.country, 40)
+    if country and country.upper() not in ("NO", "NOR", "NORGE", "NORWAY"):
+        lines.append(country.upper())
+    return [line for line in lines if line]
+
+
+def draw_first_page_head(pen: Pen, letter: Letter, labels: Mapping[str, str]) -> None:
+    """The letterhead, the addresses in the envelope window, the reference box and the creditor."""
+    service = party_texts(letter.service)
+    creditor = party_texts(letter.creditor)
+    left = LEFT_MM * MM
+    # letterhead: the collection service that writes
+    pen.text(left, top(20), service["name"], 13, bold=True, room=95 * MM)
+    head = [
+        ", ".join(part for part in (service["street"], service["place"]) if part),
+        f"{labels['orgno']} {service['orgno']}" if service["orgno"] else "",
+        _contact(service, labels),
+    ]
+    for index, line in enumerate(part for part in head if part):
+        pen.text(left, top(25 + 3.7 * index), line, 8, room=95 * MM)
+
+    # the envelope window: return address, then the debtor
+    sender = " · ".join(part for part in (service["name"], service["street"], service["place"]) if part)
+    pen.text(ADDRESS_X * MM, top(RETURN_BASELINE), sender, 6.5, room=ADDRESS_ROOM * MM)
+    for index, line in enumerate(_address_lines(letter)[:4]):
+        pen.text(ADDRESS_X * MM, top(ADDRESS_BASELINE + ADDRESS_STEP * index), line, 10, room=ADDRESS_ROOM * MM)
+
+    # the reference box on the right, and the creditor the letter is about
+    rows = [(labels["date"], format_date(letter.sent_on), False)]
+    rows.append((labels["customer_number"], clean(letter.recipient.number, 40), False))
+    if letter.case_number:
+        rows.append((labels["case_number"], clean(letter.case_number, 40), False))
+    if letter.type in DEMANDING and letter.deadline:
+        rows.append((labels["deadline"], format_date(letter.deadline), True))
+    value_room = (RIGHT_MM - INFO_VALUE_X) * MM
+    for index, (label, value, bold) in enumerate(rows):
+        y = top(47 + 4 * index)
+        pen.text(INFO_X * MM, y, label, 8.5, bold=bold, room=(INFO_VALUE_X - INFO_X - 1) * MM)
+        pen.text(INFO_VALUE_X * MM, y, value, 8.5, bold=bold, room=value_room)
+    creditor_lines = [
+        (labels["creditor"], True),
+        (creditor["name"], True),
+        (f"{labels['orgno']} {creditor['orgno']}" if creditor["orgno"] else "", False),
+        (", ".join(part for part in (creditor["street"], creditor["place"]) if part), False),
+        (_contact(creditor, labels), False),
+    ]
+    y_mm = 47.0 + 4 * len(rows) + 3
+    for text, bold in creditor_lines:
+        if text:
+            pen.text(INFO_X * MM, top(y_mm), text, 8.5 if bold else 8, bold=bold, room=(RIGHT_MM - INFO_X) * MM)
+            y_mm += 3.8
+
+
+def draw_next_page_head(pen: Pen, letter: Letter, labels: Mapping[str, str], title: str) -> None:
+    """The running head of a page after the first: service, letter title and date, debtor and customer number."""
+    left, right = LEFT_MM * MM, RIGHT_MM * MM
+    pen.text(left, top(16), clean(letter.service.name, 80), 9, bold=True, room=80 * MM)
+    pen.text(right, top(16), f"{title} {format_date(letter.sent_on)}", 9, bold=True, align="right", room=85 * MM)
+    who = f"{clean(letter.recipient.name, 80)} · {labels['customer_number']} {clean(letter.recipient.number, 40)}"
+    pen.text(right, top(20.5), who, 8, align="right", room=120 * MM)
+    pen.rule(left, top(23), right, 0.5)
+
+
+def draw_footer(pen: Pen, service_sender: Sender, labels: Mapping[str, str], number: int, count: int) -> None:
+    """The service's name, address and contact, the page number, and "continued" on every page but the last."""
+    service = party_texts(service_sender)
+    left, right = LEFT_MM * MM, RIGHT_MM * MM
+    pen.rule(left, top(278), right, 0.4)
+    parts = [service["name"], ", ".join(p for p in (service["street"], service["place"]) if p)]
+    if service["orgno"]:
+        parts.append(f"{labels['orgno']} {service['orgno']}")
+    parts.append(_contact(service, labels))
+    pen.text(left, top(282), " · ".join(p for p in parts if p), 7, room=140 * MM)
+    pen.text(right, top(282), labels["page"].format(page=number, pages=count), 7, align="right", room=28 * MM)
+    if number < count:
+        pen.text(right, top(286), labels["continued"], 7, align="right", room=60 * MM)
