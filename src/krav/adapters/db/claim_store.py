@@ -14,7 +14,7 @@ from krav.adapters.db.claim_rows import claim_from_row, claim_values
 from krav.adapters.db.counters import next_value
 from krav.adapters.db.types import chunks, utcnow
 from krav.domain.collection.claims import Claim, Stage
-from krav.domain.collection.steps import Event
+from krav.domain.collection.events import Event, EventKind
 from krav.domain.money import Money
 from krav.services.ports import (
     ClaimFilter,
@@ -114,7 +114,7 @@ class SqlClaims:
         return [
             HistoryEntry(
                 date=r.on_date,
-                kind=r.kind,
+                kind=EventKind(r.kind),
                 by=r.by,
                 amount=Money.from_ore(r.amount_ore) if r.amount_ore is not None else None,
                 detail=r.detail,

@@ -15,6 +15,7 @@ from datetime import date, timedelta
 from krav.domain.agreement import Agreement
 from krav.domain.calendar import is_bank_day
 from krav.domain.collection.claims import Claim, ClosedReason, Stage, letter_order
+from krav.domain.collection.events import Event, EventKind
 from krav.domain.collection.fees import (
     claim_standard_compensation,
     notice_fee,
@@ -75,17 +76,6 @@ class LetterDraft:
         return Money.sum((line.total for line in self.lines), self.claims[0].currency)
 
 
-@dataclass(frozen=True, slots=True)
-class Event:
-    """Something that happened to a claim, for its append-only history (R-ACT-5)."""
-
-    collection_id: str
-    on: date
-    kind: str
-    amount: Money | None = None
-    detail: str = ""
-
-
 @dataclass
 class StepResult:
     letters: list[LetterDraft] = field(default_factory=list)
@@ -93,7 +83,7 @@ class StepResult:
     listed: list[Claim] = field(default_factory=list)
     changed: set[str] = field(default_factory=set)
 
-    def event(self, claim: Claim, on: date, kind: str, amount: Money | None = None, detail: str = "") -> None:
+    def event(self, claim: Claim, on: date, kind: EventKind, amount: Money | None = None, detail: str = "") -> None:
         self.events.append(Event(claim.collection_id, on, kind, amount, detail))
         self.changed.add(claim.collection_id)
 
@@ -151,7 +141,7 @@ def expire_pauses(claims: Iterable[Claim], day: Day) -> StepResult:
     for claim in claims:
         if claim.is_open and claim.paused and claim.paused_on and day.today >= pause_expiry(claim.paused_on):
             claim.close(ClosedReason.PAUSE_EXPIRED, day.today)
-            result.event(claim, day.today, "closed", detail="pause_expired")
+            result.event(claim, day.today, EventKind.CLOSED, detail="pause_expired")
     return result
 
 
@@ -169,14 +159,14 @@ def confirmations_and_interest_notes(claims: Iterable[Claim], day: Day) -> StepR
     for group in by_debtor(paid):
         for claim in group:
             claim.confirm_paid()
-            result.event(claim, day.today, "letter", detail=LetterType.PAID_CONFIRMATION.value)
+            result.event(claim, day.today, EventKind.LETTER, detail=LetterType.PAID_CONFIRMATION.value)
         result.letters.append(_draft(LetterType.PAID_CONFIRMATION, group, day, None))
     noted = [c for c in claims if c.interest_note_due and c.is_open and not c.paused]
     for group in by_debtor(noted):
         deadline = day.today + timedelta(days=INTEREST_NOTE_DEADLINE_DAYS)
         for claim in group:
             claim.send_interest_note(day.today, deadline)
-            result.event(claim, day.today, "letter", detail=LetterType.INTEREST_NOTE.value)
+            result.event(claim, day.today, EventKind.LETTER, detail=LetterType.INTEREST_NOTE.value)
         result.letters.append(_draft(LetterType.INTEREST_NOTE, group, day, deadline))
     return result
 
@@ -189,8 +179,8 @@ def _send_reminders(group: list[Claim], day: Day, result: StepResult) -> None:
     deadline = day.today + timedelta(days=day.agreement.reminder_deadline_days)
     for claim in group:
         claim.send_reminder(day.today, deadline)
-        result.event(claim, day.today, "letter", detail=LetterType.REMINDER.value)
-        result.event(claim, day.today, "stage", detail=Stage.REMINDER.value)
+        result.event(claim, day.today, EventKind.LETTER, detail=LetterType.REMINDER.value)
+        result.event(claim, day.today, EventKind.STAGE, detail=Stage.REMINDER.value)
     result.letters.append(_draft(LetterType.REMINDER, group, day, deadline))
 
 
@@ -203,15 +193,15 @@ def _send_notices(group: list[Claim], day: Day, result: StepResult) -> None:
         fee = set_off_against_compensation(first, fee)
     if fee.is_positive():
         first.charge_notice_fee(fee)
-        result.event(first, day.today, "fee", fee, "notice fee (R-CLM-3)")
+        result.event(first, day.today, EventKind.FEE, fee, "notice fee (R-CLM-3)")
     for claim in group:
         if _compensation_claimed(day, claim):
             top_up = claim_standard_compensation(claim, day.rates)
             if top_up.is_positive():
-                result.event(claim, day.today, "fee", top_up, "B2B standard compensation (R-CLM-11)")
+                result.event(claim, day.today, EventKind.FEE, top_up, "B2B standard compensation (R-CLM-11)")
         claim.send_notice(day.today, deadline)
-        result.event(claim, day.today, "letter", detail=LetterType.NOTICE.value)
-        result.event(claim, day.today, "stage", detail=Stage.NOTICE.value)
+        result.event(claim, day.today, EventKind.LETTER, detail=LetterType.NOTICE.value)
+        result.event(claim, day.today, EventKind.STAGE, detail=Stage.NOTICE.value)
     result.letters.append(_draft(LetterType.NOTICE, group, day, deadline))
 
 
@@ -289,12 +279,12 @@ def transfers_to_inkasso(claims: Iterable[Claim], day: Day, *, case_numbers: Ite
             salaer = set_off_against_compensation(first, salaer)
         first.charge_salaer(nominal, salaer, level=1)
         if salaer.is_positive():
-            result.event(first, day.today, "salaer", salaer, f"light salær, case {case} (R-CLM-5)")
+            result.event(first, day.today, EventKind.SALAER, salaer, f"light salær, case {case} (R-CLM-5)")
         deadline = day.today + timedelta(days=PAYMENT_DEMAND_DEADLINE_DAYS)
         for claim in group:
             claim.move_to_inkasso(day.today, case, deadline)
-            result.event(claim, day.today, "stage", detail=Stage.INKASSO.value)
-            result.event(claim, day.today, "letter", detail=LetterType.PAYMENT_DEMAND.value)
+            result.event(claim, day.today, EventKind.STAGE, detail=Stage.INKASSO.value)
+            result.event(claim, day.today, EventKind.LETTER, detail=LetterType.PAYMENT_DEMAND.value)
         result.letters.append(_draft(LetterType.PAYMENT_DEMAND, group, day, deadline, case))
     return result
 
@@ -313,7 +303,7 @@ def legal_steps(claims: Iterable[Claim], day: Day) -> StepResult:
     for claim in claims:
         if claim.case.legal_deadline is not None and day.today > claim.case.legal_deadline:
             claim.move_to_legal()
-            result.event(claim, day.today, "stage", detail=Stage.LEGAL.value)
+            result.event(claim, day.today, EventKind.STAGE, detail=Stage.LEGAL.value)
     due = [
         c
         for c in claims
@@ -338,11 +328,11 @@ def legal_steps(claims: Iterable[Claim], day: Day) -> StepResult:
         raise_by = set_off_against_compensation(first, nominal) if _compensation_claimed(day, first) else nominal
         first.charge_salaer(nominal, raise_by, level=2)
         if raise_by.is_positive():
-            result.event(first, day.today, "salaer", raise_by, "raised to heavy salær (R-CLM-5, R-CLM-13)")
+            result.event(first, day.today, EventKind.SALAER, raise_by, "raised to heavy salær (R-CLM-5, R-CLM-13)")
         deadline = day.today + timedelta(days=LEGAL_NOTICE_DEADLINE_DAYS)
         for claim in group:
             claim.send_legal_notice(day.today, deadline)
-            result.event(claim, day.today, "letter", detail=LetterType.LEGAL_NOTICE.value)
+            result.event(claim, day.today, EventKind.LETTER, detail=LetterType.LEGAL_NOTICE.value)
         result.letters.append(_draft(LetterType.LEGAL_NOTICE, group, day, deadline, first.case.case_number))
     return result
 
@@ -373,6 +363,6 @@ def draw_collection_list(claims: Iterable[Claim], day: Day) -> StepResult:
     transfer = transfer_day_for_list(day.today) if day.agreement.automatic_collection_list else None
     for claim in listed:
         claim.list(day.today, transfer)
-        result.event(claim, day.today, "stage", detail=Stage.COLLECTION_LIST.value)
+        result.event(claim, day.today, EventKind.STAGE, detail=Stage.COLLECTION_LIST.value)
     result.listed = listed
     return result

@@ -10,7 +10,8 @@ from datetime import date
 from krav.domain.collection.actions import Action, ActionResult, apply_action, costs_on_close
 from krav.domain.collection.allocation import Applied
 from krav.domain.collection.claims import Claim, Stage
-from krav.domain.collection.steps import Day, Event, StepResult
+from krav.domain.collection.events import Event, EventKind
+from krav.domain.collection.steps import Day, StepResult
 from krav.domain.errors import FieldError, NotFound
 from krav.domain.money import Money
 from krav.domain.rates import RateTables
@@ -55,14 +56,15 @@ def act(
             outcomes.append(outcome)
             if not outcome.accepted:
                 result.events.append(
-                    Event(claim.collection_id, on, "action_refused", None, f"{action.value}: {outcome.reason}")
+                    Event(claim.collection_id, on, EventKind.ACTION_REFUSED, None, f"{action.value}: {outcome.reason}")
                 )
                 result.changed.add(claim.collection_id)
                 continue
             detail = text.strip() if action is Action.MESSAGE and text else action.value
-            result.event(claim, on, "action" if action is not Action.MESSAGE else "message", detail=detail)
+            kind = EventKind.MESSAGE if action is Action.MESSAGE else EventKind.ACTION
+            result.event(claim, on, kind, detail=detail)
             if action is Action.CLOSE:
-                result.event(claim, on, "closed", detail="closed_by_creditor")
+                result.event(claim, on, EventKind.CLOSED, detail="closed_by_creditor")
             if outcome.costs_invoiced is not None:
                 # R-ACT-2: deducted from the creditor's next settlement, with VAT
                 zero = Money.zero(claim.currency)
@@ -74,7 +76,7 @@ def act(
                     channel=AllocationChannel.CREDITOR_COSTS,
                     payment_id=None,
                 )
-                result.event(claim, on, "costs_invoiced", outcome.costs_invoiced, "closed in inkasso (R-ACT-2)")
+                result.event(claim, on, EventKind.COSTS_INVOICED, outcome.costs_invoiced, "closed in inkasso (R-ACT-2)")
         day = Day(on, agreement, rates, creditor_vat_registered=company.vat_registered)
         save_changes(uow, company, day, claims.values(), result, by=by)
         uow.commit()
@@ -105,7 +107,7 @@ def approve(uow: UnitOfWork, orgno: str, invoices: Sequence[str], *, on: date, b
                 results.append(ApprovalResult(invoice, False, "paused"))
                 continue
             claim.approve(on)
-            result.event(claim, on, "approved", detail="approved for inkasso")
+            result.event(claim, on, EventKind.APPROVED, detail="approved for inkasso")
             results.append(ApprovalResult(invoice, True))
         uow.collection.save_claims([c for c in claims.values() if c.collection_id in result.changed])
         ids = {c.collection_id: c.id for c in claims.values() if c.id is not None}
@@ -126,7 +128,7 @@ def answer(uow: UnitOfWork, orgno: str, invoice: str, text: str, *, on: date, by
         uow.collection.add_events(
             company.id,
             {claim.collection_id: claim.id},
-            [Event(claim.collection_id, on, "answer", None, text.strip())],
+            [Event(claim.collection_id, on, EventKind.ANSWER, None, text.strip())],
             by=by,
         )
         uow.commit()

@@ -6,8 +6,8 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from krav.domain.collection.claims import Claim
+from krav.domain.collection.events import Event, EventKind
 from krav.domain.collection.letters import Recipient
-from krav.domain.collection.steps import Event
 from krav.domain.messages import ItemSubmitted
 from krav.domain.rates import RateTables
 from krav.services.ports import UnitOfWork
@@ -35,7 +35,7 @@ def receive_items(uow: UnitOfWork, company_id: int, messages: Sequence[ItemSubmi
     stored = uow.collection.add_claims([_claim(company_id, m, rates) for m in messages])
     ids = {c.collection_id: c.id for c in stored if c.id is not None}
     events = [
-        Event(m.collection_id, m.submitted_on, "submitted", m.principal, f"invoice {m.invoice_number}")
+        Event(m.collection_id, m.submitted_on, EventKind.SUBMITTED, m.principal, f"invoice {m.invoice_number}")
         for m in messages
     ]
     uow.collection.add_events(company_id, ids, events, by="ledger")

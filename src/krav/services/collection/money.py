@@ -16,6 +16,7 @@ from krav.domain.collection.allocation import (
     settle_if_paid,
 )
 from krav.domain.collection.claims import Claim
+from krav.domain.collection.events import EventKind
 from krav.domain.collection.settlement import vat_on
 from krav.domain.collection.steps import StepResult
 from krav.domain.messages import DirectPaymentReported, SettlementIssued, SettlementLine
@@ -32,7 +33,7 @@ from krav.services.ports import (
 
 
 def _applied_events(
-    result: StepResult, claims: dict[str, Claim], applied: Sequence[Applied], on: date, kind: str
+    result: StepResult, claims: dict[str, Claim], applied: Sequence[Applied], on: date, kind: EventKind
 ) -> None:
     for a in applied:
         claim = claims[a.collection_id]
@@ -45,7 +46,7 @@ def _applied_events(
             f"interest {a.interest.amount}, salær {a.salaer.amount}, overpaid {a.overpaid.amount}",
         )
         if not a.waived_interest.is_zero():
-            result.event(claim, on, "interest_waived", a.waived_interest, "letter paid in time (R-CLM-12)")
+            result.event(claim, on, EventKind.INTEREST_WAIVED, a.waived_interest, "letter paid in time (R-CLM-12)")
 
 
 def _letter_terms(letter: StoredLetter) -> LetterTerms:
@@ -86,18 +87,18 @@ def money_in(uow: UnitOfWork, ctx: CreditorDay) -> StepOutcome:
             continue  # a report for a closed or unknown claim changes nothing on the collection side
         if isinstance(report, DirectPaymentReported):
             applied = [allocate_direct_payment(claim, report.amount, on, rates, charge_interest=charge)]
-            channel, kind = AllocationChannel.DIRECT, "direct_payment"
+            channel, kind = AllocationChannel.DIRECT, EventKind.DIRECT_PAYMENT
         else:
             applied = [apply_credit(claim, report.amount, on, rates, charge_interest=charge)]
-            channel, kind = AllocationChannel.CREDIT, "credit"
+            channel, kind = AllocationChannel.CREDIT, EventKind.CREDIT
             if claim.is_closed:
-                result.event(claim, on, "closed", detail="credited")
+                result.event(claim, on, EventKind.CLOSED, detail="credited")
         uow.collection.add_allocations(
             cid, {claim.collection_id: claim.id or 0}, applied, on=on, channel=channel, payment_id=None
         )
         _applied_events(result, claims, applied, on, kind)
         if settle_if_paid(claim, on, rates, charge_interest=charge):
-            result.event(claim, on, "closed", detail="paid")
+            result.event(claim, on, EventKind.CLOSED, detail="paid")
         applied_count += 1
     uow.outbox.mark_handled(message_id for message_id, _ in reports)
 
@@ -129,10 +130,10 @@ def money_in(uow: UnitOfWork, ctx: CreditorDay) -> StepOutcome:
         uow.collection.add_allocations(
             cid, ids, applied, on=received, channel=AllocationChannel.CLIENT_ACCOUNT, payment_id=payment.id
         )
-        _applied_events(result, claims, applied, received, "payment")
+        _applied_events(result, claims, applied, received, EventKind.PAYMENT)
         for claim in open_claims:
             if settle_if_paid(claim, received, rates, charge_interest=charge):
-                result.event(claim, received, "closed", detail="paid")
+                result.event(claim, received, EventKind.CLOSED, detail="paid")
         uow.collection.set_payment_status(payment.id, PaymentStatus.APPLIED, on=day.today)
         applied_count += 1
     save_changes(uow, ctx.company, ctx.day, claims.values(), result, by="service")

@@ -8,6 +8,7 @@ from datetime import date, datetime
 from enum import StrEnum
 
 from krav.domain.collection.claims import Stage
+from krav.domain.collection.events import EventKind
 from krav.domain.collection.letters import LetterLine, LetterType, Sender
 from krav.domain.messages import Message
 from krav.domain.money import Money
@@ -104,7 +105,7 @@ class HistoryEntry:
     """One event in a claim's append-only history (R-ACT-5)."""
 
     date: date
-    kind: str
+    kind: EventKind
     by: str
     amount: Money | None
     detail: str

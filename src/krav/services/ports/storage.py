@@ -10,9 +10,10 @@ from typing import Any, Protocol, Self
 from krav.domain.agreement import Agreement
 from krav.domain.collection.allocation import Applied
 from krav.domain.collection.claims import Claim
+from krav.domain.collection.events import Event
 from krav.domain.collection.letters import CollectionListRow
 from krav.domain.collection.settlement import SettlementReportLine
-from krav.domain.collection.steps import Event, LetterDraft
+from krav.domain.collection.steps import LetterDraft
 from krav.domain.ledger.accounts import Account
 from krav.domain.ledger.matching import Allocation
 from krav.domain.ledger.open_items import OpenItem

@@ -1,0 +1,42 @@
+"""What happens to a claim, for its append-only history (R-ACT-5): every event with its day, kind, amount and
+detail; who did it is recorded where the event is stored."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+from enum import StrEnum
+
+from krav.domain.money import Money
+
+
+class EventKind(StrEnum):
+    """The kinds of event in a claim's history."""
+
+    SUBMITTED = "submitted"
+    LETTER = "letter"
+    STAGE = "stage"
+    FEE = "fee"
+    SALAER = "salaer"
+    PAYMENT = "payment"
+    DIRECT_PAYMENT = "direct_payment"
+    CREDIT = "credit"
+    INTEREST_WAIVED = "interest_waived"
+    CLOSED = "closed"
+    ACTION = "action"
+    ACTION_REFUSED = "action_refused"
+    MESSAGE = "message"
+    ANSWER = "answer"
+    APPROVED = "approved"
+    COSTS_INVOICED = "costs_invoiced"
+
+
+@dataclass(frozen=True, slots=True)
+class Event:
+    """Something that happened to a claim, for its append-only history (R-ACT-5)."""
+
+    collection_id: str
+    on: date
+    kind: EventKind
+    amount: Money | None = None
+    detail: str = ""
