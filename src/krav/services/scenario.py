@@ -26,7 +26,7 @@ from krav.services import collection, ledger, queries
 from krav.services.collection.delivery import letter_document
 from krav.services.daily_run import run_days
 from krav.services.ledger import submission
-from krav.services.ports import ClaimFigures, Collaborators, Renderer, Service, UnitOfWork
+from krav.services.ports import ClaimFigures, Collaborators, ItemFilter, Renderer, Service, UnitOfWork
 
 
 def _money(m: Money) -> str:
@@ -118,7 +118,7 @@ def _invoice_item(uow: UnitOfWork, orgno: str, number: str, where: str) -> tuple
     with uow:
         company = uow.companies.get(orgno)
         assert company.id is not None
-        items = [i for i in uow.ledger.items(company.id, numbers=[number]) if i.is_debit]
+        items = [i for i in uow.ledger.items(company.id, ItemFilter(numbers=[number])) if i.is_debit]
     if not items:
         raise FieldError(where, f"no invoice {number!r}")
     return items[0].customer, items[0].remaining

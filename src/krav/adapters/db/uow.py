@@ -11,8 +11,10 @@ from sqlalchemy.engine import Engine
 
 from krav.adapters.db.agreements import SqlAgreements
 from krav.adapters.db.collection import SqlCollection
+from krav.adapters.db.company_store import SqlCompanies
 from krav.adapters.db.deliveries import SqlDeliveries
-from krav.adapters.db.repositories import SqlCompanies, SqlImportLog, SqlLedger, SqlOutbox
+from krav.adapters.db.ledger_store import SqlLedger
+from krav.adapters.db.message_store import SqlImportLog, SqlOutbox
 
 
 class SqlUnitOfWork:

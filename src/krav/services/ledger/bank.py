@@ -17,7 +17,7 @@ from krav.domain.ledger.open_items import OpenItem, SettledStatus
 from krav.domain.money import Money
 from krav.formats.payments import IncomingPayment, parse_payment_file
 from krav.services.ledger.payments import pay_invoice_in
-from krav.services.ports import ClaimFigures, UnitOfWork
+from krav.services.ports import ClaimFigures, ItemFilter, UnitOfWork
 
 _TOKEN = re.compile(r"[0-9A-Za-z][0-9A-Za-z-]*")
 
@@ -87,7 +87,7 @@ def import_bank_file(
             raise ImportRefused(
                 filename, [Problem(filename, "bank_account", f"no account {bank_account} in the chart")]
             )
-        items = [i for i in uow.ledger.items(company.id, open_only=True) if i.is_debit]
+        items = [i for i in uow.ledger.items(company.id, ItemFilter(open_only=True)) if i.is_debit]
         by_kid = {i.kid: i for i in items if i.kid}
         by_number = {i.number: i for i in items}
         for payment in parsed.payments:
@@ -108,7 +108,7 @@ def import_bank_file(
             report.lines.append(
                 BankLine(payment.reference, payment.amount, item.number, how, None, result.vouchers[0].number)
             )
-            refreshed = [i for i in uow.ledger.items(company.id, numbers=[item.number]) if i.is_debit]
+            refreshed = [i for i in uow.ledger.items(company.id, ItemFilter(numbers=[item.number])) if i.is_debit]
             if refreshed:
                 by_number[item.number] = refreshed[0]
                 if refreshed[0].kid:

@@ -11,7 +11,7 @@ from krav.domain.ledger.vouchers import Batch
 from krav.domain.messages import ClaimChanged, ServiceReport, SettlementIssued
 from krav.domain.money import Money
 from krav.services.ledger.posting import post_batch_in
-from krav.services.ports import UnitOfWork
+from krav.services.ports import ItemFilter, UnitOfWork
 
 
 def apply_service_reports(uow: UnitOfWork, company_id: int, reports: Sequence[ServiceReport]) -> None:
@@ -30,7 +30,11 @@ def apply_service_reports(uow: UnitOfWork, company_id: int, reports: Sequence[Se
     accounts = uow.agreements.get(company_id).accounting
     for message in settlements:
         wanted = [line.collection_id for line in message.lines]
-        items = {i.collection_id: i for i in uow.ledger.items(company_id, collection_ids=wanted) if i.collection_id}
+        items = {
+            i.collection_id: i
+            for i in uow.ledger.items(company_id, ItemFilter(collection_ids=wanted))
+            if i.collection_id
+        }
         voucher = settlement_voucher(message, items, accounts)
         if voucher is not None:
             batch = Batch((voucher,), text=voucher.text, source="settlement")

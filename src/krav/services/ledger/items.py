@@ -12,7 +12,7 @@ from krav.domain.errors import MatchingRefused, NotFound, RuleViolation
 from krav.domain.ledger.open_items import OpenItem, SettledStatus
 from krav.domain.messages import LedgerReport
 from krav.domain.money import Money
-from krav.services.ports import UnitOfWork, company_id
+from krav.services.ports import ItemFilter, UnitOfWork, company_id
 
 
 @dataclass(frozen=True, slots=True)
@@ -30,7 +30,7 @@ class LedgerBalance:
 
 def open_items(uow: UnitOfWork, orgno: str, *, customer: str | None = None, open_only: bool = True) -> list[OpenItem]:
     with uow:
-        return uow.ledger.items(company_id(uow, orgno), customer=customer, open_only=open_only)
+        return uow.ledger.items(company_id(uow, orgno), ItemFilter(customer=customer, open_only=open_only))
 
 
 def balance(uow: UnitOfWork, orgno: str) -> LedgerBalance:
@@ -74,7 +74,7 @@ def remind(uow: UnitOfWork, orgno: str, item_ids: Sequence[int], *, on: date) ->
                 "the collection agreement is active: reminders are sent by the collection service, not the ledger "
                 "(R-AGR-2)"
             )
-        items = uow.ledger.items(cid, ids=item_ids)
+        items = uow.ledger.items(cid, ItemFilter(ids=item_ids))
         missing = sorted(set(item_ids) - {i.id for i in items})
         if missing:
             raise NotFound(f"no open item with id {', '.join(map(str, missing))} for company {orgno}")
@@ -83,7 +83,7 @@ def remind(uow: UnitOfWork, orgno: str, item_ids: Sequence[int], *, on: date) ->
             raise MatchingRefused(f"only open invoices can be reminded, not {', '.join(closed)}")
         uow.ledger.mark_reminded(cid, item_ids, on)
         uow.commit()
-        return uow.ledger.items(cid, ids=item_ids)
+        return uow.ledger.items(cid, ItemFilter(ids=item_ids))
 
 
 def set_exempt(uow: UnitOfWork, orgno: str, item_id: int, exempt: bool) -> None:

@@ -19,7 +19,7 @@ from krav.domain.ledger.matching import (
 from krav.domain.ledger.open_items import OpenItem
 from krav.domain.messages import LedgerReport
 from krav.services.ledger.posting import report_settlements
-from krav.services.ports import UnitOfWork, company_and_id
+from krav.services.ports import ItemFilter, UnitOfWork, company_and_id
 
 
 class MatchMethod(StrEnum):
@@ -37,7 +37,7 @@ class MatchResult:
 
 
 def _chosen(uow: UnitOfWork, company_id: int, item_ids: Sequence[int], orgno: str) -> list[OpenItem]:
-    items = uow.ledger.items(company_id, ids=item_ids)
+    items = uow.ledger.items(company_id, ItemFilter(ids=item_ids))
     missing = sorted(set(item_ids) - {i.id for i in items})
     if missing:
         raise NotFound(f"no open item with id {', '.join(map(str, missing))} for company {orgno}")
@@ -80,7 +80,7 @@ def match_bulk(
         if item_ids:
             items = _chosen(uow, company_id, item_ids, orgno)
         else:
-            items = uow.ledger.items(company_id, customer=customer, open_only=True)
+            items = uow.ledger.items(company_id, ItemFilter(customer=customer, open_only=True))
         matcher = match_equal_amounts if method == MatchMethod.AMOUNTS else match_references
         allocations, skipped = matcher(items, strict=bool(item_ids))
         state = apply_allocations({i.id: i for i in items}, allocations)

@@ -19,7 +19,7 @@ from krav.domain.ledger.vouchers import Batch, PostedVoucher, check_voucher
 from krav.domain.messages import LedgerReport
 from krav.domain.party import Company
 from krav.formats.voucher_json import parse_batch_json
-from krav.services.ports import NewItem, UnitOfWork, company_and_id
+from krav.services.ports import ItemFilter, NewItem, UnitOfWork, company_and_id
 
 
 @dataclass(frozen=True, slots=True)
@@ -79,7 +79,7 @@ def post_batch_in(
     if clashes:
         first = sorted(clashes)[0]
         raise Conflict(f"{new_invoice_numbers[first]}: invoice number {first} exists already in the ledger")
-    existing_refs = {i.number: i for i in uow.ledger.items(company_id, numbers=wanted_refs) if i.is_debit}
+    existing_refs = {i.number: i for i in uow.ledger.items(company_id, ItemFilter(numbers=wanted_refs)) if i.is_debit}
 
     batch_id = uow.ledger.add_batch(company_id, batch.text or source_name, batch.source)
     posted: list[PostedVoucher] = []
@@ -200,7 +200,7 @@ def write_off(
 
 def invoice_item(uow: UnitOfWork, company_id: int, invoice: str, orgno: str) -> OpenItem:
     """The invoice (the debit item) numbered ``invoice``, or NotFound."""
-    found = [i for i in uow.ledger.items(company_id, numbers=[invoice]) if i.is_debit]
+    found = [i for i in uow.ledger.items(company_id, ItemFilter(numbers=[invoice])) if i.is_debit]
     if not found:
         raise NotFound(f"no invoice {invoice!r} for company {orgno}")
     return found[0]

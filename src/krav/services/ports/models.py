@@ -78,6 +78,18 @@ class ClaimFilter:
 
 
 @dataclass(frozen=True, slots=True)
+class ItemFilter:
+    """Which open items of a creditor to read; every field left as None does not narrow. ``open_only`` leaves
+    out settled items (R-LED-3 settled status 3)."""
+
+    ids: Iterable[int] | None = None
+    numbers: Iterable[str] | None = None
+    collection_ids: Iterable[str] | None = None
+    customer: str | None = None
+    open_only: bool = False
+
+
+@dataclass(frozen=True, slots=True)
 class PendingMessage:
     """A message in the message table that its receiving side has not applied yet."""
 

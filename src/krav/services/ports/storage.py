@@ -34,6 +34,7 @@ from krav.services.ports.models import (
     DocumentKind,
     HistoryEntry,
     ImportRecord,
+    ItemFilter,
     LikelyValid,
     NewDelivery,
     NewItem,
@@ -73,16 +74,10 @@ class LedgerRepository(Protocol):
     def voucher(self, company_id: int, voucher_id: int) -> PostedVoucher: ...
     def vouchers(self, company_id: int) -> list[PostedVoucher]: ...
     def add_items(self, company_id: int, items: Sequence[NewItem]) -> list[OpenItem]: ...
-    def items(
-        self,
-        company_id: int,
-        *,
-        ids: Iterable[int] | None = None,
-        numbers: Iterable[str] | None = None,
-        customer: str | None = None,
-        open_only: bool = False,
-        collection_ids: Iterable[str] | None = None,
-    ) -> list[OpenItem]: ...
+    def items(self, company_id: int, where: ItemFilter | None = None) -> list[OpenItem]:
+        """Open items as ``where`` narrows them, by customer, due date and number."""
+        ...
+
     def existing_invoice_numbers(self, company_id: int, numbers: Iterable[str]) -> set[str]: ...
     def candidates(
         self,

@@ -1,0 +1,296 @@
+"""SQL storage of the customer sub-ledger: open items with their collection fields (R-LED-3), the proposal's
+candidates (R-VAL-1), and matchings (R-LED-4)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping, Sequence
+from datetime import date
+from typing import Any
+
+import sqlalchemy as sa
+
+from krav.adapters.db import tables as t
+from krav.adapters.db.customer_store import SqlCustomers
+from krav.adapters.db.types import chunks, utcnow
+from krav.domain.ledger.matching import Allocation
+from krav.domain.ledger.open_items import OpenItem, settled_status
+from krav.domain.ledger.voucher_types import CollectionVoucherType, appears_in_proposal
+from krav.domain.money import Money
+from krav.domain.validation import Candidate
+from krav.services.ports import ItemFilter, LikelyValid, NewItem
+
+
+class SqlItems(SqlCustomers):
+    # -- open items ------------------------------------------------------------------------------------------
+
+    def add_items(self, company_id: int, items: Sequence[NewItem]) -> list[OpenItem]:
+        if not items:
+            return []
+        line_ids = {
+            (r.voucher_id, r.line_no): r.id
+            for r in self.conn.execute(
+                sa.select(t.voucher_line.c.id, t.voucher_line.c.voucher_id, t.voucher_line.c.line_no).where(
+                    t.voucher_line.c.voucher_id.in_({i.voucher_id for i in items})
+                )
+            )
+        }
+        ids: list[int] = []
+        for item in items:
+            ids.append(
+                self.conn.execute(
+                    t.open_item.insert()
+                    .values(
+                        company_id=company_id,
+                        customer_id=self._customer_id(company_id, item.customer),
+                        voucher_id=item.voucher_id,
+                        voucher_line_id=line_ids[(item.voucher_id, item.voucher_line_no)],
+                        number=item.number,
+                        voucher_type=item.voucher_type,
+                        amount_ore=item.amount.ore,
+                        remaining_ore=item.remaining.ore,
+                        currency=item.amount.currency,
+                        invoice_date=item.invoice_date,
+                        due_date=item.due_date,
+                        settled_status=int(settled_status(item.amount, item.remaining)),
+                        reminder_count=0,
+                        exempt=item.exempt,
+                        fee_outstanding_ore=0,
+                        interest_outstanding_ore=0,
+                        kid=item.kid,
+                        reference=item.reference,
+                    )
+                    .returning(t.open_item.c.id)
+                ).scalar_one()
+            )
+        by_id = {item.id: item for item in self.items(company_id, ItemFilter(ids=ids))}
+        return [by_id[item_id] for item_id in ids]  # in the order of ``items``
+
+    @staticmethod
+    def _item(row: sa.Row[Any]) -> OpenItem:
+        cur = row.currency
+        return OpenItem(
+            id=row.id,
+            customer=row.customer,
+            number=row.number,
+            voucher_type=row.voucher_type,
+            amount=Money.from_ore(row.amount_ore, cur),
+            remaining=Money.from_ore(row.remaining_ore, cur),
+            invoice_date=row.invoice_date,
+            due_date=row.due_date,
+            reminder_count=row.reminder_count,
+            reminded_on=row.reminded_on,
+            exempt=row.exempt,
+            collection_id=row.collection_id,
+            fee_outstanding=Money.from_ore(row.fee_outstanding_ore, cur),
+            interest_outstanding=Money.from_ore(row.interest_outstanding_ore, cur),
+            kid=row.kid,
+            reference=row.reference,
+            voucher_id=row.voucher_id,
+        )
+
+    def items(self, company_id: int, where: ItemFilter | None = None) -> list[OpenItem]:
+        f = where or ItemFilter()
+        oi, cust = t.open_item, t.customer
+        query = (
+            sa.select(oi, cust.c.number.label("customer"))
+            .join(cust, cust.c.id == oi.c.customer_id)
+            .where(oi.c.company_id == company_id)
+        )
+        if f.customer is not None:
+            query = query.where(cust.c.number == f.customer)
+        if f.open_only:
+            query = query.where(oi.c.settled_status < 3)
+        query = query.order_by(cust.c.number, oi.c.due_date, oi.c.number, oi.c.id)
+        ids, numbers, collection_ids = f.ids, f.numbers, f.collection_ids
+        if ids is None and numbers is None and collection_ids is None:
+            return [self._item(r) for r in self.conn.execute(query)]
+        found: list[OpenItem] = []
+        keyed: list[tuple[Any, Iterable[Any] | None]] = [
+            (oi.c.collection_id, collection_ids),
+            (oi.c.id, ids),
+            (oi.c.number, numbers),
+        ]
+        for column, values in keyed:
+            if values is not None:
+                for chunk in chunks(sorted(set(values))):
+                    found.extend(self._item(r) for r in self.conn.execute(query.where(column.in_(chunk))))
+        return found
+
+    def candidates(
+        self,
+        company_id: int,
+        *,
+        today: date,
+        ids: Iterable[int] | None = None,
+        customer: str | None = None,
+        likely_valid: LikelyValid | None = None,
+    ) -> list[Candidate]:
+        """Items to validate, with their customer and facts, in one query (R-VAL-1, R-VAL-2).
+
+        Without ``ids``: the proposal — every open item not yet submitted that is past due on ``today`` (or has
+        no due date), of an *invoice* voucher type or an unmapped one. With ``ids``: exactly those items.
+        """
+        oi, cust, vt = t.open_item, t.customer, t.voucher_type
+        credit = oi.alias("credit")
+        # customers with unmatched payments or credit notes (the partial index ix_open_item_unmatched_credit)
+        unmatched_customers = sa.select(credit.c.customer_id).where(
+            credit.c.company_id == company_id, credit.c.amount_ore < 0, credit.c.remaining_ore != 0
+        )
+        query = (
+            sa.select(
+                oi,
+                cust.c.number.label("customer"),
+                *(column.label(f"c_{column.name}") for column in cust.columns),
+                vt.c.collection_type,
+                oi.c.customer_id.in_(unmatched_customers).label("unmatched"),
+            )
+            .join(cust, cust.c.id == oi.c.customer_id)
+            .outerjoin(vt, sa.and_(vt.c.company_id == oi.c.company_id, vt.c.code == oi.c.voucher_type))
+            .where(oi.c.company_id == company_id)
+        )
+        if customer is not None:
+            query = query.where(cust.c.number == customer)
+        if likely_valid is not None:
+            # only a narrowing: every candidate left is still validated by the rules themselves
+            query = query.where(
+                oi.c.exempt.is_(False),
+                cust.c.exempt.is_(False),
+                oi.c.amount_ore > 0,
+                oi.c.currency == "NOK",
+                oi.c.reminder_count == 0,
+                oi.c.reminded_on.is_(None),
+                oi.c.due_date <= likely_valid.due_by,
+                oi.c.remaining_ore >= likely_valid.minimum_ore,
+                oi.c.customer_id.not_in(unmatched_customers),
+            )
+        if ids is None:
+            query = query.where(
+                oi.c.settled_status < 3,
+                oi.c.collection_id.is_(None),
+                sa.or_(oi.c.due_date < today, oi.c.due_date.is_(None)),
+                sa.or_(vt.c.collection_type == "invoice", vt.c.collection_type.is_(None)),
+            )
+            rows = list(self.conn.execute(query.order_by(oi.c.due_date, oi.c.number)))
+        else:
+            rows = []
+            for chunk in chunks(sorted(set(ids))):
+                rows.extend(self.conn.execute(query.where(oi.c.id.in_(chunk))))
+        return [
+            Candidate(
+                item=self._item(r),
+                customer=self._customer(r, "c_"),
+                voucher_type_mapped=appears_in_proposal(
+                    CollectionVoucherType(r.collection_type) if r.collection_type else None
+                ),
+                customer_has_unmatched_entries=bool(r.unmatched),
+            )
+            for r in rows
+        ]
+
+    def set_collection_ids(self, company_id: int, wanted: Mapping[int, str]) -> set[int]:
+        """Mark items submitted with their collection IDs, each only if it is not already (R-VAL-3), in one bulk
+        update; returns the ids of the items that took theirs (another submission won the others)."""
+        if not wanted:
+            return set()
+        oi = t.open_item
+        self.conn.execute(
+            oi.update()
+            .where(oi.c.company_id == company_id, oi.c.id == sa.bindparam("the_id"), oi.c.collection_id.is_(None))
+            .values(collection_id=sa.bindparam("the_collection_id")),
+            [{"the_id": item_id, "the_collection_id": cid} for item_id, cid in wanted.items()],
+        )
+        took: set[int] = set()
+        for chunk in chunks(sorted(wanted)):
+            rows = self.conn.execute(sa.select(oi.c.id, oi.c.collection_id).where(oi.c.id.in_(chunk)))
+            took.update(r.id for r in rows if r.collection_id == wanted[r.id])
+        return took
+
+    def mark_reminded(self, company_id: int, item_ids: Iterable[int], on: date) -> None:
+        oi = t.open_item
+        for chunk in chunks(sorted(set(item_ids))):
+            self.conn.execute(
+                oi.update()
+                .where(oi.c.company_id == company_id, oi.c.id.in_(chunk))
+                .values(reminder_count=oi.c.reminder_count + 1, reminded_on=on)
+            )
+
+    def update_collection_amounts(self, company_id: int, figures: Mapping[str, tuple[Money, Money]]) -> None:
+        """R-LED-3: the items' outstanding fee and interest, kept in step with the service, in one statement."""
+        if not figures:
+            return
+        oi = t.open_item
+        self.conn.execute(
+            oi.update()
+            .where(oi.c.company_id == company_id, oi.c.collection_id == sa.bindparam("the_collection_id"))
+            .values(fee_outstanding_ore=sa.bindparam("fee"), interest_outstanding_ore=sa.bindparam("interest")),
+            [
+                {"the_collection_id": cid, "fee": fee.ore, "interest": interest.ore}
+                for cid, (fee, interest) in figures.items()
+            ],
+        )
+
+    def set_item_exempt(self, company_id: int, item_id: int, exempt: bool) -> bool:
+        oi = t.open_item
+        return bool(
+            self.conn.execute(
+                oi.update().where(oi.c.company_id == company_id, oi.c.id == item_id).values(exempt=exempt)
+            ).rowcount
+        )
+
+    def existing_invoice_numbers(self, company_id: int, numbers: Iterable[str]) -> set[str]:
+        oi = t.open_item
+        found: set[str] = set()
+        for chunk in chunks(sorted(set(numbers))):
+            found.update(
+                self.conn.execute(
+                    sa.select(oi.c.number).where(
+                        oi.c.company_id == company_id, oi.c.amount_ore > 0, oi.c.number.in_(chunk)
+                    )
+                ).scalars()
+            )
+        return found
+
+    def save_remaining(self, company_id: int, items: Iterable[OpenItem]) -> None:
+        oi = t.open_item
+        for item in items:
+            self.conn.execute(
+                oi.update()
+                .where(oi.c.company_id == company_id, oi.c.id == item.id)
+                .values(remaining_ore=item.remaining.ore, settled_status=int(item.status))
+            )
+
+    def record_allocations(
+        self,
+        company_id: int,
+        allocations: Iterable[Allocation],
+        *,
+        method: str,
+        on: date,
+        voucher_id: int | None,
+    ) -> None:
+        now = utcnow()
+        rows = [
+            {
+                "company_id": company_id,
+                "debit_item_id": a.debit_id,
+                "credit_item_id": a.credit_id,
+                "amount_ore": a.amount.ore,
+                "currency": a.amount.currency,
+                "method": method,
+                "on_date": on,
+                "voucher_id": voucher_id,
+                "created_at": now,
+            }
+            for a in allocations
+        ]
+        if rows:
+            self.conn.execute(t.item_match.insert(), rows)
+
+    def voucher_number_of_item(self, company_id: int, item_id: int) -> int:
+        return int(
+            self.conn.execute(
+                sa.select(t.voucher.c.number)
+                .join(t.open_item, t.open_item.c.voucher_id == t.voucher.c.id)
+                .where(t.open_item.c.company_id == company_id, t.open_item.c.id == item_id)
+            ).scalar_one()
+        )
