@@ -1,8 +1,8 @@
 """Krav against the bare floors of ../shared/FLOORS.md: the same work on the same data, in the same run.
 
-    .venv/bin/python bench/run.py                  # full size (1,000,000 items, 100,000 entries ...), ~8 minutes
+    .venv/bin/python bench/run.py                  # full size (1,000,000 items, 100,000 entries ...), ~10 minutes
     .venv/bin/python bench/run.py --quick          # data 10x smaller, under 2 minutes
-    .venv/bin/python bench/run.py --only sql,camt  # some of: sql, interest, camt, ocr, letters
+    .venv/bin/python bench/run.py --only sql,camt  # some of: sql, interest, camt, ocr, letters, saft, matching
     KRAV_BENCH_POSTGRES_URL=postgresql+psycopg://postgres@127.0.0.1:5432/test .venv/bin/python bench/run.py --only sql
 
 One benchmark per row of FLOORS.md, each generating its data (seeded, into a temporary folder), timing Krav's own
@@ -18,6 +18,11 @@ hold):
 * camt      a camt.054 of 100,000 entries: ``parse_camt054`` against lxml iterparse extracting the same fields.
 * ocr       a Nets OCR giro file of 100,000 transactions: ``parse_ocr_giro`` against fixed-width slicing.
 * letters   runs bench/letters.py (its own benchmark) and takes its figures into the table.
+* saft      runs bench/saft.py: ``krav import saft`` on SAF-T files of 2,000, 4,000 and 8,000 items against lxml
+            parsing and validating the same file, and how Krav's time grows with the file.
+* matching  equal-amount matching of 8,000 and 16,000 debits (and their credits): ``match_equal_amounts`` and
+            ``krav ledger match --equal-amounts`` against a plain keyed dict match on tuples of integer øre, and
+            that with the items read and written through sqlite3.
 
 FLOORS.md's HTTP row is not measured: Krav has no HTTP API yet.
 """
@@ -31,6 +36,7 @@ import io
 import os
 import random
 import re
+import shutil
 import sqlite3
 import statistics
 import subprocess
@@ -38,6 +44,7 @@ import sys
 import tempfile
 import time
 import uuid
+from collections import defaultdict, deque
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -56,15 +63,27 @@ from sqlalchemy.engine import Engine  # noqa: E402
 from krav.adapters.db import tables as t  # noqa: E402
 from krav.adapters.db.engine import make_engine  # noqa: E402
 from krav.adapters.db.migrate import upgrade  # noqa: E402
-from krav.adapters.db.uow import SqlUnitOfWork  # noqa: E402
 from krav.adapters.ratefile import load_rate_tables  # noqa: E402
+from krav.bootstrap import unit_of_work  # noqa: E402
 from krav.domain.agreement import Agreement, effective_days_before_transfer  # noqa: E402
 from krav.domain.calendar import days_in_year  # noqa: E402
-from krav.domain.collection.claims import Claim  # noqa: E402
+from krav.domain.collection.claims import (  # noqa: E402
+    Balances,
+    Claim,
+    Compensation,
+    Deadlines,
+    InkassoCase,
+    InterestAccount,
+    LettersDue,
+    Listing,
+    Pause,
+)
 from krav.domain.collection.interest import interest_accrued  # noqa: E402
 from krav.domain.collection.letters import Recipient  # noqa: E402
 from krav.domain.kid import mod10_check_digit  # noqa: E402
 from krav.domain.ledger import accounts  # noqa: E402
+from krav.domain.ledger.matching import match_equal_amounts  # noqa: E402
+from krav.domain.ledger.open_items import OpenItem  # noqa: E402
 from krav.domain.ledger.voucher_types import OUTGOING_CREDIT_NOTE, OUTGOING_INVOICE  # noqa: E402
 from krav.domain.money import Money  # noqa: E402
 from krav.domain.party import Company  # noqa: E402
@@ -74,7 +93,7 @@ from krav.formats.camt054 import parse_camt054  # noqa: E402
 from krav.formats.camt054_writer import Credit, build_camt054  # noqa: E402
 from krav.formats.ocr_giro import parse_ocr_giro  # noqa: E402
 from krav.services import ledger as ledger_service  # noqa: E402
-from krav.services import submission  # noqa: E402
+from krav.services.ledger import submission  # noqa: E402
 from krav.services.ports import LikelyValid  # noqa: E402
 
 SEED = 20261128
@@ -259,10 +278,10 @@ def load_ledger(url: str, customers: int, items: int, today: date) -> Ledger:
     engine = make_engine(url)
     upgrade(engine)
     ledger_service.create_company(
-        SqlUnitOfWork(engine), Company(orgno=ORGNO, name="Eksempel Handel AS", bank_account="86011117947")
+        unit_of_work(engine), Company(orgno=ORGNO, name="Eksempel Handel AS", bank_account="86011117947")
     )
     agreement = Agreement(active=True, activated_on=today, accepted_by="bench", minimum_amount=Money.of("100.00"))
-    with SqlUnitOfWork(engine) as uow:
+    with unit_of_work(engine) as uow:
         company = uow.companies.get(ORGNO)
         assert company.id is not None
         company_id = company.id
@@ -359,7 +378,7 @@ def load_ledger(url: str, customers: int, items: int, today: date) -> Ledger:
 def krav_auto_transfer_choice(engine: Engine, today: date) -> dict[str, list[int]]:
     """What ``submission.auto_transfer_in`` does before it submits: candidates narrowed in SQL, every rule of
     R-VAL-1 applied in Python; here the valid items are then grouped per customer instead of submitted."""
-    with SqlUnitOfWork(engine) as uow:
+    with unit_of_work(engine) as uow:
         company = uow.companies.get(ORGNO)
         assert company.id is not None
         agreement = uow.agreements.get(company.id)
@@ -377,7 +396,7 @@ def krav_auto_transfer_choice(engine: Engine, today: date) -> dict[str, list[int
 
 def krav_proposal(engine: Engine, today: date) -> dict[str, list[int]]:
     """``submission.proposal``: every candidate with every failing reason; the valid ones grouped per customer."""
-    rows = submission.proposal(SqlUnitOfWork(engine), ORGNO, today=today)
+    rows = submission.proposal(unit_of_work(engine), ORGNO, today=today)
     grouped: dict[str, list[int]] = {}
     for row in rows:
         if row.valid:
@@ -619,17 +638,37 @@ def postgres_schema(url: str) -> Iterator[str]:
 
 
 def _claims(principals: Sequence[int], dues: Sequence[date]) -> list[Claim]:
-    """Claims as the engine holds them. The Money fields Claim defaults to zero share one zero value, to keep a
-    million claims in memory (interest reads none of them but ``interest_booked`` and ``interest_waived``)."""
+    """Claims as the engine holds them. The state values that are the same for every claim are shared (they are
+    frozen), to keep a million claims in memory; interest reads the principal and the interest account."""
     debtor = Recipient("100000", "Kari Nordmann", "consumer", None, "Storgata 1", "0155", "Oslo", "NO", None)
     zero = Money.zero()
-    zeros: dict[str, Any] = {
-        f.name: zero for f in dataclasses.fields(Claim) if f.type == "Money" and f.name != "principal"
+    shared: dict[str, Any] = {
+        "deadlines": Deadlines(),
+        "due": LettersDue(),
+        "listing": Listing(),
+        "case": InkassoCase(salaer_nominal=zero),
+        "compensation_state": Compensation(compensation=zero),
+        "pause_state": Pause(),
     }
-    return [
-        Claim(1, f"K1-{n:07d}", f"F{n:07d}", due, due, Money.from_ore(p), due, debtor, **zeros)
-        for n, (p, due) in enumerate(zip(principals, dues, strict=True))
-    ]
+    claims = []
+    for n, (p, due) in enumerate(zip(principals, dues, strict=True)):
+        principal = Money.from_ore(p)
+        claims.append(
+            Claim(
+                1,
+                f"K1-{n:07d}",
+                f"F{n:07d}",
+                due,
+                due,
+                principal,
+                due,
+                debtor,
+                balances=Balances(principal, zero, zero, 0, zero, zero, zero),
+                interest=InterestAccount(zero, due, zero, zero),
+                **shared,
+            )
+        )
+    return claims
 
 
 def interest_floor(
@@ -937,6 +976,330 @@ def bench_letters(quick: bool) -> None:
         )
 
 
+# -- 6. SAF-T import (bench/saft.py) -----------------------------------------------------------------------------------
+
+
+def bench_saft(quick: bool, runs: int) -> None:
+    sizes = "200,400,800" if quick else "2000,4000,8000"
+    print(f"\n[saft] bench/saft.py --sizes {sizes} --runs {runs}", flush=True)
+    done = subprocess.run(
+        [sys.executable, str(HERE / "saft.py"), "--sizes", sizes, "--runs", str(runs)],
+        cwd=HERE.parent,
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    print(done.stdout, end="")
+    for size, krav, floor in re.findall(
+        r"=> SAF-T import, (\d+) items: Krav ([\d.]+) s, floor ([\d.]+) s", done.stdout
+    ):
+        ROWS.append(
+            Row(
+                f"SAF-T import, {int(size):,} items",
+                _seconds(float(krav)),
+                _seconds(float(floor)),
+                float(krav) / float(floor),
+            )
+        )
+    growth = re.search(r"=> SAF-T growth (\d+)/(\d+): Krav ([\d.]+), floor ([\d.]+)", done.stdout)
+    if growth:
+        last, first, krav_growth, floor_growth = growth.groups()
+        ROWS.append(
+            Row(
+                f"SAF-T import, growth {int(last):,} / {int(first):,} items",
+                f"{float(krav_growth):.2f}x",
+                f"{float(floor_growth):.2f}x",
+                None,
+                f"linear would be {int(last) / int(first):.1f}x",
+            )
+        )
+
+
+# -- 7. equal-amount matching ------------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class MatchRow:
+    """An open item as the matching benchmark makes it: amounts in integer øre, signed (debit positive)."""
+
+    id: int
+    customer: str
+    currency: str
+    amount: int
+    remaining: int
+    invoice_date: date
+    due_date: date | None
+    number: str
+    collection_id: str | None
+
+
+def matching_rows(debits: int) -> list[MatchRow]:
+    """``debits`` open invoices of one customer in eight, half of them with a payment of the same amount, a tenth
+    with a payment that cancels nothing, 2 % in EUR, 1 % sent to collection, a few partly paid."""
+    rng = random.Random(SEED + debits)
+    customers = max(debits // 8, 1)
+    rows: list[MatchRow] = []
+    for n in range(debits):
+        customer = str(100000 + rng.randrange(customers))
+        currency = "EUR" if rng.random() < 0.02 else "NOK"
+        amount = rng.randrange(100, 5000) * 100
+        remaining = amount if rng.random() < 0.95 else amount // 2
+        invoiced = date(2025, 1, 1) + timedelta(days=rng.randrange(330))
+        due = invoiced + timedelta(days=rng.choice((10, 14, 30))) if rng.random() < 0.97 else None
+        collection = f"K1-{n:07d}" if rng.random() < 0.01 else None
+        rows.append(MatchRow(0, customer, currency, amount, remaining, invoiced, due, f"F{n:07d}", collection))
+        paid_on = invoiced + timedelta(days=rng.randrange(1, 35))
+        r = rng.random()
+        if r < 0.5:
+            rows.append(MatchRow(0, customer, currency, -remaining, -remaining, paid_on, None, f"B{n:07d}", None))
+        elif r < 0.6:
+            odd = -rng.randrange(100, 500_000)
+            rows.append(MatchRow(0, customer, currency, odd, odd, paid_on, None, f"B{n:07d}", None))
+    rng.shuffle(rows)
+    return [dataclasses.replace(row, id=n) for n, row in enumerate(rows, start=1)]
+
+
+def _open_item(row: MatchRow) -> OpenItem:
+    return OpenItem(
+        id=row.id,
+        customer=row.customer,
+        number=row.number,
+        voucher_type=OUTGOING_INVOICE if row.amount > 0 else 1,
+        amount=Money.from_ore(row.amount, row.currency),
+        remaining=Money.from_ore(row.remaining, row.currency),
+        invoice_date=row.invoice_date,
+        due_date=row.due_date,
+        collection_id=row.collection_id,
+    )
+
+
+def matching_floor(
+    rows: Sequence[tuple[int, str, str, int, int, date, date | None, str, str | None]],
+) -> list[tuple[int, int]]:
+    """The bare floor: plain tuples (id, customer, currency, amount, remaining, invoice date, due date, number,
+    collection id), sorted, the debits queued by (customer, currency, remaining øre), each credit taking the first
+    of its queue; (debit id, credit id) pairs."""
+    usable = [r for r in rows if r[4] != 0 and r[8] is None]
+    waiting: dict[tuple[str, str, int], deque[int]] = defaultdict(deque)
+    for r in sorted((r for r in usable if r[3] > 0), key=lambda r: (r[6] or r[5], r[5], r[7], r[0])):
+        waiting[(r[1], r[2], r[4])].append(r[0])
+    pairs = []
+    for r in sorted((r for r in usable if r[3] <= 0), key=lambda r: (r[5], r[7], r[0])):
+        queue = waiting.get((r[1], r[2], -r[4]))
+        if queue:
+            pairs.append((queue.popleft(), r[0]))
+    return pairs
+
+
+def matching_floor_sql(database: Path) -> list[tuple[int, int]]:
+    """The bare floor with the database: the open items read through sqlite3, matched by :func:`matching_floor`,
+    both sides of each pair written settled and the pair recorded with executemany, one commit."""
+    conn = sqlite3.connect(database)
+    try:
+        rows = conn.execute(
+            "select id, customer_id, currency, amount_ore, remaining_ore, invoice_date, due_date, number,"
+            " collection_id, company_id from open_item where settled_status < 3"
+        ).fetchall()
+        pairs = matching_floor(rows)
+        by_id = {r[0]: r for r in rows}
+        conn.executemany(
+            "update open_item set remaining_ore = 0, settled_status = 3 where id = ?", [(i,) for p in pairs for i in p]
+        )
+        now = datetime.now(UTC).isoformat()
+        conn.executemany(
+            "insert into item_match (company_id, debit_item_id, credit_item_id, amount_ore, currency, method, on_date,"
+            " created_at) values (?, ?, ?, ?, ?, 'amounts', '2026-01-15', ?)",
+            [(by_id[d][9], d, c, by_id[d][4], by_id[d][2], now) for d, c in pairs],
+        )
+        conn.commit()
+    finally:
+        conn.close()
+    return pairs
+
+
+KRAV = str(Path(sys.executable).parent / "krav")  # the command of the venv running this file
+
+
+def _krav_environment(home: Path, database: Path) -> dict[str, str]:
+    """The ``krav`` command on ``database``, running the checkout this file belongs to (not what the venv has
+    installed, which may be another checkout)."""
+    return {
+        **os.environ,
+        "PYTHONPATH": str(HERE.parent / "src"),
+        "KRAV_HOME": str(home),
+        "KRAV_DATABASE_URL": f"sqlite:///{database}",
+    }
+
+
+def _matching_database(folder: Path, rows: Sequence[MatchRow]) -> tuple[Path, dict[int, int]]:
+    """A migrated SQLite database with the company (through the ``krav`` command), its customers and the rows as
+    open items of one opening-balance voucher (bulk-inserted as ``load_ledger`` does); Krav's item id of each row."""
+    path = folder / f"matching-{len(rows)}.sqlite3"
+    command = [KRAV, "company", "create", "--orgno", ORGNO, "--name", "Eksempel Handel AS"]
+    subprocess.run(command, env=_krav_environment(folder, path), check=True, capture_output=True)
+    engine = make_engine(f"sqlite:///{path}")
+    with engine.begin() as conn:
+        company_id = conn.execute(sa.select(t.company.c.id).where(t.company.c.orgno == ORGNO)).scalar_one()
+        numbers = sorted({r.customer for r in rows})
+        conn.execute(
+            t.customer.insert(),
+            [
+                {
+                    "company_id": company_id,
+                    "number": number,
+                    "name": f"Kunde {number}",
+                    "kind": "consumer",
+                    "street": "Storgata 1",
+                    "postcode": "0155",
+                    "city": "Oslo",
+                    "country": "NO",
+                    "exempt": False,
+                    "language": "nb",
+                }
+                for number in numbers
+            ],
+        )
+        customer_ids = dict(conn.execute(sa.select(t.customer.c.number, t.customer.c.id)).all())
+        batch_id = conn.execute(
+            t.batch.insert()
+            .values(company_id=company_id, text="Inngående balanse", source="bench", posted_at=datetime.now(UTC))
+            .returning(t.batch.c.id)
+        ).scalar_one()
+        voucher_id = conn.execute(
+            t.voucher.insert()
+            .values(
+                company_id=company_id,
+                batch_id=batch_id,
+                number=1,
+                voucher_type=OUTGOING_INVOICE,
+                date=date(2025, 1, 1),
+                text="Inngående balanse, kundefordringer",
+            )
+            .returning(t.voucher.c.id)
+        ).scalar_one()
+        lines = [
+            {
+                "voucher_id": voucher_id,
+                "company_id": company_id,
+                "line_no": n,
+                "account": accounts.RECEIVABLES,
+                "customer_id": customer_ids[r.customer],
+                "amount_ore": r.remaining,
+                "currency": r.currency,
+                "item": r.number,
+                "settles": "",
+                "due_date": r.due_date,
+                "kid": None,
+                "reference": None,
+                "text": "Inngående balanse",
+            }
+            for n, r in enumerate(rows, start=1)
+        ]
+        for currency in ("NOK", "EUR"):
+            lines.append(
+                {
+                    **lines[0],
+                    "line_no": len(lines) + 1,
+                    "account": accounts.OPENING_BALANCE,
+                    "customer_id": None,
+                    "amount_ore": -sum(line["amount_ore"] for line in lines if line["currency"] == currency),
+                    "currency": currency,
+                    "item": None,
+                    "due_date": None,
+                }
+            )
+        conn.execute(t.voucher_line.insert(), lines)
+        line_ids = dict(
+            conn.execute(
+                sa.select(t.voucher_line.c.line_no, t.voucher_line.c.id).where(
+                    t.voucher_line.c.voucher_id == voucher_id
+                )
+            ).all()
+        )
+        conn.execute(
+            t.open_item.insert(),
+            [
+                {
+                    "company_id": company_id,
+                    "customer_id": customer_ids[r.customer],
+                    "voucher_id": voucher_id,
+                    "voucher_line_id": line_ids[n],
+                    "number": r.number,
+                    "voucher_type": OUTGOING_INVOICE if r.amount > 0 else 1,
+                    "amount_ore": r.amount,
+                    "remaining_ore": r.remaining,
+                    "currency": r.currency,
+                    "invoice_date": r.invoice_date,
+                    "due_date": r.due_date,
+                    "settled_status": 1 if r.remaining == r.amount else 2,
+                    "reminder_count": 0,
+                    "exempt": False,
+                    "collection_id": r.collection_id,
+                    "fee_outstanding_ore": 0,
+                    "interest_outstanding_ore": 0,
+                }
+                for n, r in enumerate(rows, start=1)
+            ],
+        )
+        item_ids = dict(conn.execute(sa.select(t.open_item.c.voucher_line_id, t.open_item.c.id)).all())
+    engine.dispose()
+    return path, {r.id: item_ids[line_ids[n]] for n, r in enumerate(rows, start=1)}
+
+
+def _krav_match(database: Path, folder: Path) -> str:
+    command = [KRAV, "ledger", "match", "--equal-amounts", "--company", ORGNO, "--date", "2026-01-15"]
+    env = _krav_environment(folder, database)
+    return subprocess.run(command, env=env, capture_output=True, text=True, check=True).stdout
+
+
+def bench_matching(sizes: Sequence[int], runs: int, folder: Path) -> None:
+    print(f"\n[matching] equal amounts, {', '.join(f'{s:,}' for s in sizes)} debits", flush=True)
+    medians: dict[int, dict[str, float]] = {}
+    for size in sizes:
+        rows = matching_rows(size)
+        items = [_open_item(r) for r in rows]
+        tuples = [dataclasses.astuple(r) for r in rows]
+        with timed(f"{size:,} debits, {len(rows) - size:,} credits: database loaded"):
+            database, item_id = _matching_database(folder, rows)
+        # Each run of the command and of the database floor matches the same open items, in a copy made before.
+        paths = [folder / f"matching-{size}-{who}{n}.sqlite3" for who in ("krav", "floor") for n in range(runs)]
+        for path in paths:
+            shutil.copyfile(database, path)
+        krav_copies, floor_copies = iter(paths[:runs]), iter(paths[runs:])
+        works: dict[str, Callable[[], object]] = {
+            "Krav: match_equal_amounts": lambda: match_equal_amounts(items),  # noqa: B023 (called at once)
+            "floor: keyed dict match on tuples": lambda: matching_floor(tuples),  # noqa: B023
+            "Krav: krav ledger match --equal-amounts": lambda: _krav_match(next(krav_copies), folder),  # noqa: B023
+            "floor: sqlite3 read, keyed match, executemany writes": lambda: matching_floor_sql(next(floor_copies)),  # noqa: B023
+        }
+        medians[size], results = measure(works, runs)
+        output: Any = results["Krav: krav ledger match --equal-amounts"]
+        allocations: Any = results["Krav: match_equal_amounts"]
+        floor_pairs: Any = results["floor: keyed dict match on tuples"]
+        assert [(a.debit_id, a.credit_id) for a in allocations[0]] == floor_pairs
+        in_database = [(item_id[d], item_id[c]) for d, c in floor_pairs]
+        cli_pairs = re.findall(r"item (\d+) against item (\d+)", output)
+        assert [(int(d), int(c)) for c, d in cli_pairs] == in_database
+        assert results["floor: sqlite3 read, keyed match, executemany writes"] == in_database
+        print(f"  {len(floor_pairs):,} pairs; Krav, its command and both floors made the same pairs", flush=True)
+        report(
+            f"equal-amount matching, {size:,} debits: match_equal_amounts",
+            medians[size]["Krav: match_equal_amounts"],
+            medians[size]["floor: keyed dict match on tuples"],
+            f"{len(rows) - size:,} credits, {len(floor_pairs):,} pairs",
+        )
+        report(
+            f"equal-amount matching, {size:,} debits: krav ledger match",
+            medians[size]["Krav: krav ledger match --equal-amounts"],
+            medians[size]["floor: sqlite3 read, keyed match, executemany writes"],
+            "a new process, SQLite; floor: sqlite3 in this process",
+        )
+    first, last = sizes[0], sizes[-1]
+    for name in ("Krav: match_equal_amounts", "Krav: krav ledger match --equal-amounts"):
+        growth = medians[last][name] / medians[first][name]
+        print(f"  growth {last:,} / {first:,} debits, {name}: {growth:.2f}x (linear: {last / first:.1f}x)")
+
+
 # -- main --------------------------------------------------------------------------------------------------------------
 
 
@@ -944,7 +1307,9 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--quick", action="store_true", help="data 10x smaller (under 2 minutes)")
     parser.add_argument("--runs", type=int, default=3, help="runs per figure; the median is reported (default 3)")
-    parser.add_argument("--only", default="sql,interest,camt,ocr,letters", help="comma-separated benchmarks")
+    parser.add_argument(
+        "--only", default="sql,interest,camt,ocr,letters,saft,matching", help="comma-separated benchmarks"
+    )
     args = parser.parse_args()
     only = set(args.only.split(","))
     scale = 10 if args.quick else 1
@@ -977,8 +1342,12 @@ def main() -> None:
             bench_camt(100_000 // scale, runs, folder)
         if "ocr" in only:
             bench_ocr(100_000 // scale, runs, folder)
+        if "matching" in only:
+            bench_matching([8_000 // scale, 16_000 // scale], runs, folder)
     if "letters" in only:
         bench_letters(args.quick)
+    if "saft" in only:
+        bench_saft(args.quick, runs)
 
     print(f"\nSummary (medians of {runs} runs; ratio = Krav / floor; HTTP not measured: Krav has no HTTP API yet)")
     width = max((len(r.benchmark) for r in ROWS), default=10)

@@ -2,14 +2,17 @@
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, timedelta
+from decimal import Decimal
 
 import pytest
-from hypothesis import given
+from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from krav.domain.errors import MatchingRefused
 from krav.domain.ledger.matching import (
+    Allocation,
+    Skipped,
     apply_allocations,
     match_equal_amounts,
     match_item_against_item,
@@ -82,6 +85,97 @@ def test_equal_amounts_pairs_only_cancelling_amounts_of_one_customer_r_led_4() -
     )
     assert [(a.debit_id, a.credit_id) for a in allocations] == [(2, 3)]
     assert skipped == []
+
+
+def _equal_amounts_by_walking_every_debit(items: list[OpenItem]) -> tuple[list[Allocation], list[Skipped]]:
+    """R-LED-4 equal amounts as first written: every credit, oldest first, walks all debits oldest first."""
+    open_items = [i for i in items if i.status is not SettledStatus.SETTLED]
+    skipped = [
+        Skipped(i.id, i.number, f"sent to collection ({i.collection_id}): match item against item")
+        for i in open_items
+        if i.collection_id
+    ]
+    usable = [i for i in open_items if not i.collection_id]
+    debits = sorted(
+        (i for i in usable if i.is_debit), key=lambda i: (i.due_date or i.invoice_date, i.invoice_date, i.number, i.id)
+    )
+    credits = sorted((i for i in usable if not i.is_debit), key=lambda i: (i.invoice_date, i.number, i.id))
+    used: set[int] = set()
+    allocations: list[Allocation] = []
+    for credit in credits:
+        for debit in debits:
+            if debit.id in used:
+                continue
+            if (
+                debit.customer == credit.customer
+                and debit.currency == credit.currency
+                and debit.remaining == -credit.remaining
+            ):
+                allocations.append(Allocation(debit.id, credit.id, debit.remaining))
+                used.add(debit.id)
+                break
+    return allocations, skipped
+
+
+@st.composite
+def ledger_items(draw: st.DrawFn) -> list[OpenItem]:
+    """Items of a few customers and two currencies whose amounts often cancel, dates and numbers that tie, some
+    settled, partly settled or sent to collection, amounts written with and without øre digits."""
+    count = draw(st.integers(min_value=0, max_value=40))
+    items = []
+    for n in range(1, count + 1):
+        kroner = draw(st.sampled_from([50, 100, 250]))
+        sign = draw(st.sampled_from([1, -1]))
+        currency = draw(st.sampled_from(["NOK", "NOK", "EUR"]))
+        amount = Money(Decimal(sign * kroner), currency)
+        remaining = draw(
+            st.sampled_from(
+                [amount, Money(Decimal(sign * kroner).quantize(Decimal("0.01")), currency), Money.zero(currency)]
+                + [Money(Decimal(sign * part), currency) for part in (50, 100) if part < kroner]
+            )
+        )
+        invoiced = D + timedelta(days=draw(st.integers(min_value=0, max_value=3)))
+        items.append(
+            OpenItem(
+                id=draw(st.sampled_from([n, 1000 - n])),  # unique, in an order of its own
+                customer=draw(st.sampled_from(["1", "2"])),
+                number=draw(st.sampled_from(["7", "10", f"F{n}"])),
+                voucher_type=11 if sign > 0 else 1,
+                amount=amount,
+                remaining=remaining,
+                invoice_date=invoiced,
+                due_date=draw(st.none() | st.just(invoiced + timedelta(days=draw(st.integers(-2, 20))))),
+                collection_id=draw(st.sampled_from([None, None, None, None, f"K-{n}"])),
+            )
+        )
+    return draw(st.permutations(items))
+
+
+@given(ledger_items())
+@settings(max_examples=400)
+def test_equal_amounts_pairs_exactly_as_walking_every_debit_for_every_credit_r_led_4(items: list[OpenItem]) -> None:
+    """Finding the debit by customer, currency and amount makes the same pairs, in the same order, as walking
+    all debits, oldest first, for each credit, oldest first."""
+    assert match_equal_amounts(items) == _equal_amounts_by_walking_every_debit(items)
+
+
+def test_equal_amounts_gives_each_credit_the_oldest_cancelling_debit_not_yet_taken_r_led_4() -> None:
+    items = [
+        item(1, "100", due=date(2025, 3, 20)),
+        item(2, "100", due=date(2025, 3, 5)),
+        item(3, "100", due=None),  # the invoice date, 2025-03-01, is its date
+        item(4, "-100", vtype=1),
+        item(5, "-100", vtype=1),
+        item(6, "-100.00", vtype=1, customer="2"),
+        item(7, "-100", vtype=1),
+        item(8, "-100", vtype=1),
+    ]
+    allocations, _ = match_equal_amounts(items)
+    assert [(a.debit_id, a.credit_id, a.amount) for a in allocations] == [
+        (3, 4, Money.of(100)),
+        (2, 5, Money.of(100)),
+        (1, 7, Money.of(100)),
+    ]
 
 
 def test_equal_amounts_and_references_refuse_collection_items_r_led_4() -> None:

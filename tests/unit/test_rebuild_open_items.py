@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
+from dataclasses import replace
 from datetime import date, timedelta
 
 import pytest
-from hypothesis import given
+from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from krav.domain.errors import ImportRefused
@@ -17,6 +19,7 @@ from krav.domain.ledger.rebuild import (
     NumberRule,
     RebuildResult,
     RebuiltItem,
+    Settlement,
     SettleRule,
     rebuild_open_items,
     still_open,
@@ -299,3 +302,90 @@ def test_rebuilt_items_always_sum_to_opening_plus_lines_and_never_cross_zero_r_i
         names = {d.number for d in result.items if d.is_debit} | {d.reference for d in result.items if d.is_debit}
         if credit.is_credit and credit.reference not in names:
             assert not any(d.is_open and d.is_debit and d.invoice_date <= credit.invoice_date for d in result.items)
+
+
+def _settled_by_walking_every_debit(items: list[RebuiltItem]) -> tuple[list[RebuiltItem], list[Settlement]]:
+    """One customer's items settled as R-IMP-1 was first written: each credit walks every debit it may settle."""
+    items = list(items)
+    settlements: list[Settlement] = []
+
+    def natural(number: str) -> tuple[tuple[int, int | str], ...]:
+        return tuple((0, int(p)) if p.isdigit() else (1, p) for p in re.split(r"(\d+)", number) if p)
+
+    def apply(credit: int, targets: list[int], rule: SettleRule) -> None:
+        for debit in sorted(targets, key=lambda i: (items[i].invoice_date, natural(items[i].number))):
+            left = -items[credit].remaining
+            if left.is_zero():
+                return
+            amount = left.min(items[debit].remaining)
+            if not amount.is_positive():
+                continue
+            items[debit] = replace(items[debit], remaining=items[debit].remaining - amount)
+            items[credit] = replace(items[credit], remaining=items[credit].remaining + amount)
+            settlements.append(
+                Settlement(items[debit].customer, items[debit].number, items[credit].number, amount, rule)
+            )
+
+    debits = [i for i, item in enumerate(items) if item.is_debit]
+    unnamed: list[int] = []
+    for credit in (i for i, item in enumerate(items) if item.is_credit):
+        ref = items[credit].reference
+        named = [
+            d
+            for d in debits
+            if ref
+            and ref in (items[d].number, items[d].reference, items[d].source_document_id, items[d].transaction_id)
+        ]
+        if named:
+            apply(credit, named, SettleRule.REFERENCE_NUMBER)
+        else:
+            unnamed.append(credit)
+    for credit in unnamed:
+        apply(
+            credit, [d for d in debits if items[d].invoice_date <= items[credit].invoice_date], SettleRule.OLDEST_FIRST
+        )
+    return items, settlements
+
+
+many_lines = st.lists(
+    st.tuples(
+        st.sampled_from(["K1", "K2"]),
+        st.sampled_from([-30_000, -10_000, -5_000, 5_000, 10_000, 25_000]),
+        st.integers(min_value=1, max_value=6),
+        st.sampled_from([None, None, "F1", "F2", "F10", "7"]),
+        st.sampled_from([None, "D1", "D2", "7"]),
+    ),
+    max_size=40,
+)
+
+
+@given(raw=many_lines, openings=st.tuples(st.sampled_from([0, 8_000, -4_000]), st.sampled_from([0, 12_000])))
+@settings(max_examples=300)
+def test_rebuild_settles_exactly_as_walking_every_debit_for_every_credit_r_imp_1(
+    raw: list[tuple[str, int, int, str | None, str | None]], openings: tuple[int, int]
+) -> None:
+    """The same settlements, in the same order, and the same remaining amounts as when every credit walked all
+    of its customer's debits: with numbers, references and dates that tie, credits naming several invoices
+    and credits that name nothing."""
+    lines = [
+        line(str(n), str(Money.from_ore(ore).amount), day, customer=customer, ref=ref, doc=doc)
+        for n, (customer, ore, day, ref, doc) in enumerate(raw, 1)
+    ]
+    customers = [
+        CustomerBalances(
+            number,
+            opening=Money.from_ore(opening),
+            closing=Money.sum([Money.from_ore(opening), *(x.amount for x in lines if x.customer == number)]),
+        )
+        for number, opening in zip(("K1", "K2"), openings, strict=True)
+    ]
+    result = rebuild_open_items(customers, lines, period_start=START)
+    expected_items: list[RebuiltItem] = []
+    expected_settlements: list[Settlement] = []
+    for balances in customers:
+        unsettled = [replace(i, remaining=i.amount) for i in result.items if i.customer == balances.customer]
+        settled, settlements = _settled_by_walking_every_debit(unsettled)
+        expected_items += settled
+        expected_settlements += settlements
+    assert list(result.items) == expected_items
+    assert list(result.settlements) == expected_settlements

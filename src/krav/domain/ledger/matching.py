@@ -10,6 +10,7 @@ remaining amounts follow from them (:func:`apply_allocations`).
 
 from __future__ import annotations
 
+from collections import defaultdict, deque
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
@@ -120,22 +121,17 @@ def match_equal_amounts(items: Iterable[OpenItem], *, strict: bool = False) -> t
     the call fails naming them, otherwise they are skipped with that reason.
     """
     eligible, skipped = _eligible(items, "equal amounts", strict=strict)
-    debits = sorted((i for i in eligible if i.is_debit), key=_debit_order)
-    credits = sorted((i for i in eligible if not i.is_debit), key=_credit_order)
-    used: set[int] = set()
+    # Each credit takes the oldest debit not yet taken that cancels it: the debits that cancel one amount wait
+    # in a queue, oldest first, so a credit finds its debit by key instead of walking all the debits.
+    waiting: dict[tuple[str, str, Money], deque[OpenItem]] = defaultdict(deque)
+    for debit in sorted((i for i in eligible if i.is_debit), key=_debit_order):
+        waiting[(debit.customer, debit.currency, debit.remaining)].append(debit)
     allocations: list[Allocation] = []
-    for credit in credits:
-        for debit in debits:
-            if debit.id in used:
-                continue
-            if (
-                debit.customer == credit.customer
-                and debit.currency == credit.currency
-                and debit.remaining == -credit.remaining
-            ):
-                allocations.append(Allocation(debit.id, credit.id, debit.remaining))
-                used.add(debit.id)
-                break
+    for credit in sorted((i for i in eligible if not i.is_debit), key=_credit_order):
+        queue = waiting.get((credit.customer, credit.currency, -credit.remaining))
+        if queue:
+            debit = queue.popleft()
+            allocations.append(Allocation(debit.id, credit.id, debit.remaining))
     return allocations, skipped
 
 

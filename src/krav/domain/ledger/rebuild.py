@@ -40,7 +40,7 @@ from __future__ import annotations
 
 import re
 from collections import Counter
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, replace
 from datetime import date, timedelta
 from enum import StrEnum
@@ -193,10 +193,13 @@ def rebuild_open_items(
         raise ImportRefused(source, problems)
 
     numbers = _Numbering(customers, lines, period_start)
+    by_customer: dict[str, list[LedgerLine]] = {}
+    for line in lines:
+        by_customer.setdefault(line.customer, []).append(line)
     items: list[RebuiltItem] = []
     settlements: list[Settlement] = []
     for balances in customers:
-        own = [line for line in lines if line.customer == balances.customer]
+        own = by_customer.get(balances.customer, [])
         customer_items, customer_settlements = _rebuild_customer(
             balances, own, numbers, period_start=period_start, default_terms_days=default_terms_days
         )
@@ -310,42 +313,73 @@ def _due(line: LedgerLine, terms: int | None, default_terms: int) -> tuple[date 
 
 
 def _settle(items: list[RebuiltItem]) -> list[Settlement]:
-    """Apply the credits to the debits in place: first those that name their invoice, then the rest FIFO."""
+    """Apply the credits to the debits in place: first those that name their invoice, then the rest FIFO.
+
+    ``items`` come sorted by date, side and natural number, so the debits are already oldest first (date, then
+    number): the debits a credit names keep that order, and those on or before a date are a leading run of them.
+    The work grows with the customer's items, not with its credits times its debits.
+    """
     settlements: list[Settlement] = []
     debits = [i for i, item in enumerate(items) if item.is_debit]
     credits = [i for i, item in enumerate(items) if item.is_credit]
 
-    def apply(credit: int, targets: list[int], rule: SettleRule) -> None:
-        for debit in sorted(targets, key=lambda i: (items[i].invoice_date, _natural(items[i].number))):
-            left = -items[credit].remaining
-            if left.is_zero():
-                return
-            amount = left.min(items[debit].remaining)
-            if not amount.is_positive():
-                continue
+    def settle(credit: int, debit: int, rule: SettleRule) -> bool:
+        """Settle what the credit can of the debit; whether the credit is used up (nothing was settled then)."""
+        left = -items[credit].remaining
+        if left.is_zero():
+            return True
+        amount = left.min(items[debit].remaining)
+        if amount.is_positive():
             items[debit] = replace(items[debit], remaining=items[debit].remaining - amount)
             items[credit] = replace(items[credit], remaining=items[credit].remaining + amount)
             settlements.append(
                 Settlement(items[debit].customer, items[debit].number, items[credit].number, amount, rule)
             )
+        return False
 
+    # Debits only shrink while credits are applied: one that is settled stays settled and is passed over once
+    # for all, in the debits a reference names as in the oldest-first run.
+    named_by: dict[str, _Run] = {}
+    for debit in debits:
+        for key in dict.fromkeys(_names_of(items[debit])):
+            named_by.setdefault(key, _Run([])).debits.append(debit)
     unnamed: list[int] = []
     for credit in credits:
         reference = items[credit].reference
-        named = [d for d in debits if reference and _names(reference, items[d])]
-        if named:
-            apply(credit, named, SettleRule.REFERENCE_NUMBER)
-        else:
+        named = named_by.get(reference) if reference else None
+        if named is None:
             unnamed.append(credit)
+            continue
+        for debit in named.open_debits(items):
+            if settle(credit, debit, SettleRule.REFERENCE_NUMBER):
+                break
+    oldest_first = _Run(debits)
     for credit in unnamed:
-        on_or_before = [d for d in debits if items[d].invoice_date <= items[credit].invoice_date]
-        apply(credit, on_or_before, SettleRule.OLDEST_FIRST)
+        on = items[credit].invoice_date
+        for debit in oldest_first.open_debits(items):
+            if items[debit].invoice_date > on or settle(credit, debit, SettleRule.OLDEST_FIRST):
+                break
     return settlements
 
 
-def _names(reference: str, debit: RebuiltItem) -> bool:
-    """Whether a credit's ReferenceNumber names this invoice: its number, or what the file calls it."""
-    return reference in (debit.number, debit.reference, debit.source_document_id, debit.transaction_id)
+@dataclass(slots=True)
+class _Run:
+    """Debits in the order they are settled, and where the first that may still be open is."""
+
+    debits: list[int]
+    first: int = 0
+
+    def open_debits(self, items: Sequence[RebuiltItem]) -> Iterator[int]:
+        """The debits from the first one still open, in order; a settled one is passed over once for all."""
+        while self.first < len(self.debits) and not items[self.debits[self.first]].remaining.is_positive():
+            self.first += 1
+        for k in range(self.first, len(self.debits)):
+            yield self.debits[k]
+
+
+def _names_of(debit: RebuiltItem) -> tuple[str, ...]:
+    """What a credit's ReferenceNumber may say to name this invoice: its number, or what the file calls it."""
+    return tuple(k for k in (debit.number, debit.reference, debit.source_document_id, debit.transaction_id) if k)
 
 
 _DIGITS = re.compile(r"(\d+)")

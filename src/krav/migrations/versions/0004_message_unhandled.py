@@ -16,16 +16,15 @@ depends_on = None
 
 
 def upgrade() -> None:
-    with op.batch_alter_table("message", schema=None) as batch_op:
-        batch_op.create_index(
-            "ix_message_unhandled",
-            ["kind"],
-            unique=False,
-            sqlite_where=sa.text("handled_at IS NULL"),
-            postgresql_where=sa.text("handled_at IS NULL"),
-        )
+    op.create_index(
+        "ix_message_unhandled",
+        "message",
+        ["kind"],
+        unique=False,
+        sqlite_where=sa.text("handled_at IS NULL"),
+        postgresql_where=sa.text("handled_at IS NULL"),
+    )
 
 
 def downgrade() -> None:
-    with op.batch_alter_table("message", schema=None) as batch_op:
-        batch_op.drop_index("ix_message_unhandled")
+    op.drop_index("ix_message_unhandled", table_name="message")

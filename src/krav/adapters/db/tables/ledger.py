@@ -119,6 +119,8 @@ voucher_line = sa.Table(
     sa.Column("reference", sa.String(100)),
     sa.Column("text", sa.String(500), nullable=False),
     sa.Index("ix_voucher_line_company_account", "company_id", "account"),
+    # a voucher's lines, read back when its open items are made
+    sa.Index("ix_voucher_line_voucher", "voucher_id", "line_no"),
 )
 
 open_item = sa.Table(
