@@ -31,7 +31,7 @@ lint: install
 	$(BIN)/ruff format --check src tests bench tools
 
 typecheck: install
-	$(BIN)/mypy --strict src tools
+	$(BIN)/mypy --strict src tools tests/fakes
 
 contracts: install
 	$(BIN)/lint-imports

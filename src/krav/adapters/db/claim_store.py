@@ -12,7 +12,7 @@ import sqlalchemy as sa
 from krav.adapters.db import tables as t
 from krav.adapters.db.claim_rows import claim_from_row, claim_values
 from krav.adapters.db.counters import next_value
-from krav.adapters.db.types import chunks, utcnow
+from krav.adapters.db.types import chunks, rows_where_in, utcnow
 from krav.domain.collection.claims import Claim, Stage
 from krav.domain.collection.events import Event, EventKind
 from krav.domain.money import Money
@@ -77,13 +77,7 @@ class SqlClaims:
             (c.c.invoice_number, f.invoice_numbers),
             (c.c.id, f.ids),
         ]
-        for column, values in keyed:
-            if values is not None:
-                rows: list[sa.Row[Any]] = []
-                for chunk in chunks(sorted(set(values))):
-                    rows.extend(self.conn.execute(query.where(column.in_(chunk))))
-                return [claim_from_row(r) for r in rows]
-        return [claim_from_row(r) for r in self.conn.execute(query)]
+        return [claim_from_row(r) for r in rows_where_in(self.conn, query, keyed)]
 
     def add_events(self, company_id: int, claim_ids: dict[str, int], events: Sequence[Event], *, by: str) -> None:
         if not events:

@@ -11,7 +11,7 @@ import sqlalchemy as sa
 
 from krav.adapters.db import tables as t
 from krav.adapters.db.customer_store import SqlCustomers
-from krav.adapters.db.types import chunks, utcnow
+from krav.adapters.db.types import chunks, rows_where_in, utcnow
 from krav.domain.ledger.matching import Allocation
 from krav.domain.ledger.open_items import OpenItem, settled_status
 from krav.domain.ledger.voucher_types import CollectionVoucherType, appears_in_proposal
@@ -101,20 +101,12 @@ class SqlItems(SqlCustomers):
         if f.open_only:
             query = query.where(oi.c.settled_status < 3)
         query = query.order_by(cust.c.number, oi.c.due_date, oi.c.number, oi.c.id)
-        ids, numbers, collection_ids = f.ids, f.numbers, f.collection_ids
-        if ids is None and numbers is None and collection_ids is None:
-            return [self._item(r) for r in self.conn.execute(query)]
-        found: list[OpenItem] = []
         keyed: list[tuple[Any, Iterable[Any] | None]] = [
-            (oi.c.collection_id, collection_ids),
-            (oi.c.id, ids),
-            (oi.c.number, numbers),
+            (oi.c.collection_id, f.collection_ids),
+            (oi.c.id, f.ids),
+            (oi.c.number, f.numbers),
         ]
-        for column, values in keyed:
-            if values is not None:
-                for chunk in chunks(sorted(set(values))):
-                    found.extend(self._item(r) for r in self.conn.execute(query.where(column.in_(chunk))))
-        return found
+        return [self._item(r) for r in rows_where_in(self.conn, query, keyed)]
 
     def candidates(
         self,

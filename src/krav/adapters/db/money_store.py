@@ -97,13 +97,18 @@ class SqlMoney:
         )
 
     def set_payment_status(
-        self, payment_id: int, status: PaymentStatus, *, on: date | None = None, reason: str | None = None, **extra: Any
+        self,
+        payment_id: int,
+        status: PaymentStatus,
+        *,
+        on: date | None = None,
+        reason: str | None = None,
+        letter: tuple[int, int] | None = None,
     ) -> None:
-        self.conn.execute(
-            t.client_payment.update()
-            .where(t.client_payment.c.id == payment_id)
-            .values(status=status, applied_on=on, reason=reason, **extra)
-        )
+        values: dict[str, Any] = {"status": status.value, "applied_on": on, "reason": reason}
+        if letter is not None:
+            values["company_id"], values["letter_id"] = letter
+        self.conn.execute(t.client_payment.update().where(t.client_payment.c.id == payment_id).values(values))
 
     def add_allocations(
         self,
@@ -164,7 +169,9 @@ class SqlMoney:
 
     def add_settlement(
         self, company_id: int, settled_on: date, totals: dict[str, Money], allocation_ids: list[int]
-    ) -> int:
+    ) -> StoredSettlement:
+        """Store the day's settlement, named by its reference (``OPG-<creditor>-<date>``), and mark the
+        allocations it remits."""
         reference = f"OPG-{company_id:03d}-{settled_on:%Y%m%d}"
         settlement_id = int(
             self.conn.execute(
@@ -188,7 +195,17 @@ class SqlMoney:
             self.conn.execute(
                 t.allocation.update().where(t.allocation.c.id.in_(chunk)).values(settlement_id=settlement_id)
             )
-        return settlement_id
+        return StoredSettlement(
+            id=settlement_id,
+            reference=reference,
+            settled_on=settled_on,
+            principal=totals["principal"],
+            fee=totals["fee"],
+            interest=totals["interest"],
+            overpaid=totals["overpaid"],
+            costs=totals["costs"],
+            costs_vat=totals["costs_vat"],
+        )
 
     def settlement_lines(self, company_id: int, settlement_id: int) -> list[SettlementReportLine]:
         """Per claim, what a settlement remits (and the salær the service kept from the same payments)."""

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from datetime import UTC, datetime
 from typing import Any, TypeVar
 
@@ -45,3 +45,21 @@ def chunks(values: Sequence[T], size: int = CHUNK) -> Iterator[Sequence[T]]:
     """``values`` in slices of at most ``size``, for ``IN`` lists."""
     for start in range(0, len(values), size):
         yield values[start : start + size]
+
+
+def rows_where_in(
+    conn: sa.Connection, query: sa.Select[Any], keyed: Sequence[tuple[Any, Iterable[Any] | None]]
+) -> list[sa.Row[Any]]:
+    """The rows of ``query`` narrowed by every (column, values) given: each value list is an ``IN``, and all of them
+    hold together. The first list is sent in chunks (:data:`CHUNK`), so a long one stays under the driver's limit;
+    each chunk keeps the query's order."""
+    given = [(column, sorted(set(values))) for column, values in keyed if values is not None]
+    if not given:
+        return list(conn.execute(query))
+    (first, first_values), *rest = given
+    for column, values in rest:
+        query = query.where(column.in_(values))
+    rows: list[sa.Row[Any]] = []
+    for chunk in chunks(first_values):
+        rows.extend(conn.execute(query.where(first.in_(chunk))))
+    return rows

@@ -170,11 +170,11 @@ def remittance(uow: UnitOfWork, ctx: CreditorDay) -> StepOutcome:
             totals[key] = totals[key] + amount
     vat = {collection_id: vat_on(v["costs"]) for collection_id, v in per_claim.items()}
     totals["costs_vat"] = Money.sum(vat.values())
-    settlement_id = uow.collection.add_settlement(cid, day.today, totals, [row.id for row in rows])
-    enqueue_settlement(uow, cid, settlement_id, day.today, ctx.agreement.collection_list_email)
+    stored = uow.collection.add_settlement(cid, day.today, totals, [row.id for row in rows])
+    enqueue_settlement(uow, cid, stored.id, day.today, ctx.agreement.collection_list_email)
     message = SettlementIssued(
         company=ctx.company.orgno,
-        settlement_id=f"OPG-{cid:03d}-{day.today:%Y%m%d}",
+        settlement_id=stored.reference,
         remitted_on=day.today,
         lines=tuple(
             SettlementLine(

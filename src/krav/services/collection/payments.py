@@ -159,8 +159,7 @@ def assign(
             payment.id,
             PaymentStatus.PENDING,
             reason=f"assigned by hand (was: {payment.reason})",
-            company_id=letter.company_id,
-            letter_id=letter.id,
+            letter=(letter.company_id, letter.id),
         )
         uow.commit()
         return payment

@@ -61,7 +61,8 @@ class DocumentKind(StrEnum):
 
 @dataclass(frozen=True, slots=True)
 class ClaimFilter:
-    """Which claims of a creditor to read; every field left as None does not narrow.
+    """Which claims of a creditor to read; every field given narrows (they hold together), every field left as
+    None does not.
 
     ``due_by`` selects what the daily run must look at (open claims whose next action has come, one indexed
     query); ``letters_due`` the claims owed a confirmation or an interest note.
@@ -79,8 +80,8 @@ class ClaimFilter:
 
 @dataclass(frozen=True, slots=True)
 class ItemFilter:
-    """Which open items of a creditor to read; every field left as None does not narrow. ``open_only`` leaves
-    out settled items (R-LED-3 settled status 3)."""
+    """Which open items of a creditor to read; every field given narrows (they hold together), every field left as
+    None does not. ``open_only`` leaves out settled items (R-LED-3 settled status 3)."""
 
     ids: Iterable[int] | None = None
     numbers: Iterable[str] | None = None

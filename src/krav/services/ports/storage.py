@@ -177,8 +177,17 @@ class CollectionRepository(Protocol):
         self, *, status: PaymentStatus | None = None, company_id: int | None = None
     ) -> list[ClientPayment]: ...
     def set_payment_status(
-        self, payment_id: int, status: PaymentStatus, *, on: date | None = None, reason: str | None = None, **extra: Any
-    ) -> None: ...
+        self,
+        payment_id: int,
+        status: PaymentStatus,
+        *,
+        on: date | None = None,
+        reason: str | None = None,
+        letter: tuple[int, int] | None = None,
+    ) -> None:
+        """Move a payment to ``status``; ``letter`` (company id, letter id) assigns it to a letter as well."""
+        ...
+
     def add_allocations(
         self,
         company_id: int,
@@ -192,7 +201,7 @@ class CollectionRepository(Protocol):
     def unsettled(self, company_id: int, up_to: date) -> list[UnsettledAllocation]: ...
     def add_settlement(
         self, company_id: int, settled_on: date, totals: dict[str, Money], allocation_ids: list[int]
-    ) -> int: ...
+    ) -> StoredSettlement: ...
     def settlements(self, company_id: int) -> list[StoredSettlement]: ...
     def settlement_lines(self, company_id: int, settlement_id: int) -> list[SettlementReportLine]: ...
 
