@@ -8,7 +8,7 @@ PYTHON ?= $(shell for p in python3.13 python3.12 python3.11 python3; do \
 KRAV_HOME ?= $(CURDIR)/var
 export KRAV_HOME
 
-.PHONY: install run demo test lint typecheck contracts pytest bench clean
+.PHONY: install run demo test lint typecheck contracts security pytest audit bench clean
 
 $(STAMP): pyproject.toml
 	@test -n "$(PYTHON)" || { echo "Krav needs Python 3.11 or newer on PATH (python3.11, python3.12 or python3)"; exit 1; }
@@ -24,7 +24,7 @@ run: install
 	$(BIN)/krav demo
 
 ## make test: every check — lint, format, types, import contracts, unit, integration (SQLite and PostgreSQL), end-to-end.
-test: install lint typecheck contracts pytest
+test: install lint typecheck contracts security pytest
 
 lint: install
 	$(BIN)/ruff check src tests bench tools
@@ -35,6 +35,14 @@ typecheck: install
 
 contracts: install
 	$(BIN)/lint-imports
+
+## bandit: the code's own security lint (what it skips, and why, is in pyproject.toml)
+security: install
+	$(BIN)/bandit -c pyproject.toml -r src -q
+
+## make audit: the pinned dependencies against the advisories PyPI publishes (needs PyPI's per-release JSON API)
+audit: install
+	$(BIN)/pip-audit --strict --skip-editable --progress-spinner off
 
 pytest: install
 	$(BIN)/pytest -q

@@ -10,11 +10,13 @@ from pathlib import Path
 import pytest
 import sqlalchemy as sa
 from sqlalchemy.engine import Engine
+from typer.testing import CliRunner
 
 from krav.adapters.db.engine import make_engine
 from krav.adapters.db.migrate import upgrade
-from krav.adapters.db.tables import metadata
+from krav.adapters.db.tables import GUARDED, metadata
 from krav.config import get_settings
+from krav.entrypoints import cli
 
 ROOT = Path(__file__).resolve().parents[1]
 SHARED = ROOT.parent / "shared"
@@ -32,6 +34,19 @@ def krav_home(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.Monk
     monkeypatch.setenv("KRAV_HOME", str(home))
     get_settings.cache_clear()
     yield home
+    get_settings.cache_clear()
+
+
+@pytest.fixture
+def krav(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[CliRunner]:
+    """The `krav` command line on a fresh SQLite database in a temporary KRAV_HOME."""
+    monkeypatch.setenv("KRAV_HOME", str(tmp_path / "home"))
+    for name in ("KRAV_DATABASE_URL", "KRAV_SMTP_HOST", "KRAV_TEMPLATES_DIR", "KRAV_SERVICE_ACCOUNT"):
+        monkeypatch.delenv(name, raising=False)
+    get_settings.cache_clear()
+    cli.reset_app()
+    yield CliRunner()
+    cli.reset_app()
     get_settings.cache_clear()
 
 
@@ -79,9 +94,15 @@ def postgres_schema_url() -> Iterator[str]:
 
 
 def _truncate_postgres(engine: Engine) -> None:
+    """Empty every table for the next test; the guarded tables refuse TRUNCATE, so their triggers are lifted
+    (as their owner) for this transaction only."""
     names = ", ".join(f'"{t.name}"' for t in metadata.sorted_tables)
     with engine.begin() as conn:
+        for table in GUARDED:
+            conn.execute(sa.text(f'alter table "{table}" disable trigger user'))
         conn.execute(sa.text(f"truncate {names} restart identity cascade"))
+        for table in GUARDED:
+            conn.execute(sa.text(f'alter table "{table}" enable trigger user'))
 
 
 @pytest.fixture(params=["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)])

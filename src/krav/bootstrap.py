@@ -11,6 +11,7 @@ from tempfile import TemporaryDirectory
 from sqlalchemy.engine import Engine
 
 from krav.adapters.db.engine import make_engine
+from krav.adapters.db.lock import DatabaseRunLock
 from krav.adapters.db.migrate import upgrade
 from krav.adapters.db.uow import SqlUnitOfWork
 from krav.adapters.mail import FolderMailer, SmtpMailer
@@ -19,7 +20,7 @@ from krav.adapters.ratefile import load_rate_tables
 from krav.config import Settings, get_settings
 from krav.domain.rates import RateTables
 from krav.services.collection import ServiceFigures
-from krav.services.ports import ClaimFigures, Collaborators, Mailer, Renderer, Service, UnitOfWork
+from krav.services.ports import ClaimFigures, Collaborators, Mailer, Renderer, RunLock, Service, UnitOfWork
 from krav.services.relay import Relay
 
 #: Skatteetaten's SAF-T schemas: ``KRAV_SAFT_SCHEMA_DIR``, else ../shared/fixtures/saft beside a source checkout.
@@ -33,10 +34,22 @@ class App:
     settings: Settings
     engine: Engine
     _migrated: bool = field(default=False, repr=False)
+    _lock: DatabaseRunLock | None = field(default=None, repr=False)
+
+    @property
+    def run_lock(self) -> RunLock:
+        """The database's one run lock (one object per database, so that it is re-entrant in this process)."""
+        if self._lock is None:
+            self._lock = DatabaseRunLock(self.engine)
+        return self._lock
 
     def uow(self) -> UnitOfWork:
         """A unit of work on the database whose commit delivers the messages between the two sides."""
         return unit_of_work(self.engine, self.rates)
+
+    def reader(self) -> UnitOfWork:
+        """A unit of work that only reads: it never waits for a writer (SQLite's WAL), and cannot commit."""
+        return SqlUnitOfWork(self.engine, before_commit=Relay(self.rates), read_only=True)
 
     def migrate(self) -> None:
         if not self._migrated:
@@ -67,6 +80,8 @@ class App:
             print_dir=self.print_dir,
             remittance_dir=self.remittance_dir,
             inbox=self.inbox if inbox else None,
+            max_file_bytes=self.settings.max_file_bytes,
+            lock=self.run_lock,
         )
 
     @property
@@ -137,3 +152,8 @@ def bootstrap(settings: Settings | None = None, *, database_url: str | None = No
     if migrate:
         app.migrate()
     return app
+
+
+def max_file_bytes() -> int:
+    """The largest file Krav reads (``KRAV_MAX_FILE_MB``), for the faces that read files before any database."""
+    return get_settings().max_file_bytes

@@ -8,6 +8,8 @@ from pathlib import Path
 from pydantic import Field
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
+from krav.domain.plausible import MAX_FILE_BYTES
+
 
 class Settings(BaseSettings):
     """Krav's settings; every field can be set as ``KRAV_<NAME>`` in the environment."""
@@ -32,6 +34,14 @@ class Settings(BaseSettings):
     smtp_starttls: bool = False
     # a creditor's own letter wording (a folder like krav/adapters/pdf/templates)
     templates_dir: Path | None = None
+    # the largest file Krav reads (SAF-T, CSV, payment files, vouchers, scenarios), in MiB; a bigger one is refused
+    # before it is read
+    max_file_mb: int = Field(default=MAX_FILE_BYTES // (1024 * 1024), ge=1)
+
+    @property
+    def max_file_bytes(self) -> int:
+        """``KRAV_MAX_FILE_MB`` in bytes."""
+        return self.max_file_mb * 1024 * 1024
 
     @property
     def effective_database_url(self) -> str:

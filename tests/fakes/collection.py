@@ -23,13 +23,17 @@ from krav.services.ports import (
     ClientPayment,
     HistoryEntry,
     PaymentStatus,
+    StoredChain,
     StoredLetter,
     StoredSettlement,
     UnsettledAllocation,
 )
+from tests.fakes.chains import add_events as add_event_rows
+from tests.fakes.chains import event_chain
 from tests.fakes.store import (
     _SETTLED_CHANNELS,
     AllocationRow,
+    DuplicateRow,
     EventRow,
     FakeStore,
     LetterRow,
@@ -125,10 +129,19 @@ class FakeCollection:
 
     def add_events(self, company_id: int, claim_ids: dict[str, int], events: Sequence[Event], *, by: str) -> None:
         now = _now()
-        for e in events:
-            event_id = self.s.new_id("claim_event")
-            entry = HistoryEntry(date=e.on, kind=e.kind, by=by, amount=e.amount, detail=e.detail, at=now)
-            self.s.events[event_id] = EventRow(event_id, company_id, claim_ids[e.collection_id], entry)
+        rows = [
+            EventRow(
+                self.s.new_id("claim_event"),
+                company_id,
+                claim_ids[e.collection_id],
+                HistoryEntry(date=e.on, kind=e.kind, by=by, amount=e.amount, detail=e.detail, at=now),
+            )
+            for e in events
+        ]
+        add_event_rows(self.s, rows)
+
+    def event_chain(self, company_id: int) -> StoredChain:
+        return event_chain(self.s, company_id)
 
     def history(self, company_id: int, claim_id: int) -> list[HistoryEntry]:
         return [
@@ -262,16 +275,56 @@ class FakeCollection:
     # -- payments on the client account ----------------------------------------------------------------------
 
     def add_payment(self, payment: ClientPayment) -> int | None:
-        """Record an incoming payment; None when the same (source, reference) is there already."""
+        """Record an incoming payment; None when the same (source, reference) is there already. A second
+        payment of one bank identity is refused, as the unique index on ``bank_id`` does."""
         if any((p.source, p.reference) == (payment.source, payment.reference) for p in self.s.payments.values()):
             return None
+        _refuse_duplicate(
+            any(p.bank_id == payment.bank_id for p in self.s.payments.values()), f"payment {payment.bank_id}"
+        )
         payment_id = self.s.new_id("client_payment")
         self.s.payments[payment_id] = replace(payment, id=payment_id, status=PaymentStatus(payment.status))
         self.s.payments_applied_on[payment_id] = None
         return payment_id
 
+    def add_duplicate(self, payment: ClientPayment, *, first_id: int) -> int | None:
+        """Record a later sighting of the payment ``first_id``; None when the same (source, reference) is there
+        already."""
+        if any(
+            (d.sighting.source, d.sighting.reference) == (payment.source, payment.reference)
+            for d in self.s.payment_duplicates.values()
+        ):
+            return None
+        duplicate_id = self.s.new_id("client_payment_duplicate")
+        sighting = replace(
+            payment,
+            id=duplicate_id,
+            company_id=None,
+            letter_id=None,
+            status=PaymentStatus.DUPLICATE,
+            reason=payment.reason or f"a duplicate of payment {first_id}",
+        )
+        self.s.payment_duplicates[duplicate_id] = DuplicateRow(first_id, sighting)
+        return duplicate_id
+
+    def payment_by_bank_id(self, bank_id: str) -> ClientPayment | None:
+        return next((p for p in self.s.payments.values() if p.bank_id == bank_id), None)
+
     def payments_from(self, source: str) -> bool:
-        return any(p.source == source for p in self.s.payments.values())
+        return any(p.source == source for p in self.s.payments.values()) or any(
+            d.sighting.source == source for d in self.s.payment_duplicates.values()
+        )
+
+    def _duplicates(self, company_id: int | None) -> list[ClientPayment]:
+        """The sightings recorded as duplicates, each with the creditor of the payment it repeats."""
+        found = [
+            replace(d.sighting, company_id=self.s.payments[d.first_id].company_id)
+            for d in self.s.payment_duplicates.values()
+        ]
+        return sorted(
+            (p for p in found if company_id is None or p.company_id == company_id),
+            key=lambda p: (p.received_on, p.id or 0),
+        )
 
     def _payments_in_order(self) -> list[ClientPayment]:
         return sorted(self.s.payments.values(), key=lambda p: (p.received_on, p.id or 0))
@@ -284,6 +337,8 @@ class FakeCollection:
         ]
 
     def payments(self, *, status: PaymentStatus | None = None, company_id: int | None = None) -> list[ClientPayment]:
+        if status == PaymentStatus.DUPLICATE:
+            return self._duplicates(company_id)
         return [
             p
             for p in self._payments_in_order()

@@ -20,7 +20,10 @@ from krav.services.ports import (
     ItemFilter,
     LikelyValid,
     NewItem,
+    PostedBankPayment,
+    StoredChain,
 )
+from tests.fakes.chains import seal_voucher, voucher_chain
 from tests.fakes.store import BatchRow, FakeStore, ItemMatchRow, _now, _refuse_duplicate
 
 
@@ -156,7 +159,11 @@ class FakeLedger:
             reverses=voucher.reverses,
         )
         posted[voucher_id] = replace(stored, lines=tuple(_as_read_back(line) for line in voucher.lines))
+        seal_voucher(self.s, company_id, posted[voucher_id])
         return stored
+
+    def voucher_chain(self, company_id: int) -> StoredChain:
+        return voucher_chain(self.s, company_id)
 
     def voucher(self, company_id: int, voucher_id: int) -> PostedVoucher:
         found = self.s.vouchers.get(company_id, {}).get(voucher_id)
@@ -370,6 +377,16 @@ class FakeLedger:
         if item is None or item.voucher_id is None:
             raise NotFound(f"no open item with id {item_id}")
         return self.voucher(company_id, item.voucher_id).number
+
+    # -- payments of the creditor's own bank files ------------------------------------------------------------
+
+    def posted_bank_payment(self, company_id: int, bank_id: str) -> PostedBankPayment | None:
+        return self.s.bank_payments.get((company_id, bank_id))
+
+    def add_posted_bank_payment(self, company_id: int, payment: PostedBankPayment) -> None:
+        key = (company_id, payment.bank_id)
+        _refuse_duplicate(key in self.s.bank_payments, f"bank payment {payment.bank_id}")
+        self.s.bank_payments[key] = payment
 
     # -- balances --------------------------------------------------------------------------------------------
 

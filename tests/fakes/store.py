@@ -30,6 +30,7 @@ from krav.services.ports import (
     Document,
     HistoryEntry,
     ImportRecord,
+    PostedBankPayment,
     StoredLetter,
     StoredSettlement,
 )
@@ -82,6 +83,21 @@ class EventRow:
     company_id: int
     claim_id: int
     entry: HistoryEntry
+    # the event's place in the company's chain, the chain hash of the event before and its own (tests/fakes/chains.py)
+    seq: int | None = None
+    previous: str | None = None
+    hash: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class VoucherSeal:
+    """The hashes a voucher was posted with: the chain hash of the voucher before, its own, and its lines' (with
+    the ids the lines would have in the database)."""
+
+    previous: str
+    hash: str
+    line_ids: tuple[int, ...]
+    line_hashes: tuple[str, ...]
 
 
 @dataclass(frozen=True, slots=True)
@@ -126,6 +142,12 @@ class SettlementRow:
 
 
 @dataclass(frozen=True, slots=True)
+class DuplicateRow:
+    first_id: int
+    sighting: ClientPayment
+
+
+@dataclass(frozen=True, slots=True)
 class DocumentRow:
     id: int
     company_id: int
@@ -147,12 +169,14 @@ class FakeStore:
     customers: dict[int, dict[str, Customer]] = field(default_factory=dict)
     batches: dict[int, BatchRow] = field(default_factory=dict)
     vouchers: dict[int, dict[int, PostedVoucher]] = field(default_factory=dict)
+    voucher_seals: dict[int, VoucherSeal] = field(default_factory=dict)
     items: dict[int, dict[int, OpenItem]] = field(default_factory=dict)
     item_matches: list[ItemMatchRow] = field(default_factory=list)
     messages: dict[int, MessageRow] = field(default_factory=dict)
     imports: dict[tuple[int, str, str], ImportRecord] = field(default_factory=dict)
     agreements: dict[int, Agreement] = field(default_factory=dict)
     agreement_changes: dict[int, list[AgreementChange]] = field(default_factory=dict)
+    bank_payments: dict[tuple[int, str], PostedBankPayment] = field(default_factory=dict)
     # the collection side
     claims: dict[int, Claim] = field(default_factory=dict)
     events: dict[int, EventRow] = field(default_factory=dict)
@@ -160,6 +184,7 @@ class FakeStore:
     lists: dict[int, ListRow] = field(default_factory=dict)
     payments: dict[int, ClientPayment] = field(default_factory=dict)
     payments_applied_on: dict[int, date | None] = field(default_factory=dict)
+    payment_duplicates: dict[int, DuplicateRow] = field(default_factory=dict)
     allocations: dict[int, AllocationRow] = field(default_factory=dict)
     settlements: dict[int, SettlementRow] = field(default_factory=dict)
     run_steps: dict[tuple[int, date, str], str] = field(default_factory=dict)

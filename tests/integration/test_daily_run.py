@@ -120,8 +120,8 @@ def _days() -> Iterator[date]:
         day += timedelta(days=1)
 
 
-class Stopped(Exception):
-    """A run stopped on purpose, as if the process had been killed there."""
+class Stopped(BaseException):
+    """A run stopped on purpose, as if the process had been killed there (so no error the run isolates)."""
 
 
 def _stopped_at(where: str) -> list[Step]:

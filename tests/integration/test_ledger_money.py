@@ -31,6 +31,7 @@ from krav.formats.camt054_writer import Credit, build_camt054
 from krav.services import ledger
 from krav.services.collection import payments
 from krav.services.ports import ClaimFilter, Service, UnitOfWork
+from tests import camt_variants as variants
 from tests.builders import FIGURES, ORGNO, consumer, invoice, make_company, post, run_day
 
 RATES = load_rate_tables()
@@ -265,6 +266,35 @@ def test_the_creditors_bank_file_is_matched_by_invoice_number_or_kid_and_the_res
     again = ledger.import_bank_file(uow, FIGURES, ORGNO, data, filename="bank-copy.xml")
     assert (again.already_imported, again.lines) == (True, [])
     assert len(_vouchers(uow, vt.BANK)) == 2
+
+
+def test_a_payment_in_a_second_differently_written_bank_file_is_not_posted_twice_r_led_5(uow: UnitOfWork) -> None:
+    """R-LED-5, R-BANK-2: the bank's next file repeats B1 ("Faktura 1002", 500.00), re-indented, with its own
+    message id and a new payment B2 (75.00, naming nothing): B1 is listed as already posted, not posted again."""
+    first = _bank_file(Credit("B1", Money.of("500.00"), PAY_DAY, text="Faktura 1002", payer_name="Ola"))
+    report = ledger.import_bank_file(uow, FIGURES, ORGNO, first, filename="bank.xml")
+    assert [(line.invoice, line.matched_by) for line in report.posted] == [("1002", "reference")]
+    reported = ledger.reported_messages(uow, ORGNO)
+    second = variants.reindented(
+        _bank_file(
+            Credit("B1", Money.of("500.00"), PAY_DAY, text="Faktura 1002", payer_name="Ola"),
+            Credit("B2", Money.of("75.00"), PAY_DAY, text="Ukjent", payer_name="Per"),
+            message_id="BANK-2",
+        ),
+        "\t",
+    )
+    again = ledger.import_bank_file(uow, FIGURES, ORGNO, second, filename="bank-2.xml")
+    assert again.already_imported is False
+    assert [(line.reference, line.invoice, line.reason, line.posted_from) for line in again.lines] == [
+        ("B1/1", None, "already posted from bank.xml", "bank.xml"),
+        ("B2/1", None, "no KID or invoice number of an open invoice", None),
+    ]
+    assert (again.posted, [line.reference for line in again.left]) == ([], ["B2/1"])
+    assert [line.reference for line in again.already_posted] == ["B1/1"]
+    assert len(_vouchers(uow, vt.BANK)) == 1
+    assert _item(uow, "1002").remaining == Money.of("0.00")
+    assert ledger.reported_messages(uow, ORGNO) == reported  # nothing reported to collection twice
+    _balanced(uow)
 
 
 def test_a_bank_payment_found_by_faktura_1001_above_the_principal_is_split_and_reported_whole_r_led_6(

@@ -18,7 +18,7 @@ import io
 import socket
 import threading
 import time
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from email.message import EmailMessage
@@ -458,6 +458,82 @@ def test_a_worker_killed_between_sending_and_marking_sent_never_sends_the_letter
     assert {r.message["Message-ID"] for r in to_ola} == {f"<{key}@krav>"}
     assert pdf_attachments(to_ola[0].message) == pdf_attachments(to_ola[1].message)
     assert world.status() == {"sent": 2}
+
+
+class KilledWhileRendering(LetterRenderer):
+    """The worker process dies while it makes a letter's PDF."""
+
+    def render_letter(self, letter: Letter) -> bytes:
+        raise Killed
+
+
+class KilledWhilePrinting(LetterRenderer):
+    """The worker process dies while it makes the day's print batch (one letter's PDF is made as usual)."""
+
+    def render_letter(self, letter: Letter) -> bytes:
+        return super().render_letters([letter])
+
+    def render_letters(self, letters: Sequence[Letter]) -> bytes:
+        raise Killed
+
+
+def test_a_worker_killed_before_the_email_left_is_resumed_at_once_and_sends_it_once(
+    world: World, smtp: SmtpServer
+) -> None:
+    """An e-mail becomes ``sending`` only when it is handed to the server: a worker that dies while making it leaves
+    it in line, and the next worker (here the one `krav outbox send` and `krav run` use, holding the run lock)
+    sends it at once, without waiting for the uncertain window, and only once."""
+    world.run_until(NOTICE_DAY)
+    key = f"letter-{world.letter('10001', LetterType.NOTICE).id}"
+    world.renderer = KilledWhileRendering()
+    with pytest.raises(Killed):
+        world.deliver(smtp.mailer())
+    assert smtp.to(OLA) == []
+    assert world.deliveries()[key].status == "pending"
+
+    world.renderer = LetterRenderer()
+    report = world.deliver(smtp.mailer(), resume=True)
+    assert (report.sent, report.uncertain, report.failed) == (1, 0, 0)
+    assert len(smtp.to(OLA)) == 1
+    assert world.deliveries()[key].status == "sent"
+    assert world.deliver(smtp.mailer(), resume=True).sent == 0
+    assert len(smtp.to(OLA)) == 1
+
+
+def test_a_print_batch_interrupted_by_a_kill_is_printed_by_the_next_run_without_waiting(
+    world: World, smtp: SmtpServer
+) -> None:
+    """A kill while the day's print batch is made leaves its letters ``sending``; nothing left Krav's print folder,
+    so the next worker holding the run lock prints them again at once (not after ten minutes, not ``uncertain``)."""
+    world.run_until(NOTICE_DAY)
+    kari = f"letter-{world.letter('20001', LetterType.NOTICE).id}"
+    world.renderer = KilledWhilePrinting()
+    with pytest.raises(Killed):
+        world.deliver(smtp.mailer())
+    assert world.deliveries()[kari].status == "sending"
+    assert batches(world.batch_folder(NOTICE_DAY)) == []
+
+    world.renderer = LetterRenderer()
+    early = world.deliver(smtp.mailer())  # a worker without the lock leaves it to a possible other worker
+    assert early.printed == 0
+    report = world.deliver(smtp.mailer(), resume=True)
+    assert (report.printed, report.uncertain, report.failed) == (1, 0, 0)
+    assert world.deliveries()[kari].status == "sent"
+    (batch,) = batches(world.batch_folder(NOTICE_DAY))
+    assert [row["letter_id"] for row in manifest(batch.with_suffix(".csv"))] == [kari.removeprefix("letter-")]
+
+
+def test_with_the_run_lock_an_email_that_may_have_left_is_uncertain_at_once_and_never_sent_twice(
+    world: World, smtp: SmtpServer
+) -> None:
+    world.run_until(NOTICE_DAY)
+    key = f"letter-{world.letter('10001', LetterType.NOTICE).id}"
+    with pytest.raises(Killed):
+        world.deliver(KilledAfterSending(smtp.mailer()))
+    report = world.deliver(smtp.mailer(), resume=True)
+    assert (report.uncertain, report.sent) == (1, 0)
+    assert world.deliveries()[key].status == "uncertain"
+    assert len(smtp.to(OLA)) == 1
 
 
 def test_a_refused_connection_fails_the_delivery_and_it_goes_once_the_server_is_up(

@@ -4,8 +4,10 @@ For a fixed set-up with three letters, a random set of payments — to the lette
 without something over, or parts of it), to valid KIDs no letter has, and to KIDs failing their check digit —
 is written as camt.054 files split at random into one to three files, imported in a random order with some files
 imported again, and then the day's run. The claims, the allocations, the letters, the settlement and the ledger
-must come out exactly as when one file holding every payment is imported once. Each example runs on its own
-in-memory SQLite database.
+must come out exactly as when one file holding every payment is imported once. And a file imported after the
+same payments were, written again in any form (other line endings, indentation, entry order, notifications; the
+Nets OCR fixture with CRLF, a byte order mark), brings no payment twice. Each example runs on its own in-memory
+SQLite database.
 
 The set-up: debtors 10001 (1001: 1000.00, 1002: 500.00), 20001 (2001: 800.00) and 30001 (3001: 250.00), all due
 14 March 2025; the run of 28 March sends each a notice (deadline 11 April) totalling
@@ -33,12 +35,15 @@ from krav.formats.camt054_writer import Credit, build_camt054
 from krav.services import ledger
 from krav.services.collection import payments
 from krav.services.ports import StoredLetter, UnitOfWork
+from tests import camt_variants as variants
 from tests.builders import ORGNO, consumer, invoice, make_company, post, run_day
+from tests.conftest import FIXTURES
 
 NOTICE_DAY = date(2025, 3, 28)
 RUN_DAY = date(2025, 4, 1)
 DEBTORS = ("10001", "20001", "30001")
 TOTALS = {"10001": Money.of("1542.19"), "20001": Money.of("838.84"), "30001": Money.of("286.20")}
+OCR = FIXTURES / "ocr" / "netsgiro_ocr_giro_transactions.txt"
 
 
 @dataclass(frozen=True)
@@ -268,3 +273,93 @@ def test_a_part_payment_and_the_letter_total_on_the_same_day_end_alike_in_either
             Money.of("100.00"),
         )
     assert part_first == full_first
+
+
+# -- the same payments written again: no payment counted twice ------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Rewriting:
+    """How a bank or a person writes a notification again: the entries in ``groups`` (one notification each, in
+    that order), indented by ``indent`` (one line when None), with CRLF line endings or not."""
+
+    groups: list[list[int]]
+    indent: str | None
+    crlf: bool
+
+    def __call__(self, data: bytes) -> bytes:
+        rewritten = variants.reindented(variants.regrouped(data, self.groups, message_id="AGAIN"), self.indent)
+        return variants.with_crlf(rewritten) if self.crlf else rewritten
+
+
+@st.composite
+def rewritings(draw: st.DrawFn, count: int) -> Rewriting:
+    order = draw(st.permutations(range(count)))
+    cuts = sorted(draw(st.sets(st.integers(1, count - 1), max_size=2))) if count > 1 else []
+    groups = [list(order[a:b]) for a, b in zip([0, *cuts], [*cuts, count], strict=True)]
+    return Rewriting(groups, draw(st.sampled_from(["  ", "\t", None])), draw(st.booleans()))
+
+
+def _imported(plan: list[Pay], references: bool, rewrite: Rewriting | None) -> tuple[dict[str, Any], list[Any]]:
+    """Run the set-up, import one file holding every payment of ``plan`` (and then the same file rewritten),
+    run the day."""
+    app = bootstrap(database_url="sqlite://")
+    try:
+        uow = _setup(app)
+        letters = _letters(uow)
+        _, data = _file([_credit(n, pay, letters) for n, pay in enumerate(plan)], "FILE-0")
+        if not references:
+            data = variants.without_references(data)
+        reports = [payments.import_payments(uow, data, filename="FILE-0.xml")]
+        if rewrite is not None:
+            reports.append(payments.import_payments(uow, rewrite(data), filename="FILE-0-again.xml"))
+        run_day(uow, ORGNO, RUN_DAY, rates=app.rates, service=app.service)
+        return _state(app, uow), reports
+    finally:
+        app.close()
+
+
+@settings(max_examples=25, deadline=None)
+@given(plans(), st.booleans(), st.data())
+def test_a_camt054_file_written_again_in_any_form_imports_no_payment_twice_r_bank_2(
+    drawn: tuple[list[Pay], list[list[int]], list[int]], references: bool, data: st.DataObject
+) -> None:
+    """R-BANK-2: other line endings, indentation, entry order or division into notifications, with or without
+    the bank's references: every payment of the second file is a duplicate, and the claims, the letters, the
+    allocations, the settlement and the ledger come out as after the first file alone."""
+    plan, _, _ = drawn
+    rewrite = data.draw(rewritings(len(plan)))
+    once, _ = _imported(plan, references, None)
+    twice, (first, again) = _imported(plan, references, rewrite)
+    assert [o.duplicate for o in first.outcomes] == [False] * len(plan)
+    assert [o.duplicate for o in again.outcomes] == [True] * len(plan)
+    assert again.total == first.total == again.duplicates_total
+    assert again.matched_total + again.unmatched_total + again.duplicates_total == again.total
+    assert len(twice["payments"]) == len(plan)
+    assert twice == once
+
+
+@settings(max_examples=8, deadline=None)
+@given(st.booleans(), st.booleans(), st.booleans())
+def test_the_ocr_fixture_written_again_imports_no_payment_twice_r_bank_2(crlf: bool, bom: bool, cut: bool) -> None:
+    """R-BANK-2: the 20 payments of the Nets fixture, saved again with CRLF line endings, a byte order mark or
+    without the last line ending, are the same 20 payments."""
+    original = OCR.read_bytes()
+    rewritten = (b"\xef\xbb\xbf" if bom else b"") + (variants.with_crlf(original) if crlf else original)
+    if cut:
+        rewritten = rewritten.rstrip(b"\r\n")
+    app = bootstrap(database_url="sqlite://")
+    try:
+        uow = app.uow()
+        first = payments.import_payments(uow, original, filename=OCR.name)
+        again = payments.import_payments(uow, rewritten, filename="again.txt")
+        with uow:
+            stored = uow.collection.payments()
+    finally:
+        app.close()
+    assert (len(first.unmatched), len(stored)) == (20, 20)
+    assert again.already_imported == (not (crlf or bom or cut))
+    if again.already_imported:  # the very same bytes: imported before, nothing recorded again
+        assert not again.duplicates
+    else:
+        assert (len(again.duplicates), again.duplicates_total) == (20, again.total)

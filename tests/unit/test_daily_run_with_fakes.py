@@ -155,8 +155,13 @@ def test_running_the_same_date_again_runs_no_step_and_changes_nothing_r_time_1(
 def test_a_step_that_fails_leaves_nothing_of_itself_and_the_rerun_does_it_once(
     uow: FakeUnitOfWork, collab: Collaborators
 ) -> None:
-    with pytest.raises(RuntimeError, match="letters failed"):
-        run_creditor_day(uow, ORGNO, NOTICE_DAY, collab, steps=_failing("letters"))
+    stopped = run_creditor_day(uow, ORGNO, NOTICE_DAY, collab, steps=_failing("letters"))
+    # the failure is reported and the day stops there: the steps after it wait for the next run
+    assert stopped.failed is not None
+    assert stopped.failed.startswith("letters: RuntimeError:")
+    assert "letters failed" in stopped.failed
+    assert stopped.troubled
+    assert stopped.steps_run == STEP_NAMES[: STEP_NAMES.index("letters")]
     # the steps before it stand; the failed one left no letter, no fee, no event and no done-record
     assert len(_claims(uow)) == 3
     assert _letters(uow) == []

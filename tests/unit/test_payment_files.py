@@ -116,7 +116,13 @@ def test_a_truncated_ocr_giro_file_is_refused_through_the_common_entry_point_r_b
 
 
 def payment(reference: str, amount: str) -> IncomingPayment:
-    return IncomingPayment(reference=reference, amount=Money.of(amount), paid_on=date(2024, 5, 2), kid="0000531")
+    return IncomingPayment(
+        reference=reference,
+        amount=Money.of(amount),
+        paid_on=date(2024, 5, 2),
+        kid="0000531",
+        bank_id=f"test:{reference}",
+    )
 
 
 def test_a_payment_file_whose_total_is_not_the_sum_of_its_payments_cannot_be_built_r_bank_2() -> None:
@@ -131,7 +137,7 @@ def test_a_payment_file_whose_total_is_not_the_sum_of_its_payments_cannot_be_bui
 def test_a_payment_file_with_a_repeated_reference_or_a_second_currency_cannot_be_built_r_bank_2() -> None:
     with pytest.raises(ValueError, match="references repeat"):
         PaymentFile("ocr_giro", "1", None, (payment("a", "1"), payment("a", "2")), (), Money.of("3"))
-    sek = IncomingPayment("s", Money.of("1", "SEK"), date(2024, 5, 2), None)
+    sek = IncomingPayment("s", Money.of("1", "SEK"), date(2024, 5, 2), None, "test:s")
     with pytest.raises(ValueError, match="in SEK"):
         PaymentFile("camt054.001.04", "1", None, (sek,), (), Money.of("1"))
 

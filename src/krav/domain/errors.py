@@ -109,6 +109,18 @@ class ActionRefused(RuleViolation):
     code = "action_refused"
 
 
+class RunInProgress(KravError):
+    """Another run (or the delivery worker) holds the database; one at a time."""
+
+    code = "run_in_progress"
+
+
+class DatabaseBusy(KravError):
+    """The database stayed locked by another writer longer than Krav waits."""
+
+    code = "database_busy"
+
+
 class NotFound(KravError):
     """An id, number or company that does not exist for this tenant."""
 

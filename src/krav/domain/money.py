@@ -84,7 +84,10 @@ class Money:
         if isinstance(value, bool) or not isinstance(value, Decimal | int | str):
             raise TypeError(f"money from {type(value).__name__} is not allowed (no float on a money path)")
         number = parse_decimal(value) if isinstance(value, str) else Decimal(value)
-        return cls(round_ore(number), currency)
+        try:
+            return cls(round_ore(number), currency)
+        except InvalidOperation:  # NaN, an infinity, or more digits than a Decimal context holds
+            raise ValueError(f"not an amount of money: {str(value)[:40]!r}") from None
 
     @classmethod
     def from_ore(cls, ore: int, currency: str = DEFAULT_CURRENCY) -> Money:

@@ -13,6 +13,7 @@ from enum import StrEnum
 from stdnum.exceptions import ValidationError as StdnumValidationError
 from stdnum.no import kontonr, orgnr
 
+from krav.domain import plausible
 from krav.domain.errors import FieldError
 
 _EMAIL = re.compile(r"^[^@\s<>\"']+@[^@\s<>\"']+\.[^@\s<>\"']+$")
@@ -60,8 +61,9 @@ def validate_bank_account(value: str, *, field_name: str = "account", where: str
 
 
 def is_valid_email(value: str | None) -> bool:
-    """A plausible e-mail address: one ``@``, a dot in the domain, no spaces."""
-    return bool(value) and bool(_EMAIL.match(value or ""))
+    """A plausible e-mail address: one ``@``, a dot in the domain, no spaces or line breaks, at most 254
+    characters."""
+    return bool(value) and len(value or "") <= plausible.EMAIL and bool(_EMAIL.fullmatch(value or ""))
 
 
 def is_valid_norwegian_postcode(value: str | None) -> bool:
@@ -126,6 +128,15 @@ def check_customer(customer: Customer, *, where: str | None = None, strict_orgno
     """
     if not customer.number.strip():
         raise FieldError("number", "customer number is empty", where=where)
+    check_texts(
+        where,
+        ("number", customer.number, plausible.NUMBER),
+        ("name", customer.name, plausible.CUSTOMER_NAME),
+        ("orgno", customer.orgno, plausible.CUSTOMER_ORGNO),
+        ("email", customer.email, plausible.EMAIL),
+        ("language", customer.language, 2),
+    )
+    check_address(customer.address, where=where)
     orgno = customer.orgno
     if orgno and strict_orgno:
         orgno = validate_orgno(orgno, where=where)
@@ -151,3 +162,34 @@ def check_customer(customer: Customer, *, where: str | None = None, strict_orgno
         language=customer.language,
         id=customer.id,
     )
+
+
+def check_texts(where: str | None, *fields: tuple[str, str | None, int]) -> None:
+    """Each ``(field, value, limit)`` fits its column and is written on one line (see :mod:`krav.domain.plausible`)."""
+    for name, value, limit in fields:
+        plausible.check_text(value, field=name, limit=limit, where=where)
+
+
+def check_address(address: Address, *, where: str | None = None) -> None:
+    """An address whose parts fit their columns and are each written on one line."""
+    check_texts(
+        where,
+        ("street", address.street, plausible.STREET),
+        ("postcode", address.postcode, plausible.POSTCODE),
+        ("city", address.city, plausible.CITY),
+        ("country", address.country, plausible.COUNTRY),
+    )
+
+
+def check_company(company: Company, *, where: str | None = None) -> Company:
+    """Refuse a company record that cannot be stored or would break every letter and e-mail it is named on: a
+    name, address, e-mail or phone too long for its column or written over several lines (a CR or LF in a name
+    ends up in mail headers). Returns the company unchanged."""
+    check_texts(
+        where,
+        ("name", company.name, plausible.NAME),
+        ("email", company.email, plausible.EMAIL),
+        ("phone", company.phone, plausible.PHONE),
+    )
+    check_address(company.address, where=where)
+    return company

@@ -12,8 +12,8 @@ takes from ``BkToCstmrDbtCdtNtfctn``:
   (else ``NtryRef``) for the reference;
 * per ``NtryDtls/TxDtls``: the amount (``Amt`` from .03; ``AmtDtls/TxAmt/Amt`` in .02), the KID from
   ``RmtInf/Strd/CdtrRefInf/Ref`` whose ``Tp/CdOrPrtry/Cd`` is ``SCOR`` (or that has no ``Tp``, as some banks
-  write it), ``Ustrd`` as free text, ``RltdPties/Dbtr/Nm`` (``Dbtr/Pty/Nm`` in .08) and ``DbtrAcct``, and
-  ``Refs/EndToEndId``.
+  write it), ``Ustrd`` as free text, ``RltdPties/Dbtr/Nm`` (``Dbtr/Pty/Nm`` in .08) and ``DbtrAcct``,
+  ``Refs/EndToEndId``, and ``Refs/AcctSvcrRef`` for the identity.
 
 Which entries are payments, by the direction the bank gives (``CdtDbtInd``) and the ISO definition of
 ``RvslInd`` ("if CdtDbtInd is DBIT and RvslInd is true, the original entry was a credit"):
@@ -32,14 +32,37 @@ read. A payment entry may hold several transactions: their amounts must sum to t
 payment. A transaction paying several KIDs at once keeps none (all are named in its free text), so that it goes
 to manual matching. A file whose sums do not add up is refused whole, naming the element and its line.
 
+Identity: a payment is the bank's transaction, not the file's bytes; its ``bank_id`` is read from what the bank
+identifies it by, in this order:
+
+1. the transaction's ``TxDtls/Refs/AcctSvcrRef``;
+2. else the entry's ``AcctSvcrRef``, with the transaction's place in the entry (``/n``) when it holds several;
+3. else the entry's ``NtryRef``, likewise;
+
+each with the account credited and the booking date (``BookgDt``, else ``ValDt``), since a bank's reference is
+unique for its account and a short one may come round again on another day. The direction is part of it too,
+so that a reversal the bank gives the reference of the payment it takes back is not that payment.
+
+4. Where the bank gives no reference at all, a composite key stands for it: the account, the booking date, the
+   direction, the amount and currency, the KID, the end-to-end id, the payer's account and the payer's name, and
+   the count of the payments of the file agreeing in all of them (the first, the second …). The count keeps two
+   equal payments in one file apart, and it does not depend on the order of the entries, since equal payments
+   are interchangeable. Its price: the same payment sent twice within one file, without a reference, counts as
+   two; and two equal payments without a reference, on one day, arriving in two files count as one.
+
+None of this depends on how the XML is written: line endings, indentation, the order of the entries, or how
+they are divided into notifications (the identity uses the notification only for its account). The
+format of each is in :mod:`krav.formats.camt054_identity`.
+
 Safety: a DOCTYPE is refused before parsing (billion laughs, external entities); the parser resolves no
 entities, loads no DTD, reads no network and keeps libxml2's size limits. The file is streamed with
 ``iterparse``, each entry cleared once read, so an 80 MB file never sits in memory as a whole tree.
 
 This module streams the file and keeps what it has read; the parts are :mod:`krav.formats.camt054_xml` (safe
 parsing, the version), :mod:`krav.formats.camt054_fields` (an element's values),
-:mod:`krav.formats.camt054_notification` (a notification's sums and their check) and
-:mod:`krav.formats.camt054_entries` (an entry's payments).
+:mod:`krav.formats.camt054_notification` (a notification's sums and their check),
+:mod:`krav.formats.camt054_entries` (an entry's payments) and :mod:`krav.formats.camt054_identity` (their
+identity).
 """
 
 from __future__ import annotations
@@ -53,6 +76,7 @@ from krav.domain.errors import FileFormatError
 from krav.domain.money import Money
 from krav.formats.camt054_entries import entry_payments, skip_reason
 from krav.formats.camt054_fields import FieldReader
+from krav.formats.camt054_identity import CompositeKeys, EntryIdentity
 from krav.formats.camt054_notification import Notification, check_summary
 from krav.formats.camt054_xml import (
     CAMT054_NAMESPACE,
@@ -114,6 +138,7 @@ class _Reader(FieldReader):
         self.payments: list[IncomingPayment] = []
         self.skipped: list[SkippedEntry] = []
         self.references: set[str] = set()
+        self.composites = CompositeKeys()
 
     # -- group header and notifications ---------------------------------------------------------------------
 
@@ -166,20 +191,23 @@ class _Reader(FieldReader):
         (current.credits if direction == "CRDT" else current.debits).add(amount.amount)
         status = self.text(entry, "c:Sts/c:Cd") or self.text(entry, "c:Sts/c:Prtry") or self.text(entry, "c:Sts")
         booked = self.booked_on(entry)
-        base = self.unique(
-            self.text(entry, "c:AcctSvcrRef") or self.text(entry, "c:NtryRef") or f"entry-{self.entries}"
-        )
+        servicer_reference, entry_reference = self.text(entry, "c:AcctSvcrRef"), self.text(entry, "c:NtryRef")
+        base = self.unique(servicer_reference or entry_reference or f"entry-{self.entries}")
         reason = skip_reason(status, direction, reversal)
         if reason is not None:
             self.skipped.append(SkippedEntry(base, amount, reason, booked, line_of(entry)))
             return
         if booked is None:
             raise self.error("the entry has neither BookgDt nor ValDt", entry, "Ntry/BookgDt")
-        sign = -1 if reversal else 1
         parent = entry.getparent()
         creditor = self.account(parent) if parent is not None else None
-        for payment in entry_payments(self, entry, amount, direction, booked, base, creditor):
-            self.payments.append(payment if sign > 0 else replace(payment, amount=-payment.amount))
+        identity = EntryIdentity(booked, reversal, servicer_reference, entry_reference)
+        for payment in entry_payments(self, entry, amount, direction, booked, base, creditor, identity):
+            if reversal:
+                payment = replace(payment, amount=-payment.amount)
+            if not payment.bank_id:
+                payment = replace(payment, bank_id=self.composites.key(payment, identity))
+            self.payments.append(payment)
 
     def unique(self, reference: str) -> str:
         if reference in self.references:

@@ -1,7 +1,8 @@
 """A camt.054 entry (``Ntry``) turned into payments: which entries are payments, the split into transactions
-(``NtryDtls/TxDtls``), and each transaction's KID, payer, free text and end-to-end id (R-BANK-1, R-BANK-2).
+(``NtryDtls/TxDtls``), and each transaction's KID, payer, free text, end-to-end id and identity (R-BANK-1,
+R-BANK-2).
 
-The table of directions and reversals is in :mod:`krav.formats.camt054`.
+The table of directions and reversals, and the rules of identity, are in :mod:`krav.formats.camt054`.
 """
 
 from __future__ import annotations
@@ -10,6 +11,7 @@ from datetime import date
 
 from krav.domain.money import Money
 from krav.formats.camt054_fields import FieldReader
+from krav.formats.camt054_identity import EntryIdentity
 from krav.formats.camt054_xml import Element, line_of
 from krav.formats.payments import IncomingPayment
 
@@ -36,9 +38,13 @@ def entry_payments(
     booked: date,
     base: str,
     creditor: str | None,
+    identity: EntryIdentity,
 ) -> list[IncomingPayment]:
     """The payments of a payment entry, one per transaction, each referenced ``base/n`` (or one payment of
     the whole entry, referenced ``base``, when it lists no transactions).
+
+    Each payment's ``bank_id`` is made by ``identity`` from the bank's references; it is empty when the entry
+    and the transaction carry none, and the caller, who sees the whole file, makes the composite key.
 
     Raises :class:`FileFormatError` when the transactions do not sum to the entry's ``Amt``, are in another
     currency or direction than the entry, or cannot be split because one has no amount.
@@ -62,6 +68,7 @@ def entry_payments(
                 amount=amount,
                 paid_on=booked,
                 kid=None,
+                bank_id=identity.referenced(creditor, None, None),
                 free_text=entry_text,
                 creditor_account=creditor,
                 source_line=line_of(entry),
@@ -105,8 +112,11 @@ def entry_payments(
             entry,
             "Ntry/NtryDtls/TxDtls",
         )
+    several = len(transactions) > 1
     return [
-        _transaction_payment(fields, transaction, part, booked, f"{base}/{n}", creditor, entry_text)
+        _transaction_payment(
+            fields, transaction, part, booked, f"{base}/{n}", creditor, entry_text, identity, n if several else None
+        )
         for n, (transaction, part) in enumerate(zip(transactions, amounts, strict=True), start=1)
     ]
 
@@ -119,6 +129,8 @@ def _transaction_payment(
     reference: str,
     creditor: str | None,
     entry_text: str | None,
+    identity: EntryIdentity,
+    position: int | None,
 ) -> IncomingPayment:
     payer_name = payer_account = None
     parties = fields.node(tx, "c:RltdPties")
@@ -143,6 +155,7 @@ def _transaction_payment(
         amount=amount,
         paid_on=booked,
         kid=kids[0] if len(kids) == 1 else None,
+        bank_id=identity.referenced(creditor, fields.text(tx, "c:Refs/c:AcctSvcrRef"), position),
         payer_name=payer_name,
         payer_account=payer_account,
         free_text=free_text,

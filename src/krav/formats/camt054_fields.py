@@ -8,10 +8,11 @@ from __future__ import annotations
 
 import re
 from datetime import date
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 
-from krav.domain.errors import FileFormatError
+from krav.domain.errors import FieldError, FileFormatError
 from krav.domain.money import ORE, Money
+from krav.domain.plausible import read_amount
 from krav.formats.camt054_xml import Element, camt054_namespace, line_of
 
 __all__ = ["FieldReader"]
@@ -83,11 +84,11 @@ class FieldReader:
 
     def decimal(self, text: str | None, element: Element, path: str) -> Decimal:
         value = (text or "").strip()
-        try:
-            number = Decimal(value)
-        except InvalidOperation:
-            number = Decimal("NaN")
-        if not number.is_finite() or number < 0:
+        try:  # plain digits within the bounds of krav.domain.plausible: no exponent, no 29-digit amount
+            number = read_amount(value, field=path)
+        except FieldError as exc:
+            raise self.error(exc.problem, element, path) from None
+        if number < 0:
             raise self.error(f"{value!r} is not an amount", element, path)
         return number
 

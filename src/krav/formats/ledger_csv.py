@@ -25,7 +25,6 @@ import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import date
-from decimal import Decimal
 from typing import TypeVar
 
 from krav.domain.errors import FieldError, FileFormatError, ImportRefused, Problem
@@ -39,6 +38,7 @@ from krav.domain.party import (
     is_valid_email,
     is_valid_norwegian_postcode,
 )
+from krav.domain.plausible import NUMBER, TEXT, check_amount, check_date, check_text
 
 __all__ = [
     "CUSTOMER_COLUMNS",
@@ -215,8 +215,9 @@ def _customer(row: _Row) -> Customer | None:
 
 
 def _invoice(row: _Row) -> CsvInvoice | None:
-    number = row.text("number")
-    customer = row.text("customer")
+    number = row.required("number", _fits(NUMBER))
+    customer = row.required("customer", _fits(NUMBER))
+    text = row.field("text", _fits(TEXT), default="")
     invoice_date = row.required("invoice_date", _date)
     due_date = row.field("due_date", _date, default=None)
     currency = row.field("currency", _currency, default=DEFAULT_CURRENCY)
@@ -237,7 +238,7 @@ def _invoice(row: _Row) -> CsvInvoice | None:
         voucher_type=voucher_type,
         kid=kid,
         exempt=exempt,
-        text=row.get("text") or "",
+        text=text,
         line=row.line,
     )
 
@@ -247,14 +248,28 @@ def _invoice(row: _Row) -> CsvInvoice | None:
 
 def _date(text: str) -> date:
     iso, norwegian = _ISO_DATE.match(text), _NO_DATE.match(text)
+    if iso:
+        year, month, day = iso[1], iso[2], iso[3]
+    elif norwegian:
+        year, month, day = norwegian[3], norwegian[2], norwegian[1]
+    else:
+        raise ValueError(f"{text!r} is not a date (write YYYY-MM-DD or DD.MM.YYYY)")
     try:
-        if iso:
-            return date(int(iso[1]), int(iso[2]), int(iso[3]))
-        if norwegian:
-            return date(int(norwegian[3]), int(norwegian[2]), int(norwegian[1]))
+        written = date(int(year), int(month), int(day))
     except ValueError:
         raise ValueError(f"{text!r} is not a date in the calendar") from None
-    raise ValueError(f"{text!r} is not a date (write YYYY-MM-DD or DD.MM.YYYY)")
+    return check_date(written, field="date")
+
+
+def _fits(limit: int) -> Callable[[str], str]:
+    """A reader of a text that must fit its column and stay on one line (free ``text`` may break lines)."""
+
+    def read(text: str) -> str:
+        checked = check_text(text, field="text", limit=limit, multiline=limit == TEXT)
+        assert checked is not None
+        return checked
+
+    return read
 
 
 def _amount(text: str, currency: str) -> Money:
@@ -262,8 +277,7 @@ def _amount(text: str, currency: str) -> Money:
         value = parse_decimal(text)
     except ValueError:
         raise ValueError(f"{text!r} is not an amount (write 1234.50, 1234,50 or 1 234,50)") from None
-    if value != value.quantize(Decimal("0.01")):
-        raise ValueError(f"{text!r} has more than two decimals")
+    check_amount(value, field="amount", allow_zero=True)  # within the maximum, and at most two decimals
     if value < 0:
         raise ValueError(f"{text} is negative: post a credit note as a voucher, not as an invoice")
     if value == 0:

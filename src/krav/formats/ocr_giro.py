@@ -17,6 +17,14 @@ leaves the amount unsigned), the KID as given (positions 50-74, blanks removed),
 paid, the debited account (when not zeros) as the payer's account, the assignment account as the account
 credited, and ``transmission/assignment/transaction`` numbers as the reference.
 
+The payment's identity (:attr:`~krav.formats.payments.IncomingPayment.bank_id`) is what Nets numbers it by:
+``ocr:AGREEMENT:TRANSMISSION/ASSIGNMENT/TRANSACTION``, the agreement id of the assignment start (the payee's OCR
+agreement with Nets, which names the account credited), the transmission number of the transmission start, the
+assignment number and the transaction number of amount item 1. Nets numbers each transmission it sends a data
+recipient, each assignment within it and each transaction within an assignment, so the four name one
+transaction whatever bytes carry them: the same transmission saved with CRLF line endings, or with a byte order
+mark, has the same identities.
+
 The file's own totals are checked, and the file refused whole when one does not hold: every assignment end
 and the transmission end must count the transactions and records that are there, and declare the **net**
 sum (reversals subtracted) in øre. Net, because the example transmission of Nets' OCR giro system
@@ -455,11 +463,13 @@ def _payment(transmission: str, assignment: _Assignment, transaction: _Transacti
         assert isinstance(item3, TransactionAmountItem3)
         text = item3.text
     debit_account = item2.debit_account
+    numbers = f"{transmission}/{assignment.record.assignment_number}/{item1.transaction_number:07d}"
     return IncomingPayment(
-        reference=f"{transmission}/{assignment.record.assignment_number}/{item1.transaction_number:07d}",
+        reference=numbers,
         amount=Money.from_ore(_signed_ore(transaction)),
         paid_on=item1.nets_date,
         kid=_kid(transaction.item1.text),
+        bank_id=f"ocr:{assignment.record.agreement_id or '-'}:{numbers}",
         payer_name=None,  # OCR giro does not carry the payer's name
         payer_account=debit_account if debit_account and debit_account.strip("0") else None,
         free_text=text,

@@ -4,6 +4,13 @@ Two formats bring payments in: Nets OCR giro (:mod:`krav.formats.ocr_giro`) and 
 (:mod:`krav.formats.camt054`). Both give a :class:`PaymentFile`: the payments to the client account, the
 entries that are no payment to it (each with its reason), and the total the file credits.
 
+Identity: :attr:`IncomingPayment.bank_id` is the bank's transaction, not the file's bytes. It is read from what
+the bank numbers the transaction by (the OCR transmission, assignment and transaction numbers with the Nets
+agreement; the camt.054 account servicer's reference with the account and the booking date), so the same payment
+has the same ``bank_id`` however the file is written again: other line endings, another indentation, the entries
+in another order or in several notifications. Each format's module says how it makes it. Two payments with one
+``bank_id`` are one payment seen twice; the importer applies the first sighting only.
+
 Sign convention: :attr:`IncomingPayment.amount` is signed. A payment is positive; a reversal of an earlier
 payment (OCR giro sign ``-``; camt.054 debit entry with ``RvslInd`` true) is negative, with
 :attr:`IncomingPayment.is_reversal` true. ``PaymentFile.total`` is the net sum, checked against the file's own
@@ -37,14 +44,17 @@ class IncomingPayment:
     """One payment to the client account, or the reversal of one (negative ``amount``), as the bank reports it.
 
     ``reference`` is unique within its file and the same each time the file is read (the importer's
-    idempotency key together with the file). ``kid`` is the KID as given, blanks removed; it is not checked
-    here: an invalid KID sends the payment to manual matching (R-BANK-1).
+    idempotency key together with the file). ``bank_id`` is the bank's identity of the transaction, the same in
+    every file that reports it (see the module docstring); a file may repeat it, when the bank reports one
+    payment twice. ``kid`` is the KID as given, blanks removed; it is not checked here: an invalid KID sends the
+    payment to manual matching (R-BANK-1).
     """
 
     reference: str
     amount: Money
     paid_on: date
     kid: str | None
+    bank_id: str
     payer_name: str | None = None
     payer_account: str | None = None
     free_text: str | None = None
@@ -88,8 +98,11 @@ class PaymentFile:
     filename: str = ""
 
     def __post_init__(self) -> None:
-        # The balance check no parser can skip: total = sum of the payments, one currency, unique references.
+        # The balance check no parser can skip: total = sum of the payments, one currency, unique references,
+        # every payment with its bank identity.
         for payment in self.payments:
+            if not payment.bank_id:
+                raise ValueError(f"payment {payment.reference} has no bank identity")
             if payment.amount.currency != self.total.currency:
                 raise ValueError(
                     f"payment {payment.reference} is in {payment.amount.currency}, the file total in "
@@ -112,13 +125,21 @@ _UTF16_BOMS = (b"\xff\xfe", b"\xfe\xff")
 _UTF8_BOM = b"\xef\xbb\xbf"
 
 
-def parse_payment_file(data: bytes, *, filename: str) -> PaymentFile:
+def parse_payment_file(data: bytes, *, filename: str, on: date | None = None) -> PaymentFile:
     """Read a Nets OCR giro or ISO 20022 camt.054 file, telling them apart by content (R-BANK-2).
 
     Raises :class:`FileFormatError` naming ``filename`` (and the line or element) for a file that is neither,
     an AvtaleGiro agreement file ("not a payment file: an AvtaleGiro agreement file"), a damaged file, or one
-    whose own totals do not add up. Nothing is returned for such a file: it is imported whole or not at all.
+    whose own totals do not add up; :class:`ImportRefused` for one with an implausible payment (an amount of 0
+    or over the maximum, a date outside the window around the business date ``on``, a reference too long:
+    :mod:`krav.formats.payment_bounds`). Nothing is returned for such a file: it is imported whole or not at all.
     """
+    from krav.formats.payment_bounds import check_payments
+
+    return check_payments(_read_payment_file(data, filename=filename), on=on)
+
+
+def _read_payment_file(data: bytes, *, filename: str) -> PaymentFile:
     # Imported here: both format modules build the types above.
     from krav.formats.camt054 import parse_camt054
     from krav.formats.ocr_giro import parse_ocr_giro

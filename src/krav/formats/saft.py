@@ -17,8 +17,11 @@ Krav takes from it:
   the header's default currency; ReferenceNumber, SourceDocumentID, DueDate and Description as written.
 
 The file is parsed without DTDs, entities or network access, and refused if it carries a DOCTYPE at all
-(billion laughs, external entities). It must validate against the schema of its version: AuditFileVersion
-says which to try first (the official example says ``1.0`` and is 1.10), the other is tried next.
+(billion laughs, external entities). Its AuditFileVersion must be one Krav reads (:data:`AUDIT_FILE_VERSIONS`:
+1.10, whose official example says ``1.0``, or 1.30), and the file must validate against the schema of its
+version (the other is tried next). Dates lie from 1990 to 2099 and amounts within 100 000 000 000,00
+(:mod:`krav.domain.plausible`); a balance element (``OpeningDebitBalance`` …) holds no sign, its name says the
+side. The customers are read by :mod:`krav.formats.saft_customers`.
 """
 
 from __future__ import annotations
@@ -27,7 +30,6 @@ import calendar
 import re
 from dataclasses import dataclass
 from datetime import date
-from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
@@ -42,15 +44,9 @@ from krav.domain.ledger.rebuild import (
     rebuild_open_items,
 )
 from krav.domain.money import Money
-from krav.domain.party import (
-    Address,
-    Customer,
-    CustomerKind,
-    check_customer,
-    is_valid_email,
-    is_valid_norwegian_postcode,
-    is_valid_orgno,
-)
+from krav.domain.plausible import EARLIEST_DATE, LATEST_DATE
+from krav.formats.saft_customers import SaftCustomer, read_customers
+from krav.formats.saft_values import NS, SAFT_NAMESPACE, Element, line_of, saft_date, saft_money, text_of
 
 __all__ = [
     "SAFT_NAMESPACE",
@@ -63,13 +59,13 @@ __all__ = [
     "rebuild_from_saft",
 ]
 
-SAFT_NAMESPACE = "urn:StandardAuditFile-Taxation-Financial:NO"
 SCHEMA_FILES = {
     "1.10": "Norwegian_SAF-T_Financial_Schema_v_1.10.xsd",
     "1.30": "Norwegian_SAF-T_Financial_Schema_v_1.30.xsd",
 }
-_NS = {"n": SAFT_NAMESPACE}
-_Element = etree._Element
+#: The AuditFileVersion values Krav reads, and the schema each names: 1.10 (whose official example file says
+#: "1.0") and 1.30. Any other is refused before validation, as a schema may accept it while meaning another.
+AUDIT_FILE_VERSIONS = {"1.0": "1.10", "1.00": "1.10", "1.1": "1.10", "1.10": "1.10", "1.3": "1.30", "1.30": "1.30"}
 
 
 @dataclass(frozen=True, slots=True)
@@ -84,20 +80,6 @@ class SaftHeader:
     period_start: date
     period_end: date
     created: date
-
-
-@dataclass(frozen=True, slots=True)
-class SaftCustomer:
-    """A customer from MasterFiles with its receivables account(s) and balances (signed, debit positive)."""
-
-    customer: Customer
-    account_ids: tuple[str, ...]
-    opening_balance: Money
-    closing_balance: Money
-    registration_number: str | None = None  # as written; ``customer.orgno`` only holds a valid one
-    party_type: str | None = None  # PartyInfo/Type, e.g. "Company"
-    notes: tuple[str, ...] = ()  # what was not taken as written, for the import report
-    source_line: int | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -189,12 +171,20 @@ def parse_saft(data: bytes, *, filename: str, schema_dir: Path) -> SaftFile:
     fails the schema; :class:`ImportRefused` when a customer record cannot be taken.
     """
     root = _parse_xml(data, filename)
-    version_text = (root.findtext("n:Header/n:AuditFileVersion", namespaces=_NS) or "").strip()
-    schema_version = _validate(root, version_text, filename, schema_dir)
+    version_text = (root.findtext("n:Header/n:AuditFileVersion", namespaces=NS) or "").strip()
+    version = AUDIT_FILE_VERSIONS.get(version_text)
+    if version is None:
+        raise FileFormatError(
+            filename,
+            f"AuditFileVersion {version_text!r} is not a SAF-T Financial version Krav reads (1.10 or 1.30)",
+            line=line_of(root),
+            element="Header/AuditFileVersion",
+        )
+    schema_version = _validate(root, version, filename, schema_dir)
     header = _header(root, version_text, schema_version, filename)
-    customers = _customers(root, header.default_currency, filename)
+    customers = read_customers(root, header.default_currency, filename)
     accounts = tuple(sorted({a for c in customers for a in c.account_ids}))
-    lines = _lines(root, set(accounts), header.default_currency)
+    lines = _lines(root, set(accounts), header.default_currency, filename)
     return SaftFile(filename, header, customers, accounts, lines)
 
 
@@ -205,7 +195,7 @@ _DOCTYPE_REFUSED = (
 )
 
 
-def _parse_xml(data: bytes, filename: str) -> _Element:
+def _parse_xml(data: bytes, filename: str) -> Element:
     # Refuse a DOCTYPE before parsing at all; the parser settings and the docinfo check below are the
     # second and third lines of defence (for encodings this byte search does not see).
     root_start = _ROOT_START.search(data)
@@ -227,7 +217,7 @@ def _parse_xml(data: bytes, filename: str) -> _Element:
             filename,
             f"not a Norwegian SAF-T Financial file: the root element is {root.tag}, expected AuditFile in "
             f"namespace {SAFT_NAMESPACE}",
-            line=_line_of(root),
+            line=line_of(root),
         )
     return root
 
@@ -239,9 +229,10 @@ def _load_schema(schema_dir: Path, version: str) -> etree.XMLSchema:
     return etree.XMLSchema(etree.parse(str(path), _safe_parser()))
 
 
-def _validate(root: _Element, version_text: str, filename: str, schema_dir: Path) -> str:
-    """The schema version the file validates against; the one its AuditFileVersion names is tried first."""
-    first, second = ("1.30", "1.10") if version_text.startswith("1.3") else ("1.10", "1.30")
+def _validate(root: Element, version: str, filename: str, schema_dir: Path) -> str:
+    """The schema version the file validates against; ``version``, the one its AuditFileVersion names, is tried
+    first."""
+    first, second = (version, "1.10" if version == "1.30" else "1.30")
     errors: list[tuple[int | None, str]] = []
     for version in (first, second):
         schema = _load_schema(schema_dir, version)
@@ -259,250 +250,104 @@ def _validate(root: _Element, version_text: str, filename: str, schema_dir: Path
     )
 
 
-def _line_of(element: _Element) -> int | None:
-    line: object = element.sourceline
-    return line if isinstance(line, int) else None
-
-
-def _text(element: _Element, path: str) -> str | None:
-    value = element.findtext(path, namespaces=_NS)
-    if value is None:
-        return None
-    value = value.strip()
-    return value or None
-
-
-def _date(text: str) -> date:
-    # xs:date may carry a time zone ("2017-01-31Z", "2017-01-31+01:00"); a calendar date is what counts.
-    return date.fromisoformat(text.strip()[:10])
-
-
-def _money(text: str, currency: str) -> Money:
-    return Money.of(Decimal(text.strip()), currency)
-
-
-def _header(root: _Element, version_text: str, schema_version: str, filename: str) -> SaftHeader:
-    header = root.find("n:Header", _NS)
+def _header(root: Element, version_text: str, schema_version: str, filename: str) -> SaftHeader:
+    header = root.find("n:Header", NS)
     assert header is not None  # the schema requires it
-    currency = _text(header, "n:DefaultCurrencyCode") or "NOK"
+    currency = text_of(header, "n:DefaultCurrencyCode") or "NOK"
     start, end = _selection_period(header, filename)
     return SaftHeader(
         audit_file_version=version_text,
         schema_version=schema_version,
-        company_orgno=_text(header, "n:Company/n:RegistrationNumber") or "",
-        company_name=_text(header, "n:Company/n:Name") or "",
+        company_orgno=text_of(header, "n:Company/n:RegistrationNumber") or "",
+        company_name=text_of(header, "n:Company/n:Name") or "",
         default_currency=currency,
         period_start=start,
         period_end=end,
-        created=_date(_text(header, "n:AuditFileDateCreated") or ""),
+        created=saft_date(
+            text_of(header, "n:AuditFileDateCreated") or "",
+            field="Header/AuditFileDateCreated",
+            where=f"{filename}, line {line_of(header)}",
+        ),
     )
 
 
-def _selection_period(header: _Element, filename: str) -> tuple[date, date]:
-    criteria = header.find("n:SelectionCriteria", _NS)
+def _selection_period(header: Element, filename: str) -> tuple[date, date]:
+    criteria = header.find("n:SelectionCriteria", NS)
     if criteria is None:
         raise FileFormatError(
             filename,
             "the header has no SelectionCriteria: the selection period dates the opening balances",
-            line=_line_of(header),
+            line=line_of(header),
             element="Header",
         )
-    start_date = _text(criteria, "n:SelectionStartDate")
+    where = f"{filename}, line {line_of(criteria)}"
+    start_date = text_of(criteria, "n:SelectionStartDate")
     if start_date is not None:
-        return _date(start_date), _date(_text(criteria, "n:SelectionEndDate") or start_date)
-    start_month = int(_text(criteria, "n:PeriodStart") or "1")
-    start_year = int(_text(criteria, "n:PeriodStartYear") or "0")
-    end_month = int(_text(criteria, "n:PeriodEnd") or str(start_month))
-    end_year = int(_text(criteria, "n:PeriodEndYear") or str(start_year))
+        end_date = text_of(criteria, "n:SelectionEndDate") or start_date
+        return (
+            saft_date(start_date, field="SelectionCriteria/SelectionStartDate", where=where),
+            saft_date(end_date, field="SelectionCriteria/SelectionEndDate", where=where),
+        )
+    start_month = int(text_of(criteria, "n:PeriodStart") or "1")
+    start_year = int(text_of(criteria, "n:PeriodStartYear") or "0")
+    end_month = int(text_of(criteria, "n:PeriodEnd") or str(start_month))
+    end_year = int(text_of(criteria, "n:PeriodEndYear") or str(start_year))
     if not 1 <= start_month <= 12:
         raise FileFormatError(
             filename,
             f"PeriodStart {start_month} is not a month (1-12)",
-            line=_line_of(criteria),
+            line=line_of(criteria),
             element="SelectionCriteria",
         )
+    for name, year in (("PeriodStartYear", start_year), ("PeriodEndYear", end_year)):
+        if not EARLIEST_DATE.year <= year <= LATEST_DATE.year:
+            raise FieldError(f"SelectionCriteria/{name}", f"{year} is not a plausible year", where=where)
     end_month = min(max(end_month, 1), 12)  # some systems count a 13th (closing) period: it ends in December
     last_day = calendar.monthrange(end_year, end_month)[1]
     return date(start_year, start_month, 1), date(end_year, end_month, last_day)
 
 
-# -- customers ----------------------------------------------------------------------------------------------
-
-
-def _customers(root: _Element, currency: str, filename: str) -> tuple[SaftCustomer, ...]:
-    customers: list[SaftCustomer] = []
-    problems: list[Problem] = []
-    first_line: dict[str, int | None] = {}
-    for element in root.iterfind("n:MasterFiles/n:Customers/n:Customer", _NS):
-        where = f"{filename}, line {_line_of(element)}"
-        try:
-            customer = _customer(element, currency, where)
-        except FieldError as exc:
-            problems.append(Problem(where, exc.field, exc.problem))
-            continue
-        number = customer.customer.number
-        if number in first_line:
-            problems.append(Problem(where, "CustomerID", f"customer {number} is already on line {first_line[number]}"))
-            continue
-        first_line[number] = _line_of(element)
-        customers.append(customer)
-    if problems:
-        raise ImportRefused(filename, problems)
-    return tuple(customers)
-
-
-def _customer(element: _Element, currency: str, where: str) -> SaftCustomer:
-    notes: list[str] = []
-    number = _text(element, "n:CustomerID") or ""
-    registration = _text(element, "n:RegistrationNumber")
-    orgno = None
-    if registration is not None:
-        if is_valid_orgno(registration):
-            orgno = registration  # check_customer compacts it
-        elif len("".join(ch for ch in registration if ch.isdigit())) == 11:
-            notes.append("RegistrationNumber looks like a national identity number: not kept; imported as consumer")
-        else:
-            notes.append(
-                f"RegistrationNumber {registration} is not a valid organisation number (MOD11): imported as consumer"
-            )
-    email = None
-    for candidate in element.iterfind("n:Contact/n:Email", _NS):
-        value = (candidate.text or "").strip()
-        if is_valid_email(value):
-            email = value
-            break
-        if value:
-            notes.append(f"e-mail {value!r} is not a valid address: not kept")
-    terms = _payment_terms(element, notes)
-    accounts, opening, closing = _balances(element, currency)
-    customer = check_customer(
-        Customer(
-            number=number,
-            name=_text(element, "n:Name") or "",
-            kind=CustomerKind.BUSINESS if orgno else CustomerKind.CONSUMER,
-            orgno=orgno,
-            address=_address(element, notes),
-            email=email,
-            payment_terms_days=terms,
-        ),
-        where=where,
-        strict_orgno=True,
-    )
-    return SaftCustomer(
-        customer=customer,
-        account_ids=accounts,
-        opening_balance=opening,
-        closing_balance=closing,
-        registration_number=registration,
-        party_type=_text(element, "n:PartyInfo/n:Type"),
-        notes=tuple(notes),
-        source_line=_line_of(element),
-    )
-
-
-def _payment_terms(element: _Element, notes: list[str]) -> int | None:
-    terms = element.find("n:PartyInfo/n:PaymentTerms", _NS)
-    if terms is None:
-        return None
-    days_text = _text(terms, "n:Days")
-    days = int(days_text) if days_text is not None else None
-    if days is not None and days > 365:
-        notes.append(f"PaymentTerms/Days {days} is more than a year: not kept, default terms apply")
-        days = None
-    if _text(terms, "n:Months") is not None:
-        notes.append("PaymentTerms/Months is not applied: only Days is")
-    if (_text(terms, "n:FreeBillingMonth") or "").lower() in ("true", "1") and days is not None:
-        notes.append("PaymentTerms/FreeBillingMonth is not applied: due date = invoice date + Days (R-IMP-1)")
-    return days
-
-
-def _balances(element: _Element, currency: str) -> tuple[tuple[str, ...], Money, Money]:
-    """Account ids and summed balances: 1.10 holds them in Customer, 1.30 in Customer/BalanceAccount."""
-    holders = [element, *element.iterfind("n:BalanceAccount", _NS)]
-    accounts: list[str] = []
-    opening = closing = Money.zero(currency)
-    for holder in holders:
-        account = _text(holder, "n:AccountID")
-        if account is not None and account not in accounts:
-            accounts.append(account)
-        for name, sign, is_opening in (
-            ("OpeningDebitBalance", 1, True),
-            ("OpeningCreditBalance", -1, True),
-            ("ClosingDebitBalance", 1, False),
-            ("ClosingCreditBalance", -1, False),
-        ):
-            value = _text(holder, f"n:{name}")
-            if value is None:
-                continue
-            amount = _money(value, currency).times(sign)
-            if is_opening:
-                opening += amount
-            else:
-                closing += amount
-    return tuple(accounts), opening, closing
-
-
-_ADDRESS_PREFERENCE = ("PostalAddress", "StreetAddress", None)
-
-
-def _address(element: _Element, notes: list[str]) -> Address:
-    """The postal address when it is usable, else the street address, else any usable one.
-
-    Letters go by post, so the postal address comes first; one with placeholders (``n.a``) is passed over.
-    """
-    found: list[tuple[str | None, Address]] = []
-    for node in element.iterfind("n:Address", _NS):
-        street = " ".join(p for p in (_text(node, "n:StreetName"), _text(node, "n:Number")) if p) or None
-        address = Address(
-            street=street,
-            postcode=_text(node, "n:PostalCode"),
-            city=_text(node, "n:City"),
-            country=(_text(node, "n:Country") or "NO").upper(),
-        )
-        found.append((_text(node, "n:AddressType"), address))
-    if not found:
-        return Address()
-    for preferred in _ADDRESS_PREFERENCE:
-        for kind, address in found:
-            if (preferred is None or kind == preferred) and _usable(address):
-                if preferred != "PostalAddress" and any(k == "PostalAddress" for k, _ in found):
-                    notes.append(f"PostalAddress is incomplete or invalid: {kind or 'Address'} used")
-                return address
-    return found[0][1]
-
-
-def _usable(address: Address) -> bool:
-    if not address.is_complete():
-        return False
-    return address.country != "NO" or is_valid_norwegian_postcode(address.postcode)
-
-
 # -- general ledger lines -----------------------------------------------------------------------------------
 
 
-def _lines(root: _Element, accounts: set[str], currency: str) -> tuple[SaftLine, ...]:
-    """Lines that name a customer on a receivables account (any account when the customers name none)."""
+def _lines(root: Element, accounts: set[str], currency: str, filename: str) -> tuple[SaftLine, ...]:
+    """Lines that name a customer on a receivables account (any account when the customers name none).
+
+    :class:`ImportRefused` lists every date and amount out of bounds (:mod:`krav.formats.saft_values`)."""
     lines: list[SaftLine] = []
-    for journal in root.iterfind("n:GeneralLedgerEntries/n:Journal", _NS):
-        journal_id = _text(journal, "n:JournalID") or ""
-        for transaction in journal.iterfind("n:Transaction", _NS):
-            transaction_id = _text(transaction, "n:TransactionID") or ""
-            transaction_date = _date(_text(transaction, "n:TransactionDate") or "")
-            transaction_customer = _text(transaction, "n:CustomerID")
-            for line in transaction.iterfind("n:Line", _NS):
-                account = _text(line, "n:AccountID") or ""
+    problems: list[Problem] = []
+    for journal in root.iterfind("n:GeneralLedgerEntries/n:Journal", NS):
+        journal_id = text_of(journal, "n:JournalID") or ""
+        for transaction in journal.iterfind("n:Transaction", NS):
+            transaction_id = text_of(transaction, "n:TransactionID") or ""
+            where = f"{filename}, line {line_of(transaction)}"
+            try:
+                transaction_date = saft_date(
+                    text_of(transaction, "n:TransactionDate") or "", field="TransactionDate", where=where
+                )
+            except FieldError as exc:
+                problems.append(Problem(where, exc.field, exc.problem))
+                continue
+            transaction_customer = text_of(transaction, "n:CustomerID")
+            for line in transaction.iterfind("n:Line", NS):
+                account = text_of(line, "n:AccountID") or ""
                 on_receivables = not accounts or account in accounts
-                customer = _text(line, "n:CustomerID")
+                customer = text_of(line, "n:CustomerID")
                 if customer is None and accounts and account in accounts:
                     customer = transaction_customer
                 if customer is None or not on_receivables:
                     continue
-                lines.append(_line(line, journal_id, transaction_id, transaction_date, account, customer, currency))
+                try:
+                    lines.append(_line(line, journal_id, transaction_id, transaction_date, account, customer, currency))
+                except FieldError as exc:
+                    problems.append(Problem(f"{filename}, line {line_of(line)}", exc.field, exc.problem))
+    if problems:
+        raise ImportRefused(filename, problems)
     return tuple(lines)
 
 
 def _line(
-    line: _Element,
+    line: Element,
     journal_id: str,
     transaction_id: str,
     transaction_date: date,
@@ -510,28 +355,30 @@ def _line(
     customer: str,
     currency: str,
 ) -> SaftLine:
-    amount_node = line.find("n:DebitAmount", _NS)
+    amount_node = line.find("n:DebitAmount", NS)
     sign = 1
     if amount_node is None:
-        amount_node, sign = line.find("n:CreditAmount", _NS), -1
+        amount_node, sign = line.find("n:CreditAmount", NS), -1
     assert amount_node is not None  # the schema requires one of the two
-    amount = _money(_text(amount_node, "n:Amount") or "0", currency).times(sign)
-    line_currency = _text(amount_node, "n:CurrencyCode") or currency
-    foreign = _text(amount_node, "n:CurrencyAmount")
-    due = _text(line, "n:DueDate")
+    amount = saft_money(text_of(amount_node, "n:Amount") or "0", currency).times(sign)
+    line_currency = text_of(amount_node, "n:CurrencyCode") or currency
+    foreign = text_of(amount_node, "n:CurrencyAmount")
+    due = text_of(line, "n:DueDate")
     return SaftLine(
         journal_id=journal_id,
         transaction_id=transaction_id,
         transaction_date=transaction_date,
-        record_id=_text(line, "n:RecordID") or "",
+        record_id=text_of(line, "n:RecordID") or "",
         account_id=account,
         customer_id=customer,
         amount=amount,
         currency=line_currency,
-        currency_amount=_money(foreign, line_currency).times(sign) if foreign is not None else None,
-        reference_number=_text(line, "n:ReferenceNumber"),
-        source_document_id=_text(line, "n:SourceDocumentID"),
-        due_date=_date(due) if due is not None else None,
-        description=_text(line, "n:Description") or "",
-        source_line=_line_of(line),
+        currency_amount=(
+            saft_money(foreign, line_currency, field="CurrencyAmount").times(sign) if foreign is not None else None
+        ),
+        reference_number=text_of(line, "n:ReferenceNumber"),
+        source_document_id=text_of(line, "n:SourceDocumentID"),
+        due_date=saft_date(due, field="DueDate") if due is not None else None,
+        description=text_of(line, "n:Description") or "",
+        source_line=line_of(line),
     )

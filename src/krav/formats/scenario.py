@@ -9,7 +9,7 @@ from __future__ import annotations
 import io
 from dataclasses import dataclass, field
 from datetime import date
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 from typing import Any
 
 from ruamel.yaml import YAML
@@ -17,6 +17,7 @@ from ruamel.yaml.error import YAMLError
 
 from krav.domain.errors import FieldError, FileFormatError
 from krav.domain.money import Money
+from krav.domain.plausible import check_amount, check_date, read_amount
 
 AGREEMENT_FIELDS: dict[str, type | tuple[type, ...]] = {
     "reminder_before_notice": bool,
@@ -126,14 +127,15 @@ class _Reader:
             if required:
                 raise self.fail(f"{path}.{key}", "is required")
             return None
-        if isinstance(value, date):
-            return value
+        written = value
         if isinstance(value, str):
             try:
-                return date.fromisoformat(value)
+                written = date.fromisoformat(value)
             except ValueError:
-                pass
-        raise self.fail(f"{path}.{key}", f"{value!r} is not a date (YYYY-MM-DD)")
+                raise self.fail(f"{path}.{key}", f"{value!r} is not a date (YYYY-MM-DD)") from None
+        if not isinstance(written, date):
+            raise self.fail(f"{path}.{key}", f"{value!r} is not a date (YYYY-MM-DD)")
+        return check_date(written, field=f"{path}.{key}", where=self.filename)
 
     def boolean(self, data: dict[str, Any], key: str, path: str, default: bool) -> bool:
         value = data.get(key, default)
@@ -142,15 +144,15 @@ class _Reader:
         return value
 
     def money(self, data: dict[str, Any], key: str, path: str) -> Money:
+        """A decimal string (``"1000.00"``) or a whole number; an unquoted ``1000.50`` or ``1E+3`` is a YAML float,
+        refused, as are 0 and amounts beyond :data:`krav.domain.plausible.MAX_AMOUNT`."""
         value = data.get(key)
         if isinstance(value, bool) or value is None:
             raise self.fail(f"{path}.{key}", 'is required, a decimal string such as "1000.00"')
-        try:
-            number = Decimal(str(value))
-        except InvalidOperation:
-            raise self.fail(f"{path}.{key}", f"{value!r} is not an amount") from None
-        if not number.is_finite() or number != number.quantize(Decimal("0.01")):
-            raise self.fail(f"{path}.{key}", f"{value!r} is not an amount in øre")
+        if not isinstance(value, str | int):
+            raise self.fail(f"{path}.{key}", f'{value!r} is not an amount: quote it, e.g. "1000.00"')
+        number = read_amount(str(value), field=f"{path}.{key}", where=self.filename)
+        check_amount(number, field=f"{path}.{key}", where=self.filename)
         return Money.of(number)
 
 
@@ -240,6 +242,8 @@ def parse_scenario(data: bytes, *, filename: str) -> Scenario:
         on = r.day(e, "date", path)
         assert on is not None
         body = r.mapping(e[present[0]], f"{path}.{present[0]}")
+        if "amount" in body and body["amount"] != "letter_total":
+            r.money(body, "amount", f"{path}.{present[0]}")
         events.append(ScenarioEvent(on, present[0], body, n))
     run = r.mapping(top.get("run"), "run", {"from", "to"})
     start, end = r.day(run, "from", "run"), r.day(run, "to", "run")

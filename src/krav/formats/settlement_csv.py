@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-import csv
 import io
 
 from krav.domain.collection.settlement import SettlementReport
 from krav.domain.money import Money
+from krav.formats.csv_safe import safe_writer
 
 HEADER = (
     "oppgjor",
@@ -31,9 +31,10 @@ def _amount(m: Money) -> str:
 
 
 def settlement_csv(report: SettlementReport) -> bytes:
-    """One line per claim and a sum line; amounts to the øre with decimal comma."""
+    """One line per claim and a sum line; amounts to the øre with decimal comma. A name or number that a
+    spreadsheet would take for a formula is written as text (:mod:`krav.formats.csv_safe`)."""
     out = io.StringIO()
-    writer = csv.writer(out, delimiter=";", lineterminator="\r\n")
+    writer = safe_writer(out, delimiter=";", lineterminator="\r\n")
     writer.writerow(HEADER)
     for line in report.lines:
         writer.writerow(

@@ -1,7 +1,7 @@
 """Vouchers from JSON, for ``krav ledger post`` and the API.
 
-The format (amounts as strings or JSON numbers, read as decimals — never floats; debit positive, credit
-negative)::
+The format (amounts as strings or JSON numbers, read as decimals — never floats, never with an exponent — within
+the bounds of :mod:`krav.domain.plausible`; debit positive, credit negative)::
 
     {"text": "Innbetalinger 3. mars",
      "vouchers": [
@@ -21,12 +21,12 @@ from __future__ import annotations
 
 import json
 from datetime import date
-from decimal import Decimal
 from typing import Any
 
 from krav.domain.errors import FieldError, FileFormatError
 from krav.domain.ledger.vouchers import Batch, Voucher, VoucherLine
 from krav.domain.money import Money
+from krav.domain.plausible import check_date, read_amount
 
 _VOUCHER_KEYS = {"type", "date", "text", "lines"}
 _LINE_KEYS = {
@@ -43,6 +43,10 @@ _LINE_KEYS = {
 }
 
 
+class _Number(str):
+    """A JSON number as written (``1000.00``, ``1E+3``): read as an amount by :func:`read_amount`, never a float."""
+
+
 def _text(value: Any, field: str, where: str, *, required: bool = False) -> str | None:
     if value is None:
         if required:
@@ -50,7 +54,7 @@ def _text(value: Any, field: str, where: str, *, required: bool = False) -> str 
         return None
     if isinstance(value, int) and not isinstance(value, bool):
         return str(value)
-    if not isinstance(value, str):
+    if isinstance(value, _Number) or not isinstance(value, str):
         raise FieldError(field, f"must be a string, got {json.dumps(value, default=str)}", where=where)
     value = value.strip()
     if required and not value:
@@ -63,25 +67,21 @@ def _date(value: Any, field: str, where: str, *, required: bool = False) -> date
     if text is None:
         return None
     try:
-        return date.fromisoformat(text)
+        day = date.fromisoformat(text)
     except ValueError:
         raise FieldError(field, f"{text!r} is not a date (YYYY-MM-DD)", where=where) from None
+    return check_date(day, field=field, where=where)
 
 
 def _money(value: Any, currency: str, where: str) -> Money:
     if isinstance(value, bool) or value is None:
         raise FieldError("amount", "is required and must be a number", where=where)
-    if isinstance(value, Decimal | int):
-        number = Decimal(value)
-    elif isinstance(value, str):
-        try:
-            number = Decimal(value.strip())
-        except ArithmeticError:
-            raise FieldError("amount", f"{value!r} is not an amount", where=where) from None
+    if isinstance(value, int):
+        number = read_amount(str(value), field="amount", where=where)
+    elif isinstance(value, str):  # a string, or a JSON number as written (_Number)
+        number = read_amount(value, field="amount", where=where)
     else:
         raise FieldError("amount", f"{value!r} is not an amount", where=where)
-    if not number.is_finite() or number != number.quantize(Decimal("0.01")):
-        raise FieldError("amount", f"{value} is not an amount in øre (two decimals at most)", where=where)
     try:
         return Money.of(number, currency)
     except ValueError as exc:
@@ -143,14 +143,29 @@ def _voucher(data: Any, where: str) -> Voucher:
     )
 
 
+class _TooLong(Exception):
+    def __init__(self, digits: int) -> None:
+        self.digits = digits
+
+
+def _integer(text: str) -> int:
+    # Python reads no int of more than 4 300 digits (a ValueError that json.loads lets through); no field needs
+    # more than a few, and the fields' own checks bound the rest
+    if len(text) > 50:
+        raise _TooLong(len(text.lstrip("-")))
+    return int(text)
+
+
 def parse_batch_json(data: bytes, *, filename: str) -> Batch:
     """A batch of vouchers from JSON text; errors name the file, the voucher, the line and the field."""
     try:
-        document = json.loads(data.decode("utf-8-sig"), parse_float=Decimal)
+        document = json.loads(data.decode("utf-8-sig"), parse_float=_Number, parse_int=_integer)
     except UnicodeDecodeError as exc:
         raise FileFormatError(filename, f"not UTF-8 text ({exc.reason})") from None
     except json.JSONDecodeError as exc:
         raise FileFormatError(filename, f"not valid JSON: {exc.msg}", line=exc.lineno) from None
+    except _TooLong as exc:
+        raise FileFormatError(filename, f"a number of {exc.digits} digits: no field holds one") from None
     if isinstance(document, dict) and "vouchers" not in document and "lines" in document:
         document = {"vouchers": [document]}
     if not isinstance(document, dict) or not isinstance(document.get("vouchers"), list):

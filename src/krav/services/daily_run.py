@@ -23,6 +23,7 @@ from krav.services.collection import CreditorDay, StepOutcome
 from krav.services.collection import day as service_day
 from krav.services.collection import money as service_money
 from krav.services.collection.delivery import OutboxReport, deliver
+from krav.services.collection.holding import Held
 from krav.services.collection.payments import InboxResult, import_inbox
 from krav.services.ledger.submission import auto_transfer_in
 from krav.services.ports import Collaborators, UnitOfWork, company_and_id
@@ -78,6 +79,8 @@ class DayReport:
     payments_applied: int = 0
     settled: Money = field(default_factory=Money.zero)
     notes: list[str] = field(default_factory=list)
+    held: list[Held] = field(default_factory=list)
+    failed: str | None = None  # why the creditor's day stopped (its other steps wait for the next run)
 
     def add(self, step: str, outcome: StepOutcome) -> None:
         self.steps_run.append(step)
@@ -86,6 +89,12 @@ class DayReport:
         self.listed += outcome.listed
         self.payments_applied += outcome.payments_applied
         self.settled = self.settled + outcome.settled
+        self.held.extend(outcome.held)
+
+    @property
+    def troubled(self) -> bool:
+        """Whether anything was held or failed: the run says so and exits non-zero."""
+        return bool(self.held) or self.failed is not None
 
 
 @dataclass
@@ -96,6 +105,17 @@ class BusinessDay:
     inbox: list[InboxResult] = field(default_factory=list)
     creditors: list[DayReport] = field(default_factory=list)
     outbox: OutboxReport | None = None
+    problems: list[str] = field(default_factory=list)  # what stopped a part of the day that is no creditor's
+
+    @property
+    def troubled(self) -> bool:
+        """Whether anything was held, refused or failed: ``krav run`` reports it and exits non-zero."""
+        return (
+            bool(self.problems)
+            or any(c.troubled for c in self.creditors)
+            or any(r.error for r in self.inbox)
+            or (self.outbox is not None and (self.outbox.failed > 0 or self.outbox.uncertain > 0))
+        )
 
 
 def run_creditor_day(
@@ -105,15 +125,20 @@ def run_creditor_day(
     done-record, so a rerun of the same date skips what was done."""
     report = DayReport(orgno, on, is_bank_day(on))
     for step in steps:
-        with uow:
-            company, company_id = company_and_id(uow, orgno)
-            if uow.collection.step_done(company_id, on, step.name):
-                report.steps_skipped.append(step.name)
-                continue
-            day = Day(on, uow.agreements.get(company_id), collab.rates, creditor_vat_registered=company.vat_registered)
-            outcome = step(uow, CreditorDay(company, company_id, day, collab.service))
-            uow.collection.mark_step(company_id, on, step.name, outcome.summary())
-            uow.commit()
+        try:
+            with uow:
+                company, company_id = company_and_id(uow, orgno)
+                if uow.collection.step_done(company_id, on, step.name):
+                    report.steps_skipped.append(step.name)
+                    continue
+                agreement = uow.agreements.get(company_id)
+                day = Day(on, agreement, collab.rates, creditor_vat_registered=company.vat_registered)
+                outcome = step(uow, CreditorDay(company, company_id, day, collab.service))
+                uow.collection.mark_step(company_id, on, step.name, outcome.summary())
+                uow.commit()
+        except Exception as exc:  # nothing of the step was kept; it and the steps after it wait for the next run
+            report.failed = f"{step.name}: {_reason(exc)}"
+            break
         report.add(step.name, outcome)
     rate = collab.rates.interest_rate(on)
     if not rate.from_table:
@@ -142,21 +167,55 @@ def run_business_day(
     steps: Sequence[Step] = STEPS,
 ) -> BusinessDay:
     """One business day: the inbox's payment files imported, each creditor's steps run (or the one named), and
-    what they wrote to the outbox delivered (``deliver_letters=False`` leaves it there, for a what-if)."""
+    what they wrote to the outbox delivered (``deliver_letters=False`` leaves it there, for a what-if). One run
+    at a time: :class:`krav.domain.errors.RunInProgress` when another holds the database."""
+    with collab.lock.hold(f"the business day {on}"):
+        return _business_day(uow, on, collab, company=company, deliver_letters=deliver_letters, steps=steps)
+
+
+def _business_day(
+    uow: UnitOfWork,
+    on: date,
+    collab: Collaborators,
+    *,
+    company: str | None,
+    deliver_letters: bool,
+    steps: Sequence[Step],
+) -> BusinessDay:
     result = BusinessDay(on)
     if collab.inbox is not None:
-        result.inbox = import_inbox(uow, collab.inbox)
-    result.creditors = [run_creditor_day(uow, orgno, on, collab, steps=steps) for orgno in creditors(uow, company)]
+        try:
+            result.inbox = import_inbox(uow, collab.inbox, max_bytes=collab.max_file_bytes)
+        except Exception as exc:  # the inbox as a whole could not be read: the creditors' days go on
+            result.problems.append(f"inbox {collab.inbox}: {_reason(exc)}")
+    result.creditors = [_isolated(uow, orgno, on, collab, steps) for orgno in creditors(uow, company)]
     if deliver_letters:
-        result.outbox = deliver(
-            uow,
-            renderer=collab.renderer,
-            mailer=collab.mailer,
-            print_dir=collab.print_dir,
-            service=collab.service,
-            remittance_dir=collab.remittance_dir,
-        )
+        try:
+            result.outbox = deliver(
+                uow,
+                renderer=collab.renderer,
+                mailer=collab.mailer,
+                print_dir=collab.print_dir,
+                service=collab.service,
+                remittance_dir=collab.remittance_dir,
+                resume=True,  # the run lock is held: no other worker is sending
+            )
+        except Exception as exc:  # what waits in the outbox is sent by the next run or `krav outbox send`
+            result.problems.append(f"delivery: {_reason(exc)}")
     return result
+
+
+def _reason(exc: BaseException) -> str:
+    return f"{type(exc).__name__}: {exc}"
+
+
+def _isolated(uow: UnitOfWork, orgno: str, on: date, collab: Collaborators, steps: Sequence[Step]) -> DayReport:
+    """One creditor's day; when it fails, the failure is reported and the other creditors' days go on (the
+    failed step and those after it wait for the next run, which starts where this one stopped)."""
+    try:
+        return run_creditor_day(uow, orgno, on, collab, steps=steps)
+    except Exception as exc:
+        return DayReport(orgno, on, is_bank_day(on), failed=_reason(exc))
 
 
 def run_days(

@@ -174,7 +174,7 @@ def _apply_event(
             message_id=f"DIR-{on:%Y%m%d}-{event.index}",
             created=datetime.combine(on, time(6), tzinfo=UTC),
         )
-        report = ledger.import_bank_file(uow, figures, orgno, data_file, filename=f"bank-{on}-{event.index}.xml")
+        report = ledger.import_bank_file(uow, figures, orgno, data_file, filename=f"bank-{on}-{event.index}.xml", on=on)
         if not report.posted:
             raise FieldError(where, f"the direct payment could not be matched: {report.lines[0].reason}")
     elif event.kind == "credit":

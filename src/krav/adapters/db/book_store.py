@@ -9,6 +9,7 @@ from typing import Any
 import sqlalchemy as sa
 
 from krav.adapters.db import tables as t
+from krav.adapters.db.chains import VOUCHER_COUNTER, chain_length, last_voucher_hash, seal_voucher, voucher_links
 from krav.adapters.db.counters import next_value, next_values
 from krav.adapters.db.customer_store import SqlCustomers
 from krav.adapters.db.types import utcnow
@@ -17,6 +18,7 @@ from krav.domain.ledger.accounts import Account, AccountKind
 from krav.domain.ledger.voucher_types import CollectionVoucherType, VoucherType
 from krav.domain.ledger.vouchers import PostedVoucher, Voucher, VoucherLine
 from krav.domain.money import Money
+from krav.services.ports import StoredChain
 
 
 class SqlBooks(SqlCustomers):
@@ -83,22 +85,19 @@ class SqlBooks(SqlCustomers):
         )
 
     def add_voucher(self, company_id: int, batch_id: int, number: int, voucher: Voucher) -> PostedVoucher:
-        voucher_id = self.conn.execute(
-            t.voucher.insert()
-            .values(
-                company_id=company_id,
-                batch_id=batch_id,
-                number=number,
-                voucher_type=voucher.voucher_type,
-                date=voucher.date,
-                text=voucher.text,
-                reverses_id=voucher.reverses,
-            )
-            .returning(t.voucher.c.id)
-        ).scalar_one()
-        rows = [
+        """Post a voucher with its lines, sealed and linked after the company's voucher numbered before it
+        (:mod:`krav.adapters.db.chains`)."""
+        head = {
+            "company_id": company_id,
+            "batch_id": batch_id,
+            "number": number,
+            "voucher_type": voucher.voucher_type,
+            "date": voucher.date,
+            "text": voucher.text,
+            "reverses_id": voucher.reverses,
+        }
+        lines = [
             {
-                "voucher_id": voucher_id,
                 "company_id": company_id,
                 "line_no": n,
                 "account": line.account,
@@ -114,7 +113,9 @@ class SqlBooks(SqlCustomers):
             }
             for n, line in enumerate(voucher.lines, start=1)
         ]
-        self.conn.execute(t.voucher_line.insert(), rows)
+        head, lines = seal_voucher(last_voucher_hash(self.conn, company_id, number), head, lines)
+        voucher_id = self.conn.execute(t.voucher.insert().values(head).returning(t.voucher.c.id)).scalar_one()
+        self.conn.execute(t.voucher_line.insert(), [{**line, "voucher_id": voucher_id} for line in lines])
         return PostedVoucher(
             id=voucher_id,
             number=number,
@@ -179,6 +180,11 @@ class SqlBooks(SqlCustomers):
             )
             for head, lines in result.values()
         ]
+
+    def voucher_chain(self, company_id: int) -> StoredChain:
+        """The company's vouchers with their lines as stored, for the audit: read as they are consumed."""
+        length = chain_length(self.conn, company_id, VOUCHER_COUNTER)
+        return StoredChain("voucher", "voucher number", length, voucher_links(self.conn, company_id))
 
     def voucher(self, company_id: int, voucher_id: int) -> PostedVoucher:
         found = self._vouchers(company_id, voucher_id)

@@ -10,8 +10,9 @@ from typing import Any
 import sqlalchemy as sa
 
 from krav.adapters.db import tables as t
+from krav.adapters.db.chains import EVENT_COUNTER, chain_length, event_links, last_event_hash, seal_events
 from krav.adapters.db.claim_rows import claim_from_row, claim_values
-from krav.adapters.db.counters import next_value
+from krav.adapters.db.counters import next_value, next_values
 from krav.adapters.db.types import chunks, rows_where_in, utcnow
 from krav.domain.collection.claims import Claim, Stage
 from krav.domain.collection.events import Event, EventKind
@@ -19,6 +20,7 @@ from krav.domain.money import Money
 from krav.services.ports import (
     ClaimFilter,
     HistoryEntry,
+    StoredChain,
 )
 
 
@@ -80,25 +82,32 @@ class SqlClaims:
         return [claim_from_row(r) for r in rows_where_in(self.conn, query, keyed)]
 
     def add_events(self, company_id: int, claim_ids: dict[str, int], events: Sequence[Event], *, by: str) -> None:
+        """Append events to the claims' history in one statement, each with its place in the company's chain and
+        linked after the event before it (:mod:`krav.adapters.db.chains`)."""
         if not events:
             return
         now = utcnow()
-        self.conn.execute(
-            t.claim_event.insert(),
-            [
-                {
-                    "claim_id": claim_ids[e.collection_id],
-                    "company_id": company_id,
-                    "on_date": e.on,
-                    "kind": e.kind,
-                    "by": by,
-                    "amount_ore": e.amount.ore if e.amount is not None else None,
-                    "detail": e.detail,
-                    "created_at": now,
-                }
-                for e in events
-            ],
-        )
+        places = next_values(self.conn, company_id, EVENT_COUNTER, len(events))
+        rows = [
+            {
+                "claim_id": claim_ids[e.collection_id],
+                "company_id": company_id,
+                "seq": seq,
+                "on_date": e.on,
+                "kind": e.kind.value,
+                "by": by,
+                "amount_ore": e.amount.ore if e.amount is not None else None,
+                "detail": e.detail,
+                "created_at": now,
+            }
+            for seq, e in zip(places, events, strict=True)
+        ]
+        self.conn.execute(t.claim_event.insert(), seal_events(last_event_hash(self.conn, company_id), rows))
+
+    def event_chain(self, company_id: int) -> StoredChain:
+        """The company's claim events as stored, for the audit: read as they are consumed."""
+        length = chain_length(self.conn, company_id, EVENT_COUNTER)
+        return StoredChain("claim_event", "claim event", length, event_links(self.conn, company_id))
 
     def history(self, company_id: int, claim_id: int) -> list[HistoryEntry]:
         e = t.claim_event

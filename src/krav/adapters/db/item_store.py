@@ -1,5 +1,6 @@
 """SQL storage of the customer sub-ledger: open items with their collection fields (R-LED-3), the proposal's
-candidates (R-VAL-1), and matchings (R-LED-4)."""
+candidates (R-VAL-1), matchings (R-LED-4), and the payments of the creditor's bank files posted against the items,
+by the bank's identity (R-LED-5)."""
 
 from __future__ import annotations
 
@@ -17,7 +18,7 @@ from krav.domain.ledger.open_items import OpenItem, settled_status
 from krav.domain.ledger.voucher_types import CollectionVoucherType, appears_in_proposal
 from krav.domain.money import Money
 from krav.domain.validation import Candidate
-from krav.services.ports import ItemFilter, LikelyValid, NewItem
+from krav.services.ports import ItemFilter, LikelyValid, NewItem, PostedBankPayment
 
 
 class SqlItems(SqlCustomers):
@@ -285,4 +286,26 @@ class SqlItems(SqlCustomers):
                 .join(t.open_item, t.open_item.c.voucher_id == t.voucher.c.id)
                 .where(t.open_item.c.company_id == company_id, t.open_item.c.id == item_id)
             ).scalar_one()
+        )
+
+    # -- payments of the creditor's own bank files, by the bank's identity (R-LED-5) ---------------------------
+
+    def posted_bank_payment(self, company_id: int, bank_id: str) -> PostedBankPayment | None:
+        bp = t.bank_payment
+        row = self.conn.execute(
+            sa.select(bp.c.bank_id, bp.c.filename, bp.c.voucher_id).where(
+                bp.c.company_id == company_id, bp.c.bank_id == bank_id
+            )
+        ).first()
+        return PostedBankPayment(row.bank_id, row.filename, row.voucher_id) if row is not None else None
+
+    def add_posted_bank_payment(self, company_id: int, payment: PostedBankPayment) -> None:
+        self.conn.execute(
+            t.bank_payment.insert().values(
+                company_id=company_id,
+                bank_id=payment.bank_id,
+                voucher_id=payment.voucher_id,
+                filename=payment.filename,
+                posted_at=utcnow(),
+            )
         )

@@ -28,7 +28,8 @@ class SqlMoney:
     # -- payments on the client account ----------------------------------------------------------------------
 
     def add_payment(self, payment: ClientPayment) -> int | None:
-        """Record an incoming payment; None when the same (source, reference) is there already."""
+        """Record an incoming payment; None when the same (source, reference) is there already. The unique
+        index on ``bank_id`` refuses a second payment of one bank transaction."""
         exists = self.conn.execute(
             sa.select(t.client_payment.c.id).where(
                 t.client_payment.c.source == payment.source, t.client_payment.c.reference == payment.reference
@@ -48,6 +49,8 @@ class SqlMoney:
                     reference=payment.reference,
                     payer=payment.payer,
                     source=payment.source,
+                    bank_id=payment.bank_id,
+                    filename=payment.filename,
                     letter_id=payment.letter_id,
                     status=payment.status,
                     reason=payment.reason,
@@ -57,10 +60,47 @@ class SqlMoney:
             ).scalar_one()
         )
 
-    def payments_from(self, source: str) -> bool:
-        """Whether payments of this source (a file's SHA-256) were recorded before."""
+    def add_duplicate(self, payment: ClientPayment, *, first_id: int) -> int | None:
+        """Record a later sighting of the payment ``first_id``; None when the same (source, reference) is there
+        already."""
+        d = t.client_payment_duplicate
+        exists = self.conn.execute(
+            sa.select(d.c.id).where(d.c.source == payment.source, d.c.reference == payment.reference)
+        ).scalar_one_or_none()
+        if exists is not None:
+            return None
+        return int(
+            self.conn.execute(
+                d.insert()
+                .values(
+                    payment_id=first_id,
+                    bank_id=payment.bank_id,
+                    received_on=payment.received_on,
+                    amount_ore=payment.amount.ore,
+                    currency=payment.amount.currency,
+                    kid=payment.kid,
+                    reference=payment.reference,
+                    payer=payment.payer,
+                    source=payment.source,
+                    filename=payment.filename,
+                    reason=payment.reason or f"a duplicate of payment {first_id}",
+                    created_at=utcnow(),
+                )
+                .returning(d.c.id)
+            ).scalar_one()
+        )
+
+    def payment_by_bank_id(self, bank_id: str) -> ClientPayment | None:
         p = t.client_payment
-        return self.conn.execute(sa.select(p.c.id).where(p.c.source == source).limit(1)).first() is not None
+        row = self.conn.execute(sa.select(p).where(p.c.bank_id == bank_id)).first()
+        return self._payment(row) if row is not None else None
+
+    def payments_from(self, source: str) -> bool:
+        """Whether payments or duplicates of this source (a file's SHA-256) were recorded before."""
+        for table in (t.client_payment, t.client_payment_duplicate):
+            if self.conn.execute(sa.select(table.c.id).where(table.c.source == source).limit(1)).first() is not None:
+                return True
+        return False
 
     def pending_payments(self, company_id: int, up_to: date) -> list[ClientPayment]:
         p = t.client_payment
@@ -72,6 +112,8 @@ class SqlMoney:
         return [self._payment(r) for r in rows]
 
     def payments(self, *, status: PaymentStatus | None = None, company_id: int | None = None) -> list[ClientPayment]:
+        if status == PaymentStatus.DUPLICATE:
+            return self._duplicates(company_id)
         p = t.client_payment
         query = sa.select(p).order_by(p.c.received_on, p.c.id)
         if status is not None:
@@ -79,6 +121,34 @@ class SqlMoney:
         if company_id is not None:
             query = query.where(p.c.company_id == company_id)
         return [self._payment(r) for r in self.conn.execute(query)]
+
+    def _duplicates(self, company_id: int | None) -> list[ClientPayment]:
+        """The sightings recorded as duplicates, each with the creditor of the payment it repeats."""
+        d, p = t.client_payment_duplicate, t.client_payment
+        query = (
+            sa.select(d, p.c.company_id.label("first_company_id"))
+            .join(p, p.c.id == d.c.payment_id)
+            .order_by(d.c.received_on, d.c.id)
+        )
+        if company_id is not None:
+            query = query.where(p.c.company_id == company_id)
+        return [
+            ClientPayment(
+                id=r.id,
+                company_id=r.first_company_id,
+                received_on=r.received_on,
+                amount=Money.from_ore(r.amount_ore, r.currency),
+                kid=r.kid,
+                reference=r.reference,
+                payer=r.payer,
+                source=r.source,
+                status=PaymentStatus.DUPLICATE,
+                reason=r.reason,
+                bank_id=r.bank_id,
+                filename=r.filename,
+            )
+            for r in self.conn.execute(query)
+        ]
 
     @staticmethod
     def _payment(r: sa.Row[Any]) -> ClientPayment:
@@ -94,6 +164,8 @@ class SqlMoney:
             letter_id=r.letter_id,
             status=PaymentStatus(r.status),
             reason=r.reason,
+            bank_id=r.bank_id,
+            filename=r.filename,
         )
 
     def set_payment_status(

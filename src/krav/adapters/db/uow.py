@@ -15,6 +15,7 @@ from krav.adapters.db.company_store import SqlCompanies
 from krav.adapters.db.deliveries import SqlDeliveries
 from krav.adapters.db.ledger_store import SqlLedger
 from krav.adapters.db.message_store import SqlImportLog, SqlOutbox
+from krav.domain.errors import DatabaseBusy
 
 
 class SqlUnitOfWork:
@@ -25,13 +26,19 @@ class SqlUnitOfWork:
     transaction to the side that receives them).
     """
 
-    def __init__(self, engine: Engine, *, before_commit: Callable[[SqlUnitOfWork], None]) -> None:
+    def __init__(
+        self, engine: Engine, *, before_commit: Callable[[SqlUnitOfWork], None], read_only: bool = False
+    ) -> None:
         self.engine = engine
         self.before_commit = before_commit
+        self.read_only = read_only
         self._conn: sa.Connection | None = None
 
     def __enter__(self) -> Self:
         self._conn = self.engine.connect()
+        if self.read_only:
+            # on SQLite a reader begins a deferred transaction: it reads the last commit and waits for no writer
+            self._conn.execution_options(krav_read_only=True)
         self.companies = SqlCompanies(self._conn)
         self.ledger = SqlLedger(self._conn)
         self.outbox = SqlOutbox(self._conn)
@@ -58,8 +65,15 @@ class SqlUnitOfWork:
                 conn.rollback()
         finally:
             conn.close()
+        if isinstance(exc, sa.exc.OperationalError) and "database is locked" in str(exc):
+            raise DatabaseBusy(
+                "the database is busy: another Krav command has been writing to it for a while (an import or a "
+                "run); try again when it has finished"
+            ) from exc
 
     def commit(self) -> None:
+        if self.read_only:
+            raise RuntimeError("a reading unit of work cannot commit")
         self.before_commit(self)
         self.connection.commit()
 

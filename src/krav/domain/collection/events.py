@@ -29,6 +29,7 @@ class EventKind(StrEnum):
     ANSWER = "answer"
     APPROVED = "approved"
     COSTS_INVOICED = "costs_invoiced"
+    HELD = "held"  # a step could not decide the claim; it is looked at again the next day
 
 
 @dataclass(frozen=True, slots=True)

@@ -83,6 +83,13 @@ class StepResult:
     listed: list[Claim] = field(default_factory=list)
     changed: set[str] = field(default_factory=set)
 
+    def merge(self, other: StepResult) -> None:
+        """Take in what another decision of the same step did."""
+        self.letters.extend(other.letters)
+        self.events.extend(other.events)
+        self.listed.extend(other.listed)
+        self.changed.update(other.changed)
+
     def event(self, claim: Claim, on: date, kind: EventKind, amount: Money | None = None, detail: str = "") -> None:
         self.events.append(Event(claim.collection_id, on, kind, amount, detail))
         self.changed.add(claim.collection_id)

@@ -14,6 +14,17 @@ from datetime import date
 from krav.domain.errors import FieldError, UnbalancedVoucher
 from krav.domain.ledger.accounts import Account
 from krav.domain.money import Money
+from krav.domain.plausible import (
+    KID,
+    LEDGER_ACCOUNT,
+    NUMBER,
+    REFERENCE,
+    SETTLES,
+    TEXT,
+    check_amount,
+    check_date,
+    check_text,
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -91,10 +102,13 @@ def check_voucher(voucher: Voucher, accounts: Mapping[str, Account], customers: 
     """
     if len(voucher.lines) < 2:
         raise UnbalancedVoucher(f"{where}: a voucher needs at least two lines, it has {len(voucher.lines)}")
+    check_date(voucher.date, field="date", where=where)
+    check_text(voucher.text, field="text", limit=TEXT, where=where, multiline=True)
     for n, line in enumerate(voucher.lines, start=1):
         at = f"{where}, line {n}"
         if line.amount.is_zero():
             raise FieldError("amount", "a line of 0.00 posts nothing; leave it out", where=at)
+        check_line(line, where=at)
         account = accounts.get(line.account)
         if account is None:
             raise FieldError("account", f"unknown account {line.account!r}; add it to the chart first", where=at)
@@ -127,6 +141,33 @@ def check_voucher(voucher: Voucher, accounts: Mapping[str, Account], customers: 
             raise UnbalancedVoucher(
                 f"{where}: the lines in {currency} sum to {total.amount}, not 0.00 (debit positive, credit negative)"
             )
+
+
+def check_line(line: VoucherLine, *, where: str) -> None:
+    """Refuse a line whose amounts, dates or texts no ledger holds (:mod:`krav.domain.plausible`): an amount over
+    the maximum, a due date outside 1990–2099, a number, KID or reference too long for its column or written
+    over several lines, a NUL in its text."""
+    check_amount(line.amount, field="amount", where=where)
+    if line.original_amount is not None:
+        check_amount(line.original_amount, field="original_amount", where=where)
+    if line.due_date is not None:
+        check_date(line.due_date, field="due_date", where=where)
+    for field_name, value, limit in (
+        ("account", line.account, LEDGER_ACCOUNT),
+        ("customer", line.customer, NUMBER),
+        ("item", line.item, NUMBER),
+        ("kid", line.kid, KID),
+        ("reference", line.reference, REFERENCE),
+    ):
+        check_text(value, field=field_name, limit=limit, where=where)
+    for settled in line.settles:
+        check_text(settled, field="settles", limit=NUMBER, where=where)
+    written = sum(len(settled) + 1 for settled in line.settles) - 1  # as stored: one separator between each
+    if written > SETTLES:
+        raise FieldError(
+            "settles", f"names invoices of {written} characters in all; at most {SETTLES} fit", where=where
+        )
+    check_text(line.text, field="text", limit=TEXT, where=where, multiline=True)
 
 
 def reversal_of(original: PostedVoucher, on: date, voucher_type: int | None = None) -> Voucher:

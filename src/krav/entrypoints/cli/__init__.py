@@ -13,6 +13,7 @@ import typer
 
 from krav.entrypoints.cli import (
     agreement,
+    audit,
     claims,
     companies,
     imports,
@@ -50,6 +51,7 @@ app.add_typer(claims.app, name="claims")
 app.add_typer(letters.letters_app, name="letters")
 app.add_typer(letters.outbox_app, name="outbox")
 app.add_typer(payments.app, name="payments")
+app.add_typer(audit.app, name="audit")
 
 
 def main() -> None:

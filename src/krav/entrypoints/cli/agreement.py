@@ -35,7 +35,7 @@ def _print_agreement(view: agreements.AgreementView, json_out: bool) -> None:
 @handle_errors
 def agreement_show(company: CompanyOpt, json_out: JsonOpt = False) -> None:
     """Show the collection agreement and its change history."""
-    _print_agreement(agreements.show(get_app().uow(), company), json_out)
+    _print_agreement(agreements.show(get_app().reader(), company), json_out)
 
 
 @app.command("set")

@@ -32,11 +32,14 @@ def business_day_json(today: daily_run.BusinessDay) -> dict[str, Any]:
                 "error": r.error,
                 "matched": len(r.report.matched) if r.report else 0,
                 "unmatched": len(r.report.unmatched) if r.report else 0,
+                "duplicates": len(r.report.duplicates) if r.report else 0,
             }
             for r in today.inbox
         ],
         "days": today.creditors,
         "outbox": today.outbox or delivery.OutboxReport(),
+        "problems": today.problems,
+        "troubled": today.troubled,
     }
 
 
@@ -48,7 +51,11 @@ def creditor_day_lines(report: daily_run.DayReport) -> list[str]:
         f"payments {report.payments_applied}; remitted {format_amount(report.settled)}"
         + ("" if report.bank_day else " (not a bank day)")
     )
-    return [line] + [f"  note: {note}" for note in report.notes]
+    lines = [line] + [f"  note: {note}" for note in report.notes]
+    if report.failed is not None:
+        lines.append(f"  stopped at {report.failed}; the rest of the day waits for the next run")
+    lines += [f"  held: invoice {h.invoice_number} ({h.collection_id}) in {h.step}: {h.reason}" for h in report.held]
+    return lines
 
 
 def business_day_lines(today: daily_run.BusinessDay) -> list[str]:
@@ -60,10 +67,15 @@ def business_day_lines(today: daily_run.BusinessDay) -> list[str]:
             lines.append(
                 f"inbox: {result.path.name}: {len(result.report.matched)} matched, "
                 f"{len(result.report.unmatched)} unmatched"
+                + (f", {len(result.report.duplicates)} duplicates" if result.report.duplicates else "")
             )
     for report in today.creditors:
         lines += creditor_day_lines(report)
-    return lines + outbox_lines(today.outbox or delivery.OutboxReport(), "outbox: ")
+    lines += outbox_lines(today.outbox or delivery.OutboxReport(), "outbox: ")
+    lines += [f"problem: {problem}" for problem in today.problems]
+    if today.troubled:
+        lines.append("the day's run held or refused something: see above")
+    return lines
 
 
 def simulation_lines(first: date, last: date, reports: Sequence[daily_run.DayReport]) -> list[str]:
@@ -233,6 +245,7 @@ def payment_import_json(report: payments.PaymentImportReport) -> dict[str, Any]:
         "total": report.total,
         "matched": {"count": len(report.matched), "total": report.matched_total},
         "unmatched": {"count": len(report.unmatched), "total": report.unmatched_total},
+        "duplicates": {"count": len(report.duplicates), "total": report.duplicates_total},
         "payments": report.outcomes,
         "skipped": report.skipped,
     }
@@ -248,6 +261,15 @@ def payment_import_lines(report: payments.PaymentImportReport) -> list[str]:
     lines += [
         f"  unmatched {o.reference} {format_amount(o.amount)} KID {o.kid or '-'}: {o.reason}" for o in report.unmatched
     ]
+    if report.duplicates:
+        lines.append(
+            f"duplicates {len(report.duplicates)} ({format_amount(report.duplicates_total)}): received before, "
+            "not applied again"
+        )
+        lines += [
+            f"  duplicate {o.reference} {format_amount(o.amount)} KID {o.kid or '-'}: {o.reason}"
+            for o in report.duplicates
+        ]
     return lines + [f"  skipped {line}" for line in report.skipped]
 
 

@@ -6,6 +6,7 @@ Exit codes: 0 done, 1 refused by a rule (or a scenario that does not match), 2 b
 from __future__ import annotations
 
 import getpass
+import os
 from collections.abc import Callable, Iterable
 from datetime import date, datetime
 from functools import wraps
@@ -15,8 +16,9 @@ from zoneinfo import ZoneInfo
 
 import typer
 
-from krav.bootstrap import App, bootstrap
+from krav.bootstrap import App, bootstrap, max_file_bytes
 from krav.domain.errors import InputError, KravError
+from krav.domain.plausible import check_date, check_file_size
 from krav.entrypoints.output import dumps
 
 P = ParamSpec("P")
@@ -32,12 +34,14 @@ ItemsOpt = Annotated[list[int] | None, typer.Option("--items", "-i", help="Item 
 
 
 def business_date(value: str | None) -> date:
-    """The business date given, or today's date in Europe/Oslo (R-TIME-1: the clock is read only here)."""
+    """The business date given (from 1990-01-01 to 2099-12-31), or today's date in Europe/Oslo (R-TIME-1: the
+    clock is read only here)."""
     if value:
         try:
-            return date.fromisoformat(value)
+            day = date.fromisoformat(value)
         except ValueError:
             raise InputError(f"--date: {value!r} is not a date (YYYY-MM-DD)") from None
+        return check_date(day, field="--date")
     return datetime.now(ZoneInfo("Europe/Oslo")).date()
 
 
@@ -91,10 +95,17 @@ def get_app() -> App:
 
 
 def read_file(path: Path) -> bytes:
+    """The bytes of ``path``; a file larger than ``KRAV_MAX_FILE_MB`` is refused, naming its size, before it is
+    read whole."""
+    limit = max_file_bytes()
     try:
-        return path.read_bytes()
+        with path.open("rb") as file:
+            check_file_size(os.fstat(file.fileno()).st_size, file=str(path), limit=limit)
+            data = file.read(limit + 1)
     except OSError as exc:
         raise InputError(f"{path}: cannot read the file ({exc.strerror})") from None
+    check_file_size(len(data), file=str(path), limit=limit)  # not a regular file, or it grew while being read
+    return data
 
 
 def who() -> str:

@@ -85,7 +85,7 @@ def company_set(
 @handle_errors
 def company_list(json_out: JsonOpt = False) -> None:
     """List the creditor companies."""
-    companies = queries.companies(get_app().uow())
+    companies = queries.companies(get_app().reader())
     if json_out:
         echo_json(companies)
         return

@@ -8,7 +8,17 @@ from typing import Annotated
 import typer
 
 from krav.entrypoints.cli.collection_presenters import payment_import_json, payment_import_lines
-from krav.entrypoints.cli.common import CompanyOpt, JsonOpt, echo, echo_json, get_app, handle_errors, read_file
+from krav.entrypoints.cli.common import (
+    CompanyOpt,
+    DateOpt,
+    JsonOpt,
+    business_date,
+    echo,
+    echo_json,
+    get_app,
+    handle_errors,
+    read_file,
+)
 from krav.entrypoints.cli.presenters import import_lines
 from krav.services import imports
 from krav.services.collection import payments
@@ -72,10 +82,12 @@ def import_invoices(
 @handle_errors
 def import_payments(
     file: Annotated[Path, typer.Argument(help="A Nets OCR giro or ISO 20022 camt.054 file of the client account.")],
+    on: DateOpt = None,
     json_out: JsonOpt = False,
 ) -> None:
-    """Import a payment file: each payment matched to its letter by KID, or queued for manual matching."""
-    report = payments.import_payments(get_app().uow(), read_file(file), filename=file.name)
+    """Import a payment file: each payment matched to its letter by KID, or queued for manual matching; a payment
+    dated more than a year after the business date is refused with the file."""
+    report = payments.import_payments(get_app().uow(), read_file(file), filename=file.name, on=business_date(on))
     if json_out:
         echo_json(payment_import_json(report))
         return

@@ -39,7 +39,7 @@ def ledger_items(
     json_out: JsonOpt = False,
 ) -> None:
     """The open items (customer sub-ledger)."""
-    items = ledger.open_items(get_app().uow(), company, customer=customer, open_only=not all_items)
+    items = ledger.open_items(get_app().reader(), company, customer=customer, open_only=not all_items)
     if json_out:
         echo_json(show.items_json(items))
         return
@@ -50,7 +50,7 @@ def ledger_items(
 @handle_errors
 def ledger_customers(company: CompanyOpt, json_out: JsonOpt = False) -> None:
     """The company's customers."""
-    found = ledger.customers(get_app().uow(), company)
+    found = ledger.customers(get_app().reader(), company)
     if json_out:
         echo_json(list(found.values()))
         return
@@ -118,7 +118,7 @@ def ledger_write_off(
 @handle_errors
 def ledger_balance(company: CompanyOpt, json_out: JsonOpt = False) -> None:
     """The trial balance, and whether the customer sub-ledger equals the receivables account."""
-    check = ledger.balance(get_app().uow(), company)
+    check = ledger.balance(get_app().reader(), company)
     if json_out:
         echo_json(show.balance_json(check))
         return
@@ -195,12 +195,19 @@ def ledger_import_bank(
     company: CompanyOpt,
     file: Annotated[Path, typer.Argument(help="An OCR giro or camt.054 file of the creditor's own account.")],
     bank_account: BankAccountOpt = "1920",
+    on: DateOpt = None,
     json_out: JsonOpt = False,
 ) -> None:
     """Import the creditor's own bank file into the ledger: payments matched by KID or invoice number."""
     krav = get_app()
     report = ledger.import_bank_file(
-        krav.uow(), krav.figures, company, read_file(file), filename=file.name, bank_account=bank_account
+        krav.uow(),
+        krav.figures,
+        company,
+        read_file(file),
+        filename=file.name,
+        bank_account=bank_account,
+        on=business_date(on),
     )
     if json_out:
         echo_json(report)

@@ -25,7 +25,7 @@ def letters_list(
     json_out: JsonOpt = False,
 ) -> None:
     """Letters sent, by date, debtor and number."""
-    letters = queries.letters(get_app().uow(), company, debtor=debtor)
+    letters = queries.letters(get_app().reader(), company, debtor=debtor)
     if json_out:
         echo_json(show.letters_json(letters))
         return
@@ -37,7 +37,7 @@ def letters_list(
 def letters_show(company: CompanyOpt, letter_id: Annotated[int, typer.Argument()], json_out: JsonOpt = False) -> None:
     """One letter's content as data: its claims and amounts."""
     krav = get_app()
-    view = queries.letter(krav.uow(), company, letter_id, krav.service)
+    view = queries.letter(krav.reader(), company, letter_id, krav.service)
     if json_out:
         echo_json(view.letter)
         return
@@ -63,7 +63,7 @@ def letters_pdf(
 @handle_errors
 def outbox_status(json_out: JsonOpt = False) -> None:
     """Deliveries by status; failed and uncertain ones are listed with their reason."""
-    status = queries.outbox_status(get_app().uow())
+    status = queries.outbox_status(get_app().reader())
     if json_out:
         echo_json(show.outbox_status_json(status))
         return
@@ -75,16 +75,7 @@ def outbox_status(json_out: JsonOpt = False) -> None:
 def outbox_send() -> None:
     """Render, archive and send what is waiting (krav run does this after the day's steps)."""
     krav = get_app()
-    c = krav.collaborators()
-    sent = delivery.deliver(
-        krav.uow(),
-        renderer=c.renderer,
-        mailer=c.mailer,
-        print_dir=c.print_dir,
-        service=c.service,
-        remittance_dir=c.remittance_dir,
-    )
-    echo(show.outbox_lines(sent))
+    echo(show.outbox_lines(delivery.send_outbox(krav.uow(), krav.collaborators())))
 
 
 @outbox_app.command("retry")

@@ -21,7 +21,7 @@ app = typer.Typer(help="Payments on the client account: the manual-matching queu
 @handle_errors
 def payments_unmatched(json_out: JsonOpt = False) -> None:
     """The manual-matching queue with each payment's reason."""
-    queue = queries.unmatched_payments(get_app().uow())
+    queue = queries.unmatched_payments(get_app().reader())
     if json_out:
         echo_json(queue)
         return
@@ -51,7 +51,7 @@ def settlements_command(
 ) -> None:
     """Settlements remitted to the creditor (R-BANK-3), with their report files."""
     krav = get_app()
-    settled = queries.settlements(krav.uow(), company)
+    settled = queries.settlements(krav.reader(), company)
     files = []
     if out is not None:
         files = write_settlement_files(krav.uow(), company, out, renderer=krav.renderer, service=krav.service)

@@ -134,12 +134,16 @@ def balance_lines(check: ledger.LedgerBalance) -> list[str]:
 def bank_import_lines(report: ledger.BankImportReport) -> list[str]:
     if report.already_imported:
         return [f"{report.filename}: imported before; nothing changed"]
-    lines = [f"{report.filename}: {len(report.posted)} posted, {len(report.left)} left for the bookkeeper"]
+    lines = [
+        f"{report.filename}: {len(report.posted)} posted, {len(report.left)} left for the bookkeeper"
+        + (f", {len(report.already_posted)} posted before" if report.already_posted else "")
+    ]
     lines += [
         f"  {line.reference}: {format_amount(line.amount)} → invoice {line.invoice} (by {line.matched_by})"
         for line in report.posted
     ]
     lines += [f"  {line.reference}: {format_amount(line.amount)} not posted: {line.reason}" for line in report.left]
+    lines += [f"  {line.reference}: {format_amount(line.amount)} {line.reason}" for line in report.already_posted]
     return lines
 
 

@@ -34,7 +34,7 @@ def proposal_command(
     """The collection proposal: every open item past due, with every reason it may not be sent."""
     if status not in ("all", "valid", "invalid"):
         raise InputError(f"--status: {status!r} is not all, valid or invalid")
-    rows = submission.proposal(get_app().uow(), company, today=business_date(on), customer=customer, status=status)
+    rows = submission.proposal(get_app().reader(), company, today=business_date(on), customer=customer, status=status)
     if json_out:
         echo_json(proposal_json(rows))
         return
@@ -55,7 +55,7 @@ def submit_command(
     if all_valid and items:
         raise InputError("choose --items or --all-valid, not both")
     if all_valid:
-        rows = submission.proposal(krav.uow(), company, today=today, status="valid")
+        rows = submission.proposal(krav.reader(), company, today=today, status="valid")
         items = [r.item.id for r in rows]
     if not items:
         if all_valid:

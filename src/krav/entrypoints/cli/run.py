@@ -25,8 +25,10 @@ def run_command(on: DateOpt = None, company: OneCompanyOpt = None, json_out: Jso
     today = daily_run.run_business_day(krav.uow(), business_date(on), krav.collaborators(), company=company)
     if json_out:
         echo_json(show.business_day_json(today))
-        return
-    echo(show.business_day_lines(today))
+    else:
+        echo(show.business_day_lines(today))
+    if today.troubled:
+        raise typer.Exit(1)
 
 
 @handle_errors
@@ -54,10 +56,15 @@ def simulate_command(
     reports = [r for d in days for r in d.creditors]
     if json_out:
         echo_json(reports)
-        return
-    echo(show.simulation_lines(first, last, reports))
-    for orgno in daily_run.creditors(krav.uow(), company):
-        typer.echo(show.stages_line(orgno, queries.claims_view(krav.uow(), orgno, on=last, rates=krav.rates)))
+    else:
+        echo(show.simulation_lines(first, last, reports))
+        for report in reports:
+            if report.troubled:
+                echo(show.creditor_day_lines(report))
+        for orgno in daily_run.creditors(krav.reader(), company):
+            typer.echo(show.stages_line(orgno, queries.claims_view(krav.reader(), orgno, on=last, rates=krav.rates)))
+    if any(d.troubled for d in days):
+        raise typer.Exit(1)
 
 
 @handle_errors

@@ -17,6 +17,7 @@ from typing import Any
 
 from krav.domain.agreement import Agreement, DunningFlow
 from krav.domain.collection.claims import Claim
+from krav.domain.collection.events import Event, EventKind
 from krav.domain.collection.interest import interest_outstanding
 from krav.domain.collection.letters import LetterType, letter_kid
 from krav.domain.collection.steps import (
@@ -33,6 +34,7 @@ from krav.domain.messages import ClaimChanged
 from krav.domain.money import Money
 from krav.domain.party import Company
 from krav.services.collection.delivery import enqueue_letters, enqueue_list
+from krav.services.collection.holding import Check, Decide, Held, decide_holding
 from krav.services.ports import ClaimFilter, Service, StoredLetter, UnitOfWork
 
 
@@ -64,6 +66,7 @@ class StepOutcome:
     payments_applied: int = 0
     submitted: int = 0
     settled: Money = field(default_factory=Money.zero)
+    held: list[Held] = field(default_factory=list)
 
     def summary(self) -> dict[str, Any]:
         """The done-record's summary: only what the step did."""
@@ -73,6 +76,7 @@ class StepOutcome:
             "listed": self.listed,
             "applied": self.payments_applied,
             "submitted": self.submitted,
+            "held": len(self.held),
         }
         out = {k: v for k, v in found.items() if v}
         if not self.settled.is_zero():
@@ -125,34 +129,77 @@ def store_letters(uow: UnitOfWork, ctx: CreditorDay, result: StepResult) -> list
     return stored
 
 
+def _figures(ctx: CreditorDay) -> Check:
+    """What storing a decision computes for each changed claim (its interest for the ledger): a claim whose
+    figures cannot be worked out is held as well."""
+    day = ctx.day
+
+    def check(claims: list[Claim], result: StepResult) -> object:
+        return [
+            interest_outstanding(c, day.today, day.rates, charge_interest=day.charge_interest)
+            for c in claims
+            if c.collection_id in result.changed
+        ]
+
+    return check
+
+
+def hold(uow: UnitOfWork, ctx: CreditorDay, held: list[Held]) -> None:
+    """Record in each held claim's history that the day's step held it, and why (R-ACT-5)."""
+    if not held:
+        return
+    ids = {
+        c.collection_id: c.id
+        for c in uow.collection.claims(ctx.company_id, ClaimFilter(collection_ids=[h.collection_id for h in held]))
+        if c.id is not None
+    }
+    events = [Event(h.collection_id, ctx.today, EventKind.HELD, None, f"{h.step}: {h.reason}"[:1000]) for h in held]
+    uow.collection.add_events(ctx.company_id, ids, events, by="service")
+
+
+def _decided(
+    uow: UnitOfWork, ctx: CreditorDay, load: Callable[[], list[Claim]], decide: Decide, *, step: str
+) -> tuple[list[Claim], StepResult, list[Held]]:
+    claims, result, held = decide_holding(load, decide, _figures(ctx), _case_numbers(uow, ctx.company_id), step=step)
+    hold(uow, ctx, held)
+    return claims, result, held
+
+
 def _claims_step(
-    uow: UnitOfWork, ctx: CreditorDay, claims: list[Claim], decide: Callable[[list[Claim]], StepResult]
+    uow: UnitOfWork, ctx: CreditorDay, load: Callable[[], list[Claim]], decide: Decide, *, step: str
 ) -> StepOutcome:
-    result = decide(claims)
+    claims, result, held = _decided(uow, ctx, load, decide, step=step)
     save_changes(uow, ctx.company, ctx.day, claims, result, by="service")
     stored = store_letters(uow, ctx, result)
-    return StepOutcome(letters=Counter(letter.type for letter in stored), events=len(result.events))
+    return StepOutcome(letters=Counter(letter.type for letter in stored), events=len(result.events), held=held)
 
 
-def _due(uow: UnitOfWork, ctx: CreditorDay) -> list[Claim]:
+def _due(uow: UnitOfWork, ctx: CreditorDay) -> Callable[[], list[Claim]]:
     """The open claims whose next action has come (one indexed query)."""
-    return uow.collection.claims(ctx.company_id, ClaimFilter(due_by=ctx.today))
+    return lambda: uow.collection.claims(ctx.company_id, ClaimFilter(due_by=ctx.today))
 
 
 def pause_expiry(uow: UnitOfWork, ctx: CreditorDay) -> StepOutcome:
     """R-TIME-5 (2), R-ACT-1."""
-    return _claims_step(uow, ctx, _due(uow, ctx), lambda claims: expire_pauses(claims, ctx.day))
+    return _claims_step(uow, ctx, _due(uow, ctx), lambda cs, _: expire_pauses(cs, ctx.day), step="pause_expiry")
 
 
 def confirmations(uow: UnitOfWork, ctx: CreditorDay) -> StepOutcome:
     """R-TIME-5 (3), R-CLM-8, R-CLM-9."""
-    claims = uow.collection.claims(ctx.company_id, ClaimFilter(letters_due=True))
-    return _claims_step(uow, ctx, claims, lambda cs: confirmations_and_interest_notes(cs, ctx.day))
+    return _claims_step(
+        uow,
+        ctx,
+        lambda: uow.collection.claims(ctx.company_id, ClaimFilter(letters_due=True)),
+        lambda cs, _: confirmations_and_interest_notes(cs, ctx.day),
+        step="confirmations",
+    )
 
 
 def letters(uow: UnitOfWork, ctx: CreditorDay) -> StepOutcome:
     """R-TIME-5 (4, 5): the first letters of new claims and notices after reminders (R-CLM-2, R-CLM-3)."""
-    return _claims_step(uow, ctx, _due(uow, ctx), lambda claims: reminder_and_notice_letters(claims, ctx.day))
+    return _claims_step(
+        uow, ctx, _due(uow, ctx), lambda cs, _: reminder_and_notice_letters(cs, ctx.day), step="letters"
+    )
 
 
 def _case_numbers(uow: UnitOfWork, company_id: int) -> Iterator[str]:
@@ -162,24 +209,28 @@ def _case_numbers(uow: UnitOfWork, company_id: int) -> Iterator[str]:
 
 def inkasso(uow: UnitOfWork, ctx: CreditorDay) -> StepOutcome:
     """R-TIME-5 (6), R-CLM-4, R-CLM-5."""
-    numbers = _case_numbers(uow, ctx.company_id)
     return _claims_step(
-        uow, ctx, _due(uow, ctx), lambda claims: transfers_to_inkasso(claims, ctx.day, case_numbers=numbers)
+        uow,
+        ctx,
+        _due(uow, ctx),
+        lambda cs, numbers: transfers_to_inkasso(cs, ctx.day, case_numbers=numbers),
+        step="inkasso",
     )
 
 
 def legal(uow: UnitOfWork, ctx: CreditorDay) -> StepOutcome:
     """R-TIME-5 (7), R-CLM-13."""
-    return _claims_step(uow, ctx, _due(uow, ctx), lambda claims: legal_steps(claims, ctx.day))
+    return _claims_step(uow, ctx, _due(uow, ctx), lambda cs, _: legal_steps(cs, ctx.day), step="legal")
 
 
 def collection_list(uow: UnitOfWork, ctx: CreditorDay) -> StepOutcome:
     """R-TIME-5 (8), R-CLM-4: the Tuesday list, stored with what each claim owed that day and sent to the
     creditor."""
-    claims = _due(uow, ctx)
-    result = draw_collection_list(claims, ctx.day)
+    claims, result, held = _decided(
+        uow, ctx, _due(uow, ctx), lambda cs, _: draw_collection_list(cs, ctx.day), step="collection_list"
+    )
     if not result.listed:
-        return StepOutcome()
+        return StepOutcome(held=held)
     save_changes(uow, ctx.company, ctx.day, claims, result, by="service")
     day = ctx.day
     owed = [
@@ -187,4 +238,4 @@ def collection_list(uow: UnitOfWork, ctx: CreditorDay) -> StepOutcome:
     ]
     list_id = uow.collection.add_list(ctx.company_id, day.today, result.listed[0].listing.transfer_on, owed)
     enqueue_list(uow, ctx.company_id, list_id, day.today, ctx.agreement.collection_list_email)
-    return StepOutcome(listed=len(result.listed), events=len(result.events))
+    return StepOutcome(listed=len(result.listed), events=len(result.events), held=held)

@@ -3,6 +3,7 @@ what was collected remitted last (R-TIME-5 (9), R-BANK-3, R-LED-7)."""
 
 from __future__ import annotations
 
+import copy
 from collections.abc import Sequence
 from datetime import date
 
@@ -17,15 +18,19 @@ from krav.domain.collection.allocation import (
 )
 from krav.domain.collection.claims import Claim
 from krav.domain.collection.events import EventKind
+from krav.domain.collection.interest import interest_outstanding
 from krav.domain.collection.settlement import vat_on
 from krav.domain.collection.steps import StepResult
-from krav.domain.messages import DirectPaymentReported, SettlementIssued, SettlementLine
+from krav.domain.messages import CreditReported, DirectPaymentReported, SettlementIssued, SettlementLine
 from krav.domain.money import Money
-from krav.services.collection.day import CreditorDay, StepOutcome, save_changes
+from krav.domain.rates import RateTables
+from krav.services.collection.day import CreditorDay, StepOutcome, hold, save_changes
 from krav.services.collection.delivery import enqueue_settlement
+from krav.services.collection.holding import Held
 from krav.services.ports import (
     AllocationChannel,
     ClaimFilter,
+    ClientPayment,
     PaymentStatus,
     StoredLetter,
     UnitOfWork,
@@ -79,65 +84,125 @@ def money_in(uow: UnitOfWork, ctx: CreditorDay) -> StepOutcome:
         {c.collection_id: c for c in uow.collection.claims(cid, ClaimFilter(collection_ids=wanted))} if wanted else {}
     )
 
-    for _message_id, report in reports:
+    handled: list[int] = []
+    held: list[Held] = []
+    for message_id, report in reports:
         claim = claims.get(report.collection_id)
-        # applied as of the day it was paid or credited, not the day of the run (R-CLM-6, R-CLM-12)
-        on = report.on
         if claim is None or not claim.is_open:
-            continue  # a report for a closed or unknown claim changes nothing on the collection side
-        if isinstance(report, DirectPaymentReported):
-            applied = [allocate_direct_payment(claim, report.amount, on, rates, charge_interest=charge)]
-            channel, kind = AllocationChannel.DIRECT, EventKind.DIRECT_PAYMENT
-        else:
-            applied = [apply_credit(claim, report.amount, on, rates, charge_interest=charge)]
-            channel, kind = AllocationChannel.CREDIT, EventKind.CREDIT
-            if claim.is_closed:
-                result.event(claim, on, EventKind.CLOSED, detail="credited")
+            handled.append(message_id)  # a report for a closed or unknown claim changes nothing on this side
+            continue
+        try:
+            work, applied, step = _apply_report(claim, report, rates, charge)
+        except Exception as exc:  # held: the report waits, named in the day's report, and is tried again
+            held.append(Held(claim.collection_id, claim.invoice_number, "money_in", _reason(report, exc)))
+            continue
+        claims[claim.collection_id] = work
+        channel = AllocationChannel.DIRECT if isinstance(report, DirectPaymentReported) else AllocationChannel.CREDIT
         uow.collection.add_allocations(
-            cid, {claim.collection_id: claim.id or 0}, applied, on=on, channel=channel, payment_id=None
+            cid, {work.collection_id: work.id or 0}, applied, on=report.on, channel=channel, payment_id=None
         )
-        _applied_events(result, claims, applied, on, kind)
-        if settle_if_paid(claim, on, rates, charge_interest=charge):
-            result.event(claim, on, EventKind.CLOSED, detail="paid")
+        result.merge(step)
+        handled.append(message_id)
         applied_count += 1
-    uow.outbox.mark_handled(message_id for message_id, _ in reports)
+    uow.outbox.mark_handled(handled)
 
     for payment in payments:
         assert payment.id is not None
         letter = letters.get(payment.letter_id) if payment.letter_id is not None else None
-        if letter is None:
+        why = _why_not_applied(payment, letter)
+        if why is not None or letter is None:
             uow.collection.set_payment_status(
-                payment.id, PaymentStatus.UNMATCHED, on=day.today, reason="no letter with this KID"
+                payment.id, PaymentStatus.UNMATCHED, on=day.today, reason=why or "no letter with this KID"
             )
             continue
-        received = payment.received_on  # the day it reached the client account (R-CLM-12)
         on_letter = [claims[line.collection_id] for line in letter.lines if line.collection_id in claims]
-        open_claims = [c for c in on_letter if c.is_open]
-        if open_claims:
-            applied = allocate_client_payment(
-                open_claims,
-                payment.amount,
-                received,
-                rates,
-                order=ctx.agreement.allocation_order,
-                charge_interest=charge,
-                letter=_letter_terms(letter),
+        try:
+            worked, applied, step = _apply_payment(payment, letter, on_letter, ctx)
+        except Exception as exc:  # the payment goes to the manual queue with the reason; the rest go on
+            uow.collection.set_payment_status(
+                payment.id, PaymentStatus.UNMATCHED, on=day.today, reason=f"could not be applied: {exc}"[:1000]
             )
-        else:
-            # every claim of the letter is closed already: all of it is kept for refund (R-CLM-9)
-            applied = [keep_for_refund(on_letter[-1], payment.amount)]
-        ids = {c.collection_id: c.id or 0 for c in on_letter}
+            continue
+        claims.update((c.collection_id, c) for c in worked)
+        ids = {c.collection_id: c.id or 0 for c in worked}
         uow.collection.add_allocations(
-            cid, ids, applied, on=received, channel=AllocationChannel.CLIENT_ACCOUNT, payment_id=payment.id
+            cid, ids, applied, on=payment.received_on, channel=AllocationChannel.CLIENT_ACCOUNT, payment_id=payment.id
         )
-        _applied_events(result, claims, applied, received, EventKind.PAYMENT)
-        for claim in open_claims:
-            if settle_if_paid(claim, received, rates, charge_interest=charge):
-                result.event(claim, received, EventKind.CLOSED, detail="paid")
+        result.merge(step)
         uow.collection.set_payment_status(payment.id, PaymentStatus.APPLIED, on=day.today)
         applied_count += 1
     save_changes(uow, ctx.company, ctx.day, claims.values(), result, by="service")
-    return StepOutcome(payments_applied=applied_count, events=len(result.events))
+    hold(uow, ctx, held)
+    return StepOutcome(payments_applied=applied_count, events=len(result.events), held=held)
+
+
+def _reason(report: DirectPaymentReported | CreditReported, exc: Exception) -> str:
+    what = "direct payment" if isinstance(report, DirectPaymentReported) else "credit"
+    return f"{what} of {report.amount.amount} on {report.on} could not be applied: {exc}"
+
+
+def _apply_report(
+    claim: Claim, report: DirectPaymentReported | CreditReported, rates: RateTables, charge: bool
+) -> tuple[Claim, list[Applied], StepResult]:
+    """A reported direct payment or credit applied to a copy of its claim, as of the day it was paid or
+    credited (R-CLM-6, R-CLM-7, R-CLM-10); the copy, what it applied, and its events."""
+    work = copy.deepcopy(claim)
+    step = StepResult()
+    on = report.on
+    if isinstance(report, DirectPaymentReported):
+        applied = [allocate_direct_payment(work, report.amount, on, rates, charge_interest=charge)]
+        kind = EventKind.DIRECT_PAYMENT
+    else:
+        applied = [apply_credit(work, report.amount, on, rates, charge_interest=charge)]
+        kind = EventKind.CREDIT
+        if work.is_closed:
+            step.event(work, on, EventKind.CLOSED, detail="credited")
+    _applied_events(step, {work.collection_id: work}, applied, on, kind)
+    if settle_if_paid(work, on, rates, charge_interest=charge):
+        step.event(work, on, EventKind.CLOSED, detail="paid")
+    return work, applied, step
+
+
+def _why_not_applied(payment: ClientPayment, letter: StoredLetter | None) -> str | None:
+    """Why a pending payment cannot be applied by itself: it goes to the manual queue with the reason."""
+    if letter is None:
+        return "no letter with this KID"
+    if not payment.amount.is_positive():
+        return f"the amount is {payment.amount.amount}: a payment must be more than 0.00"
+    return None
+
+
+def _apply_payment(
+    payment: ClientPayment, letter: StoredLetter, on_letter: list[Claim], ctx: CreditorDay
+) -> tuple[list[Claim], list[Applied], StepResult]:
+    """A client-account payment applied to copies of its letter's claims as of the day it arrived (R-CLM-7,
+    R-CLM-12), closing what it pays (R-CLM-9); the copies, what it applied, and its events."""
+    day = ctx.day
+    rates, charge = day.rates, day.charge_interest
+    worked = copy.deepcopy(on_letter)
+    received = payment.received_on  # the day it reached the client account (R-CLM-12)
+    open_claims = [c for c in worked if c.is_open]
+    step = StepResult()
+    if open_claims:
+        applied = allocate_client_payment(
+            open_claims,
+            payment.amount,
+            received,
+            rates,
+            order=ctx.agreement.allocation_order,
+            charge_interest=charge,
+            letter=_letter_terms(letter),
+        )
+    else:
+        # every claim of the letter is closed already: all of it is kept for refund (R-CLM-9)
+        applied = [keep_for_refund(worked[-1], payment.amount)]
+    _applied_events(step, {c.collection_id: c for c in worked}, applied, received, EventKind.PAYMENT)
+    for claim in open_claims:
+        if settle_if_paid(claim, received, rates, charge_interest=charge):
+            step.event(claim, received, EventKind.CLOSED, detail="paid")
+    for claim in worked:  # the figures the ledger is told must be computable too
+        interest_outstanding(claim, day.today, rates, charge_interest=charge)
+    return worked, applied, step
 
 
 _PARTS = ("principal", "fee", "interest", "overpaid", "costs")

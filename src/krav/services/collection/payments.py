@@ -1,14 +1,18 @@
 """Money in on the client account: payment files, KID matching, the manual-matching queue (R-BANK-1, R-BANK-2).
 
 A file is imported whole or not at all, and the same file twice changes nothing (its SHA-256 and each payment's
-reference within it are the key). Every payment ends matched to a letter by its KID, or unmatched with a
-reason; matched + unmatched always equals the file's total to the øre. Matched payments are applied to the
-claims in the next daily run, first thing (R-TIME-5).
+reference within it are the key). A payment is the bank's transaction, not the file's bytes: one whose bank
+identity (:attr:`krav.formats.payments.IncomingPayment.bank_id`) is on the client account already, from another
+file or from earlier in the same one, is recorded as a duplicate naming the first sighting and is never applied.
+Every other payment ends matched to a letter by its KID, or unmatched with a reason; matched + unmatched +
+duplicates always equals the file's total to the øre. Matched payments are applied to the claims in the next
+daily run, first thing (R-TIME-5).
 """
 
 from __future__ import annotations
 
 import hashlib
+import os
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
@@ -16,12 +20,16 @@ from pathlib import Path
 from krav.domain.errors import FieldError, NotFound
 from krav.domain.kid import is_valid_kid
 from krav.domain.money import Money
+from krav.domain.plausible import MAX_FILE_BYTES, check_file_size
 from krav.formats.payments import IncomingPayment, PaymentFile, parse_payment_file
 from krav.services.ports import ClaimFilter, ClientPayment, PaymentStatus, UnitOfWork
 
 
 @dataclass(frozen=True, slots=True)
 class PaymentOutcome:
+    """What became of one payment of a file: matched to a letter, unmatched with the reason, or a duplicate of a
+    payment received before (``duplicate``; the reason names the first sighting)."""
+
     reference: str
     amount: Money
     paid_on: date
@@ -30,6 +38,7 @@ class PaymentOutcome:
     company: str | None = None
     letter: str | None = None
     reason: str | None = None
+    duplicate: bool = False
 
 
 @dataclass
@@ -48,7 +57,11 @@ class PaymentImportReport:
 
     @property
     def unmatched(self) -> list[PaymentOutcome]:
-        return [o for o in self.outcomes if not o.matched]
+        return [o for o in self.outcomes if not o.matched and not o.duplicate]
+
+    @property
+    def duplicates(self) -> list[PaymentOutcome]:
+        return [o for o in self.outcomes if o.duplicate]
 
     @property
     def matched_total(self) -> Money:
@@ -57,6 +70,10 @@ class PaymentImportReport:
     @property
     def unmatched_total(self) -> Money:
         return Money.sum((o.amount for o in self.unmatched), self.total.currency)
+
+    @property
+    def duplicates_total(self) -> Money:
+        return Money.sum((o.amount for o in self.duplicates), self.total.currency)
 
 
 def _why_unmatched(payment: IncomingPayment, letter_found: bool) -> str | None:
@@ -74,10 +91,18 @@ def _why_unmatched(payment: IncomingPayment, letter_found: bool) -> str | None:
     return None
 
 
-def import_payments(uow: UnitOfWork, data: bytes, *, filename: str) -> PaymentImportReport:
+def _duplicate_reason(first: ClientPayment) -> str:
+    """Why a payment is not applied: the bank reported it before, as ``first`` (R-BANK-2)."""
+    where = first.filename or first.source
+    seen = f"{first.reference} in {where}, {first.received_on}"
+    return f"already received as payment {first.id} ({seen}); not applied again"[:500]
+
+
+def import_payments(uow: UnitOfWork, data: bytes, *, filename: str, on: date | None = None) -> PaymentImportReport:
     """R-BANK-2: read a Nets OCR giro or camt.054 file of the client account and record every payment, matched
-    to its letter by KID (R-CLM-12) or queued for manual matching with the reason."""
-    parsed: PaymentFile = parse_payment_file(data, filename=filename)
+    to its letter by KID (R-CLM-12) or queued for manual matching with the reason; a payment the bank reported
+    before (the same bank identity) is recorded as a duplicate and not applied again."""
+    parsed: PaymentFile = parse_payment_file(data, filename=filename, on=on)
     source = "sha256:" + hashlib.sha256(data).hexdigest()
     report = PaymentImportReport(filename, parsed.format, parsed.file_id, total=parsed.total)
     report.skipped = [f"{s.reference}: {s.amount.amount} {s.amount.currency}: {s.reason}" for s in parsed.skipped]
@@ -85,6 +110,10 @@ def import_payments(uow: UnitOfWork, data: bytes, *, filename: str) -> PaymentIm
         if uow.collection.payments_from(source):
             report.already_imported = True
         for payment in parsed.payments:
+            first = uow.collection.payment_by_bank_id(payment.bank_id)
+            if first is not None and (first.source, first.reference) != (source, payment.reference):
+                report.outcomes.append(_record_duplicate(uow, payment, first, source, filename))
+                continue
             letter = uow.collection.letter_by_kid(payment.kid) if payment.kid else None
             reason = _why_unmatched(payment, letter is not None)
             company_orgno = None
@@ -101,6 +130,8 @@ def import_payments(uow: UnitOfWork, data: bytes, *, filename: str) -> PaymentIm
                 letter_id=letter.id if letter is not None and reason is None else None,
                 status=PaymentStatus.PENDING if reason is None else PaymentStatus.UNMATCHED,
                 reason=reason,
+                bank_id=payment.bank_id,
+                filename=filename,
             )
             uow.collection.add_payment(record)
             report.outcomes.append(
@@ -116,8 +147,32 @@ def import_payments(uow: UnitOfWork, data: bytes, *, filename: str) -> PaymentIm
                 )
             )
         uow.commit()
-    assert report.matched_total + report.unmatched_total == report.total
+    assert report.matched_total + report.unmatched_total + report.duplicates_total == report.total
     return report
+
+
+def _record_duplicate(
+    uow: UnitOfWork, payment: IncomingPayment, first: ClientPayment, source: str, filename: str
+) -> PaymentOutcome:
+    """Record a second sighting of ``first``, never to be applied (R-BANK-2)."""
+    assert first.id is not None
+    reason = _duplicate_reason(first)
+    sighting = ClientPayment(
+        received_on=payment.paid_on,
+        amount=payment.amount,
+        reference=payment.reference,
+        source=source,
+        kid=payment.kid,
+        payer=payment.payer_name,
+        status=PaymentStatus.DUPLICATE,
+        reason=reason,
+        bank_id=payment.bank_id,
+        filename=filename,
+    )
+    uow.collection.add_duplicate(sighting, first_id=first.id)
+    return PaymentOutcome(
+        payment.reference, payment.amount, payment.paid_on, payment.kid, False, reason=reason, duplicate=True
+    )
 
 
 def unmatched(uow: UnitOfWork) -> list[ClientPayment]:
@@ -172,26 +227,97 @@ class InboxResult:
     error: str | None
 
 
-def import_inbox(uow: UnitOfWork, inbox: Path) -> list[InboxResult]:
+#: The folders of the inbox that imported and refused files move to.
+DONE, REFUSED = "done", "refused"
+
+
+def import_inbox(
+    uow: UnitOfWork, inbox: Path, *, on: date | None = None, max_bytes: int = MAX_FILE_BYTES
+) -> list[InboxResult]:
     """The daily run's first act: import every file waiting in the inbox folder; each moves to ``done/`` or,
-    refused, to ``refused/`` with a ``.error`` file saying why."""
+    refused, to ``refused/`` with a ``.error`` file saying why.
+
+    Nothing there is overwritten: a file named as one moved there before (the same name on a later day) gets a
+    number (``ocr.txt`` → ``ocr-2.txt``). A symbolic link is refused unread, as is a file of more than
+    ``max_bytes``. A plain file named ``done`` or ``refused`` is moved aside first (``done-2``) and imported
+    like any other, so that the folders can be made."""
     from krav.domain.errors import KravError
 
     results: list[InboxResult] = []
     if not inbox.is_dir():
         return results
-    for path in sorted(p for p in inbox.iterdir() if p.is_file() and not p.name.startswith(".")):
-        try:
-            report = import_payments(uow, path.read_bytes(), filename=path.name)
-        except KravError as exc:
-            target = inbox / "refused"
-            target.mkdir(exist_ok=True)
-            path.replace(target / path.name)
-            (target / f"{path.name}.error").write_text(str(exc) + "\n", "utf-8")
-            results.append(InboxResult(path, None, str(exc)))
+    for folder in (DONE, REFUSED):
+        _free_folder_name(inbox, folder)
+    for path in sorted(inbox.iterdir()):
+        if path.name.startswith(".") or (path.name in (DONE, REFUSED) and _is_real_dir(path)):
             continue
-        target = inbox / "done"
-        target.mkdir(exist_ok=True)
-        path.replace(target / path.name)
+        if path.is_symlink():
+            results.append(_refuse(inbox, path, "a symbolic link: the inbox takes files, not links to files elsewhere"))
+            continue
+        if not path.is_file():
+            continue
+        try:
+            data = _read_inbox_file(path, max_bytes)
+        except OSError as exc:  # unreadable now (its rights, or made a link meanwhile): left for the next run
+            results.append(InboxResult(path, None, f"cannot be read ({exc.strerror}); left in the inbox"))
+            continue
+        except KravError as exc:
+            results.append(_refuse(inbox, path, str(exc)))
+            continue
+        try:
+            report = import_payments(uow, data, filename=path.name, on=on)
+        except KravError as exc:
+            results.append(_refuse(inbox, path, str(exc)))
+            continue
+        _move(path, inbox / DONE)
         results.append(InboxResult(path, report, None))
     return results
+
+
+def _is_real_dir(path: Path) -> bool:
+    return path.is_dir() and not path.is_symlink()
+
+
+def _free_folder_name(inbox: Path, name: str) -> None:
+    """Move aside whatever holds the folder's name and is no folder (a file, a link), to be imported with the rest."""
+    path = inbox / name
+    if path.is_symlink() or (path.exists() and not path.is_dir()):
+        path.rename(_free_name(inbox, name))
+
+
+def _free_name(folder: Path, name: str, *companions: str) -> Path:
+    """``folder/name``, or the first ``stem-2.suffix``, ``stem-3.suffix`` … taken by nothing, nor its companions
+    (``name`` + each suffix in ``companions``)."""
+    stem, dot, suffix = name.rpartition(".") if "." in name.lstrip(".") else (name, "", "")
+    n = 1
+    while True:
+        candidate = name if n == 1 else f"{stem}-{n}{dot}{suffix}"
+        if not any(_taken(folder / f"{candidate}{extra}") for extra in ("", *companions)):
+            return folder / candidate
+        n += 1
+
+
+def _taken(path: Path) -> bool:
+    return path.exists() or path.is_symlink()
+
+
+def _move(path: Path, folder: Path, *companions: str) -> Path:
+    folder.mkdir(exist_ok=True)
+    target = _free_name(folder, path.name, *companions)
+    path.rename(target)
+    return target
+
+
+def _read_inbox_file(path: Path, max_bytes: int) -> bytes:
+    # O_NOFOLLOW: a file swapped for a link since it was listed is not followed either
+    with os.fdopen(os.open(path, os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0)), "rb") as file:
+        check_file_size(os.fstat(file.fileno()).st_size, file=path.name, limit=max_bytes)
+        data = file.read(max_bytes + 1)
+    check_file_size(len(data), file=path.name, limit=max_bytes)  # it grew while being read
+    return data
+
+
+def _refuse(inbox: Path, path: Path, error: str) -> InboxResult:
+    target = _move(path, inbox / REFUSED, ".error")
+    (target.parent / f"{target.name}.error").write_text(error + "\n", "utf-8")
+    return InboxResult(path, None, error)

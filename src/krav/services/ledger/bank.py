@@ -2,7 +2,10 @@
 
 Each payment whose KID or text names one open invoice is posted against it (split into principal, fee, interest
 and overpayment when R-LED-6 says so, and reported to collection); the others are left for the bookkeeper,
-listed with the reason. The same file twice changes nothing.
+listed with the reason. The same file twice changes nothing, and a payment is posted once however many files
+report it: the ledger keeps the bank's identity of each payment it posted
+(:attr:`krav.formats.payments.IncomingPayment.bank_id`), and one posted from another file, or earlier in the same
+one, is listed as already posted from that file.
 """
 
 from __future__ import annotations
@@ -10,6 +13,7 @@ from __future__ import annotations
 import hashlib
 import re
 from dataclasses import dataclass, field
+from datetime import date
 
 from krav.domain.errors import ImportRefused, Problem
 from krav.domain.ledger import accounts as std_accounts
@@ -17,7 +21,7 @@ from krav.domain.ledger.open_items import OpenItem, SettledStatus
 from krav.domain.money import Money
 from krav.formats.payments import IncomingPayment, parse_payment_file
 from krav.services.ledger.payments import pay_invoice_in
-from krav.services.ports import ClaimFigures, ItemFilter, UnitOfWork
+from krav.services.ports import ClaimFigures, ItemFilter, PostedBankPayment, UnitOfWork
 
 _TOKEN = re.compile(r"[0-9A-Za-z][0-9A-Za-z-]*")
 
@@ -30,6 +34,7 @@ class BankLine:
     matched_by: str | None
     reason: str | None = None
     voucher: int | None = None
+    posted_from: str | None = None  # the file a payment was posted from before, when it was
 
 
 @dataclass
@@ -44,7 +49,12 @@ class BankImportReport:
 
     @property
     def left(self) -> list[BankLine]:
-        return [line for line in self.lines if line.invoice is None]
+        return [line for line in self.lines if line.invoice is None and line.posted_from is None]
+
+    @property
+    def already_posted(self) -> list[BankLine]:
+        """The payments posted before, from another file or earlier in this one: not posted again."""
+        return [line for line in self.lines if line.posted_from is not None]
 
 
 def _find(
@@ -72,9 +82,11 @@ def import_bank_file(
     *,
     filename: str,
     bank_account: str = std_accounts.BANK,
+    on: date | None = None,
 ) -> BankImportReport:
-    """Import a payment file of the creditor's own bank account into its ledger."""
-    parsed = parse_payment_file(data, filename=filename)
+    """Import a payment file of the creditor's own bank account into its ledger; ``on``, the business date,
+    bounds the dates its payments may carry (a year ahead at most)."""
+    parsed = parse_payment_file(data, filename=filename, on=on)
     digest = hashlib.sha256(data).hexdigest()
     report = BankImportReport(filename)
     with uow:
@@ -91,6 +103,13 @@ def import_bank_file(
         by_kid = {i.kid: i for i in items if i.kid}
         by_number = {i.number: i for i in items}
         for payment in parsed.payments:
+            before = uow.ledger.posted_bank_payment(company.id, payment.bank_id)
+            if before is not None:
+                seen = f"already posted from {before.filename}"
+                report.lines.append(
+                    BankLine(payment.reference, payment.amount, None, None, seen, None, before.filename)
+                )
+                continue
             item, how, reason = _find(payment, by_kid, by_number)
             if item is None or item.status is SettledStatus.SETTLED:
                 report.lines.append(BankLine(payment.reference, payment.amount, None, None, reason or "settled"))
@@ -105,9 +124,9 @@ def import_bank_file(
                 bank_account=bank_account,
                 text=f"Innbetaling {item.number} ({payment.payer_name or payment.reference})"[:200],
             )
-            report.lines.append(
-                BankLine(payment.reference, payment.amount, item.number, how, None, result.vouchers[0].number)
-            )
+            voucher = result.vouchers[0]
+            report.lines.append(BankLine(payment.reference, payment.amount, item.number, how, None, voucher.number))
+            uow.ledger.add_posted_bank_payment(company.id, PostedBankPayment(payment.bank_id, filename, voucher.id))
             refreshed = [i for i in uow.ledger.items(company.id, ItemFilter(numbers=[item.number])) if i.is_debit]
             if refreshed:
                 by_number[item.number] = refreshed[0]

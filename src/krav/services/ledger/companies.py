@@ -6,10 +6,18 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, replace
 from typing import Any
 
+from krav.domain import plausible
 from krav.domain.errors import Conflict, FieldError
 from krav.domain.ledger.accounts import STANDARD_CHART, Account, check_account_number
 from krav.domain.ledger.voucher_types import DEFAULT_VOUCHER_TYPES, CollectionVoucherType, VoucherType
-from krav.domain.party import Company, Customer, check_customer, validate_bank_account, validate_orgno
+from krav.domain.party import (
+    Company,
+    Customer,
+    check_company,
+    check_customer,
+    validate_bank_account,
+    validate_orgno,
+)
 from krav.services.ports import UnitOfWork, company_id
 
 
@@ -27,9 +35,7 @@ def create_company_in(uow: UnitOfWork, company: Company) -> Company:
     bank_account = validate_bank_account(company.bank_account) if company.bank_account else None
     if not company.name.strip():
         raise FieldError("name", "the company needs a name")
-    if uow.companies.find(orgno) is not None:
-        raise Conflict(f"company {orgno} exists already")
-    stored = uow.companies.add(
+    checked = check_company(
         Company(
             orgno=orgno,
             name=company.name.strip(),
@@ -40,6 +46,9 @@ def create_company_in(uow: UnitOfWork, company: Company) -> Company:
             phone=company.phone,
         )
     )
+    if uow.companies.find(orgno) is not None:
+        raise Conflict(f"company {orgno} exists already")
+    stored = uow.companies.add(checked)
     assert stored.id is not None
     uow.ledger.add_accounts(stored.id, STANDARD_CHART)
     for voucher_type in DEFAULT_VOUCHER_TYPES:
@@ -78,7 +87,7 @@ def update_company(uow: UnitOfWork, orgno: str, changes: Mapping[str, str | bool
                 values[key] = str(value).strip()
             else:
                 values[key] = value or None
-        updated = uow.companies.update(replace(company, address=address, **values))
+        updated = uow.companies.update(check_company(replace(company, address=address, **values)))
         uow.commit()
         return updated
 
@@ -86,6 +95,7 @@ def update_company(uow: UnitOfWork, orgno: str, changes: Mapping[str, str | bool
 def add_account(uow: UnitOfWork, orgno: str, account: Account) -> None:
     """Add an account to a company's chart."""
     check_account_number(account.number)
+    plausible.check_text(account.name, field="name", limit=plausible.NAME)
     with uow:
         cid = company_id(uow, orgno)
         if account.number in uow.ledger.accounts(cid):
@@ -98,6 +108,7 @@ def set_voucher_type(uow: UnitOfWork, orgno: str, voucher_type: VoucherType) -> 
     """Add or change a voucher type and its collection voucher type (R-LED-2)."""
     if not 1 <= voucher_type.code <= 9999:
         raise FieldError("code", "a voucher type code is a number from 1 to 9999")
+    plausible.check_text(voucher_type.name, field="name", limit=plausible.TYPE_NAME)
     with uow:
         uow.ledger.save_voucher_type(company_id(uow, orgno), voucher_type)
         uow.commit()

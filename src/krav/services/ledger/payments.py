@@ -11,6 +11,7 @@ from krav.domain.ledger.posting import direct_payment_voucher
 from krav.domain.ledger.vouchers import Batch
 from krav.domain.messages import DirectPaymentReported
 from krav.domain.money import Money
+from krav.domain.plausible import check_amount
 from krav.services.ledger.posting import PostingResult, invoice_item, post_batch_in, send_reports
 from krav.services.ports import ClaimFigures, UnitOfWork, company_and_id
 
@@ -74,6 +75,7 @@ def pay_invoice(
     """:func:`pay_invoice_in` in its own transaction (``krav ledger pay``)."""
     if not amount.is_positive():
         raise FieldError("amount", "a payment must be more than 0.00")
+    check_amount(amount, field="amount")
     with uow:
         result = pay_invoice_in(uow, figures, orgno, invoice, amount, on=on, bank_account=bank_account)
         uow.commit()

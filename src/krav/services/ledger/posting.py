@@ -18,6 +18,7 @@ from krav.domain.ledger.voucher_types import VoucherType
 from krav.domain.ledger.vouchers import Batch, PostedVoucher, check_voucher
 from krav.domain.messages import LedgerReport
 from krav.domain.party import Company
+from krav.domain.plausible import TEXT, check_text
 from krav.formats.voucher_json import parse_batch_json
 from krav.services.ports import ItemFilter, NewItem, UnitOfWork, company_and_id
 
@@ -51,6 +52,7 @@ def post_batch_in(
     ``report=False`` leaves the R-LED-5 reports to the caller (R-LED-6 reports the whole payment at once)."""
     if not batch.vouchers:
         raise FieldError("vouchers", "the batch has no vouchers", where=source_name)
+    check_text(batch.text or source_name, field="text", limit=TEXT, where=source_name, multiline=True)
     company, company_id = company_and_id(uow, orgno)
     accounts = uow.ledger.accounts(company_id)
     types = uow.ledger.voucher_types(company_id)

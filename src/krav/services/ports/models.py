@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from enum import StrEnum
 
+from krav.domain.audit import Linked
 from krav.domain.collection.claims import Stage
 from krav.domain.collection.events import EventKind
 from krav.domain.collection.letters import LetterLine, LetterType, Sender
@@ -15,11 +16,13 @@ from krav.domain.money import Money
 
 
 class PaymentStatus(StrEnum):
-    """A payment on the client account: waiting for the day's run, applied, or waiting for a person."""
+    """A payment on the client account: waiting for the day's run, applied, or waiting for a person; or a second
+    sighting of a payment already received (a duplicate), recorded and never applied (R-BANK-2)."""
 
     PENDING = "pending"
     APPLIED = "applied"
     UNMATCHED = "unmatched"
+    DUPLICATE = "duplicate"
 
 
 class AllocationChannel(StrEnum):
@@ -126,6 +129,18 @@ class HistoryEntry:
 
 
 @dataclass(frozen=True, slots=True)
+class StoredChain:
+    """A company's hash chain as stored (the vouchers with their lines, or the claims' history), for the audit:
+    its table, what a place in it is called (``"voucher number"``), how many rows its counter says were written,
+    and the rows in chain order, read from storage as they are consumed (inside the unit of work)."""
+
+    table: str
+    place: str
+    length: int
+    links: Iterable[Linked]
+
+
+@dataclass(frozen=True, slots=True)
 class NewItem:
     """An open item to create from a posted receivables line."""
 
@@ -176,7 +191,14 @@ class AgreementChange:
 
 @dataclass(frozen=True, slots=True)
 class ClientPayment:
-    """A payment received on the service's client account (R-BANK-2), matched to a letter by its KID."""
+    """A payment received on the service's client account (R-BANK-2), matched to a letter by its KID.
+
+    ``bank_id`` is the bank's identity of the transaction (:attr:`krav.formats.payments.IncomingPayment.bank_id`),
+    one payment on the account per identity; a payment recorded without one stands for itself by its file and
+    reference (``file:SOURCE/REFERENCE``). ``filename`` names the file it came in, as it was imported.
+    A :attr:`PaymentStatus.DUPLICATE` is a later sighting of the payment with the same ``bank_id``; its reason
+    names the first.
+    """
 
     received_on: date
     amount: Money
@@ -188,7 +210,23 @@ class ClientPayment:
     letter_id: int | None = None
     status: PaymentStatus = PaymentStatus.PENDING
     reason: str | None = None
+    bank_id: str = ""
+    filename: str | None = None
     id: int | None = None
+
+    def __post_init__(self) -> None:
+        if not self.bank_id:
+            object.__setattr__(self, "bank_id", f"file:{self.source}/{self.reference}")
+
+
+@dataclass(frozen=True, slots=True)
+class PostedBankPayment:
+    """A payment of the creditor's own bank file that the ledger posted: the bank's identity of it, the file it
+    came in and the voucher that posted it (R-LED-5)."""
+
+    bank_id: str
+    filename: str
+    voucher_id: int
 
 
 @dataclass(frozen=True, slots=True)

@@ -3,15 +3,19 @@ the daily run works with."""
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-from dataclasses import dataclass
+import threading
+from collections.abc import Iterator, Sequence
+from contextlib import AbstractContextManager, contextmanager
+from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING, Protocol
 
 from krav.domain.collection.letters import CollectionListRow, Letter, Sender
 from krav.domain.collection.settlement import SettlementReport
+from krav.domain.errors import RunInProgress
 from krav.domain.money import Money
+from krav.domain.plausible import MAX_FILE_BYTES
 from krav.domain.rates import RateTables
 from krav.services.ports.models import OutgoingMail, Service
 
@@ -42,11 +46,35 @@ class ClaimFigures(Protocol):
     ) -> tuple[Money, Money] | None: ...
 
 
+class RunLock(Protocol):
+    """One run at a time per database (``krav run``, ``simulate``, ``demo``, the delivery worker)."""
+
+    def hold(self, what: str) -> AbstractContextManager[None]:
+        """Hold the lock while the block runs; :class:`krav.domain.errors.RunInProgress` when another holds it."""
+        ...
+
+
+class ProcessRunLock:
+    """A run lock within one process, for a database no other process can reach (one in memory)."""
+
+    def __init__(self) -> None:
+        self._lock = threading.RLock()
+
+    @contextmanager
+    def hold(self, what: str) -> Iterator[None]:
+        if not self._lock.acquire(blocking=False):
+            raise RunInProgress(f"{what}: another run is working on this database")
+        try:
+            yield
+        finally:
+            self._lock.release()
+
+
 @dataclass(frozen=True, slots=True)
 class Collaborators:
     """What the daily run works with besides the database, wired by bootstrap: the rate tables, the service as
     letters name it, and where letters, files and mail go. ``inbox`` is the folder of payment files the run
-    imports first (None: none)."""
+    imports first (None: none); ``lock`` keeps runs on one database one at a time."""
 
     rates: RateTables
     service: Service
@@ -55,3 +83,5 @@ class Collaborators:
     print_dir: Path
     remittance_dir: Path
     inbox: Path | None = None
+    max_file_bytes: int = MAX_FILE_BYTES  # the largest payment file the inbox takes
+    lock: RunLock = field(default_factory=ProcessRunLock)

@@ -1,7 +1,9 @@
 """The tables, as SQLAlchemy Core. Money columns are integer øre (``*_ore``, BigInteger).
 
-Append-only tables (posted vouchers, their lines and batches, matchings, claim history, letters, documents) are
-guarded by database triggers that refuse UPDATE and DELETE; see the migrations.
+Append-only tables (posted vouchers, their lines and batches, matchings, claim history, letters, documents,
+settlements) are guarded by database triggers that refuse UPDATE and DELETE, and allocations and payments keep
+their recorded columns; see the migrations. The vouchers and the claims' history carry hash chains besides
+(:mod:`krav.adapters.db.chains`).
 """
 
 from krav.adapters.db.tables.base import Ore, metadata
@@ -10,6 +12,7 @@ from krav.adapters.db.tables.collection import (
     claim,
     claim_event,
     client_payment,
+    client_payment_duplicate,
     collection_list,
     collection_list_line,
     letter,
@@ -22,6 +25,7 @@ from krav.adapters.db.tables.ledger import (
     account,
     agreement,
     agreement_change,
+    bank_payment,
     batch,
     company,
     counter,
@@ -51,19 +55,32 @@ APPEND_ONLY = (
     "letter_kid",
     "letter_line",
     "document",
+    "settlement",
 )
+
+#: Tables that keep every row but may change some columns (migration 0007 names the rest, which never change):
+#: an allocation's settlement is set once; a payment's status, reason, day applied and letter may change.
+WRITE_ONCE = ("allocation", "client_payment")
+
+#: Every table the database guards: besides UPDATE and DELETE, they refuse INSERT OR REPLACE on SQLite and
+#: TRUNCATE on PostgreSQL.
+GUARDED = (*APPEND_ONLY, *WRITE_ONCE)
 
 __all__ = [
     "APPEND_ONLY",
+    "GUARDED",
+    "WRITE_ONCE",
     "Ore",
     "account",
     "agreement",
     "agreement_change",
     "allocation",
+    "bank_payment",
     "batch",
     "claim",
     "claim_event",
     "client_payment",
+    "client_payment_duplicate",
     "collection_list",
     "collection_list_line",
     "company",

@@ -7,6 +7,7 @@ import sqlalchemy as sa
 
 from krav.adapters.db.tables.base import Ore, metadata
 from krav.adapters.db.types import UTCDateTime
+from krav.domain import plausible  # the columns' lengths, which the domain checks values against
 
 claim = sa.Table(
     "claim",
@@ -14,7 +15,7 @@ claim = sa.Table(
     sa.Column("id", sa.Integer, primary_key=True),
     sa.Column("company_id", sa.ForeignKey("company.id"), nullable=False),
     sa.Column("collection_id", sa.String(40), nullable=False, unique=True),
-    sa.Column("invoice_number", sa.String(40), nullable=False),
+    sa.Column("invoice_number", sa.String(plausible.NUMBER), nullable=False),
     sa.Column("invoice_date", sa.Date, nullable=False),
     sa.Column("due_date", sa.Date, nullable=False),
     sa.Column("currency", sa.String(3), nullable=False),
@@ -22,15 +23,15 @@ claim = sa.Table(
     sa.Column("submitted_on", sa.Date, nullable=False),
     sa.Column("rule_set", sa.String(40), nullable=False),
     # the debtor as the ledger knew them at submission
-    sa.Column("debtor_number", sa.String(40), nullable=False),
-    sa.Column("debtor_name", sa.String(10_000), nullable=False),
+    sa.Column("debtor_number", sa.String(plausible.NUMBER), nullable=False),
+    sa.Column("debtor_name", sa.String(plausible.CUSTOMER_NAME), nullable=False),
     sa.Column("debtor_kind", sa.String(10), nullable=False),
-    sa.Column("debtor_orgno", sa.String(20)),
-    sa.Column("debtor_street", sa.String(200)),
-    sa.Column("debtor_postcode", sa.String(10)),
-    sa.Column("debtor_city", sa.String(100)),
+    sa.Column("debtor_orgno", sa.String(plausible.CUSTOMER_ORGNO)),
+    sa.Column("debtor_street", sa.String(plausible.STREET)),
+    sa.Column("debtor_postcode", sa.String(plausible.POSTCODE)),
+    sa.Column("debtor_city", sa.String(plausible.CITY)),
     sa.Column("debtor_country", sa.String(2), nullable=False),
-    sa.Column("debtor_email", sa.String(254)),
+    sa.Column("debtor_email", sa.String(plausible.EMAIL)),
     sa.Column("debtor_language", sa.String(2), nullable=False),
     # where it stands
     sa.Column("stage", sa.String(20), nullable=False),
@@ -98,7 +99,13 @@ claim_event = sa.Table(
     sa.Column("amount_ore", Ore),
     sa.Column("detail", sa.Text, nullable=False, default=""),
     sa.Column("created_at", UTCDateTime, nullable=False),
+    # the company's chain of events (krav.adapters.db.chains): the event's place in it, from 1, the chain hash of
+    # the event before and this event's own
+    sa.Column("seq", sa.BigInteger),
+    sa.Column("prev_hash", sa.String(64)),
+    sa.Column("chain_hash", sa.String(64)),
     sa.Index("ix_claim_event_claim", "claim_id", "id"),
+    sa.Index("ux_claim_event_company_seq", "company_id", "seq", unique=True),
 )
 
 letter = sa.Table(
@@ -174,10 +181,13 @@ client_payment = sa.Table(
     sa.Column("received_on", sa.Date, nullable=False),
     sa.Column("amount_ore", Ore, nullable=False),
     sa.Column("currency", sa.String(3), nullable=False),
-    sa.Column("kid", sa.String(25)),
-    sa.Column("reference", sa.String(200), nullable=False),
-    sa.Column("payer", sa.String(200)),
+    sa.Column("kid", sa.String(plausible.KID)),
+    sa.Column("reference", sa.String(plausible.PAYMENT_REFERENCE), nullable=False),
+    sa.Column("payer", sa.String(plausible.PAYMENT_REFERENCE)),
     sa.Column("source", sa.String(200), nullable=False),
+    # the bank's identity of the transaction (it names the account or the Nets agreement): one payment each
+    sa.Column("bank_id", sa.String(300), nullable=False),
+    sa.Column("filename", sa.String(500)),
     sa.Column("letter_id", sa.ForeignKey("letter.id")),
     sa.Column("status", sa.String(20), nullable=False),
     sa.Column("reason", sa.String(500)),
@@ -185,6 +195,28 @@ client_payment = sa.Table(
     sa.Column("created_at", UTCDateTime, nullable=False),
     sa.UniqueConstraint("source", "reference", name="uq_client_payment_source_reference"),
     sa.CheckConstraint("status in ('pending', 'applied', 'unmatched', 'assigned', 'reversed')", name="status"),
+    sa.Index("ix_client_payment_bank_id", "bank_id", unique=True),
+)
+
+# A later sighting of a payment already on the client account (the same bank_id): recorded, never applied.
+client_payment_duplicate = sa.Table(
+    "client_payment_duplicate",
+    metadata,
+    sa.Column("id", sa.Integer, primary_key=True),
+    sa.Column("payment_id", sa.ForeignKey("client_payment.id"), nullable=False),
+    sa.Column("bank_id", sa.String(300), nullable=False),
+    sa.Column("received_on", sa.Date, nullable=False),
+    sa.Column("amount_ore", Ore, nullable=False),
+    sa.Column("currency", sa.String(3), nullable=False),
+    sa.Column("kid", sa.String(25)),
+    sa.Column("reference", sa.String(200), nullable=False),
+    sa.Column("payer", sa.String(200)),
+    sa.Column("source", sa.String(200), nullable=False),
+    sa.Column("filename", sa.String(500)),
+    sa.Column("reason", sa.String(500), nullable=False),
+    sa.Column("created_at", UTCDateTime, nullable=False),
+    sa.UniqueConstraint("source", "reference", name="uq_client_payment_duplicate_source_reference"),
+    sa.Index("ix_client_payment_duplicate_payment", "payment_id"),
 )
 
 allocation = sa.Table(

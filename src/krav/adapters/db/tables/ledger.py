@@ -1,5 +1,5 @@
 """The ledger side's tables: companies, customers, the chart, vouchers, open items, matchings, the message
-table between the two sides, imports, and the collection agreement with its history."""
+table between the two sides, imports, the bank payments posted, and the collection agreement with its history."""
 
 from __future__ import annotations
 
@@ -7,21 +7,22 @@ import sqlalchemy as sa
 
 from krav.adapters.db.tables.base import Ore, metadata
 from krav.adapters.db.types import UTCDateTime
+from krav.domain import plausible  # the columns' lengths, which the domain checks values against
 
 company = sa.Table(
     "company",
     metadata,
     sa.Column("id", sa.Integer, primary_key=True),
-    sa.Column("orgno", sa.String(9), nullable=False, unique=True),
-    sa.Column("name", sa.String(200), nullable=False),
+    sa.Column("orgno", sa.String(plausible.ORGNO), nullable=False, unique=True),
+    sa.Column("name", sa.String(plausible.NAME), nullable=False),
     sa.Column("bank_account", sa.String(11)),
     sa.Column("vat_registered", sa.Boolean, nullable=False, default=True),
-    sa.Column("street", sa.String(200)),
-    sa.Column("postcode", sa.String(10)),
-    sa.Column("city", sa.String(100)),
+    sa.Column("street", sa.String(plausible.STREET)),
+    sa.Column("postcode", sa.String(plausible.POSTCODE)),
+    sa.Column("city", sa.String(plausible.CITY)),
     sa.Column("country", sa.String(2), nullable=False, default="NO"),
-    sa.Column("email", sa.String(254)),
-    sa.Column("phone", sa.String(40)),
+    sa.Column("email", sa.String(plausible.EMAIL)),
+    sa.Column("phone", sa.String(plausible.PHONE)),
     sa.Column("created_at", UTCDateTime, nullable=False),
 )
 
@@ -38,15 +39,15 @@ customer = sa.Table(
     metadata,
     sa.Column("id", sa.Integer, primary_key=True),
     sa.Column("company_id", sa.ForeignKey("company.id"), nullable=False),
-    sa.Column("number", sa.String(40), nullable=False),
-    sa.Column("name", sa.String(10_000), nullable=False),
+    sa.Column("number", sa.String(plausible.NUMBER), nullable=False),
+    sa.Column("name", sa.String(plausible.CUSTOMER_NAME), nullable=False),
     sa.Column("kind", sa.String(10), nullable=False),
-    sa.Column("orgno", sa.String(20)),
-    sa.Column("street", sa.String(200)),
-    sa.Column("postcode", sa.String(10)),
-    sa.Column("city", sa.String(100)),
+    sa.Column("orgno", sa.String(plausible.CUSTOMER_ORGNO)),
+    sa.Column("street", sa.String(plausible.STREET)),
+    sa.Column("postcode", sa.String(plausible.POSTCODE)),
+    sa.Column("city", sa.String(plausible.CITY)),
     sa.Column("country", sa.String(2), nullable=False),
-    sa.Column("email", sa.String(254)),
+    sa.Column("email", sa.String(plausible.EMAIL)),
     sa.Column("exempt", sa.Boolean, nullable=False),
     sa.Column("payment_terms_days", sa.Integer),
     sa.Column("language", sa.String(2), nullable=False),
@@ -60,7 +61,7 @@ account = sa.Table(
     sa.Column("id", sa.Integer, primary_key=True),
     sa.Column("company_id", sa.ForeignKey("company.id"), nullable=False),
     sa.Column("number", sa.String(8), nullable=False),
-    sa.Column("name", sa.String(200), nullable=False),
+    sa.Column("name", sa.String(plausible.NAME), nullable=False),
     sa.Column("kind", sa.String(10), nullable=False),
     sa.Column("receivable", sa.Boolean, nullable=False),
     sa.UniqueConstraint("company_id", "number", name="uq_account_company_number"),
@@ -72,7 +73,7 @@ voucher_type = sa.Table(
     sa.Column("id", sa.Integer, primary_key=True),
     sa.Column("company_id", sa.ForeignKey("company.id"), nullable=False),
     sa.Column("code", sa.Integer, nullable=False),
-    sa.Column("name", sa.String(100), nullable=False),
+    sa.Column("name", sa.String(plausible.TYPE_NAME), nullable=False),
     sa.Column("collection_type", sa.String(20), nullable=False),
     sa.UniqueConstraint("company_id", "code", name="uq_voucher_type_company_code"),
 )
@@ -82,7 +83,7 @@ batch = sa.Table(
     metadata,
     sa.Column("id", sa.Integer, primary_key=True),
     sa.Column("company_id", sa.ForeignKey("company.id"), nullable=False),
-    sa.Column("text", sa.String(500), nullable=False),
+    sa.Column("text", sa.String(plausible.TEXT), nullable=False),
     sa.Column("source", sa.String(40), nullable=False),
     sa.Column("posted_at", UTCDateTime, nullable=False),
 )
@@ -96,8 +97,12 @@ voucher = sa.Table(
     sa.Column("number", sa.Integer, nullable=False),
     sa.Column("voucher_type", sa.Integer, nullable=False),
     sa.Column("date", sa.Date, nullable=False),
-    sa.Column("text", sa.String(500), nullable=False),
+    sa.Column("text", sa.String(plausible.TEXT), nullable=False),
     sa.Column("reverses_id", sa.ForeignKey("voucher.id")),
+    # the company's chain of vouchers, by number (krav.adapters.db.chains): the chain hash of the voucher before
+    # and this voucher's own, over its columns and its lines' hashes
+    sa.Column("prev_hash", sa.String(64)),
+    sa.Column("chain_hash", sa.String(64)),
     sa.UniqueConstraint("company_id", "number", name="uq_voucher_company_number"),
 )
 
@@ -108,16 +113,18 @@ voucher_line = sa.Table(
     sa.Column("voucher_id", sa.ForeignKey("voucher.id"), nullable=False),
     sa.Column("company_id", sa.ForeignKey("company.id"), nullable=False),
     sa.Column("line_no", sa.Integer, nullable=False),
-    sa.Column("account", sa.String(8), nullable=False),
+    sa.Column("account", sa.String(plausible.LEDGER_ACCOUNT), nullable=False),
     sa.Column("customer_id", sa.ForeignKey("customer.id")),
     sa.Column("amount_ore", Ore, nullable=False),
     sa.Column("currency", sa.String(3), nullable=False),
-    sa.Column("item", sa.String(40)),
-    sa.Column("settles", sa.String(400), nullable=False, default=""),
+    sa.Column("item", sa.String(plausible.NUMBER)),
+    sa.Column("settles", sa.String(plausible.SETTLES), nullable=False, default=""),
     sa.Column("due_date", sa.Date),
-    sa.Column("kid", sa.String(25)),
-    sa.Column("reference", sa.String(100)),
-    sa.Column("text", sa.String(500), nullable=False),
+    sa.Column("kid", sa.String(plausible.KID)),
+    sa.Column("reference", sa.String(plausible.REFERENCE)),
+    sa.Column("text", sa.String(plausible.TEXT), nullable=False),
+    # the hash of the line's columns, which its voucher's chain hash covers
+    sa.Column("line_hash", sa.String(64)),
     sa.Index("ix_voucher_line_company_account", "company_id", "account"),
     # a voucher's lines, read back when its open items are made
     sa.Index("ix_voucher_line_voucher", "voucher_id", "line_no"),
@@ -131,7 +138,7 @@ open_item = sa.Table(
     sa.Column("customer_id", sa.ForeignKey("customer.id"), nullable=False),
     sa.Column("voucher_id", sa.ForeignKey("voucher.id"), nullable=False),
     sa.Column("voucher_line_id", sa.ForeignKey("voucher_line.id"), nullable=False),
-    sa.Column("number", sa.String(40), nullable=False),
+    sa.Column("number", sa.String(plausible.NUMBER), nullable=False),
     sa.Column("voucher_type", sa.Integer, nullable=False),
     sa.Column("amount_ore", Ore, nullable=False),
     sa.Column("remaining_ore", Ore, nullable=False),
@@ -145,8 +152,8 @@ open_item = sa.Table(
     sa.Column("collection_id", sa.String(40), unique=True),
     sa.Column("fee_outstanding_ore", Ore, nullable=False, default=0),
     sa.Column("interest_outstanding_ore", Ore, nullable=False, default=0),
-    sa.Column("kid", sa.String(25)),
-    sa.Column("reference", sa.String(100)),
+    sa.Column("kid", sa.String(plausible.KID)),
+    sa.Column("reference", sa.String(plausible.REFERENCE)),
     sa.CheckConstraint("settled_status in (1, 2, 3)", name="settled_status"),
     sa.CheckConstraint(
         "(amount_ore > 0 and remaining_ore >= 0 and remaining_ore <= amount_ore)"
@@ -228,6 +235,19 @@ imported_file = sa.Table(
     sa.Column("imported_at", UTCDateTime, nullable=False),
     sa.Column("summary", sa.Text, nullable=False),
     sa.UniqueConstraint("company_id", "kind", "sha256", name="uq_imported_file_company_kind_sha"),
+)
+
+# The payments of the creditor's own bank files that the ledger posted, by the bank's identity (one posting each).
+bank_payment = sa.Table(
+    "bank_payment",
+    metadata,
+    sa.Column("id", sa.Integer, primary_key=True),
+    sa.Column("company_id", sa.ForeignKey("company.id"), nullable=False),
+    sa.Column("bank_id", sa.String(300), nullable=False),
+    sa.Column("voucher_id", sa.ForeignKey("voucher.id"), nullable=False),
+    sa.Column("filename", sa.String(500), nullable=False),
+    sa.Column("posted_at", UTCDateTime, nullable=False),
+    sa.UniqueConstraint("company_id", "bank_id", name="uq_bank_payment_company_bank_id"),
 )
 
 # -- the collection agreement ------------------------------------------------------------------------------------

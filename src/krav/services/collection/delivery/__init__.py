@@ -24,6 +24,7 @@ from krav.services.collection.delivery.worker import (
     deliver,
     mark_interrupted,
     retry,
+    send_outbox,
     status,
 )
 
@@ -46,6 +47,7 @@ __all__ = [
     "mark_interrupted",
     "retry",
     "safe_name",
+    "send_outbox",
     "settlement_documents",
     "status",
 ]

@@ -62,8 +62,15 @@ def safe_name(text: str) -> str:
 
 
 def letter_filename(stored: StoredLetter) -> str:
-    """``{debtor}-{n}-{type}.pdf``, as the scenario runner writes them (the debtor number made safe)."""
-    return f"{safe_name(stored.debtor)}-{stored.n}-{stored.type.value}.pdf"
+    """``{debtor}-{n}-{type}.pdf``, as the scenario runner writes them; unique per letter.
+
+    A debtor number that is not a file name as it stands (``K/10001``) is made safe and the letter's id added
+    (``K_10001-1-notice-letter7.pdf``), as another debtor may be numbered ``K_10001``. Read from the right, a
+    name is the type, the number and the debtor, so no two letters of a creditor share one.
+    """
+    safe = safe_name(stored.debtor)
+    base = f"{safe}-{stored.n}-{stored.type.value}"
+    return f"{base}.pdf" if safe == stored.debtor else f"{base}-letter{stored.id}.pdf"
 
 
 def letter_document(

@@ -9,7 +9,6 @@ CSV manifest.
 
 from __future__ import annotations
 
-import csv
 import io
 from collections import defaultdict
 from collections.abc import Sequence
@@ -20,6 +19,7 @@ from pathlib import Path
 from krav.domain.collection.letters import Letter, LetterType
 from krav.domain.money import format_amount
 from krav.domain.party import Company
+from krav.formats.csv_safe import safe_writer
 from krav.services.collection.delivery.documents import (
     PDF,
     compose_letter,
@@ -30,6 +30,7 @@ from krav.services.collection.delivery.documents import (
 from krav.services.ports import (
     Attachment,
     Channel,
+    Collaborators,
     Delivery,
     DeliveryKind,
     DeliveryStatus,
@@ -118,20 +119,30 @@ def _mail_for(
     )
 
 
-def mark_interrupted(uow: UnitOfWork, *, stale_after: timedelta = timedelta(minutes=10)) -> int:
-    """Deliveries left ``sending`` by a worker that died: they may have left, so they become ``uncertain``."""
+def mark_interrupted(uow: UnitOfWork, *, stale_after: timedelta = timedelta(minutes=10), resume: bool = False) -> int:
+    """Deliveries left ``sending`` by a worker that died. An e-mail handed to the mail server may have left, so it
+    becomes ``uncertain`` and is reported, never sent twice; a print delivery left nothing outside Krav's own
+    print folder, so it goes back in line. With ``resume`` (the caller holds the run lock, so no other worker is
+    sending) this happens at once; otherwise once the delivery is ``stale_after`` old. Returns how many became
+    uncertain."""
     with uow:
         count = 0
-        cutoff = datetime.now(UTC) - stale_after
+        cutoff = datetime.now(UTC) if resume else datetime.now(UTC) - stale_after
         for d in uow.deliveries.deliveries(statuses=[DeliveryStatus.SENDING]):
-            if d.sent_at is None and d.updated_at <= cutoff:
+            if d.sent_at is not None or d.updated_at > cutoff:
+                continue
+            if d.channel is Channel.PRINT:
                 uow.deliveries.set_status(
-                    d.id,
-                    DeliveryStatus.UNCERTAIN,
-                    error="interrupted between sending and marking sent; not sent again",
-                    expect=DeliveryStatus.SENDING,
+                    d.id, DeliveryStatus.PENDING, error="interrupted while printing; printed again", expect=d.status
                 )
-                count += 1
+                continue
+            uow.deliveries.set_status(
+                d.id,
+                DeliveryStatus.UNCERTAIN,
+                error="interrupted between sending and marking sent; not sent again",
+                expect=DeliveryStatus.SENDING,
+            )
+            count += 1
         uow.commit()
         return count
 
@@ -146,11 +157,14 @@ def deliver(
     limit: int = 1000,
     stale_after: timedelta = timedelta(minutes=10),
     remittance_dir: Path | None = None,
+    resume: bool = False,
 ) -> OutboxReport:
     """Render, archive and send what is due: e-mails one by one, print letters as one batch PDF per creditor
-    and day with a CSV manifest."""
+    and day with a CSV manifest. A delivery is made while it is ``pending`` (or ``failed``): an e-mail becomes
+    ``sending`` only when it is handed to the mail server, a print delivery ``sent`` once its batch is written,
+    so a worker killed before that leaves it to be made again. ``resume``: see :func:`mark_interrupted`."""
     report = OutboxReport()
-    report.uncertain = mark_interrupted(uow, stale_after=stale_after)
+    report.uncertain = mark_interrupted(uow, stale_after=stale_after, resume=resume)
     with uow:
         due = uow.deliveries.deliveries(
             statuses=[DeliveryStatus.PENDING, DeliveryStatus.FAILED], limit=limit, max_attempts=MAX_ATTEMPTS
@@ -165,6 +179,21 @@ def deliver(
     for (company_id, on), group in sorted(batches.items()):
         _deliver_print(uow, company_id, on, group, renderer, print_dir, service, report, remittance)
     return report
+
+
+def send_outbox(uow: UnitOfWork, collab: Collaborators) -> OutboxReport:
+    """``krav outbox send``: deliver what waits, holding the run lock (so it resumes at once what a worker that
+    died left half-done, and never runs beside a daily run)."""
+    with collab.lock.hold("krav outbox send"):
+        return deliver(
+            uow,
+            renderer=collab.renderer,
+            mailer=collab.mailer,
+            print_dir=collab.print_dir,
+            service=collab.service,
+            remittance_dir=collab.remittance_dir,
+            resume=True,
+        )
 
 
 def _stored_letter(uow: UnitOfWork, company_id: int, letter_id: int) -> StoredLetter:
@@ -192,17 +221,21 @@ def _deliver_email(
     report: OutboxReport,
     remittance_dir: Path,
 ) -> None:
-    with uow:
-        if not uow.deliveries.set_status(d.id, DeliveryStatus.SENDING, attempt=True, expect=d.status):
-            return
-        uow.commit()
     try:
         with uow:
             mail = _compose_mail(uow, d, renderer, service, remittance_dir)
             uow.commit()
+    except Exception as exc:  # a letter that cannot be made is recorded and retried; the rest go on
+        _failed(uow, [d], f"{type(exc).__name__}: {exc}", report, expect=d.status)
+        return
+    with uow:
+        if not uow.deliveries.set_status(d.id, DeliveryStatus.SENDING, attempt=True, expect=d.status):
+            return  # another worker took it
+        uow.commit()
+    try:
         mailer.send(mail)
-    except Exception as exc:  # a letter that cannot be made or sent is recorded and retried; the rest go on
-        _failed(uow, [d], f"{type(exc).__name__}: {exc}", report)
+    except Exception as exc:  # not accepted by the mail server: recorded and retried
+        _failed(uow, [d], f"{type(exc).__name__}: {exc}", report, expect=DeliveryStatus.SENDING, counted=True)
         return
     with uow:
         uow.deliveries.set_status(d.id, DeliveryStatus.SENT, sent_at=datetime.now(UTC), expect=DeliveryStatus.SENDING)
@@ -211,12 +244,23 @@ def _deliver_email(
 
 
 def _failed(
-    uow: UnitOfWork, deliveries: Sequence[Delivery], error: str, report: OutboxReport, *, batch: str | None = None
+    uow: UnitOfWork,
+    deliveries: Sequence[Delivery],
+    error: str,
+    report: OutboxReport,
+    *,
+    expect: DeliveryStatus | None = None,
+    batch: str | None = None,
+    counted: bool = False,
 ) -> None:
+    """Record that deliveries failed; ``expect``: the status they are in (None: their own); ``counted``: the
+    attempt was counted when the delivery was handed on, else it is counted now."""
     stored = f"{batch}: {error}" if batch is not None else error
     with uow:
         for d in deliveries:
-            uow.deliveries.set_status(d.id, DeliveryStatus.FAILED, error=stored[:1000], expect=DeliveryStatus.SENDING)
+            uow.deliveries.set_status(
+                d.id, DeliveryStatus.FAILED, error=stored[:1000], attempt=not counted, expect=expect or d.status
+            )
         uow.commit()
     report.failed += len(deliveries)
     if batch is not None:
@@ -268,9 +312,9 @@ def _deliver_print(
 ) -> None:
     with uow:
         company = uow.companies.by_id(company_id)
-        claimed = [
-            d for d in group if uow.deliveries.set_status(d.id, DeliveryStatus.SENDING, attempt=True, expect=d.status)
-        ]
+        # claimed as ``sending`` while the batch is made: nothing leaves Krav's print folder, so a worker that dies
+        # meanwhile leaves them to be printed again (:func:`mark_interrupted`)
+        claimed = [d for d in group if uow.deliveries.set_status(d.id, DeliveryStatus.SENDING, expect=d.status)]
         uow.commit()
     letters: list[tuple[Delivery, StoredLetter, Letter]] = []
     lists: list[tuple[Delivery, Document]] = []
@@ -292,7 +336,7 @@ def _deliver_print(
         except Exception as exc:  # one letter that cannot be made must not hold back the others
             broken.append((d, f"{type(exc).__name__}: {exc}"))
     for d, error in broken:
-        _failed(uow, [d], error, report)
+        _failed(uow, [d], error, report, expect=DeliveryStatus.SENDING)
     claimed = [d for d in claimed if d not in {b for b, _ in broken}]
     if not claimed:
         return
@@ -305,7 +349,7 @@ def _deliver_print(
             name = f"utskrift-{company.orgno}-{on.isoformat()}-{first}.pdf"
             (folder / name).write_bytes(batch)
             manifest = io.StringIO()
-            writer = csv.writer(manifest, delimiter=";")
+            writer = safe_writer(manifest, delimiter=";")  # names and numbers stay text in a spreadsheet
             writer.writerow(
                 [
                     "page_order",
@@ -351,12 +395,13 @@ def _deliver_print(
         for _, doc in lists:
             (folder / doc.filename).write_bytes(doc.content)
     except Exception as exc:  # the batch could not be made or written: every letter in it is retried
-        _failed(uow, claimed, f"{type(exc).__name__}: {exc}", report, batch=f"print batch {company.orgno} {on}")
+        what = f"print batch {company.orgno} {on}"
+        _failed(uow, claimed, f"{type(exc).__name__}: {exc}", report, expect=DeliveryStatus.SENDING, batch=what)
         return
     with uow:
         for d in claimed:
             uow.deliveries.set_status(
-                d.id, DeliveryStatus.SENT, sent_at=datetime.now(UTC), expect=DeliveryStatus.SENDING
+                d.id, DeliveryStatus.SENT, sent_at=datetime.now(UTC), attempt=True, expect=DeliveryStatus.SENDING
             )
         uow.commit()
     report.printed += len(claimed)
