@@ -20,6 +20,7 @@ from krav.domain.collection.claims import (
     InterestAccount,
     LettersDue,
     Listing,
+    Objection,
     Pause,
 )
 from krav.domain.ledger import accounts as acc
@@ -128,6 +129,7 @@ _GROUPS: dict[str, type[Any]] = {
     "case": InkassoCase,
     "compensation_state": Compensation,
     "pause_state": Pause,
+    "objection_state": Objection,
 }
 _WHOLE = ("stage", "closed_reason", "closed_on", "id")
 

@@ -16,6 +16,7 @@ from krav.adapters.db.migrate import upgrade
 from krav.adapters.db.uow import SqlUnitOfWork
 from krav.adapters.mail import FolderMailer, SmtpMailer
 from krav.adapters.pdf import LetterRenderer, LetterTexts
+from krav.adapters.rate_store import RateStore
 from krav.adapters.ratefile import load_rate_tables
 from krav.config import Settings, get_settings
 from krav.domain.rates import RateTables
@@ -35,6 +36,7 @@ class App:
     engine: Engine
     _migrated: bool = field(default=False, repr=False)
     _lock: DatabaseRunLock | None = field(default=None, repr=False)
+    _rate_store: RateStore | None = field(default=None, repr=False)
 
     @property
     def run_lock(self) -> RunLock:
@@ -62,8 +64,17 @@ class App:
         return self.engine.url.render_as_string(hide_password=True)
 
     @property
+    def rate_store(self) -> RateStore:
+        """Where the rate table in use comes from, and where ``krav rates load`` keeps a newer one."""
+        if self._rate_store is None:
+            self._rate_store = rate_store(self.settings)
+        return self._rate_store
+
+    @property
     def rates(self) -> RateTables:
-        return load_rate_tables(self.settings.rates_file)
+        """The rate table in use: ``KRAV_RATES_FILE``, else the one loaded with ``krav rates load``, else the
+        built-in one (DOMAIN.md section 8)."""
+        return self.rate_store.in_use().tables
 
     @property
     def figures(self) -> ClaimFigures:
@@ -123,6 +134,12 @@ class App:
         self.engine.dispose()
 
 
+def rate_store(settings: Settings | None = None) -> RateStore:
+    """The rate table of the configured ``$KRAV_HOME`` (or ``KRAV_RATES_FILE``), without opening a database."""
+    settings = settings or get_settings()
+    return RateStore(settings.home, settings.rates_file)
+
+
 def unit_of_work(engine: Engine, rates: RateTables | None = None) -> UnitOfWork:
     """A unit of work on ``engine`` wired as Krav runs it: its commit relays the messages between the two sides."""
     return SqlUnitOfWork(engine, before_commit=Relay(rates or load_rate_tables()))
@@ -132,23 +149,31 @@ def unit_of_work(engine: Engine, rates: RateTables | None = None) -> UnitOfWork:
 def sandbox() -> Iterator[App]:
     """Krav on a fresh in-memory database whose files (print, mail, inbox, remittance) go to a temporary folder
     removed after, and whose mail is only ever written as files: for scenarios and what-ifs, which never send
-    anything (R-SVC-3)."""
+    anything (R-SVC-3). It uses the rate table in use where Krav is installed, not one of the temporary folder."""
+    rates = rate_store()
     with TemporaryDirectory(prefix="krav-sandbox-") as folder:
         settings = get_settings().model_copy(
             update={"home": Path(folder), "database_url": "sqlite://", "smtp_host": None}
         )
-        app = bootstrap(settings)
+        app = bootstrap(settings, rates=rates)
         try:
             yield app
         finally:
             app.close()
 
 
-def bootstrap(settings: Settings | None = None, *, database_url: str | None = None, migrate: bool = True) -> App:
-    """Krav on the configured database (SQLite in ``$KRAV_HOME`` unless ``KRAV_DATABASE_URL`` says otherwise)."""
+def bootstrap(
+    settings: Settings | None = None,
+    *,
+    database_url: str | None = None,
+    migrate: bool = True,
+    rates: RateStore | None = None,
+) -> App:
+    """Krav on the configured database (SQLite in ``$KRAV_HOME`` unless ``KRAV_DATABASE_URL`` says otherwise);
+    ``rates`` another home's rate table (the sandbox's is the installation's)."""
     settings = settings or get_settings()
     url = database_url or settings.effective_database_url
-    app = App(settings=settings, engine=make_engine(url))
+    app = App(settings=settings, engine=make_engine(url), _rate_store=rates)
     if migrate:
         app.migrate()
     return app

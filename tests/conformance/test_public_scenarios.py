@@ -16,12 +16,18 @@ from krav.formats.scenario import parse_scenario
 from krav.services.scenario import differences, run_scenario
 from tests.conftest import SCENARIOS
 
-FILES = sorted(SCENARIOS.glob("*.yaml")) + sorted((SCENARIOS / "generated").glob("*.yaml"))
+FILES = (
+    sorted(SCENARIOS.glob("*.yaml"))
+    + sorted((SCENARIOS / "generated").glob("*.yaml"))
+    + sorted((SCENARIOS / "next").glob("*.yaml"))
+)
 PASSING = SCENARIOS / "a_notice_paid_in_time.yaml"
 
 
 def test_the_public_scenarios_are_there() -> None:
-    assert len(FILES) >= 14, f"expected the 4 hand-written and 10 generated scenarios in {SCENARIOS}"
+    assert len(FILES) >= 22, (
+        f"expected the 4 hand-written, 10 generated and 8 next scenarios (R-CLM-14, R-CLM-15) in {SCENARIOS}"
+    )
 
 
 @pytest.mark.parametrize("path", FILES, ids=[f.stem for f in FILES])
@@ -77,8 +83,39 @@ def test_scenario_run_exits_1_and_prints_each_difference_when_it_does_not_match(
         (('{id: "10001",', "{id: true,"), "customers[0].id"),  # a boolean where a string belongs
         (("run: {from: 2025-03-14, to: 2025-04-30}\n", ""), "run"),  # no run
         (("run: {from: 2025-03-14, to: 2025-04-30}", "run: {from: 2025-03-14, to: 2025-03-01}"), "run.to"),
+        # unknown keys anywhere are refused, never ignored (FORMAT.md)
+        (("amount: letter_total}", "amount: letter_total, paid: 2025-04-09}"), "events[0].pay_letter.paid"),
+        (("amount: letter_total}", "amount: letter_total, paid_on: yesterday}"), "events[0].pay_letter.paid_on"),
+        (('{debtor: "10001", letter: 1, ', '{debtor: "10001", '), "events[0].pay_letter.letter"),
+        (
+            (
+                'pay_letter: {debtor: "10001", letter: 1, amount: letter_total}',
+                'action: {invoices: ["1001"], do: stop}',
+            ),
+            "events[0].action.do",
+        ),
+        (
+            (
+                'pay_letter: {debtor: "10001", letter: 1, amount: letter_total}',
+                'action: {invoices: ["1001"], do: dispute}',
+            ),
+            "events[0].action.text",
+        ),
+        (("  letters:\n", "  letter:\n"), "expect.letter"),
+        (('{debtor: "10001", n: 1, type: notice,', '{debtor: "10001", n: 1, kind: notice,'), "expect.letters[0].kind"),
     ],
-    ids=["boolean-id", "no-run", "run-backwards"],
+    ids=[
+        "boolean-id",
+        "no-run",
+        "run-backwards",
+        "unknown-event-key",
+        "paid-on-no-date",
+        "no-letter-number",
+        "unknown-action",
+        "dispute-without-text",
+        "unknown-expect-key",
+        "unknown-letter-key",
+    ],
 )
 def test_scenario_run_exits_2_on_an_invalid_file_naming_the_field(
     krav: CliRunner, tmp_path: Path, change: tuple[str, str], field: str

@@ -65,7 +65,7 @@ def test_payments_unmatched_lists_the_queue_with_each_reason_r_clm_7(krav: CliRu
     run(krav, "import", "payments", str(fixtures_dir / "ocr" / OCR))
     out = run(krav, "payments", "unmatched")
     header, _rule, *rows = out.strip().splitlines()
-    assert header.split() == ["id", "received", "amount", "KID", "payer", "reason"]
+    assert header.split() == ["id", "received", "ordered", "amount", "KID", "payer", "reason"]
     assert len(rows) == 20
     assert all("no letter with KID" in row for row in rows)
     assert "no letter with KID 02341291038301" in out

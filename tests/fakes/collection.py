@@ -109,7 +109,7 @@ class FakeCollection:
                 if c.stage is not Stage.CLOSED and c.next_action_on is not None and c.next_action_on <= due_by
             ]
         if f.letters_due:
-            rows = [c for c in rows if c.paid_confirmation_due or c.interest_note_due]
+            rows = [c for c in rows if c.paid_confirmation_due or c.interest_note_due or c.objection_answer_due]
         if f.stage is not None:
             rows = [c for c in rows if c.stage == f.stage]
         if f.debtor is not None:

@@ -32,7 +32,11 @@ from krav.services.ports import Document, StoredLetter
 from krav.services.scenario import run_scenario
 from tests.conftest import SCENARIOS
 
-FILES = sorted(SCENARIOS.glob("*.yaml")) + sorted((SCENARIOS / "generated").glob("*.yaml"))
+FILES = (
+    sorted(SCENARIOS.glob("*.yaml"))
+    + sorted((SCENARIOS / "generated").glob("*.yaml"))
+    + sorted((SCENARIOS / "next").glob("*.yaml"))
+)
 
 #: No public scenario sends an interest note or writes to a business debtor; this one does both, and puts two
 #: claims on one letter (R-CLM-1, R-CLM-8).
@@ -71,8 +75,9 @@ HEADLINES = {
     LetterType.PAYMENT_DEMAND: "Betalingsoppfordring",
     LetterType.LEGAL_NOTICE: "Varsel om rettslig inkasso",
     LetterType.PAID_CONFIRMATION: "Bekreftelse på betalt sak",
+    LetterType.OBJECTION_ANSWER: "Svar på innsigelse",
 }
-ASKS_FOR_MONEY = set(HEADLINES) - {LetterType.PAID_CONFIRMATION}
+ASKS_FOR_MONEY = set(HEADLINES) - {LetterType.PAID_CONFIRMATION, LetterType.OBJECTION_ANSWER}
 SALAER_COLUMN = {LetterType.PAYMENT_DEMAND, LetterType.LEGAL_NOTICE}
 
 
@@ -249,7 +254,12 @@ def test_every_letter_prints_its_date_debtor_and_creditor(scenario_run: Run) -> 
 
 def test_a_letter_that_asks_for_money_prints_deadline_account_and_kid_in_the_payment_box(scenario_run: Run) -> None:
     """The payment box: the total, the deadline, the account number (grouped) and the KID, as stored."""
-    demanding = [r for r in scenario_run.letters if r.stored.type in ASKS_FOR_MONEY]
+    demanding = [
+        r
+        for r in scenario_run.letters
+        if r.stored.type in ASKS_FOR_MONEY
+        or (r.stored.type is LetterType.OBJECTION_ANSWER and r.stored.deadline is not None)  # R-CLM-15: rejected
+    ]
     assert demanding, "the scenario has no letter that asks for money"
     for r in demanding:
         assert r.stored.deadline is not None, r.name
@@ -315,6 +325,14 @@ def _required(r: Rendered, creditor_orgno: str) -> list[str]:
             f"Dersom {total} kroner ikke er betalt innen {deadline}, vil kravet bli inndrevet rettslig",
             "tvangsfullbyrdelsesloven § 4-18",
             "tvisteloven § 5-2",
+        ]
+    if kind is LetterType.OBJECTION_ANSWER:  # R-CLM-15: the reasons, and a rejection's new deadline
+        if r.stored.deadline is None:
+            return ["Innsigelsen er tatt til følge", "er frafalt, og saken er avsluttet", r.stored.note or "?"]
+        return [
+            "Innsigelsen er ikke tatt til følge",
+            f"Vennligst betal {total} kroner innen {deadline}.",
+            r.stored.note or "?",
         ]
     return ["er betalt i sin helhet, og at saken er avsluttet"]
 

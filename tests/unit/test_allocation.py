@@ -1,4 +1,4 @@
-"""What a payment or a credit covers, to the øre (R-CLM-7, R-CLM-8, R-CLM-9, R-CLM-10, R-CLM-12).
+"""What a payment or a credit covers, to the øre (R-CLM-7, R-CLM-8, R-CLM-9, R-CLM-10, R-CLM-12, R-CLM-14).
 
 Interest figures: principal × 12.50 % × days / 365 (2025, first half-year), rounded half up to øre.
 """
@@ -21,6 +21,7 @@ from krav.domain.collection.allocation import (
     allocate_direct_payment,
     apply_credit,
     owed,
+    paid_by_deadline,
     settle_if_paid,
 )
 from krav.domain.collection.claims import Claim, ClosedReason, Stage
@@ -395,3 +396,83 @@ def test_payments_one_after_another_never_cover_more_than_was_owed_r_clm_7(
         _assert_whole(applied, amount, [claim], on)
         taken = taken + Money.sum(a.total - a.overpaid for a in applied)
     assert taken == before - owed(claim, on, RATES)
+
+
+# -- R-CLM-14: the day the debtor's bank got the order ----------------------------------------------------------
+
+REMINDER_SENT = date(2025, 3, 21)
+REMINDER_DEADLINE = date(2025, 3, 28)  # a Friday; five bank days later is Friday 4 April
+
+
+def _reminder_letter(claim: Claim) -> LetterTerms:
+    """The reminder of REMINDER_SENT: principal 1000.00 + interest 7 days (1000 × 0.125 × 7 / 365 = 2.397… → 2.40),
+    when the claim had been charged nothing."""
+    return LetterTerms(
+        REMINDER_SENT,
+        REMINDER_DEADLINE,
+        _nok("1002.40"),
+        {claim.collection_id: _nok("2.40")},
+        {claim.collection_id: (ZERO, ZERO)},
+    )
+
+
+@pytest.mark.parametrize(
+    ("ordered_on", "received_on", "in_time"),
+    [
+        (REMINDER_DEADLINE, date(2025, 4, 4), True),  # ordered on the deadline, booked the fifth bank day after
+        (date(2025, 3, 26), date(2025, 4, 4), True),
+        (REMINDER_DEADLINE, date(2025, 4, 7), False),  # the sixth bank day after: too long in transit
+        (date(2025, 3, 29), date(2025, 4, 1), False),  # ordered the day after the deadline: late however it arrives
+        (None, REMINDER_DEADLINE, True),  # no order date in the file: the booking date counts
+        (None, date(2025, 3, 31), False),
+        (date(2025, 4, 2), date(2025, 3, 28), True),  # an order date after the booking is the booking's
+    ],
+)
+def test_a_payment_is_made_when_the_debtors_bank_got_the_order_r_clm_14(
+    ordered_on: date | None, received_on: date, in_time: bool
+) -> None:
+    assert paid_by_deadline(REMINDER_DEADLINE, received_on, ordered_on) is in_time
+
+
+def test_a_letter_paid_in_time_waives_the_fee_charged_after_it_though_the_claim_moved_on_r_clm_14() -> None:
+    claim = _claim(fees="35.00", stage=Stage.NOTICE)  # the notice of 31 March charged 35.00 after the reminder
+    on = date(2025, 4, 2)
+    applied = allocate_client_payment(
+        [claim], _nok("1002.40"), on, RATES, letter=_reminder_letter(claim), ordered_on=REMINDER_DEADLINE
+    )
+    assert _parts(applied[0]) == (_nok("1000.00"), ZERO, _nok("2.40"), ZERO, ZERO)
+    assert applied[0].waived_costs == _nok("35.00")
+    assert claim.fees_charged == claim.fees_outstanding == ZERO
+    assert settle_if_paid(claim, on, RATES)
+    assert claim.closed_reason is ClosedReason.PAID
+
+
+def test_a_notice_paid_in_time_waives_the_salaer_of_the_inkasso_that_followed_but_not_its_own_fee_r_clm_14() -> None:
+    claim = _claim(fees="35.00", salaer="280.00", stage=Stage.INKASSO)
+    letter = LetterTerms(
+        NOTICE_SENT,
+        NOTICE_DEADLINE,
+        _nok("1039.79"),
+        {claim.collection_id: _nok("4.79")},
+        {claim.collection_id: (_nok("35.00"), ZERO)},
+    )
+    on = date(2025, 4, 16)  # the third bank day after the deadline
+    applied = allocate_client_payment([claim], _nok("1039.79"), on, RATES, letter=letter, ordered_on=NOTICE_DEADLINE)
+    assert _parts(applied[0]) == (_nok("1000.00"), _nok("35.00"), _nok("4.79"), ZERO, ZERO)
+    assert applied[0].waived_costs == _nok("280.00")
+    assert claim.salaer_charged == claim.salaer_outstanding == ZERO
+    assert claim.fees_charged == _nok("35.00")
+    assert settle_if_paid(claim, on, RATES)
+
+
+def test_a_payment_ordered_after_the_deadline_is_late_and_waives_nothing_r_clm_14() -> None:
+    claim = _claim(fees="35.00", stage=Stage.NOTICE)
+    on = date(2025, 4, 2)
+    applied = allocate_client_payment(
+        [claim], _nok("1002.40"), on, RATES, letter=_reminder_letter(claim), ordered_on=date(2025, 3, 31)
+    )
+    # as of 2 April (19 days: 1000 × 0.125 × 19 / 365 = 6.5068… → 6.51): fee 35.00, interest 6.51, principal 960.89
+    assert _parts(applied[0]) == (_nok("960.89"), _nok("35.00"), _nok("6.51"), ZERO, ZERO)
+    assert applied[0].waived_costs is None
+    assert claim.fees_charged == _nok("35.00")
+    assert claim.principal_outstanding == _nok("39.11")

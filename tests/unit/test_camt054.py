@@ -15,7 +15,7 @@ the debtor as ``Dbtr/Pty/Nm``; the net total is ``TtlNetNtryAmt`` in .02 and ``T
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date
+from datetime import UTC, date, datetime
 from decimal import Decimal
 from pathlib import Path
 from xml.sax.saxutils import escape
@@ -27,6 +27,7 @@ from hypothesis import strategies as st
 from krav.domain.errors import FileFormatError
 from krav.domain.money import Money
 from krav.formats.camt054 import camt054_namespace, parse_camt054
+from krav.formats.camt054_writer import Credit, build_camt054
 from krav.formats.payments import PaymentFile
 
 FIXTURES = Path(__file__).resolve().parents[3] / "shared" / "fixtures" / "camt"
@@ -49,6 +50,7 @@ class Tx:
     end_to_end: str | None = None
     direction: str | None = None  # TxDtls/CdtDbtInd (not written in .02)
     currency: str = "NOK"
+    accepted: str | None = None  # RltdDts/AccptncDtTm: when the payer's bank accepted the order (R-CLM-14)
 
 
 @dataclass(frozen=True)
@@ -137,6 +139,8 @@ def _tx_xml(version: int, tx: Tx) -> str:
             parts.append(f"<Ustrd>{escape(tx.text)}</Ustrd>")
         parts.extend(_reference_xml(tx, kid) for kid in kids)
         parts.append("</RmtInf>")
+    if tx.accepted is not None:
+        parts.append(f"<RltdDts><AccptncDtTm>{tx.accepted}</AccptncDtTm></RltdDts>")
     parts.append("</TxDtls>")
     return "".join(parts)
 
@@ -592,3 +596,44 @@ def test_every_transaction_written_is_read_back_and_the_total_is_their_sum_r_ban
     assert [(p.amount.amount, p.kid) for p in parsed.payments] == expected
     assert parsed.total == Money.sum(p.amount for p in parsed.payments)
     assert parsed.total.amount == sum((Decimal(e.amount) for e in notification), Decimal(0))
+
+
+# -- R-CLM-14: the day the payer's bank accepted the order ------------------------------------------------------
+
+
+@pytest.mark.parametrize("version", VERSIONS)
+def test_the_acceptance_date_of_a_transaction_is_the_day_the_payment_was_ordered_r_clm_14(version: int) -> None:
+    """``RltdDts/AccptncDtTm`` (its date part, whatever the time and zone) is kept as ``ordered_on``; a transaction
+    without it has none, and ``paid_on`` stays the booking date."""
+    data = camt054(
+        version,
+        Notification(
+            (
+                Entry(
+                    "300.00",
+                    (
+                        Tx("100.00", kid="0012344", accepted="2024-04-30T16:45:00+02:00"),
+                        Tx("200.00", kid="0000531"),
+                    ),
+                    batch=True,
+                ),
+            ),
+            auto_summary=True,
+        ),
+    )
+    first, second = parse(data).payments
+    assert (first.ordered_on, first.paid_on) == (date(2024, 4, 30), date(2024, 5, 2))
+    assert (second.ordered_on, second.paid_on) == (None, date(2024, 5, 2))
+
+
+def test_an_acceptance_date_that_is_no_date_is_refused_naming_the_element_r_clm_14() -> None:
+    data = camt054(2, Notification((Entry("100.00", (Tx("100.00", kid="0012344", accepted="i går"),)),)))
+    with pytest.raises(FileFormatError, match="AccptncDtTm"):
+        parse(data)
+
+
+def test_the_writer_writes_the_order_date_and_the_reader_reads_it_back_r_clm_14() -> None:
+    credit = Credit("REF-1", Money.of("2405.75"), date(2025, 6, 3), kid="0012344", ordered_on=date(2025, 5, 30))
+    data = build_camt054("86011117947", [credit], message_id="M1", created=datetime(2025, 6, 3, 6, tzinfo=UTC))
+    (payment,) = parse(data).payments
+    assert (payment.paid_on, payment.ordered_on) == (date(2025, 6, 3), date(2025, 5, 30))

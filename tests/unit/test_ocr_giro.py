@@ -585,3 +585,19 @@ def test_any_one_changed_digit_of_an_amount_is_refused_by_the_totals_r_bank_2(
     lines[index] = with_field(lines[index], 32 + position, new)
     error = refused(lines)
     assert error.line == len(lines) - 1  # the assignment end
+
+
+def test_the_bank_date_of_a_transaction_is_the_day_the_payment_was_ordered_r_clm_14(
+    fixture_file: PaymentFile,
+) -> None:
+    """R-CLM-14: the bank date of amount item 2 (DDMMYY at position 41) is kept as ``ordered_on`` where the
+    record has one; ``paid_on`` stays the Nets date. In the fixture every transaction was booked on 20 January
+    1992; the first was ordered on the 16th, the ninth has no bank date."""
+    payments = fixture_file.payments
+    assert {p.paid_on for p in payments} == {date(1992, 1, 20)}
+    assert payments[0].ordered_on == date(1992, 1, 16)
+    assert payments[2].ordered_on == date(1992, 1, 17)
+    assert payments[8].ordered_on is None
+    lines = fixture_lines()
+    written = [line[41:47] for line in lines if line.startswith("NY09") and line[6:8] == "31"]
+    assert [p.ordered_on.strftime("%d%m%y") if p.ordered_on else "000000" for p in payments] == written

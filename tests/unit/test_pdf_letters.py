@@ -50,6 +50,7 @@ HEADLINES = {
     LetterType.PAYMENT_DEMAND: "Betalingsoppfordring",
     LetterType.LEGAL_NOTICE: "Varsel om rettslig inkasso",
     LetterType.PAID_CONFIRMATION: "Bekreftelse på betalt sak",
+    LetterType.OBJECTION_ANSWER: "Svar på innsigelse",
 }
 WITH_SALAER = {LetterType.PAYMENT_DEMAND, LetterType.LEGAL_NOTICE}
 WITH_RATE = {LetterType.INTEREST_NOTE, LetterType.PAYMENT_DEMAND, LetterType.LEGAL_NOTICE}

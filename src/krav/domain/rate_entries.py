@@ -3,6 +3,11 @@
 Each entry is in force from its ``valid_from`` until the next entry's in the same table; the lookups by date
 are in :mod:`krav.domain.rate_tables`, the reading of the file in :mod:`krav.domain.rate_parsing`
 (DOMAIN.md section 8).
+
+Every entry carries its ``source``: the regulation or announcement that set the value, so that ``krav rates``
+can show where each number comes from. ``correction`` is ``None`` unless a newer table changes a value the table
+it replaces already had; it then says why (e.g. the regulation that proves the old value wrong), and
+:func:`krav.domain.rate_update.check_update` accepts the change only with it.
 """
 
 from __future__ import annotations
@@ -60,6 +65,7 @@ class AmountEntry:
     valid_from: date
     amount: Decimal
     source: str
+    correction: str | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -71,6 +77,7 @@ class FeeEntry:
     payment_demand: Fraction
     rounding: Rounding
     source: str
+    correction: str | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -80,6 +87,7 @@ class InterestEntry:
     valid_from: date
     rate: Decimal
     source: str
+    correction: str | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -101,6 +109,7 @@ class SalaerEntry:
     no_vat_factor: Decimal
     rounding: Rounding
     source: str
+    correction: str | None = None
 
     def multiple_for(self, principal: Decimal) -> Decimal:
         """The light multiple of the bracket ``principal`` falls in."""
@@ -119,3 +128,4 @@ class RuleSet:
     adopted: date
     in_force_from: date | None
     source: str
+    correction: str | None = None

@@ -2,8 +2,9 @@
 :class:`~krav.domain.rate_tables.RateTables` (DOMAIN.md section 8).
 
 Every table and key is checked: numbers are decimals written as strings, dates rise from entry to entry,
-half-yearly rates start on 1 January or 1 July. A mistake raises a :class:`FileFormatError` that names the file,
-the table and the entry. This module reads no file: the adapter ``krav.adapters.ratefile`` hands it the text.
+half-yearly rates start on 1 January or 1 July, every entry names its ``source`` (and may say in
+``correction`` why it changes an earlier table's value). A mistake raises a :class:`FileFormatError` that names
+the file, the table and the entry. This module reads no file: the adapters hand it the text.
 """
 
 from __future__ import annotations
@@ -71,6 +72,12 @@ class _Entry:
             self.fail(f"{key} must be a non-empty string, got {value!r}")
         return value
 
+    def optional_text(self, key: str) -> str | None:
+        value = self.get(key, required=False)
+        if value is not None and (not isinstance(value, str) or not value.strip()):
+            self.fail(f"{key} must be a non-empty string when given, got {value!r}")
+        return value
+
     def decimal(self, key: str, value: object = None, *, positive: bool = True) -> Decimal:
         value = self.get(key) if value is None else value
         if not isinstance(value, str):
@@ -103,7 +110,7 @@ class _Entry:
 
 
 def _amount(e: _Entry) -> AmountEntry:
-    return AmountEntry(_valid_from(e), e.decimal("amount"), e.text("source"))
+    return AmountEntry(_valid_from(e), e.decimal("amount"), e.text("source"), e.optional_text("correction"))
 
 
 def _fee(e: _Entry) -> FeeEntry:
@@ -113,11 +120,14 @@ def _fee(e: _Entry) -> FeeEntry:
         e.fraction("payment_demand"),
         e.rounding("rounding"),
         e.text("source"),
+        e.optional_text("correction"),
     )
 
 
 def _interest(e: _Entry) -> InterestEntry:
-    return InterestEntry(_valid_from(e), e.decimal("rate", positive=False), e.text("source"))
+    return InterestEntry(
+        _valid_from(e), e.decimal("rate", positive=False), e.text("source"), e.optional_text("correction")
+    )
 
 
 def _salaer(e: _Entry) -> SalaerEntry:
@@ -144,6 +154,7 @@ def _salaer(e: _Entry) -> SalaerEntry:
         e.decimal("no_vat_factor"),
         e.rounding("rounding"),
         e.text("source"),
+        e.optional_text("correction"),
     )
 
 
@@ -153,7 +164,9 @@ def _rule_set(e: _Entry) -> RuleSet:
     in_force_from = e.date("in_force_from", required=False)
     if in_force_from is not None and in_force_from < adopted:
         e.fail(f"in_force_from {in_force_from} is before adopted {adopted}")
-    return RuleSet(e.text("id"), e.text("title"), adopted, in_force_from, e.text("source"))
+    return RuleSet(
+        e.text("id"), e.text("title"), adopted, in_force_from, e.text("source"), e.optional_text("correction")
+    )
 
 
 def _valid_from(e: _Entry) -> date:

@@ -2,8 +2,11 @@
 half-year periods, salær, standard compensation and the rule set in force (DOMAIN.md section 8).
 
 Each table is a step function: an entry is in force from its ``valid_from`` until the next entry's. The
-forsinkelsesrente is set per half-year, so a date in a half-year the table does not have uses the last known
-rate, and :class:`RateLookup` says so (``from_table=False``) for the run report.
+forsinkelsesrente and the standard compensation are set per half-year, so a date in a half-year the table does
+not have uses the last known value, and :class:`RateLookup` and :class:`AmountLookup` say so
+(``from_table=False``). :meth:`RateTables.check` answers, for a letter's date, whether the table knows every
+half-yearly value of that day and what would be assumed if not; :meth:`RateTables.known_until` is the last day
+it knows.
 """
 
 from __future__ import annotations
@@ -11,7 +14,7 @@ from __future__ import annotations
 from bisect import bisect_right
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, timedelta
 from decimal import Decimal
 from typing import Protocol, TypeVar
 
@@ -19,7 +22,15 @@ from krav.domain.errors import KravError
 from krav.domain.money import DEFAULT_CURRENCY, Money
 from krav.domain.rate_entries import AmountEntry, FeeEntry, InterestEntry, RuleSet, SalaerEntry
 
-__all__ = ["RateLookup", "RateNotKnownError", "RatePeriod", "RateTables", "half_year_start"]
+__all__ = [
+    "AmountLookup",
+    "RateCheck",
+    "RateLookup",
+    "RateNotKnownError",
+    "RatePeriod",
+    "RateTables",
+    "half_year_start",
+]
 
 
 class RateNotKnownError(KravError):
@@ -36,6 +47,71 @@ class RateLookup:
     rate: Decimal
     from_table: bool
     period_start: date
+
+
+@dataclass(frozen=True, slots=True)
+class AmountLookup:
+    """The standard compensation for a date: ``from_table`` is False when its half-year is not in the table
+    and the last known amount (of the half-year starting ``period_start``) was used instead."""
+
+    amount: Money
+    from_table: bool
+    period_start: date
+
+
+@dataclass(frozen=True, slots=True)
+class RateCheck:
+    """What the table knows for the day ``on``: the forsinkelsesrente and the standard compensation of its
+    half-year, each from the table or assumed (the last known value), and ``known_until``, the last day for which
+    the table has both (DOMAIN.md section 8).
+
+    ``standard_compensation`` is ``None`` for a day before the standard compensation's table starts (2016), when
+    there is none to print. A real run prints no value it does not know (``known`` is False: hold the letter and
+    name the table to load); a simulation may go on with the assumed values and say so (:meth:`assumption`).
+    """
+
+    on: date
+    known_until: date
+    interest: RateLookup
+    standard_compensation: AmountLookup | None
+
+    @property
+    def known(self) -> bool:
+        """True when every half-yearly value of ``on`` is the table's own, none assumed."""
+        compensation = self.standard_compensation
+        return self.interest.from_table and (compensation is None or compensation.from_table)
+
+    @property
+    def needed_from(self) -> date:
+        """The first half-year a newer table must cover for ``on`` to be known: the day after ``known_until``, or
+        the half-year of ``on`` where the table has a gap before its end."""
+        return half_year_start(self.on) if self.on <= self.known_until else self.known_until + timedelta(days=1)
+
+    def assumption(self) -> str | None:
+        """``None`` when the values are known; else one sentence for a run report saying what is assumed.
+
+        >>> from datetime import date
+        >>> from krav.domain.rates import parse_rate_tables, _EXAMPLE
+        >>> print(parse_rate_tables(_EXAMPLE).check(date(2027, 2, 1)).assumption())  # doctest: +NORMALIZE_WHITESPACE
+        no rates are known for 2027-02-01 (the rate table ends 2026-12-31): assumed the last known
+        forsinkelsesrente 12.25 % (from 2026-07-01) and standard compensation 430.00 NOK (from 2026-07-01);
+        a rate table covering the half-year from 2027-01-01 is needed
+        """
+        if self.known:
+            return None
+        assumed = []
+        if not self.interest.from_table:
+            rate, since = self.interest.rate, self.interest.period_start
+            assumed.append(f"forsinkelsesrente {rate} % (from {since.isoformat()})")
+        compensation = self.standard_compensation
+        if compensation is not None and not compensation.from_table:
+            since = compensation.period_start
+            assumed.append(f"standard compensation {compensation.amount} (from {since.isoformat()})")
+        return (
+            f"no rates are known for {self.on.isoformat()} (the rate table ends {self.known_until.isoformat()}): "
+            f"assumed the last known {' and '.join(assumed)}; a rate table covering the half-year from "
+            f"{self.needed_from.isoformat()} is needed"
+        )
 
 
 @dataclass(frozen=True, slots=True)
@@ -123,6 +199,32 @@ class RateTables:
         entry = _in_force(self.interest_rates, on, "forsinkelsesrente")
         return RateLookup(entry.rate, entry.valid_from == half_year_start(on), entry.valid_from)
 
+    def known_until(self) -> date:
+        """The last day for which both half-yearly tables, forsinkelsesrente and standard compensation, have
+        their own entry: after it their values are assumed (DOMAIN.md section 8).
+
+        The other tables (inkassosats, fees, salær) are in force until an entry replaces them, so they do not end.
+        """
+        last = min(self.interest_rates[-1].valid_from, self.standard_compensations[-1].valid_from)
+        return _next_half_year_start(last) - timedelta(days=1)
+
+    def check(self, on: date) -> RateCheck:
+        """Whether the table knows the forsinkelsesrente and standard compensation of ``on``'s half-year, and
+        what would be assumed if not (DOMAIN.md section 8: a missing period uses the last known rate, and the
+        report says so). Ask it with a letter's date before printing a rate on it.
+
+        Raises :class:`RateNotKnownError` for a day before the first forsinkelsesrente.
+        """
+        compensation = None
+        if self.standard_compensations and on >= self.standard_compensations[0].valid_from:
+            compensation = self.standard_compensation_lookup(on)
+        return RateCheck(on, self.known_until(), self.interest_rate(on), compensation)
+
+    def is_known(self, on: date) -> bool:
+        """True when the table has its own forsinkelsesrente and standard compensation for ``on``'s half-year
+        (``check(on).known``)."""
+        return self.check(on).known
+
     def interest_periods(self, start: date, end: date) -> list[RatePeriod]:
         """The rate periods covering ``[start, end)``, split at each 1 January and 1 July (R-CLM-6, R-TIME-4).
 
@@ -175,6 +277,12 @@ class RateTables:
         """The B2B standard compensation (EUR 40 in NOK) for the half-year of ``on`` (R-CLM-11); a half-year
         missing from the table uses the last known amount."""
         return Money.of(_in_force(self.standard_compensations, on, "standard compensation").amount)
+
+    def standard_compensation_lookup(self, on: date) -> AmountLookup:
+        """The standard compensation for ``on`` with whether its half-year is in the table (``from_table``), as
+        :meth:`interest_rate` does for the forsinkelsesrente."""
+        entry = _in_force(self.standard_compensations, on, "standard compensation")
+        return AmountLookup(Money.of(entry.amount), entry.valid_from == half_year_start(on), entry.valid_from)
 
     def rule_set_on(self, d: date) -> RuleSet:
         """The rule set in force on ``d``: the latest whose ``in_force_from`` is on or before it (DOMAIN.md

@@ -10,8 +10,9 @@ forsinkelsesrente is set per half-year, so a date in a half-year the table does 
 rate, and :class:`RateLookup` says so (``from_table=False``) for the run report.
 
 This module is the public face; the parts are :mod:`krav.domain.rate_entries` (the rows of each table),
-:mod:`krav.domain.rate_tables` (what applies on a date) and :mod:`krav.domain.rate_parsing` (the file read
-and checked).
+:mod:`krav.domain.rate_tables` (what applies on a date, and whether the table knows it),
+:mod:`krav.domain.rate_parsing` (the file read and checked) and :mod:`krav.domain.rate_update` (a newer table
+checked against the one it replaces).
 
 >>> from datetime import date
 >>> from krav.domain.money import Money
@@ -23,6 +24,8 @@ and checked).
 Money('459.37', 'NOK')
 >>> tables.interest_rate(date(2027, 2, 1))
 RateLookup(rate=Decimal('12.25'), from_table=False, period_start=datetime.date(2026, 7, 1))
+>>> tables.known_until(), tables.is_known(date(2026, 12, 31)), tables.is_known(date(2027, 1, 1))
+(datetime.date(2026, 12, 31), True, False)
 """
 
 from __future__ import annotations
@@ -38,27 +41,45 @@ from krav.domain.rate_entries import (
     SalaerEntry,
 )
 from krav.domain.rate_parsing import parse_rate_tables
-from krav.domain.rate_tables import RateLookup, RateNotKnownError, RatePeriod, RateTables, half_year_start
+from krav.domain.rate_source import RateOrigin, RatesInUse, RatesLoaded
+from krav.domain.rate_tables import (
+    AmountLookup,
+    RateCheck,
+    RateLookup,
+    RateNotKnownError,
+    RatePeriod,
+    RateTables,
+    half_year_start,
+)
+from krav.domain.rate_update import RateTableRefused, RateUpdate, check_update
 
 __all__ = [
     "AmountEntry",
+    "AmountLookup",
     "Bracket",
     "FeeEntry",
     "Fraction",
     "InterestEntry",
+    "RateCheck",
     "RateLookup",
     "RateNotKnownError",
+    "RateOrigin",
     "RatePeriod",
+    "RateTableRefused",
     "RateTables",
+    "RateUpdate",
+    "RatesInUse",
+    "RatesLoaded",
     "Rounding",
     "RuleSet",
     "SalaerEntry",
+    "check_update",
     "half_year_start",
     "parse_rate_tables",
 ]
 
 # doctest.testmod of this module also runs the examples kept in its parts.
-__test__ = {"half_year_start": half_year_start}
+__test__ = {"half_year_start": half_year_start, "RateCheck": RateCheck, "check_update": check_update}
 
 _EXAMPLE = """
 [[inkassosats]]

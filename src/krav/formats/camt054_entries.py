@@ -162,7 +162,14 @@ def _transaction_payment(
         creditor_account=creditor,
         source_line=line_of(tx),
         end_to_end_id=None if end_to_end == "NOTPROVIDED" else end_to_end,
+        ordered_on=_accepted_on(fields, tx),
     )
+
+
+def _accepted_on(fields: FieldReader, tx: Element) -> date | None:
+    """R-CLM-14: the day the debtor's bank accepted the order (``RltdDts/AccptncDtTm``, its date part), if given."""
+    text = fields.text(tx, "c:RltdDts/c:AccptncDtTm")
+    return None if text is None else fields.parse_date(text, tx, "Ntry/NtryDtls/TxDtls/RltdDts/AccptncDtTm")
 
 
 def _kids(fields: FieldReader, remittance: Element) -> list[str]:

@@ -19,7 +19,8 @@ VERSION = 2
 @dataclass(frozen=True, slots=True)
 class Credit:
     """One credit on the account: ``kid`` goes into the structured creditor reference (SCOR), ``text`` into the
-    unstructured remittance information (e.g. "Faktura 1001" for a payment without KID)."""
+    unstructured remittance information (e.g. "Faktura 1001" for a payment without KID); ``ordered_on`` the day
+    the payer's bank accepted the order, when it was before the booking."""
 
     reference: str
     amount: Money
@@ -27,6 +28,7 @@ class Credit:
     kid: str | None = None
     text: str | None = None
     payer_name: str | None = None
+    ordered_on: date | None = None  # the day the payer's bank accepted the order (RltdDts/AccptncDtTm, R-CLM-14)
 
 
 def build_camt054(account: str, credits: Sequence[Credit], *, message_id: str, created: datetime) -> bytes:
@@ -85,4 +87,6 @@ def build_camt054(account: str, credits: Sequence[Credit], *, message_id: str, c
                 ref = sub(sub(info, "Strd"), "CdtrRefInf")
                 sub(sub(sub(ref, "Tp"), "CdOrPrtry"), "Cd", "SCOR")
                 sub(ref, "Ref", credit.kid)
+        if credit.ordered_on is not None:
+            sub(sub(tx, "RltdDts"), "AccptncDtTm", f"{credit.ordered_on.isoformat()}T09:00:00")
     return bytes(etree.tostring(root, xml_declaration=True, encoding="UTF-8", pretty_print=True))

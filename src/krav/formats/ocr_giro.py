@@ -475,6 +475,7 @@ def _payment(transmission: str, assignment: _Assignment, transaction: _Transacti
         free_text=text,
         creditor_account=assignment.record.assignment_account,
         source_line=transaction.item1.number,
+        ordered_on=item2.bank_date,  # the day the payer's bank got the order (R-CLM-14)
     )
 
 

@@ -47,7 +47,9 @@ class IncomingPayment:
     idempotency key together with the file). ``bank_id`` is the bank's identity of the transaction, the same in
     every file that reports it (see the module docstring); a file may repeat it, when the bank reports one
     payment twice. ``kid`` is the KID as given, blanks removed; it is not checked here: an invalid KID sends the
-    payment to manual matching (R-BANK-1).
+    payment to manual matching (R-BANK-1). ``paid_on`` is the day the payment was booked on the client account;
+    ``ordered_on`` the day the debtor's bank received the order, where the file says (OCR giro: the bank date of
+    the transaction; camt.054: ``AccptncDtTm``), else None (R-CLM-14).
     """
 
     reference: str
@@ -61,6 +63,7 @@ class IncomingPayment:
     creditor_account: str | None = None
     source_line: int | None = None
     end_to_end_id: str | None = None
+    ordered_on: date | None = None
 
     @property
     def is_reversal(self) -> bool:

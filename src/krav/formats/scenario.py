@@ -36,6 +36,55 @@ AGREEMENT_FIELDS: dict[str, type | tuple[type, ...]] = {
     "allocation_order": str,
 }
 EVENT_KINDS = ("pay_letter", "pay_direct", "credit", "write_off", "action", "approve")
+#: The fields of each kind of event, and those it cannot do without.
+EVENT_FIELDS: dict[str, tuple[set[str], set[str]]] = {
+    "pay_letter": ({"debtor", "letter", "amount", "paid_on"}, {"debtor", "letter", "amount"}),
+    "pay_direct": ({"invoice", "amount"}, {"invoice", "amount"}),
+    "credit": ({"invoice", "amount"}, {"invoice", "amount"}),
+    "write_off": ({"invoice"}, {"invoice"}),
+    "action": ({"invoices", "do", "text"}, {"invoices", "do"}),
+    "approve": ({"invoices"}, {"invoices"}),
+}
+ACTIONS = ("pause", "resume", "close", "message", "dispute", "reject", "uphold")
+#: Actions that need a text: a message, and the objection and its answers (R-CLM-15).
+TEXT_ACTIONS = ("message", "dispute", "reject", "uphold")
+#: What ``expect`` may name: the outcome's parts, and the fields of each entry of a list.
+EXPECT_FIELDS: dict[str, set[str] | None] = {
+    "proposal": {"invoice", "valid", "reasons"},
+    "claims": {
+        "invoice",
+        "stage",
+        "closed_reason",
+        "paused",
+        "disputed",
+        "principal",
+        "principal_outstanding",
+        "fees_charged",
+        "fees_outstanding",
+        "interest_accrued",
+        "interest_outstanding",
+        "salaer_charged",
+        "salaer_outstanding",
+    },
+    "actions": {"date", "invoice", "do", "result", "reason"},
+    "letters": {
+        "debtor",
+        "n",
+        "type",
+        "sent",
+        "deadline",
+        "invoices",
+        "principal",
+        "fee",
+        "interest",
+        "salaer",
+        "total",
+    },
+    "collection_lists": {"date", "invoices"},
+    "settlements": {"date", "principal", "fee", "interest", "overpayment"},
+    "ledger": None,
+}
+LEDGER_FIELDS = {"balanced", "open_items"}
 
 
 @dataclass(frozen=True, slots=True)
@@ -241,10 +290,8 @@ def parse_scenario(data: bytes, *, filename: str) -> Scenario:
             raise r.fail(path, f"needs exactly one of {', '.join(EVENT_KINDS)}")
         on = r.day(e, "date", path)
         assert on is not None
-        body = r.mapping(e[present[0]], f"{path}.{present[0]}")
-        if "amount" in body and body["amount"] != "letter_total":
-            r.money(body, "amount", f"{path}.{present[0]}")
-        events.append(ScenarioEvent(on, present[0], body, n))
+        kind = present[0]
+        events.append(ScenarioEvent(on, kind, _event_body(r, e[kind], f"{path}.{kind}", kind), n))
     run = r.mapping(top.get("run"), "run", {"from", "to"})
     start, end = r.day(run, "from", "run"), r.day(run, "to", "run")
     assert start is not None
@@ -252,8 +299,8 @@ def parse_scenario(data: bytes, *, filename: str) -> Scenario:
     if end < start:
         raise r.fail("run.to", "is before run.from")
     expect = top.get("expect")
-    if expect is not None and not isinstance(expect, dict):
-        raise r.fail("expect", "must be a mapping")
+    if expect is not None:
+        _check_expect(r, expect)
     return Scenario(
         name=str(top.get("name") or filename),
         creditor_name=r.text(creditor, "name", "creditor") or "",
@@ -268,3 +315,56 @@ def parse_scenario(data: bytes, *, filename: str) -> Scenario:
         end=end,
         expect=expect,
     )
+
+
+def _event_body(r: _Reader, raw: Any, path: str, kind: str) -> dict[str, Any]:
+    """An event's fields checked: no unknown one, the required ones there, each of its kind."""
+    allowed, required = EVENT_FIELDS[kind]
+    body = r.mapping(raw, path, allowed)
+    for key in sorted(required - set(body)):
+        raise r.fail(f"{path}.{key}", "is required")
+    if "amount" in body and body["amount"] != "letter_total":
+        r.money(body, "amount", path)
+    if "paid_on" in body:
+        body["paid_on"] = r.day(body, "paid_on", path)
+    for key in ("debtor", "invoice"):
+        if key in body:
+            r.text(body, key, path)
+    if "letter" in body and (isinstance(body["letter"], bool) or not isinstance(body["letter"], int)):
+        raise r.fail(f"{path}.letter", "must be the number of the debtor's letter (1, 2, …)")
+    if "invoices" in body:
+        invoices = body["invoices"]
+        if not isinstance(invoices, list) or not invoices:
+            raise r.fail(f"{path}.invoices", "must be a list of invoice numbers")
+        for n, number in enumerate(invoices):
+            if isinstance(number, bool) or not isinstance(number, str):
+                raise r.fail(f"{path}.invoices[{n}]", 'must be a quoted string (e.g. "1001")')
+    if kind == "action":
+        do = body.get("do")
+        if do not in ACTIONS:
+            raise r.fail(f"{path}.do", f"must be one of {', '.join(ACTIONS)}")
+        if do in TEXT_ACTIONS:
+            text = r.text(body, "text", path)
+            if not (text or "").strip():
+                raise r.fail(f"{path}.text", f"{do} needs a text")
+        elif "text" in body:
+            r.text(body, "text", path)
+    return body
+
+
+def _check_expect(r: _Reader, expect: Any) -> None:
+    """``expect`` names only what the outcome has (FORMAT.md): an unknown key is an error, never ignored."""
+    r.mapping(expect, "expect", set(EXPECT_FIELDS))
+    for key, fields in EXPECT_FIELDS.items():
+        if key not in expect:
+            continue
+        value = expect[key]
+        if key == "ledger":
+            ledger = r.mapping(value, "expect.ledger", LEDGER_FIELDS)
+            for n, item in enumerate(ledger.get("open_items") or []):
+                r.mapping(item, f"expect.ledger.open_items[{n}]", {"invoice", "remaining"})
+            continue
+        if not isinstance(value, list):
+            raise r.fail(f"expect.{key}", "must be a list")
+        for n, entry in enumerate(value):
+            r.mapping(entry, f"expect.{key}[{n}]", fields)

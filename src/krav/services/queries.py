@@ -95,6 +95,9 @@ class ClaimRecord:
     demand_deadline: date | None
     legal_notice_on: date | None
     legal_deadline: date | None
+    disputed: bool = False
+    disputed_on: date | None = None
+    objection_answer_due: str | None = None
 
     @classmethod
     def of(cls, c: Claim) -> ClaimRecord:
@@ -147,6 +150,9 @@ class ClaimRecord:
             demand_deadline=case.demand_deadline,
             legal_notice_on=case.legal_notice_on,
             legal_deadline=case.legal_deadline,
+            disputed=c.disputed,
+            disputed_on=c.objection_state.disputed_on,
+            objection_answer_due=c.objection_answer_due.value if c.objection_answer_due else None,
         )
 
 

@@ -148,7 +148,15 @@ def _apply_event(
         amount = letter.total if raw == "letter_total" else Money.of(str(raw))
         # through the real path: a camt.054 notification of the client account, put in the inbox that the day's
         # run imports first and matches by KID
-        credit = Credit(f"SCN{event.index:04d}", amount, on, kid=letter.kid, payer_name=f"debtor {debtor}")
+        paid_on = data.get("paid_on")  # the day the debtor's bank got the order (R-CLM-14)
+        credit = Credit(
+            f"SCN{event.index:04d}",
+            amount,
+            on,
+            kid=letter.kid,
+            payer_name=f"debtor {debtor}",
+            ordered_on=paid_on if isinstance(paid_on, date) and paid_on != on else None,
+        )
         data_file = build_camt054(
             service.account,
             [credit],
@@ -207,7 +215,7 @@ def _apply_event(
         try:
             action = Action(str(data.get("do")))
         except ValueError:
-            raise FieldError(f"{where}.do", "must be pause, resume, close or message") from None
+            raise FieldError(f"{where}.do", f"must be one of {', '.join(a.value for a in Action)}") from None
         for result in collection.act(
             uow, orgno, invoices, action, on=on, by="creditor", rates=rates, text=data.get("text")
         ):
@@ -284,6 +292,7 @@ def outcome(uow: UnitOfWork, s: Scenario, *, rates: RateTables, actions: list[di
             "stage": v.claim.stage.value,
             "closed_reason": v.claim.closed_reason.value if v.claim.closed_reason else None,
             "paused": v.claim.paused,
+            "disputed": v.claim.disputed,
             "principal": _money(v.claim.principal),
             "principal_outstanding": _money(v.claim.principal_outstanding),
             "fees_charged": _money(v.claim.fees_charged),

@@ -19,6 +19,7 @@ from krav.domain.collection.claims import (
     InterestAccount,
     LettersDue,
     Listing,
+    Objection,
     Pause,
     Stage,
 )
@@ -35,6 +36,7 @@ GROUPS: dict[str, type[Any]] = {
     "case": InkassoCase,
     "compensation_state": Compensation,
     "pause_state": Pause,
+    "objection_state": Objection,
 }
 _DEBTOR = [f.name for f in fields(Recipient)]
 

@@ -68,7 +68,13 @@ class SqlClaims:
         if f.due_by is not None:
             query = query.where(c.c.stage != Stage.CLOSED.value, c.c.next_action_on <= f.due_by)
         if f.letters_due:
-            query = query.where(sa.or_(c.c.paid_confirmation_due.is_(True), c.c.interest_note_due.is_(True)))
+            query = query.where(
+                sa.or_(
+                    c.c.paid_confirmation_due.is_(True),
+                    c.c.interest_note_due.is_(True),
+                    c.c.objection_answer.is_not(None),
+                )
+            )
         if f.stage is not None:
             query = query.where(c.c.stage == f.stage.value)
         if f.debtor is not None:

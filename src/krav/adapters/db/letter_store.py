@@ -59,6 +59,7 @@ class SqlLetters:
                     "case_number": draft.case_number,
                     "total_ore": draft.total.ore,
                     "created_at": now,
+                    "note": draft.note,
                 }
             )
         # a plain executemany, then the ids read back by (debtor, n), unique per creditor: RETURNING in parameter
@@ -93,6 +94,8 @@ class SqlLetters:
                     "salaer_ore": line.salaer.ore,
                     "interest_paid_before_ore": line.interest_paid_before.ore if line.interest_paid_before else 0,
                     "interest_rate": str(line.interest_rate) if line.interest_rate is not None else None,
+                    "fees_charged_ore": line.fees_charged.ore if line.fees_charged is not None else None,
+                    "salaer_charged_ore": line.salaer_charged.ore if line.salaer_charged is not None else None,
                 }
                 for pos, line in enumerate(draft.lines, start=1)
             )
@@ -110,6 +113,7 @@ class SqlLetters:
                 account=head["account"],
                 case_number=draft.case_number,
                 lines=tuple(draft.lines),
+                note=draft.note,
             )
             for letter_id, draft, head in zip(ids, drafts, heads, strict=True)
         ]
@@ -162,6 +166,10 @@ class SqlLetters:
                     interest_rate=Decimal(r.interest_rate) if r.interest_rate else None,
                     interest_from=r.due_date if r.interest_rate else None,
                     interest_paid_before=Money.from_ore(r.interest_paid_before_ore, r.currency),
+                    fees_charged=None if r.fees_charged_ore is None else Money.from_ore(r.fees_charged_ore, r.currency),
+                    salaer_charged=(
+                        None if r.salaer_charged_ore is None else Money.from_ore(r.salaer_charged_ore, r.currency)
+                    ),
                 )
             )
         return [
@@ -177,6 +185,7 @@ class SqlLetters:
                 account=h.account,
                 case_number=h.case_number,
                 lines=tuple(lines.get(h.id, [])),
+                note=h.note,
             )
             for h in heads
         ]

@@ -8,7 +8,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 
 from krav.adapters.pdf.texts import clean, format_account, format_date, format_orgno, format_rate
-from krav.domain.collection.letters import DEMANDING, Letter, Sender
+from krav.domain.collection.letters import Letter, Sender
 from krav.domain.errors import FieldError
 from krav.domain.kid import check_kid
 from krav.domain.money import Money, format_amount
@@ -39,7 +39,7 @@ def check_letter(letter: Letter) -> None:
     where = _where(letter)
     if not letter.lines:
         raise FieldError("lines", "a letter needs at least one claim", where=where)
-    if letter.type in DEMANDING:
+    if letter.asks_for_payment:
         for field, value in (("deadline", letter.deadline), ("kid", letter.kid), ("account", letter.account)):
             if not value:
                 raise FieldError(field, f"a {letter.type.value} letter asks for money and must carry it", where=where)
@@ -60,6 +60,10 @@ def letter_sums(letter: Letter) -> LetterSums:
             "lines", f"the claims of one letter must be in one currency: {exc}", where=_where(letter)
         ) from exc
     return LetterSums(principal, fee, interest, salaer, principal + fee + interest + salaer)
+
+
+#: The longest reasons an answer to an objection prints (a page of text).
+NOTE_LIMIT = 2000
 
 
 def party_texts(sender: Sender) -> dict[str, str]:
@@ -87,6 +91,7 @@ def template_context(letter: Letter, labels: Mapping[str, str], sums: LetterSums
         "kid": check_kid(letter.kid, field="kid") if letter.kid else "",
         "account": format_account(letter.account) if letter.account else "",
         "case_number": clean(letter.case_number, 40),
+        "note": clean(letter.note, NOTE_LIMIT),
         "currency": labels.get("currency_word", "kroner") if currency == "NOK" else currency,
         "total": format_amount(sums.total),
         "principal": format_amount(sums.principal),

@@ -12,7 +12,7 @@ from krav.adapters.pdf import layout
 from krav.adapters.pdf.layout import LEFT_MM, MM, RIGHT_MM, Column, Draw, Pen, Piece, wrap
 from krav.adapters.pdf.letter_context import LetterSums
 from krav.adapters.pdf.texts import Block, clean, format_account, format_date, format_rate
-from krav.domain.collection.letters import DEMANDING, Letter, LetterLine, LetterType
+from krav.domain.collection.letters import Letter, LetterLine, LetterType
 from krav.domain.kid import check_kid
 from krav.domain.money import format_amount
 
@@ -158,7 +158,7 @@ def table_pieces(letter: Letter, labels: Mapping[str, str], sums: LetterSums) ->
         "salaer": format_amount(sums.salaer),
         "line_total": format_amount(sums.total),
     }
-    demanding = letter.type in DEMANDING
+    demanding = letter.asks_for_payment
 
     def sum_row(pen: Pen, y: float) -> None:
         pen.rule(left, y - 0.8 * MM, right, 0.6)

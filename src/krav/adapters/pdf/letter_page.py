@@ -9,7 +9,7 @@ from collections.abc import Mapping
 from krav.adapters.pdf.layout import LEFT_MM, MM, RIGHT_MM, Pen, top
 from krav.adapters.pdf.letter_context import party_texts
 from krav.adapters.pdf.texts import clean, format_date
-from krav.domain.collection.letters import DEMANDING, Letter, Sender
+from krav.domain.collection.letters import Letter, Sender
 
 __all__ = [
     "ADDRESS_BASELINE",
@@ -95,7 +95,7 @@ def draw_first_page_head(pen: Pen, letter: Letter, labels: Mapping[str, str]) ->
     rows.append((labels["customer_number"], clean(letter.recipient.number, 40), False))
     if letter.case_number:
         rows.append((labels["case_number"], clean(letter.case_number, 40), False))
-    if letter.type in DEMANDING and letter.deadline:
+    if letter.asks_for_payment and letter.deadline:
         rows.append((labels["deadline"], format_date(letter.deadline), True))
     value_room = (RIGHT_MM - INFO_VALUE_X) * MM
     for index, (label, value, bold) in enumerate(rows):

@@ -1,4 +1,5 @@
-"""The creditor's actions on claims: pause, resume, close, message (R-ACT-1 … R-ACT-4).
+"""The creditor's actions on claims: pause, resume, close, message (R-ACT-1 … R-ACT-4), and the debtor's
+objection recorded and answered (dispute, reject, uphold: R-CLM-15).
 
 Each action is decided per claim: :func:`refusal` says why it may not be taken (or None), :func:`apply_action`
 takes it. Actions on several claims at once report a result for each.
@@ -11,8 +12,10 @@ from datetime import date
 from enum import StrEnum
 
 from krav.domain.collection.claims import IN_INKASSO, Claim, ClosedReason, Stage
+from krav.domain.collection.interest import interest_outstanding
 from krav.domain.collection.schedule import transfer_day_after_resume
 from krav.domain.money import Money
+from krav.domain.rates import RateTables
 
 
 class Action(StrEnum):
@@ -20,6 +23,15 @@ class Action(StrEnum):
     RESUME = "resume"
     CLOSE = "close"
     MESSAGE = "message"
+    DISPUTE = "dispute"
+    REJECT = "reject"
+    UPHOLD = "uphold"
+
+
+#: R-CLM-15: the actions on an objection, each with the text of the objection or of the answer.
+OBJECTION_ACTIONS = frozenset({Action.DISPUTE, Action.REJECT, Action.UPHOLD})
+#: The actions that need a text.
+NEEDS_TEXT = OBJECTION_ACTIONS | {Action.MESSAGE}
 
 
 class Refusal(StrEnum):
@@ -27,6 +39,9 @@ class Refusal(StrEnum):
     CLAIM_CLOSED = "claim_closed"
     NOT_PAUSED = "not_paused"
     ALREADY_PAUSED = "already_paused"
+    CLAIM_IN_LEGAL = "claim_in_legal"
+    ALREADY_DISPUTED = "already_disputed"
+    NOT_DISPUTED = "not_disputed"
 
 
 MESSAGES = {
@@ -37,6 +52,15 @@ MESSAGES = {
     Refusal.CLAIM_CLOSED: ("Kravet er avsluttet.", "The claim is closed."),
     Refusal.NOT_PAUSED: ("Kravet er ikke pauset.", "The claim is not paused."),
     Refusal.ALREADY_PAUSED: ("Kravet er allerede pauset.", "The claim is already paused."),
+    Refusal.CLAIM_IN_LEGAL: (
+        "Kravet er til rettslig inkasso; en innsigelse der er for retten.",
+        "The claim is in legal collection; an objection there is for the court.",
+    ),
+    Refusal.ALREADY_DISPUTED: ("Kravet er allerede bestridt.", "The claim is disputed already."),
+    Refusal.NOT_DISPUTED: (
+        "Kravet har ingen ubesvart innsigelse.",
+        "The claim has no objection to answer.",
+    ),
 }
 
 
@@ -59,11 +83,13 @@ class ActionResult:
 
 
 def refusal(action: Action, claim: Claim) -> Refusal | None:
-    """R-ACT-1 … R-ACT-4: why ``action`` may not be taken on ``claim``, or None."""
+    """R-ACT-1 … R-ACT-4, R-CLM-15: why ``action`` may not be taken on ``claim``, or None."""
     if action is Action.MESSAGE:
         return None
     if claim.stage is Stage.CLOSED:
         return Refusal.CLAIM_CLOSED
+    if action in OBJECTION_ACTIONS:
+        return objection_refusal(action, claim)
     if action is Action.CLOSE:
         return None
     if claim.stage in IN_INKASSO:
@@ -73,6 +99,18 @@ def refusal(action: Action, claim: Claim) -> Refusal | None:
     if action is Action.RESUME and not claim.paused:
         return Refusal.NOT_PAUSED
     return None
+
+
+def objection_refusal(action: Action, claim: Claim) -> Refusal | None:
+    """R-CLM-15: an objection is recorded on an open claim before stage ``legal`` (it is for the court then),
+    once; an answer needs an objection."""
+    if claim.stage is Stage.CLOSED:
+        return Refusal.CLAIM_CLOSED
+    if claim.stage is Stage.LEGAL:
+        return Refusal.CLAIM_IN_LEGAL
+    if action is Action.DISPUTE:
+        return Refusal.ALREADY_DISPUTED if claim.disputed else None
+    return None if claim.disputed else Refusal.NOT_DISPUTED
 
 
 def costs_on_close(claim: Claim, *, invoice_costs: bool) -> Money | None:
@@ -92,8 +130,27 @@ def transfer_after_resume(claim: Claim, resumed_on: date) -> date | None:
     return None
 
 
-def apply_action(action: Action, claim: Claim, today: date, *, invoice_costs: bool = False) -> ActionResult:
-    """Take ``action`` on ``claim`` if allowed (R-ACT-1 … R-ACT-4); a refused action changes nothing."""
+def uphold_objection(claim: Claim, today: date, text: str, rates: RateTables, *, charge_interest: bool) -> Money:
+    """R-CLM-15: the objection is upheld: the claim closes as ``objection_upheld`` with its fees, salær and
+    interest waived (the creditor credits or writes off the invoice in its books). Returns the interest waived."""
+    waived = interest_outstanding(claim, today, rates, charge_interest=charge_interest)
+    claim.waive_interest(waived)
+    claim.uphold_objection(today, text)
+    return waived
+
+
+def apply_action(
+    action: Action,
+    claim: Claim,
+    today: date,
+    *,
+    invoice_costs: bool = False,
+    text: str = "",
+    rates: RateTables | None = None,
+    charge_interest: bool = True,
+) -> ActionResult:
+    """Take ``action`` on ``claim`` if allowed (R-ACT-1 … R-ACT-4, R-CLM-15); a refused action changes nothing.
+    Upholding an objection needs the ``rates`` (the interest it waives)."""
     reason = refusal(action, claim)
     if reason is not None:
         return ActionResult(claim.collection_id, claim.invoice_number, action, False, reason)
@@ -104,4 +161,12 @@ def apply_action(action: Action, claim: Claim, today: date, *, invoice_costs: bo
         claim.resume(transfer_after_resume(claim, today))
     elif action is Action.CLOSE:
         claim.close(ClosedReason.CLOSED_BY_CREDITOR, today)
+    elif action is Action.DISPUTE:
+        claim.dispute(today)
+    elif action is Action.REJECT:
+        claim.reject_objection(text)
+    elif action is Action.UPHOLD:
+        if rates is None:
+            raise ValueError("upholding an objection needs the rate tables (the interest it waives)")
+        uphold_objection(claim, today, text, rates, charge_interest=charge_interest)
     return ActionResult(claim.collection_id, claim.invoice_number, action, True, None, costs)

@@ -1,9 +1,11 @@
-"""What a payment or credit covers, to the øre (R-CLM-7, R-CLM-9, R-CLM-10, R-CLM-12).
+"""What a payment or credit covers, to the øre (R-CLM-7, R-CLM-9, R-CLM-10, R-CLM-12, R-CLM-14).
 
 A payment to the client account covers the claims of the letter whose KID it carries, oldest due date first,
 each claim's costs (fees, then salær), then interest, then principal (or another order the agreement sets).
 Paying at least a letter's total by its deadline settles its claims in full, waiving interest after the
-letter's date (R-CLM-12). A direct payment reported by the ledger covers principal, then fees, then interest.
+letter's date (R-CLM-12); "by its deadline" is the day the debtor's bank got the order, if the money reached
+the client account at most five bank days after the deadline (R-CLM-14), and then the fees and salær charged
+after the letter's date are waived too. A direct payment reported by the ledger covers principal, then fees, then interest.
 Whatever is left is an overpayment, kept for refund. Every function here returns what it applied, and the
 parts always add up to the amount.
 """
@@ -11,10 +13,11 @@ parts always add up to the amount.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date
 
 from krav.domain.agreement import AllocationOrder
+from krav.domain.calendar import add_bank_days
 from krav.domain.collection.claims import Claim, ClosedReason, Stage, letter_order
 from krav.domain.collection.interest import close_segment, interest_outstanding
 from krav.domain.money import Money
@@ -32,6 +35,7 @@ class Applied:
     salaer: Money
     overpaid: Money
     waived_interest: Money
+    waived_costs: Money | None = None  # fees and salær charged after a letter paid in time (R-CLM-14)
 
     @property
     def total(self) -> Money:
@@ -47,6 +51,44 @@ class LetterTerms:
     deadline: date | None
     total: Money
     interest_by_claim: dict[str, Money]  # the interest each claim pays in all when the letter is paid in full
+    # what each claim had been charged by the letter's date (fees, salær): beyond it is waived (R-CLM-14)
+    charged_by_claim: dict[str, tuple[Money, Money]] | None = None
+
+
+#: R-CLM-14: a payment ordered by the deadline counts as in time if it reaches the client account at most this
+#: many bank days after the deadline.
+BANK_DAYS_IN_TRANSIT = 5
+
+
+def paid_by_deadline(deadline: date | None, received_on: date, ordered_on: date | None = None) -> bool:
+    """R-CLM-14: whether a payment counts as made by ``deadline``: the day the debtor's bank received the order
+    (``ordered_on``; else the day it was booked, ``received_on``) is on or before the deadline, and the money
+    reached the client account at most five bank days after it. A letter without a deadline is paid in time.
+
+    >>> from datetime import date
+    >>> paid_by_deadline(date(2025, 5, 30), date(2025, 6, 3), date(2025, 5, 30))  # ordered Friday, booked Tuesday
+    True
+    >>> paid_by_deadline(date(2025, 5, 30), date(2025, 6, 3), date(2025, 6, 2))  # ordered after the deadline
+    False
+    >>> paid_by_deadline(date(2025, 5, 30), date(2025, 6, 3))  # no order date: the booking date counts
+    False
+    """
+    if deadline is None:
+        return True
+    made_on = received_on if ordered_on is None else min(ordered_on, received_on)
+    return made_on <= deadline and received_on <= add_bank_days(deadline, BANK_DAYS_IN_TRANSIT)
+
+
+def waive_charges_after_letter(claim: Claim, fees_then: Money, salaer_then: Money) -> tuple[Money, Money]:
+    """R-CLM-14: a letter paid in time: the fees and salær the claim was charged after the letter's date (beyond
+    ``fees_then`` and ``salaer_then``, what it had been charged by then) are not owed, as far as they are still
+    outstanding. Returns what was waived (fees, salær)."""
+    zero = Money.zero(claim.currency)
+    fees = (claim.fees_charged - fees_then).max(zero).min(claim.fees_outstanding)
+    salaer = (claim.salaer_charged - salaer_then).max(zero).min(claim.salaer_outstanding)
+    if fees.is_positive() or salaer.is_positive():
+        claim.waive_charges(fees, salaer)
+    return fees, salaer
 
 
 class _Take:
@@ -127,19 +169,27 @@ def allocate_client_payment(
     order: AllocationOrder = AllocationOrder.COSTS_INTEREST_PRINCIPAL,
     charge_interest: bool = True,
     letter: LetterTerms | None = None,
+    ordered_on: date | None = None,
 ) -> list[Applied]:
-    """R-CLM-7 and R-CLM-12: apply a client-account payment to the open claims of its letter.
+    """R-CLM-7, R-CLM-12 and R-CLM-14: apply a client-account payment to the open claims of its letter, as of
+    ``on``, the day it reached the client account.
 
-    When ``letter`` is given, the payment is at least its total and arrives by its deadline, each claim's
-    interest is capped at what the letter stated and the rest is waived, so the claims settle in full.
-    What is left over is the last claim's overpayment.
+    When ``letter`` is given, the payment is at least its total and was made by its deadline
+    (:func:`paid_by_deadline`, with ``ordered_on``, the day the debtor's bank got the order), the fees and salær
+    charged after the letter's date are waived, each claim's interest is capped at what the letter stated and the
+    rest is waived, so the claims settle in full. What is left over is the last claim's overpayment.
     """
     if not amount.is_positive():
         raise ValueError(f"a payment must be positive: {amount}")
     ordered = sorted((c for c in claims if c.is_open), key=letter_order)
-    settles_letter = (
-        letter is not None and amount >= letter.total and (letter.deadline is None or on <= letter.deadline)
-    )
+    settles_letter = letter is not None and amount >= letter.total and paid_by_deadline(letter.deadline, on, ordered_on)
+    waived_costs: dict[str, Money] = {}
+    if settles_letter and letter is not None and letter.charged_by_claim:
+        for claim in ordered:
+            then = letter.charged_by_claim.get(claim.collection_id)
+            if then is not None:
+                fees, salaer = waive_charges_after_letter(claim, *then)
+                waived_costs[claim.collection_id] = fees + salaer
     take = _Take(amount)
     applied: list[Applied] = []
     for claim in ordered:
@@ -148,15 +198,22 @@ def allocate_client_payment(
             claim, take, on, rates, order=order, charge_interest=charge_interest, interest_total=total
         )
         applied.append(
-            Applied(claim.collection_id, principal, fee, interest, salaer, Money.zero(amount.currency), waived)
+            Applied(
+                claim.collection_id,
+                principal,
+                fee,
+                interest,
+                salaer,
+                Money.zero(amount.currency),
+                waived,
+                waived_costs.get(claim.collection_id),
+            )
         )
     if not take.left.is_zero() and applied:
         last = applied[-1]
         target = next(c for c in ordered if c.collection_id == last.collection_id)
         target.keep_overpayment(take.left)
-        applied[-1] = Applied(
-            last.collection_id, last.principal, last.fee, last.interest, last.salaer, take.left, last.waived_interest
-        )
+        applied[-1] = replace(last, overpaid=take.left)
     return applied
 
 

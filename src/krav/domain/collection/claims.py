@@ -16,10 +16,9 @@ properties only read them.
 from __future__ import annotations
 
 from dataclasses import replace
-from datetime import date, timedelta
+from datetime import date
 
-from krav.domain.collection.letters import Recipient
-from krav.domain.collection.schedule import DAYS_AFTER_DEMAND_BEFORE_LEGAL_NOTICE, pause_expiry
+from krav.domain.collection.claim_facts import ClaimFacts
 from krav.domain.collection.state import (
     IN_INKASSO,
     TRANSITIONS,
@@ -32,6 +31,8 @@ from krav.domain.collection.state import (
     InterestAccount,
     LettersDue,
     Listing,
+    Objection,
+    ObjectionAnswer,
     Pause,
     Stage,
 )
@@ -50,256 +51,19 @@ __all__ = [
     "InterestAccount",
     "LettersDue",
     "Listing",
+    "Objection",
+    "ObjectionAnswer",
     "Pause",
     "Stage",
     "letter_order",
 ]
 
 
-class Claim:
+class Claim(ClaimFacts):
     """A claim and its running state; changed only through its methods, each recorded by the step that calls it
     as an event (R-ACT-5)."""
 
-    __slots__ = (
-        "_balances",
-        "_case",
-        "_closed_on",
-        "_closed_reason",
-        "_compensation",
-        "_deadlines",
-        "_due",
-        "_interest",
-        "_listing",
-        "_pause",
-        "_stage",
-        "collection_id",
-        "company_id",
-        "debtor",
-        "due_date",
-        "id",
-        "invoice_date",
-        "invoice_number",
-        "principal",
-        "rule_set",
-        "submitted_on",
-    )
-
-    def __init__(
-        self,
-        company_id: int,
-        collection_id: str,
-        invoice_number: str,
-        invoice_date: date,
-        due_date: date,
-        principal: Money,
-        submitted_on: date,
-        debtor: Recipient,
-        *,
-        rule_set: str = "inkassoloven-1988",
-        id: int | None = None,
-        stage: Stage = Stage.NEW,
-        closed_reason: ClosedReason | None = None,
-        closed_on: date | None = None,
-        balances: Balances | None = None,
-        interest: InterestAccount | None = None,
-        deadlines: Deadlines | None = None,
-        due: LettersDue | None = None,
-        listing: Listing | None = None,
-        case: InkassoCase | None = None,
-        compensation_state: Compensation | None = None,
-        pause_state: Pause | None = None,
-    ) -> None:
-        """A new claim (only the identity: it owes its principal), or one restored from storage (every group)."""
-        self.company_id = company_id
-        self.collection_id = collection_id
-        self.invoice_number = invoice_number
-        self.invoice_date = invoice_date
-        self.due_date = due_date
-        self.principal = principal
-        self.submitted_on = submitted_on
-        self.debtor = debtor
-        self.rule_set = rule_set
-        self.id = id
-        self._stage = stage
-        self._closed_reason = closed_reason
-        self._closed_on = closed_on
-        zero = Money.zero(principal.currency)
-        self._balances = balances or Balances(principal, zero, zero, 0, zero, zero, zero)
-        self._interest = interest or InterestAccount(zero, due_date, zero, zero)
-        if self._interest.segment_start is None:
-            self._interest = replace(self._interest, segment_start=due_date)
-        self._deadlines = deadlines or Deadlines()
-        self._due = due or LettersDue()
-        self._listing = listing or Listing()
-        self._case = case or InkassoCase(salaer_nominal=zero)
-        self._compensation = compensation_state or Compensation(compensation=zero)
-        self._pause = pause_state or Pause()
-
-    def __repr__(self) -> str:
-        return f"Claim({self.collection_id!r}, invoice {self.invoice_number!r}, {self._stage.value})"
-
-    def __eq__(self, other: object) -> bool:
-        """Two claims are equal when they are in the same state (as two reads of one stored claim are)."""
-        if not isinstance(other, Claim):
-            return NotImplemented
-        return all(getattr(self, name) == getattr(other, name) for name in Claim.__slots__)
-
-    # -- reading ---------------------------------------------------------------------------------------------
-
-    @property
-    def stage(self) -> Stage:
-        return self._stage
-
-    @property
-    def closed_reason(self) -> ClosedReason | None:
-        return self._closed_reason
-
-    @property
-    def closed_on(self) -> date | None:
-        return self._closed_on
-
-    @property
-    def balances(self) -> Balances:
-        return self._balances
-
-    @property
-    def interest(self) -> InterestAccount:
-        return self._interest
-
-    @property
-    def deadlines(self) -> Deadlines:
-        return self._deadlines
-
-    @property
-    def due(self) -> LettersDue:
-        return self._due
-
-    @property
-    def listing(self) -> Listing:
-        return self._listing
-
-    @property
-    def case(self) -> InkassoCase:
-        return self._case
-
-    @property
-    def compensation_state(self) -> Compensation:
-        return self._compensation
-
-    @property
-    def pause_state(self) -> Pause:
-        return self._pause
-
-    @property
-    def currency(self) -> str:
-        return self.principal.currency
-
-    @property
-    def is_closed(self) -> bool:
-        return self._stage is Stage.CLOSED
-
-    @property
-    def is_open(self) -> bool:
-        return self._stage is not Stage.CLOSED
-
-    @property
-    def principal_outstanding(self) -> Money:
-        return self._balances.principal_outstanding
-
-    @property
-    def fees_charged(self) -> Money:
-        return self._balances.fees_charged
-
-    @property
-    def fees_outstanding(self) -> Money:
-        return self._balances.fees_outstanding
-
-    @property
-    def fee_letters(self) -> int:
-        return self._balances.fee_letters
-
-    @property
-    def salaer_charged(self) -> Money:
-        return self._balances.salaer_charged
-
-    @property
-    def salaer_outstanding(self) -> Money:
-        return self._balances.salaer_outstanding
-
-    @property
-    def overpaid(self) -> Money:
-        return self._balances.overpaid
-
-    @property
-    def costs_outstanding(self) -> Money:
-        """Fees and salær still owed (R-CLM-7: what a client-account payment covers first)."""
-        return self.fees_outstanding + self.salaer_outstanding
-
-    @property
-    def interest_booked(self) -> Money:
-        return self._interest.interest_booked
-
-    @property
-    def segment_start(self) -> date:
-        start = self._interest.segment_start
-        assert start is not None  # set from the due date when the claim is made
-        return start
-
-    @property
-    def interest_paid(self) -> Money:
-        return self._interest.interest_paid
-
-    @property
-    def interest_waived(self) -> Money:
-        return self._interest.interest_waived
-
-    @property
-    def paused(self) -> bool:
-        return self._pause.paused
-
-    @property
-    def paused_on(self) -> date | None:
-        return self._pause.paused_on
-
-    @property
-    def paid_confirmation_due(self) -> bool:
-        return self._due.paid_confirmation_due
-
-    @property
-    def interest_note_due(self) -> bool:
-        return self._due.interest_note_due
-
-    @property
-    def next_action_on(self) -> date | None:
-        """The first day the daily run must look at this claim again; None when nothing will happen by itself.
-
-        Conservative: it may be earlier than the day something happens (the steps check the full conditions),
-        never later. The daily run selects claims by this date, so it picks what is due with one indexed query.
-        """
-        if self._stage is Stage.CLOSED:
-            return None
-        if self.paused and self.paused_on is not None:
-            return pause_expiry(self.paused_on)
-        if self.interest_note_due or self.paid_confirmation_due:
-            return self.submitted_on
-        one = timedelta(days=1)
-        d, listing, case = self._deadlines, self._listing, self._case
-        match self._stage:
-            case Stage.NEW:
-                return self.submitted_on
-            case Stage.REMINDER if d.interest_note_on is None:
-                return d.reminder_deadline + one if d.reminder_deadline else self.submitted_on
-            case Stage.REMINDER | Stage.NOTICE:
-                return d.last_deadline + one if d.last_deadline else self.submitted_on
-            case Stage.COLLECTION_LIST:
-                candidates = [x for x in (listing.transfer_on, listing.approved_on) if x is not None]
-                return min(candidates) if candidates else None
-            case Stage.INKASSO:
-                if case.legal_notice_on is None and case.demand_deadline is not None:
-                    return case.demand_deadline + timedelta(days=DAYS_AFTER_DEMAND_BEFORE_LEGAL_NOTICE + 1)
-                return case.legal_deadline + one if case.legal_deadline else None
-            case _:
-                return None
+    __slots__ = ()
 
     # -- the stage -------------------------------------------------------------------------------------------
 
@@ -390,6 +154,56 @@ class Claim:
         if transfer_on is not None:
             self._listing = replace(self._listing, transfer_on=transfer_on)
 
+    # -- objections (R-CLM-15) ----------------------------------------------------------------------------------
+
+    def dispute(self, on: date) -> None:
+        """The debtor objects: no letter, charge or move until the objection is answered."""
+        self._require_open("be disputed")
+        if self._stage is Stage.LEGAL:
+            raise ClaimRefused(f"claim {self.collection_id} is in stage legal: an objection is for the court")
+        if self.disputed:
+            raise ClaimRefused(f"claim {self.collection_id} is disputed already")
+        self._objection = Objection(True, on)
+
+    def reject_objection(self, text: str) -> None:
+        """The objection is rejected with ``text``: the next run sends the answer with a new deadline."""
+        self._require_open("have its objection rejected")
+        if not self.disputed:
+            raise ClaimRefused(f"claim {self.collection_id} has no objection to answer")
+        self._objection = Objection(False, None, ObjectionAnswer.REJECTED, text)
+
+    def uphold_objection(self, on: date, text: str) -> None:
+        """The objection is upheld with ``text``: the claim closes, its costs no longer owed (the interest waiver
+        is booked by the caller, who knows the rates); the next run sends the answer."""
+        if not self.disputed:
+            raise ClaimRefused(f"claim {self.collection_id} has no objection to answer")
+        zero = Money.zero(self.currency)
+        self._balances = replace(self._balances, fees_outstanding=zero, salaer_outstanding=zero)
+        self.close(ClosedReason.OBJECTION_UPHELD, on)
+        self._objection = Objection(False, None, ObjectionAnswer.UPHELD, text)
+
+    def send_objection_answer(self, on: date, deadline: date | None, transfer_on: date | None = None) -> None:
+        """The answer went out. A rejection's ``deadline`` replaces the latest letter's, so the claim goes on
+        from its stage when it has passed: a reminder's notice, the list, a listed claim's transfer on
+        ``transfer_on`` (earlier approvals void), an inkasso claim's notice of legal collection, or the move to
+        ``legal``."""
+        answer = self._objection.objection_answer
+        if answer is None:
+            raise ClaimRefused(f"claim {self.collection_id} has no answer to an objection to send")
+        self._objection = Objection()
+        if answer is ObjectionAnswer.UPHELD or deadline is None:
+            return
+        d = self._deadlines
+        reminder = deadline if self._stage is Stage.REMINDER and d.interest_note_on is None else d.reminder_deadline
+        self._deadlines = replace(d, reminder_deadline=reminder, last_deadline=deadline)
+        if self._stage is Stage.COLLECTION_LIST:
+            self._listing = replace(self._listing, transfer_on=transfer_on, approved_on=None)
+        elif self._stage is Stage.INKASSO:
+            if self._case.legal_notice_on is None:
+                self._case = replace(self._case, demand_deadline=deadline)
+            else:
+                self._case = replace(self._case, legal_deadline=deadline)
+
     def close(self, reason: ClosedReason, on: date) -> None:
         """Closed with ``reason``: no letters, moves or interest after ``on``."""
         self._move(Stage.CLOSED)
@@ -478,6 +292,18 @@ class Claim:
     def waive_interest(self, amount: Money) -> None:
         """R-CLM-10, R-CLM-12: interest no longer owed."""
         self._interest = replace(self._interest, interest_waived=self._interest.interest_waived + amount)
+
+    def waive_charges(self, fees: Money, salaer: Money) -> None:
+        """R-CLM-14: fees and salær charged after a letter that was paid in time are not owed and count as never
+        charged (the fee-bearing letters among them no longer count)."""
+        b = self._balances
+        self._balances = replace(
+            b,
+            fees_charged=b.fees_charged - fees,
+            fees_outstanding=b.fees_outstanding - fees,
+            salaer_charged=b.salaer_charged - salaer,
+            salaer_outstanding=b.salaer_outstanding - salaer,
+        )
 
     def waive_costs(self) -> None:
         """R-CLM-10: fully credited, nothing is demanded for the claim: its fees and salær are no longer owed."""

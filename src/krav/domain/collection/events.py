@@ -22,6 +22,8 @@ class EventKind(StrEnum):
     DIRECT_PAYMENT = "direct_payment"
     CREDIT = "credit"
     INTEREST_WAIVED = "interest_waived"
+    COSTS_WAIVED = "costs_waived"  # fees and salær no longer owed (R-CLM-14, R-CLM-15)
+    OBJECTION = "objection"  # the debtor's objection recorded, rejected or upheld (R-CLM-15)
     CLOSED = "closed"
     ACTION = "action"
     ACTION_REFUSED = "action_refused"

@@ -21,6 +21,7 @@ class LetterType(StrEnum):
     PAYMENT_DEMAND = "payment_demand"  # betalingsoppfordring (R-CLM-5)
     LEGAL_NOTICE = "legal_notice"  # varsel om rettslig inkasso (R-CLM-13)
     PAID_CONFIRMATION = "paid_confirmation"  # bekreftelse på betalt sak (R-CLM-9)
+    OBJECTION_ANSWER = "objection_answer"  # svar på innsigelse (R-CLM-15)
 
 
 #: Letters that ask for money and carry a deadline, KID and account.
@@ -33,6 +34,12 @@ DEMANDING = frozenset(
         LetterType.LEGAL_NOTICE,
     }
 )
+
+
+def asks_for_payment(kind: LetterType, deadline: date | None) -> bool:
+    """A letter of ``kind`` with ``deadline`` asks for money: the demanding types, and an objection's answer that
+    rejects it (it has a deadline; an upheld objection's answer has none)."""
+    return kind in DEMANDING or (kind is LetterType.OBJECTION_ANSWER and deadline is not None)
 
 
 @dataclass(frozen=True, slots=True)
@@ -79,6 +86,8 @@ class LetterLine:
     interest_rate: Decimal | None = None  # percent a year in force on the letter's date
     interest_from: date | None = None
     interest_paid_before: Money | None = None  # interest the claim had paid before this letter (R-CLM-12)
+    fees_charged: Money | None = None  # all the fees the claim had been charged by the letter's date (R-CLM-14)
+    salaer_charged: Money | None = None  # all the salær likewise
 
     @property
     def total(self) -> Money:
@@ -100,6 +109,13 @@ class Letter:
     account: str | None
     lines: tuple[LetterLine, ...]
     case_number: str | None = None
+    note: str | None = None  # the reasons of an answer to an objection (R-CLM-15)
+
+    @property
+    def asks_for_payment(self) -> bool:
+        """Whether the letter asks for money by a deadline (and so gives the KID and the account): every
+        demanding letter, and the answer that rejects an objection (R-CLM-15)."""
+        return asks_for_payment(self.type, self.deadline)
 
     @property
     def principal(self) -> Money:

@@ -27,6 +27,14 @@ class ClosedReason(StrEnum):
     CREDITED = "credited"
     CLOSED_BY_CREDITOR = "closed_by_creditor"
     PAUSE_EXPIRED = "pause_expired"
+    OBJECTION_UPHELD = "objection_upheld"
+
+
+class ObjectionAnswer(StrEnum):
+    """R-CLM-15: how an objection was answered."""
+
+    REJECTED = "reject"
+    UPHELD = "uphold"
 
 
 #: The stage moves a claim may make (R-CLM-2 … R-CLM-5, R-CLM-13); every open stage may also close.
@@ -133,3 +141,18 @@ class Pause:
 
     paused: bool = False
     paused_on: date | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Objection:
+    """R-CLM-15: the debtor's objection, recorded on a day and open until answered; then the answer and its
+    reasons wait for the day's run to send them as a letter."""
+
+    disputed: bool = False
+    disputed_on: date | None = None
+    objection_answer: ObjectionAnswer | None = None
+    objection_text: str | None = None
+
+    def __post_init__(self) -> None:
+        if self.objection_answer is not None:  # as read from storage, a plain string
+            object.__setattr__(self, "objection_answer", ObjectionAnswer(self.objection_answer))

@@ -9,12 +9,12 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date, timedelta
 
 from krav.domain.agreement import Agreement
 from krav.domain.calendar import is_bank_day
-from krav.domain.collection.claims import Claim, ClosedReason, Stage, letter_order
+from krav.domain.collection.claims import Claim, ClosedReason, ObjectionAnswer, Stage, letter_order
 from krav.domain.collection.events import Event, EventKind
 from krav.domain.collection.fees import (
     claim_standard_compensation,
@@ -29,6 +29,7 @@ from krav.domain.collection.schedule import (
     is_collection_list_day,
     nominal_tuesday,
     pause_expiry,
+    transfer_day_after_resume,
     transfer_day_for_list,
 )
 from krav.domain.money import Money
@@ -39,6 +40,7 @@ NOTICE_DEADLINE_DAYS = 14
 PAYMENT_DEMAND_DEADLINE_DAYS = 14
 INTEREST_NOTE_DEADLINE_DAYS = 14
 LEGAL_NOTICE_DEADLINE_DAYS = 14
+OBJECTION_ANSWER_DEADLINE_DAYS = 14  # R-CLM-15
 
 
 @dataclass(frozen=True, slots=True)
@@ -70,6 +72,7 @@ class LetterDraft:
     sent_on: date
     deadline: date | None
     case_number: str | None = None
+    note: str | None = None  # the reasons of an answer to an objection (R-CLM-15)
 
     @property
     def total(self) -> Money:
@@ -120,6 +123,8 @@ def letter_lines(claims: Sequence[Claim], day: Day) -> list[LetterLine]:
             interest_rate=rate,
             interest_from=c.due_date if day.charge_interest else None,
             interest_paid_before=c.interest_paid,
+            fees_charged=c.fees_charged,
+            salaer_charged=c.salaer_charged,
         )
         for c in claims
     ]
@@ -157,7 +162,8 @@ def expire_pauses(claims: Iterable[Claim], day: Day) -> StepResult:
 
 def confirmations_and_interest_notes(claims: Iterable[Claim], day: Day) -> StepResult:
     """R-CLM-9: one confirmation per debtor for the claims closed as paid; R-CLM-8: an interest note (14 days)
-    for claims in stage reminder or notice whose principal is paid while fees or interest remain."""
+    for claims in stage reminder or notice whose principal is paid while fees or interest remain; R-CLM-15: the
+    answers to objections."""
     result = StepResult()
     if not day.bank_day:
         return result
@@ -168,13 +174,66 @@ def confirmations_and_interest_notes(claims: Iterable[Claim], day: Day) -> StepR
             claim.confirm_paid()
             result.event(claim, day.today, EventKind.LETTER, detail=LetterType.PAID_CONFIRMATION.value)
         result.letters.append(_draft(LetterType.PAID_CONFIRMATION, group, day, None))
-    noted = [c for c in claims if c.interest_note_due and c.is_open and not c.paused]
+    noted = [c for c in claims if c.interest_note_due and c.is_open and not c.paused and not c.disputed]
     for group in by_debtor(noted):
         deadline = day.today + timedelta(days=INTEREST_NOTE_DEADLINE_DAYS)
         for claim in group:
             claim.send_interest_note(day.today, deadline)
             result.event(claim, day.today, EventKind.LETTER, detail=LetterType.INTEREST_NOTE.value)
         result.letters.append(_draft(LetterType.INTEREST_NOTE, group, day, deadline))
+    result.merge(objection_answers(claims, day))
+    return result
+
+
+def _answer_text(claims: Sequence[Claim]) -> str:
+    texts: list[str] = []
+    for claim in claims:
+        text = (claim.objection_state.objection_text or "").strip()
+        if text and text not in texts:
+            texts.append(text)
+    return "\n\n".join(texts)
+
+
+def _transfer_after_answer(claim: Claim, deadline: date, day: Day) -> date | None:
+    """R-CLM-15: a listed claim moves to inkasso on the first Thursday after the answer's deadline (bank-day
+    moved) with the automatic list; without it, it waits for a new approval."""
+    if claim.stage is not Stage.COLLECTION_LIST or not day.agreement.automatic_collection_list:
+        return None
+    return transfer_day_after_resume(deadline + timedelta(days=1))
+
+
+def objection_answers(claims: Iterable[Claim], day: Day) -> StepResult:
+    """R-CLM-15: the answers to objections, one letter per debtor for the objections rejected (with the reasons
+    and a deadline of 14 days that replaces the latest letter's) and one for those upheld (without deadline or
+    amounts). A paused claim's rejection waits for the resume."""
+    result = StepResult()
+    if not day.bank_day:
+        return result
+    claims = list(claims)
+    rejected = [c for c in claims if c.objection_answer_due is ObjectionAnswer.REJECTED and c.is_open and not c.paused]
+    for group in by_debtor(rejected):
+        deadline = day.today + timedelta(days=OBJECTION_ANSWER_DEADLINE_DAYS)
+        note = _answer_text(group)
+        draft = _draft(LetterType.OBJECTION_ANSWER, group, day, deadline, group[0].case.case_number)
+        draft.note = note
+        for claim in group:
+            claim.send_objection_answer(day.today, deadline, _transfer_after_answer(claim, deadline, day))
+            result.event(claim, day.today, EventKind.LETTER, detail=LetterType.OBJECTION_ANSWER.value)
+        result.letters.append(draft)
+    upheld = [c for c in claims if c.objection_answer_due is ObjectionAnswer.UPHELD]
+    for group in by_debtor(upheld):
+        note = _answer_text(group)
+        zero = Money.zero(group[0].currency)
+        lines = [
+            replace(line, principal=zero, fee=zero, interest=zero, salaer=zero) for line in letter_lines(group, day)
+        ]
+        recipient = max(group, key=lambda c: c.submitted_on).debtor
+        for claim in group:
+            claim.send_objection_answer(day.today, None)
+            result.event(claim, day.today, EventKind.LETTER, detail=LetterType.OBJECTION_ANSWER.value)
+        result.letters.append(
+            LetterDraft(LetterType.OBJECTION_ANSWER, recipient, group, lines, day.today, None, None, note)
+        )
     return result
 
 
@@ -235,7 +294,7 @@ def reminder_and_notice_letters(claims: Iterable[Claim], day: Day) -> StepResult
     reminders: list[Claim] = []
     notices: list[Claim] = []
     for claim in claims:
-        if not claim.is_open or claim.paused:
+        if not claim.is_open or claim.paused or claim.disputed:
             continue
         if claim.stage is Stage.NEW:
             (reminders if day.agreement.reminder_before_notice else notices).append(claim)
@@ -252,7 +311,7 @@ def reminder_and_notice_letters(claims: Iterable[Claim], day: Day) -> StepResult
 
 
 def _due_for_inkasso(claim: Claim, day: Day) -> bool:
-    if claim.stage is not Stage.COLLECTION_LIST or not claim.is_open or claim.paused:
+    if claim.stage is not Stage.COLLECTION_LIST or not claim.is_open or claim.paused or claim.disputed:
         return False
     listing = claim.listing
     if listing.approved_on is not None and listing.approved_on <= day.today:
@@ -306,7 +365,7 @@ def legal_steps(claims: Iterable[Claim], day: Day) -> StepResult:
     result = StepResult()
     if not day.bank_day:
         return result
-    claims = [c for c in claims if c.stage is Stage.INKASSO and c.is_open]
+    claims = [c for c in claims if c.stage is Stage.INKASSO and c.is_open and not c.disputed]
     for claim in claims:
         if claim.case.legal_deadline is not None and day.today > claim.case.legal_deadline:
             claim.move_to_legal()
@@ -352,6 +411,7 @@ def _listable(claim: Claim, tuesday: date) -> bool:
         claim.stage is Stage.NOTICE
         and claim.is_open
         and not claim.paused
+        and not claim.disputed
         and claim.listing.listed_on is None
         and claim.deadlines.last_deadline is not None
         and claim.deadlines.last_deadline < tuesday

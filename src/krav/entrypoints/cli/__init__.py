@@ -21,6 +21,7 @@ from krav.entrypoints.cli import (
     letters,
     payments,
     proposal,
+    rates,
     run,
     scenario,
 )
@@ -52,6 +53,7 @@ app.add_typer(letters.letters_app, name="letters")
 app.add_typer(letters.outbox_app, name="outbox")
 app.add_typer(payments.app, name="payments")
 app.add_typer(audit.app, name="audit")
+app.add_typer(rates.app, name="rates")
 
 
 def main() -> None:

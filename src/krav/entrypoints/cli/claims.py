@@ -111,6 +111,37 @@ def claims_message(
     _act(company, invoices, Action.MESSAGE, on, text, json_out)
 
 
+ObjectionText = Annotated[str, typer.Option(help="The debtor's objection, or the reasons of the answer.")]
+
+
+@app.command("dispute")
+@handle_errors
+def claims_dispute(
+    company: CompanyOpt, invoices: InvoicesArg, text: ObjectionText, on: DateOpt = None, json_out: JsonOpt = False
+) -> None:
+    """Record the debtor's objection (R-CLM-15): no letter, fee, listing or move until it is answered."""
+    _act(company, invoices, Action.DISPUTE, on, text, json_out)
+
+
+@app.command("reject")
+@handle_errors
+def claims_reject(
+    company: CompanyOpt, invoices: InvoicesArg, text: ObjectionText, on: DateOpt = None, json_out: JsonOpt = False
+) -> None:
+    """Reject the objection with reasons (R-CLM-15): the day's run sends the answer with a new 14-day deadline."""
+    _act(company, invoices, Action.REJECT, on, text, json_out)
+
+
+@app.command("uphold")
+@handle_errors
+def claims_uphold(
+    company: CompanyOpt, invoices: InvoicesArg, text: ObjectionText, on: DateOpt = None, json_out: JsonOpt = False
+) -> None:
+    """Uphold the objection (R-CLM-15): the claim closes without costs or interest; the debtor gets the answer.
+    Credit or write off the invoice in the books."""
+    _act(company, invoices, Action.UPHOLD, on, text, json_out)
+
+
 @app.command("answer")
 @handle_errors
 def claims_answer(

@@ -159,7 +159,7 @@ def closing_costs_warnings(costs: Mapping[str, Money]) -> list[str]:
 def history_table(events: Sequence[HistoryEntry]) -> str:
     return table(
         ["date", "what", "amount", "detail", "by"],
-        [(e.date, e.kind, format_amount(e.amount) if e.amount else "", e.detail, e.by) for e in events],
+        [(day(e.date), e.kind, format_amount(e.amount) if e.amount else "", e.detail, e.by) for e in events],
         right={2},
     )
 
@@ -275,9 +275,40 @@ def payment_import_lines(report: payments.PaymentImportReport) -> list[str]:
 
 def unmatched_table(queue: Sequence[ClientPayment]) -> str:
     return table(
-        ["id", "received", "amount", "KID", "payer", "reason"],
-        [(p.id, p.received_on, format_amount(p.amount), p.kid or "", p.payer or "", p.reason or "") for p in queue],
-        right={2},
+        ["id", "received", "ordered", "amount", "KID", "payer", "reason"],
+        [
+            (
+                p.id,
+                day(p.received_on),
+                day(p.ordered_on) if p.ordered_on else "",
+                format_amount(p.amount),
+                p.kid or "",
+                p.payer or "",
+                p.reason or "",
+            )
+            for p in queue
+        ],
+        right={3},
+    )
+
+
+def payments_table(received: Sequence[ClientPayment]) -> str:
+    """The client account's payments: booked, ordered (R-CLM-14), amount, KID, status and why."""
+    return table(
+        ["id", "received", "ordered", "amount", "KID", "status", "reason"],
+        [
+            (
+                p.id,
+                day(p.received_on),
+                day(p.ordered_on) if p.ordered_on else "",
+                format_amount(p.amount),
+                p.kid or "",
+                p.status.value,
+                p.reason or "",
+            )
+            for p in received
+        ],
+        right={3},
     )
 
 

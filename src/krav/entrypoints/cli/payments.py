@@ -17,6 +17,20 @@ from krav.services.collection.delivery.archive import write_settlement_files
 app = typer.Typer(help="Payments on the client account: the manual-matching queue.", no_args_is_help=True)
 
 
+@app.command("list")
+@handle_errors
+def payments_list(
+    company: Annotated[str | None, typer.Option("--company", "-c", help="Only this creditor's payments.")] = None,
+    json_out: JsonOpt = False,
+) -> None:
+    """Payments on the client account: when booked, when the debtor's bank got the order, status and reason."""
+    received = payments.received(get_app().reader(), company)
+    if json_out:
+        echo_json(received)
+        return
+    typer.echo(show.payments_table(received))
+
+
 @app.command("unmatched")
 @handle_errors
 def payments_unmatched(json_out: JsonOpt = False) -> None:

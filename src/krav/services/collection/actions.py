@@ -7,7 +7,14 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
 
-from krav.domain.collection.actions import Action, ActionResult, apply_action, costs_on_close
+from krav.domain.collection.actions import (
+    NEEDS_TEXT,
+    OBJECTION_ACTIONS,
+    Action,
+    ActionResult,
+    apply_action,
+    costs_on_close,
+)
 from krav.domain.collection.allocation import Applied
 from krav.domain.collection.claims import Claim, Stage
 from krav.domain.collection.events import Event, EventKind
@@ -39,10 +46,14 @@ def act(
     rates: RateTables,
     text: str | None = None,
 ) -> list[ActionResult]:
-    """R-ACT-1 … R-ACT-4: pause, resume, close or message several claims at once; a result per claim, refused
-    ones with their reason (``claim_in_inkasso``, ``claim_closed``, ``not_paused``, ``already_paused``)."""
-    if action is Action.MESSAGE and not (text and text.strip()):
-        raise FieldError("text", "a message needs a text")
+    """R-ACT-1 … R-ACT-4, R-CLM-15: pause, resume, close or message several claims at once, or record or answer
+    the debtor's objection (dispute, reject, uphold, each with its text); a result per claim, refused ones with
+    their reason (``claim_in_inkasso``, ``claim_closed``, ``not_paused``, ``already_paused``, ``claim_in_legal``,
+    ``already_disputed``, ``not_disputed``)."""
+    if action in NEEDS_TEXT and not (text and text.strip()):
+        what = "a message" if action is Action.MESSAGE else f"{action.value} (R-CLM-15)"
+        raise FieldError("text", f"{what} needs a text: the objection, or the reasons of the answer")
+    text = (text or "").strip()
     with uow:
         company = uow.companies.get(orgno)
         assert company.id is not None
@@ -52,7 +63,16 @@ def act(
         outcomes = []
         for invoice in invoices:
             claim = claims[invoice]
-            outcome = apply_action(action, claim, on, invoice_costs=agreement.invoice_inkasso_costs_on_close)
+            before = (claim.fees_outstanding + claim.salaer_outstanding, claim.interest_waived)
+            outcome = apply_action(
+                action,
+                claim,
+                on,
+                invoice_costs=agreement.invoice_inkasso_costs_on_close,
+                text=text,
+                rates=rates,
+                charge_interest=agreement.charge_interest,
+            )
             outcomes.append(outcome)
             if not outcome.accepted:
                 result.events.append(
@@ -60,11 +80,22 @@ def act(
                 )
                 result.changed.add(claim.collection_id)
                 continue
-            detail = text.strip() if action is Action.MESSAGE and text else action.value
-            kind = EventKind.MESSAGE if action is Action.MESSAGE else EventKind.ACTION
-            result.event(claim, on, kind, detail=detail)
+            if action is Action.MESSAGE:
+                result.event(claim, on, EventKind.MESSAGE, detail=text)
+            elif action in OBJECTION_ACTIONS:
+                result.event(claim, on, EventKind.OBJECTION, detail=f"{action.value}: {text}")
+            else:
+                result.event(claim, on, EventKind.ACTION, detail=action.value)
             if action is Action.CLOSE:
                 result.event(claim, on, EventKind.CLOSED, detail="closed_by_creditor")
+            if action is Action.UPHOLD:
+                costs = before[0] - (claim.fees_outstanding + claim.salaer_outstanding)
+                interest = claim.interest_waived - before[1]
+                if costs.is_positive():
+                    result.event(claim, on, EventKind.COSTS_WAIVED, costs, "objection upheld (R-CLM-15)")
+                if interest.is_positive():
+                    result.event(claim, on, EventKind.INTEREST_WAIVED, interest, "objection upheld (R-CLM-15)")
+                result.event(claim, on, EventKind.CLOSED, detail="objection_upheld")
             if outcome.costs_invoiced is not None:
                 # R-ACT-2: deducted from the creditor's next settlement, with VAT
                 zero = Money.zero(claim.currency)
@@ -105,6 +136,9 @@ def approve(uow: UnitOfWork, orgno: str, invoices: Sequence[str], *, on: date, b
                 continue
             if claim.paused:
                 results.append(ApprovalResult(invoice, False, "paused"))
+                continue
+            if claim.disputed:
+                results.append(ApprovalResult(invoice, False, "disputed: the objection must be answered first"))
                 continue
             claim.approve(on)
             result.event(claim, on, EventKind.APPROVED, detail="approved for inkasso")

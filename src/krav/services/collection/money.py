@@ -52,6 +52,10 @@ def _applied_events(
         )
         if not a.waived_interest.is_zero():
             result.event(claim, on, EventKind.INTEREST_WAIVED, a.waived_interest, "letter paid in time (R-CLM-12)")
+        if a.waived_costs is not None and a.waived_costs.is_positive():
+            result.event(
+                claim, on, EventKind.COSTS_WAIVED, a.waived_costs, "charged after a letter paid in time (R-CLM-14)"
+            )
 
 
 def _letter_terms(letter: StoredLetter) -> LetterTerms:
@@ -61,6 +65,14 @@ def _letter_terms(letter: StoredLetter) -> LetterTerms:
         total=letter.total,
         interest_by_claim={
             line.collection_id: line.interest + (line.interest_paid_before or Money.zero(line.interest.currency))
+            for line in letter.lines
+        },
+        # letters written before the charges were recorded on their lines: what the letter stated stands in
+        charged_by_claim={
+            line.collection_id: (
+                line.fee if line.fees_charged is None else line.fees_charged,
+                line.salaer if line.salaer_charged is None else line.salaer_charged,
+            )
             for line in letter.lines
         },
     )
@@ -192,6 +204,7 @@ def _apply_payment(
             order=ctx.agreement.allocation_order,
             charge_interest=charge,
             letter=_letter_terms(letter),
+            ordered_on=payment.ordered_on,
         )
     else:
         # every claim of the letter is closed already: all of it is kept for refund (R-CLM-9)

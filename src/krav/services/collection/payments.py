@@ -39,6 +39,7 @@ class PaymentOutcome:
     letter: str | None = None
     reason: str | None = None
     duplicate: bool = False
+    ordered_on: date | None = None  # the day the debtor's bank got the order, where the file says (R-CLM-14)
 
 
 @dataclass
@@ -121,6 +122,7 @@ def import_payments(uow: UnitOfWork, data: bytes, *, filename: str, on: date | N
                 company_orgno = uow.companies.by_id(letter.company_id).orgno
             record = ClientPayment(
                 received_on=payment.paid_on,
+                ordered_on=payment.ordered_on,
                 amount=payment.amount,
                 reference=payment.reference,
                 source=source,
@@ -144,6 +146,7 @@ def import_payments(uow: UnitOfWork, data: bytes, *, filename: str, on: date | N
                     company_orgno,
                     f"{letter.debtor}/{letter.n}" if letter is not None and reason is None else None,
                     reason,
+                    ordered_on=payment.ordered_on,
                 )
             )
         uow.commit()
@@ -159,6 +162,7 @@ def _record_duplicate(
     reason = _duplicate_reason(first)
     sighting = ClientPayment(
         received_on=payment.paid_on,
+        ordered_on=payment.ordered_on,
         amount=payment.amount,
         reference=payment.reference,
         source=source,
@@ -173,6 +177,16 @@ def _record_duplicate(
     return PaymentOutcome(
         payment.reference, payment.amount, payment.paid_on, payment.kid, False, reason=reason, duplicate=True
     )
+
+
+def received(uow: UnitOfWork, orgno: str | None = None) -> list[ClientPayment]:
+    """Every payment on the client account (of one creditor, if ``orgno``), with the day it was booked, the day
+    the debtor's bank got the order where the file says (R-CLM-14), its status and reason."""
+    with uow:
+        company_id = None
+        if orgno is not None:
+            company_id = uow.companies.get(orgno).id
+        return uow.collection.payments(company_id=company_id)
 
 
 def unmatched(uow: UnitOfWork) -> list[ClientPayment]:

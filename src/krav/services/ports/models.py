@@ -68,7 +68,7 @@ class ClaimFilter:
     None does not.
 
     ``due_by`` selects what the daily run must look at (open claims whose next action has come, one indexed
-    query); ``letters_due`` the claims owed a confirmation or an interest note.
+    query); ``letters_due`` the claims owed a confirmation, an interest note or an answer to an objection.
     """
 
     collection_ids: Iterable[str] | None = None
@@ -213,6 +213,7 @@ class ClientPayment:
     bank_id: str = ""
     filename: str | None = None
     id: int | None = None
+    ordered_on: date | None = None  # the day the debtor's bank got the order, where the file says (R-CLM-14)
 
     def __post_init__(self) -> None:
         if not self.bank_id:
@@ -244,6 +245,7 @@ class StoredLetter:
     account: str | None
     case_number: str | None
     lines: tuple[LetterLine, ...]
+    note: str | None = None  # the reasons of an answer to an objection (R-CLM-15)
 
     @property
     def total(self) -> Money:

@@ -73,6 +73,11 @@ claim = sa.Table(
     sa.Column("demand_deadline", sa.Date),
     sa.Column("legal_notice_on", sa.Date),
     sa.Column("legal_deadline", sa.Date),
+    # the debtor's objection (R-CLM-15) and the answer the next run sends
+    sa.Column("disputed", sa.Boolean, nullable=False, server_default=sa.false()),
+    sa.Column("disputed_on", sa.Date),
+    sa.Column("objection_answer", sa.String(10)),
+    sa.Column("objection_text", sa.Text),
     sa.UniqueConstraint("company_id", "invoice_number", name="uq_claim_company_invoice"),
     sa.CheckConstraint(
         "stage in ('new', 'reminder', 'notice', 'collection_list', 'inkasso', 'legal', 'closed')", name="stage"
@@ -122,6 +127,7 @@ letter = sa.Table(
     sa.Column("case_number", sa.String(40)),
     sa.Column("total_ore", Ore, nullable=False),
     sa.Column("created_at", UTCDateTime, nullable=False),
+    sa.Column("note", sa.Text),  # the reasons of an answer to an objection (R-CLM-15)
     sa.UniqueConstraint("company_id", "debtor_number", "n", name="uq_letter_company_debtor_n"),
 )
 
@@ -145,6 +151,9 @@ letter_line = sa.Table(
     sa.Column("salaer_ore", Ore, nullable=False),
     sa.Column("interest_paid_before_ore", Ore, nullable=False),
     sa.Column("interest_rate", sa.String(10)),
+    # what the claim had been charged by the letter's date, its own fee or salær included (R-CLM-14)
+    sa.Column("fees_charged_ore", Ore),
+    sa.Column("salaer_charged_ore", Ore),
     sa.Index("ix_letter_line_letter", "letter_id"),
     sa.Index("ix_letter_line_claim", "claim_id"),
 )
@@ -182,6 +191,7 @@ client_payment = sa.Table(
     sa.Column("amount_ore", Ore, nullable=False),
     sa.Column("currency", sa.String(3), nullable=False),
     sa.Column("kid", sa.String(plausible.KID)),
+    sa.Column("ordered_on", sa.Date),  # the day the debtor's bank got the order, where the file says (R-CLM-14)
     sa.Column("reference", sa.String(plausible.PAYMENT_REFERENCE), nullable=False),
     sa.Column("payer", sa.String(plausible.PAYMENT_REFERENCE)),
     sa.Column("source", sa.String(200), nullable=False),
@@ -209,6 +219,7 @@ client_payment_duplicate = sa.Table(
     sa.Column("amount_ore", Ore, nullable=False),
     sa.Column("currency", sa.String(3), nullable=False),
     sa.Column("kid", sa.String(25)),
+    sa.Column("ordered_on", sa.Date),
     sa.Column("reference", sa.String(200), nullable=False),
     sa.Column("payer", sa.String(200)),
     sa.Column("source", sa.String(200), nullable=False),

@@ -47,6 +47,7 @@ def compose_letter(uow: UnitOfWork, company: Company, stored: StoredLetter, serv
         account=stored.account,
         lines=stored.lines,
         case_number=stored.case_number,
+        note=stored.note,
     )
 
 
