@@ -37,6 +37,7 @@ class App:
     _migrated: bool = field(default=False, repr=False)
     _lock: DatabaseRunLock | None = field(default=None, repr=False)
     _rate_store: RateStore | None = field(default=None, repr=False)
+    what_if: bool = False  # a sandbox for scenarios and what-ifs (R-SVC-3)
 
     @property
     def run_lock(self) -> RunLock:
@@ -81,8 +82,9 @@ class App:
         """The service's figures the ledger splits a direct payment with (R-LED-6), on every path."""
         return ServiceFigures(self.rates)
 
-    def collaborators(self, *, inbox: bool = True) -> Collaborators:
-        """What the daily run works with; ``inbox=False`` leaves the inbox folder alone."""
+    def collaborators(self, *, inbox: bool = True, what_if: bool | None = None) -> Collaborators:
+        """What the daily run works with; ``inbox=False`` leaves the inbox folder alone; ``what_if`` (default: a
+        sandbox's) assumes rates the table does not know instead of holding the day."""
         return Collaborators(
             rates=self.rates,
             service=self.service,
@@ -93,6 +95,7 @@ class App:
             inbox=self.inbox if inbox else None,
             max_file_bytes=self.settings.max_file_bytes,
             lock=self.run_lock,
+            what_if=self.what_if if what_if is None else what_if,
         )
 
     @property
@@ -156,6 +159,7 @@ def sandbox() -> Iterator[App]:
             update={"home": Path(folder), "database_url": "sqlite://", "smtp_host": None}
         )
         app = bootstrap(settings, rates=rates)
+        app.what_if = True
         try:
             yield app
         finally:

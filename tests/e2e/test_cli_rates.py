@@ -72,11 +72,14 @@ def test_krav_rates_says_when_a_date_is_beyond_the_table(krav: CliRunner) -> Non
 
 
 def test_a_table_exported_edited_and_loaded_is_used_by_every_command(krav: CliRunner, tmp_path: Path) -> None:
-    """DOMAIN.md section 8: a half-year missing from the table uses the last known rate and the run says so, until
-    a newer table is loaded; from then on every command uses it."""
+    """DOMAIN.md section 8: a real run never prints a rate it does not know: a day whose half-year is missing from
+    the table is held, exit 1, naming the table to load; once a newer table is loaded, every command uses it and
+    the day runs."""
     run(krav, "init")
     run(krav, "company", "create", "--orgno", "974760673", "--name", "Eksempel AS", "--account", "86011117947")
-    assert "note:" in run(krav, "run", "--date", "2027-02-01")
+    held = run(krav, "run", "--date", "2027-02-01", code=1)
+    assert "the rate table ends 31.12.2026" in held
+    assert "Load a table covering the half-year from 01.01.2027 with `krav rates load FILE`" in held
 
     table = tmp_path / "rates-2027.toml"
     assert "edit it, then: krav rates load" in run(krav, "rates", "export", str(table))
@@ -93,7 +96,9 @@ def test_a_table_exported_edited_and_loaded_is_used_by_every_command(krav: CliRu
     assert f"from {table.resolve()}, kept in {get_settings().home / 'rates' / 'current.toml'}" in shown
     assert "01.02.2027 is covered." in shown
     assert _line(shown, "  01.01.2027     11,75 %  ").endswith("fra 1. januar 2027")
-    assert "note:" not in run(krav, "run", "--date", "2027-02-02")
+    ran = run(krav, "run", "--date", "2027-02-01")
+    assert "held" not in ran
+    assert "note:" not in ran
 
     again = tmp_path / "again.toml"
     run(krav, "rates", "export", str(again))

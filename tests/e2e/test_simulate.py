@@ -38,7 +38,9 @@ def test_the_demo_creditor_simulated_for_90_days_reports_letters_by_type_and_cla
     )
     out = run(krav, "simulate", "--from", D.isoformat(), "--to", LAST.isoformat(), "--company", DEMO)
 
-    letters_line = next(line for line in out.splitlines() if line.startswith(f"simulated {D} to {LAST}: "))
+    letters_line = next(
+        line for line in out.splitlines() if line.startswith(f"simulated {D:%d.%m.%Y} to {LAST:%d.%m.%Y}: ")
+    )
     letters = _counts(letters_line.split(": ", 1)[1])
     assert letters, out
     assert set(letters) <= {
@@ -67,5 +69,5 @@ def test_the_demo_creditor_simulated_for_90_days_reports_letters_by_type_and_cla
     assert from_json == stages
 
     again = run(krav, "simulate", "--from", D.isoformat(), "--to", LAST.isoformat(), "--company", DEMO)
-    assert f"simulated {D} to {LAST}: no letters" in again  # every day was run already (R-TIME-1)
+    assert f"simulated {D:%d.%m.%Y} to {LAST:%d.%m.%Y}: no letters" in again  # every day was run already (R-TIME-1)
     assert stages_line in again

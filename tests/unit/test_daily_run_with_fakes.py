@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import copy
 from collections import Counter
+from dataclasses import replace
 from datetime import date
 from pathlib import Path
 
@@ -253,3 +254,31 @@ def test_a_claim_in_inkasso_refuses_pause_and_resume_and_takes_a_message_and_clo
         "1002": (Stage.CLOSED, ClosedReason.CLOSED_BY_CREDITOR, on),
     }
     assert act(Action.PAUSE) == [("1001", False, Refusal.CLAIM_CLOSED), ("1002", False, Refusal.CLAIM_CLOSED)]
+
+
+# -- a day the rate table does not know (DOMAIN.md section 8) ------------------------------------------------------
+
+UNKNOWN_DAY = date(2027, 2, 1)  # the built-in table ends 31 December 2026
+
+
+def test_a_real_run_holds_a_day_whose_rates_are_unknown_and_names_the_table_to_load(
+    uow: FakeUnitOfWork, collab: Collaborators
+) -> None:
+    report = run_creditor_day(uow, ORGNO, UNKNOWN_DAY, collab)
+    assert report.troubled
+    assert report.failed is not None
+    assert report.failed.startswith("held: the rate table ends 31.12.2026")
+    assert "the half-year from 01.01.2027 with `krav rates load FILE`" in report.failed
+    assert report.steps_run == []
+    with uow:
+        assert uow.collection.claims(1) == []  # not even the auto-transfer: the day runs in full once loaded
+        assert not uow.collection.step_done(1, UNKNOWN_DAY, "money_in")
+
+
+def test_a_what_if_assumes_the_last_known_rates_and_says_so(uow: FakeUnitOfWork, collab: Collaborators) -> None:
+    report = run_creditor_day(uow, ORGNO, UNKNOWN_DAY, replace(collab, what_if=True))
+    assert report.failed is None
+    assert report.steps_run == STEP_NAMES
+    (note,) = report.notes
+    assert note.startswith("what-if: no rates are known for 2027-02-01 (the rate table ends 2026-12-31)")
+    assert report.letters == Counter({LetterType.NOTICE: 2})

@@ -124,6 +124,12 @@ def run_creditor_day(
     """Run one creditor's business day, step by step (R-TIME-5); each step commits on its own with its
     done-record, so a rerun of the same date skips what was done."""
     report = DayReport(orgno, on, is_bank_day(on))
+    unknown = _rates_unknown(on, collab)
+    if unknown is not None:
+        if not collab.what_if:
+            report.failed = unknown  # nothing of the day is done; it is run in full once the table is loaded
+            return report
+        report.notes.append(unknown)
     for step in steps:
         try:
             with uow:
@@ -140,13 +146,25 @@ def run_creditor_day(
             report.failed = f"{step.name}: {_reason(exc)}"
             break
         report.add(step.name, outcome)
-    rate = collab.rates.interest_rate(on)
-    if not rate.from_table:
-        report.notes.append(
-            f"no forsinkelsesrente in the rate table for {on}: the last known rate {rate.rate} % was used; "
-            "update rates.toml"
-        )
     return report
+
+
+def _rates_unknown(on: date, collab: Collaborators) -> str | None:
+    """DOMAIN.md section 8: None when the rate table knows the forsinkelsesrente and standard compensation of
+    ``on``'s half-year. Otherwise what a real run says when it holds the creditor's day (no letter may print a
+    rate Krav does not know), or what a what-if assumed."""
+    check = collab.rates.check(on)
+    if check.known:
+        return None
+    if collab.what_if:
+        return f"what-if: {check.assumption()}"
+    needed = check.needed_from.strftime("%d.%m.%Y")
+    until = check.known_until.strftime("%d.%m.%Y")
+    return (
+        f"held: the rate table ends {until} and knows no forsinkelsesrente or standard compensation for "
+        f"{on.strftime('%d.%m.%Y')}; nothing was done for this creditor today. Load a table covering the "
+        f"half-year from {needed} with `krav rates load FILE` (see `krav rates show`) and run the day again"
+    )
 
 
 def creditors(uow: UnitOfWork, company: str | None = None) -> list[str]:

@@ -83,12 +83,17 @@ def simulation_lines(first: date, last: date, reports: Sequence[daily_run.DayRep
     for r in reports:
         for t, n in r.letters.items():
             letters[t] = letters.get(t, 0) + n
-    return [
-        f"simulated {first} to {last}: " + (", ".join(f"{n} {t}" for t, n in sorted(letters.items())) or "no letters"),
+    lines = [
+        f"simulated {day(first)} to {day(last)}: "
+        + (", ".join(f"{n} {t}" for t, n in sorted(letters.items())) or "no letters"),
         f"submitted {sum(r.submitted for r in reports)}, listed {sum(r.listed for r in reports)}, "
         f"payments {sum(r.payments_applied for r in reports)}, remitted "
         f"{format_amount(Money.sum(r.settled for r in reports))}",
     ]
+    notes = [note for r in reports for note in r.notes]
+    if notes:  # e.g. rates the table does not know, assumed (DOMAIN.md section 8): said once, with how often
+        lines.append(f"note: {notes[0]}" + (f" (and on {len(notes) - 1} more day(s))" if len(notes) > 1 else ""))
+    return lines
 
 
 def stages_line(orgno: str, views: Iterable[queries.ClaimView]) -> str:

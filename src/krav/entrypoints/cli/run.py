@@ -48,7 +48,7 @@ def simulate_command(
             krav.uow(),
             first,
             last,
-            krav.collaborators(inbox=False),
+            krav.collaborators(inbox=False, what_if=True),
             company=company,
             deliver_letters=False,
             after_day=lambda _: bar.update(1),
@@ -76,7 +76,7 @@ def demo_command(
     run day by day; then show its books, its claims and where its letters are."""
     krav = get_app()
     today = business_date(on)
-    collab = krav.collaborators()
+    collab = krav.collaborators(what_if=True)  # the demo creditor is no real one: unknown rates are assumed
     with typer.progressbar(length=days + 1, label="running the collection days", file=sys.stderr) as bar:
         summary = demo.run_demo(krav.uow(), collab, today=today, days=days, after_day=lambda _: bar.update(1))
     if summary is not None:

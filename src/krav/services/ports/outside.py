@@ -74,7 +74,8 @@ class ProcessRunLock:
 class Collaborators:
     """What the daily run works with besides the database, wired by bootstrap: the rate tables, the service as
     letters name it, and where letters, files and mail go. ``inbox`` is the folder of payment files the run
-    imports first (None: none); ``lock`` keeps runs on one database one at a time."""
+    imports first (None: none); ``lock`` keeps runs on one database one at a time; ``what_if`` marks a simulation
+    or scenario, which may assume rates the table does not know."""
 
     rates: RateTables
     service: Service
@@ -85,3 +86,6 @@ class Collaborators:
     inbox: Path | None = None
     max_file_bytes: int = MAX_FILE_BYTES  # the largest payment file the inbox takes
     lock: RunLock = field(default_factory=ProcessRunLock)
+    # a what-if (a scenario, a simulation): a day the rate table does not know assumes the last known rates and
+    # says so; a real run holds the creditor's day instead (DOMAIN.md section 8)
+    what_if: bool = False
