@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import shutil
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -13,6 +14,7 @@ from sqlalchemy.engine import Engine
 from krav.adapters.db.engine import make_engine
 from krav.adapters.db.lock import DatabaseRunLock
 from krav.adapters.db.migrate import upgrade
+from krav.adapters.db.snapshot import copy_database
 from krav.adapters.db.uow import SqlUnitOfWork
 from krav.adapters.mail import FolderMailer, SmtpMailer
 from krav.adapters.pdf import LetterRenderer, LetterTexts
@@ -164,6 +166,28 @@ def sandbox() -> Iterator[App]:
             yield app
         finally:
             app.close()
+
+
+@contextmanager
+def what_if_copy(app: App, *, inbox: bool = False) -> Iterator[App]:
+    """Krav on a copy of ``app``'s database in a temporary home, removed after (R-SVC-3): a what-if works on it and
+    the real books, claims, letters and outbox stay as they were. Its mail is only ever written as files, and its
+    inbox holds copies of the real inbox's files when ``inbox`` (the real ones stay where they are)."""
+    with TemporaryDirectory(prefix="krav-what-if-") as folder:
+        home = Path(folder)
+        database = home / "krav.sqlite3"
+        copy_database(app.engine, database)
+        if inbox and app.inbox.is_dir():
+            shutil.copytree(app.inbox, home / "inbox", symlinks=True)
+        settings = app.settings.model_copy(
+            update={"home": home, "database_url": f"sqlite:///{database}", "smtp_host": None}
+        )
+        copy = bootstrap(settings, rates=app.rate_store)
+        copy.what_if = True
+        try:
+            yield copy
+        finally:
+            copy.close()
 
 
 def bootstrap(

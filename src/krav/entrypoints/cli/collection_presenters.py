@@ -78,6 +78,17 @@ def business_day_lines(today: daily_run.BusinessDay) -> list[str]:
     return lines
 
 
+def dry_run_letter_lines(letters: Sequence[tuple[str, StoredLetter]]) -> list[str]:
+    """The letters a dry run would send, one line each: creditor, type, debtor and number, total, deadline."""
+    if not letters:
+        return ["would send no letters"]
+    return [f"would send {len(letters)} letter(s):"] + [
+        f"  {orgno} {letter.type.value} to {letter.debtor} (no. {letter.n}): {format_amount(letter.total)}"
+        + (f", deadline {day(letter.deadline)}" if letter.deadline else "")
+        for orgno, letter in letters
+    ]
+
+
 def simulation_lines(first: date, last: date, reports: Sequence[daily_run.DayReport]) -> list[str]:
     letters: dict[str, int] = {}
     for r in reports:

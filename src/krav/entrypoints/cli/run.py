@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import sys
+from datetime import date
 from typing import Annotated
 
 import typer
 
+from krav.bootstrap import App, what_if_copy
 from krav.domain.errors import InputError
 from krav.entrypoints.cli import collection_presenters as show
 from krav.entrypoints.cli.claims import claims_list
@@ -18,15 +20,50 @@ from krav.services import daily_run, demo, queries
 OneCompanyOpt = Annotated[str | None, typer.Option("--company", "-c", help="One creditor (default: all).")]
 
 
+DryRunOpt = Annotated[
+    bool, typer.Option("--dry-run", help="Show what the day's run would do and send, on a copy; change nothing.")
+]
+
+
 @handle_errors
-def run_command(on: DateOpt = None, company: OneCompanyOpt = None, json_out: JsonOpt = False) -> None:
+def run_command(
+    on: DateOpt = None, company: OneCompanyOpt = None, json_out: JsonOpt = False, dry_run: DryRunOpt = False
+) -> None:
     """Run one business day for each creditor (R-TIME-5); running the same date again changes nothing."""
     krav = get_app()
+    if dry_run:
+        _dry_run(krav, business_date(on), company, json_out)
+        return
     today = daily_run.run_business_day(krav.uow(), business_date(on), krav.collaborators(), company=company)
     if json_out:
         echo_json(show.business_day_json(today))
     else:
         echo(show.business_day_lines(today))
+    if today.troubled:
+        raise typer.Exit(1)
+
+
+def _dry_run(krav: App, on: date, company: str | None, json_out: bool) -> None:
+    """R-SVC-3: the day's run on a copy of the database (and of the inbox's files), as a real run would do it, with
+    the letters it would send; the real books, inbox and outbox are not touched."""
+    with what_if_copy(krav, inbox=True) as copy:
+        orgnos = daily_run.creditors(copy.reader(), company)
+        before = {orgno: {lt.id for lt in queries.letters(copy.reader(), orgno)} for orgno in orgnos}
+        today = daily_run.run_business_day(
+            copy.uow(), on, copy.collaborators(what_if=False), company=company, deliver_letters=False
+        )
+        new = [
+            (orgno, letter)
+            for orgno in orgnos
+            for letter in queries.letters(copy.reader(), orgno)
+            if letter.id not in before[orgno]
+        ]
+    if json_out:
+        echo_json({"day": today, "letters": [letter for _, letter in new], "changed": False})
+    else:
+        echo(show.business_day_lines(today))
+        echo(show.dry_run_letter_lines(new))
+        typer.echo("nothing was changed: a dry run works on a copy of the database; nothing was sent")
     if today.troubled:
         raise typer.Exit(1)
 
@@ -38,31 +75,37 @@ def simulate_command(
     company: OneCompanyOpt = None,
     json_out: JsonOpt = False,
 ) -> None:
-    """Run the days from --from to --to in order and report what happened."""
+    """A what-if: run the days from --from to --to on a copy of the database and report what would happen; the
+    real books, claims, letters and outbox are not touched and nothing is sent (R-SVC-3)."""
     krav = get_app()
     first, last = business_date(start), business_date(end)
     if last < first:
         raise InputError("--to is before --from")
-    with typer.progressbar(length=(last - first).days + 1, label="simulating", file=sys.stderr) as bar:
-        days = daily_run.run_days(
-            krav.uow(),
-            first,
-            last,
-            krav.collaborators(inbox=False, what_if=True),
-            company=company,
-            deliver_letters=False,
-            after_day=lambda _: bar.update(1),
-        )
-    reports = [r for d in days for r in d.creditors]
+    with what_if_copy(krav) as copy:
+        with typer.progressbar(length=(last - first).days + 1, label="simulating", file=sys.stderr) as bar:
+            days = daily_run.run_days(
+                copy.uow(),
+                first,
+                last,
+                copy.collaborators(inbox=False),
+                company=company,
+                deliver_letters=False,
+                after_day=lambda done: bar.update(1),
+            )
+        reports = [r for d in days for r in d.creditors]
+        stages = [
+            show.stages_line(orgno, queries.claims_view(copy.reader(), orgno, on=last, rates=copy.rates))
+            for orgno in daily_run.creditors(copy.reader(), company)
+        ]
     if json_out:
-        echo_json(reports)
+        echo_json({"days": reports, "changed": False})
     else:
         echo(show.simulation_lines(first, last, reports))
         for report in reports:
             if report.troubled:
                 echo(show.creditor_day_lines(report))
-        for orgno in daily_run.creditors(krav.reader(), company):
-            typer.echo(show.stages_line(orgno, queries.claims_view(krav.reader(), orgno, on=last, rates=krav.rates)))
+        echo(stages)
+        typer.echo("nothing was changed: the simulation ran on a copy of the database, and nothing was sent")
     if any(d.troubled for d in days):
         raise typer.Exit(1)
 
