@@ -26,8 +26,8 @@ from krav.services.collection import ServiceFigures
 from krav.services.ports import ClaimFigures, Collaborators, Mailer, Renderer, RunLock, Service, UnitOfWork
 from krav.services.relay import Relay
 
-#: Skatteetaten's SAF-T schemas: ``KRAV_SAFT_SCHEMA_DIR``, else ../shared/fixtures/saft beside a source checkout.
-_CHECKOUT_SCHEMAS = Path(__file__).resolve().parents[3] / "shared" / "fixtures" / "saft"
+#: Skatteetaten's SAF-T schemas as shipped with Krav (``KRAV_SAFT_SCHEMA_DIR`` names another folder).
+PACKAGED_SCHEMAS = Path(__file__).resolve().parent / "data" / "saft"
 
 
 @dataclass
@@ -133,7 +133,7 @@ class App:
 
     @property
     def saft_schema_dir(self) -> Path:
-        return self.settings.saft_schema_dir or _CHECKOUT_SCHEMAS
+        return self.settings.saft_schema_dir or PACKAGED_SCHEMAS
 
     def close(self) -> None:
         self.engine.dispose()

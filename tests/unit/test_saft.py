@@ -520,3 +520,16 @@ def test_saft_file_values_are_frozen(example: SaftFile) -> None:
     with pytest.raises(AttributeError):
         example.header.period_start = date(2020, 1, 1)  # type: ignore[misc]
     assert replace(example.header, company_name="X").company_name == "X"
+
+
+def test_the_schemas_shipped_with_krav_are_skatteetatens_unchanged() -> None:
+    """`krav import saft` works from an installed package: the XSDs it validates against are shipped in
+    krav/data/saft, byte for byte as Skatteetaten publishes them (the copies in ../shared/fixtures/saft)."""
+    from krav.bootstrap import PACKAGED_SCHEMAS
+    from krav.formats.saft import SCHEMA_FILES
+
+    for name in SCHEMA_FILES.values():
+        shipped = PACKAGED_SCHEMAS / name
+        assert shipped.is_file(), f"{name} is not shipped in {PACKAGED_SCHEMAS}"
+        assert shipped.read_bytes() == (FIXTURES / "saft" / name).read_bytes(), name
+    assert "Skatteetaten" in (PACKAGED_SCHEMAS / "SOURCES.md").read_text(encoding="utf-8")
