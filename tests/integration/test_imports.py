@@ -112,6 +112,30 @@ def test_customers_and_invoices_from_csv_become_customers_and_open_items(engine:
     assert len(ledger.open_items(uow, ORGNO)) == 2
 
 
+def test_an_invoice_without_a_due_date_is_due_its_customers_terms_after_the_invoice_date(engine: Engine) -> None:
+    """A newcomer's finding: the customer's payment terms were not used. 10002 has 30 days' terms: its invoice of
+    1 March is due 31 March; 10001 has none, so its invoice keeps no due date (and the proposal says so)."""
+    uow = unit_of_work(engine)
+    make_company(uow)
+    imports.import_customers_csv(
+        uow,
+        ORGNO,
+        b"number;name;payment_terms_days\n10001;Ola Nordmann;\n10002;Fjord Bygg AS;30\n",
+        filename="kunder.csv",
+    )
+    report = imports.import_invoices_csv(
+        uow,
+        ORGNO,
+        b"number;customer;invoice_date;amount\n2001;10001;2025-03-01;100,00\n2002;10002;2025-03-01;200,00\n",
+        filename="fakturaer.csv",
+    )
+    rules = {i.number: (i.due_date, i.due_rule) for i in report.items}
+    assert rules == {"2001": (None, "none"), "2002": ("2025-03-31", "customer_terms")}
+    items = {i.number: i for i in ledger.open_items(uow, ORGNO)}
+    assert items["2001"].due_date is None
+    assert str(items["2002"].due_date) == "2025-03-31"
+
+
 def test_an_invoice_csv_with_unknown_customers_is_refused_whole_naming_each_line(engine: Engine) -> None:
     uow = unit_of_work(engine)
     make_company(uow)

@@ -8,7 +8,8 @@ from __future__ import annotations
 
 import hashlib
 import json
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
+from datetime import timedelta
 from pathlib import Path
 
 from krav.domain.errors import ImportRefused, NotFound, Problem
@@ -16,7 +17,7 @@ from krav.domain.ledger import accounts as acc
 from krav.domain.ledger import voucher_types as vt
 from krav.domain.ledger.rebuild import RebuiltItem
 from krav.domain.ledger.vouchers import Batch, Voucher, VoucherLine
-from krav.domain.party import Company, check_customer, is_valid_orgno
+from krav.domain.party import Company, Customer, check_customer, is_valid_orgno
 from krav.formats.ledger_csv import CsvInvoice, parse_customers_csv, parse_invoices_csv
 from krav.formats.saft import parse_saft, rebuild_from_saft
 from krav.services import ledger
@@ -254,6 +255,20 @@ def _invoice_voucher(invoice: CsvInvoice) -> Voucher:
     )
 
 
+def _due_from_terms(invoices: list[CsvInvoice], customers: dict[str, Customer]) -> tuple[list[CsvInvoice], set[str]]:
+    """An invoice without a due date is due its customer's payment terms after the invoice date, where the
+    customer has terms (R-IMP-1 as for SAF-T); returns the invoices and the numbers whose due date came so."""
+    derived: set[str] = set()
+    out: list[CsvInvoice] = []
+    for invoice in invoices:
+        terms = customers[invoice.customer].payment_terms_days if invoice.customer in customers else None
+        if invoice.due_date is None and terms is not None:
+            invoice = replace(invoice, due_date=invoice.invoice_date + timedelta(days=terms))
+            derived.add(invoice.number)
+        out.append(invoice)
+    return out, derived
+
+
 def import_invoices_csv(uow: UnitOfWork, orgno: str, data: bytes, *, filename: str) -> ImportReport:
     """Outgoing invoices from CSV, each posted as a voucher (debit 1500 the customer, credit 3000 sales).
 
@@ -282,6 +297,7 @@ def import_invoices_csv(uow: UnitOfWork, orgno: str, data: bytes, *, filename: s
                 problems.append(Problem(where, "number", f"invoice {invoice.number} is already in the ledger"))
         if problems:
             raise ImportRefused(filename, problems)
+        invoices, by_terms = _due_from_terms(invoices, known)
         result = ledger.post_batch_in(
             uow,
             orgno,
@@ -301,7 +317,7 @@ def import_invoices_csv(uow: UnitOfWork, orgno: str, data: bytes, *, filename: s
                     invoice_date=i.invoice_date.isoformat(),
                     due_date=i.due_date.isoformat() if i.due_date else None,
                     number_rule="number",
-                    due_rule="due_date" if i.due_date else "none",
+                    due_rule="customer_terms" if i.number in by_terms else ("due_date" if i.due_date else "none"),
                 )
                 for i in result.items
             ),
