@@ -36,7 +36,20 @@ from krav.services.ports import Collaborators, Service, UnitOfWork
 
 ORGNO = "974760673"
 RATES = load_rate_tables()
-SERVICE = Service("Krav Inkasso", "916000006", "16020000000")
+#: The collection service of the tests: a complete identity (R-SVC-1), not marked as a demo; the `krav` command in
+#: the tests has it from the settings (tests/conftest.py).
+SERVICE = Service(
+    name="Krav Inkasso",
+    orgno="916000006",
+    account="16020000000",
+    email="post@krav-inkasso.example",
+    phone="22 33 44 55",
+    street="Postboks 123 Sentrum",
+    postcode="0104",
+    city="Oslo",
+    iban="NO3916020000000",
+    bic="DNBANOKKXXX",
+)
 FIGURES = ServiceFigures(RATES)
 
 

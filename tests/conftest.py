@@ -27,11 +27,29 @@ POSTGRES_URL = os.environ.get("KRAV_TEST_POSTGRES_URL", "postgresql+psycopg://po
 REQUIRE_POSTGRES = os.environ.get("KRAV_REQUIRE_POSTGRES") == "1"
 
 
+#: R-SVC-1: the service's identity every test runs with, as the settings give it (tests.builders.SERVICE).
+SERVICE_SETTINGS = {
+    "KRAV_SERVICE_NAME": "Krav Inkasso",
+    "KRAV_SERVICE_ORGNO": "916000006",
+    "KRAV_SERVICE_STREET": "Postboks 123 Sentrum",
+    "KRAV_SERVICE_POSTCODE": "0104",
+    "KRAV_SERVICE_CITY": "Oslo",
+    "KRAV_SERVICE_PHONE": "22 33 44 55",
+    "KRAV_SERVICE_EMAIL": "post@krav-inkasso.example",
+    "KRAV_SERVICE_ACCOUNT": "16020000000",
+    "KRAV_SERVICE_IBAN": "NO3916020000000",
+    "KRAV_SERVICE_BIC": "DNBANOKKXXX",
+}
+
+
 @pytest.fixture(autouse=True)
 def krav_home(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch) -> Iterator[Path]:
-    """Every test gets its own ``KRAV_HOME``, so nothing a test does reaches a real one."""
+    """Every test gets its own ``KRAV_HOME``, so nothing a test does reaches a real one, and the complete identity
+    of the tests' collection service (R-SVC-1)."""
     home = tmp_path_factory.mktemp("krav-home")
     monkeypatch.setenv("KRAV_HOME", str(home))
+    for name, value in SERVICE_SETTINGS.items():
+        monkeypatch.setenv(name, value)
     get_settings.cache_clear()
     yield home
     get_settings.cache_clear()
@@ -41,8 +59,10 @@ def krav_home(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.Monk
 def krav(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[CliRunner]:
     """The `krav` command line on a fresh SQLite database in a temporary KRAV_HOME."""
     monkeypatch.setenv("KRAV_HOME", str(tmp_path / "home"))
-    for name in ("KRAV_DATABASE_URL", "KRAV_SMTP_HOST", "KRAV_TEMPLATES_DIR", "KRAV_SERVICE_ACCOUNT"):
+    for name in ("KRAV_DATABASE_URL", "KRAV_SMTP_HOST", "KRAV_TEMPLATES_DIR"):
         monkeypatch.delenv(name, raising=False)
+    for name, value in SERVICE_SETTINGS.items():
+        monkeypatch.setenv(name, value)
     get_settings.cache_clear()
     cli.reset_app()
     yield CliRunner()

@@ -21,8 +21,10 @@ from krav.adapters.pdf import LetterRenderer, LetterTexts
 from krav.adapters.rate_store import RateStore
 from krav.adapters.ratefile import load_rate_tables
 from krav.config import Settings, get_settings
+from krav.domain.collection.identity import require_identity
 from krav.domain.rates import RateTables
 from krav.services.collection import ServiceFigures
+from krav.services.demo import DEMO_SERVICE
 from krav.services.ports import ClaimFigures, Collaborators, Mailer, Renderer, RunLock, Service, UnitOfWork
 from krav.services.relay import Relay
 
@@ -84,12 +86,14 @@ class App:
         """The service's figures the ledger splits a direct payment with (R-LED-6), on every path."""
         return ServiceFigures(self.rates)
 
-    def collaborators(self, *, inbox: bool = True, what_if: bool | None = None) -> Collaborators:
+    def collaborators(self, *, inbox: bool = True, what_if: bool | None = None, demo: bool = False) -> Collaborators:
         """What the daily run works with; ``inbox=False`` leaves the inbox folder alone; ``what_if`` (default: a
-        sandbox's) assumes rates the table does not know instead of holding the day."""
+        sandbox's) assumes rates the table does not know instead of holding the day. A what-if, and the demo
+        (``demo``), name the demo identity on their letters, never the configured one (R-SVC-1)."""
+        what_if = self.what_if if what_if is None else what_if
         return Collaborators(
             rates=self.rates,
-            service=self.service,
+            service=DEMO_SERVICE if what_if or demo else service_identity(self.settings),
             renderer=self.renderer,
             mailer=self.mailer,
             print_dir=self.print_dir,
@@ -97,13 +101,14 @@ class App:
             inbox=self.inbox if inbox else None,
             max_file_bytes=self.settings.max_file_bytes,
             lock=self.run_lock,
-            what_if=self.what_if if what_if is None else what_if,
+            what_if=what_if,
         )
 
     @property
     def service(self) -> Service:
-        s = self.settings
-        return Service(s.service_name, s.service_orgno, s.service_account, s.service_email, s.service_phone)
+        """The service as letters name it: the configured identity (R-SVC-1; check it with
+        :func:`require_service_identity` before producing a letter), or the demo identity in a what-if."""
+        return DEMO_SERVICE if self.what_if else service_identity(self.settings)
 
     @property
     def renderer(self) -> Renderer:
@@ -137,6 +142,38 @@ class App:
 
     def close(self) -> None:
         self.engine.dispose()
+
+
+def service_identity(settings: Settings) -> Service:
+    """The collection service's identity from the settings ``KRAV_SERVICE_*`` (R-SVC-1), as given: a part not set
+    is empty (:meth:`Service.gaps` names it)."""
+    s = settings
+    return Service(
+        name=(s.service_name or "").strip(),
+        orgno=(s.service_orgno or "").replace(" ", ""),
+        account=(s.service_account or "").replace(" ", "").replace(".", ""),
+        email=s.service_email,
+        phone=s.service_phone,
+        street=s.service_street,
+        postcode=s.service_postcode,
+        city=s.service_city,
+        iban=(s.service_iban or "").replace(" ", "").upper() or None,
+        bic=(s.service_bic or "").replace(" ", "").upper() or None,
+    )
+
+
+def setting_of(part: str) -> str:
+    """The environment setting of a part of the service's identity: ``street`` → ``KRAV_SERVICE_STREET``."""
+    return f"KRAV_SERVICE_{part.upper()}"
+
+
+def require_service_identity(settings: Settings | None = None) -> Service:
+    """R-SVC-1: the configured identity, or :class:`IdentityIncomplete` naming every setting that is missing or
+    invalid. Whatever produces or renders a letter for real (``krav run``, ``krav outbox send|retry``,
+    ``krav letters pdf``) asks first, before it touches the database."""
+    service = service_identity(settings or get_settings())
+    require_identity(service.sender(), setting_of)
+    return service
 
 
 def rate_store(settings: Settings | None = None) -> RateStore:

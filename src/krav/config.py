@@ -20,12 +20,19 @@ class Settings(BaseSettings):
     database_url: str | None = None
     rates_file: Path | None = None
     saft_schema_dir: Path | None = None
-    # the collection service itself: its name on letters and the client account debtors pay to (R-BANK-2)
-    service_name: str = "Krav Inkasso"
-    service_orgno: str = "916000006"
-    service_account: str = "16020000000"
-    service_email: str | None = "post@krav-inkasso.example"
+    # the collection service itself, as every letter names it (R-SVC-1): name, organisation number, postal
+    # address, telephone, e-mail, and the client account debtors pay to (R-BANK-2) with its IBAN and BIC. No
+    # defaults: a run that would produce a letter refuses while any is missing (krav.bootstrap.service_identity)
+    service_name: str | None = None
+    service_orgno: str | None = None
+    service_street: str | None = None
+    service_postcode: str | None = None
+    service_city: str | None = None
     service_phone: str | None = None
+    service_email: str | None = None
+    service_account: str | None = None
+    service_iban: str | None = None
+    service_bic: str | None = None
     # e-mail out (letters to debtors, the collection list): SMTP when a host is set, else .eml files in $KRAV_HOME/mail
     smtp_host: str | None = None
     smtp_port: int = 25

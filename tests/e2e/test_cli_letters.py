@@ -46,9 +46,9 @@ def set_up_the_creditor(krav: CliRunner, tmp_path: Path) -> None:
     run(krav, "company", "create", "--orgno", ORGNO, "--name", "Eksempel AS", "--account", "86011117947")
     customers = tmp_path / "kunder.csv"
     customers.write_text(
-        "number;name;street;postcode;city;email\n"
-        "10001;Ola Nordmann;Storgata 1;0155;Oslo;ola@example.no\n"
-        "20001;Kari Nordmann;Kirkegata 2;7011;Trondheim;\n",
+        "number;name;street;postcode;city;email;email_for_letters\n"
+        "10001;Ola Nordmann;Storgata 1;0155;Oslo;ola@example.no;ja\n"
+        "20001;Kari Nordmann;Kirkegata 2;7011;Trondheim;;\n",
         "utf-8",
     )
     assert "customers 2 created" in run(krav, "import", "customers", str(customers), "--company", ORGNO)
@@ -208,10 +208,15 @@ def test_a_failed_delivery_is_listed_by_outbox_status_and_put_back_by_retry(
     monkeypatch.delenv("KRAV_SMTP_PORT")
     get_settings.cache_clear()
     cli.reset_app()
-    assert run(krav, "outbox", "retry").strip() == "1 deliveries back in line"
-    assert run(krav, "outbox", "send").strip() == "1 e-mailed, 0 to print, 0 failed, 0 uncertain"
+    # R-SVC-2: retried and sent on Monday, the letter is dated Monday and its deadline counts from then
+    retried = run(krav, "outbox", "retry", "--date", "2025-03-31").strip().splitlines()
+    assert retried == ["1 deliveries back in line", "1 e-mailed, 0 to print, 0 failed, 0 uncertain"]
+    assert run(krav, "outbox", "send").strip() == "0 e-mailed, 0 to print, 0 failed, 0 uncertain"
     assert (tmp_path / "home" / "mail" / f"letter-{ola['id']}.eml").is_file()
     assert run(krav, "outbox", "status").strip() == "sent 2"
+    [sent] = [letter for letter in letters(krav) if letter["id"] == ola["id"]]
+    assert (sent["written"], sent["sent"], sent["deadline"]) == ("2025-03-28", "2025-03-31", "2025-04-14")
+    assert sent["delivery"] == {"status": "sent", "channel": "email"}
 
 
 def test_krav_run_delivers_what_the_day_produced(krav: CliRunner, tmp_path: Path) -> None:

@@ -13,7 +13,8 @@ from typing import Any
 from krav.domain.collection.allocation import Applied
 from krav.domain.collection.claims import Claim, Stage
 from krav.domain.collection.events import Event
-from krav.domain.collection.letters import CollectionListRow, LetterLine
+from krav.domain.collection.letter_content import PaymentApplied
+from krav.domain.collection.letters import CollectionListRow, LetterLine, deadline_from
 from krav.domain.collection.settlement import SettlementReportLine
 from krav.domain.collection.steps import LetterDraft
 from krav.domain.money import Money
@@ -21,6 +22,7 @@ from krav.services.ports import (
     AllocationChannel,
     ClaimFilter,
     ClientPayment,
+    DeliveryKind,
     HistoryEntry,
     PaymentStatus,
     StoredChain,
@@ -50,7 +52,7 @@ def _letter_line_as_read_back(line: LetterLine) -> LetterLine:
     interest paid before as an amount (0.00 when there was none)."""
     return replace(
         line,
-        interest_from=line.due_date if line.interest_rate is not None else None,
+        interest_from=line.due_date if line.interest_rate is not None or line.interest_periods else None,
         interest_paid_before=line.interest_paid_before or Money.zero(line.principal.currency),
     )
 
@@ -216,7 +218,46 @@ class FakeCollection:
             and (debtor is None or r.letter.debtor == debtor)
             and (claim_id is None or claim_id in r.claim_ids)
         ]
-        return [r.letter for r in sorted(rows, key=lambda r: (r.letter.sent_on, r.letter.debtor, r.letter.n))]
+        ordered = sorted(rows, key=lambda r: (r.letter.sent_on, r.letter.debtor, r.letter.n))
+        return [self._as_delivered(r.letter) for r in ordered]
+
+    def _as_delivered(self, letter: StoredLetter) -> StoredLetter:
+        """The letter as it went out (R-SVC-2), with where its latest delivery stands."""
+        mine = sorted(
+            (d for d in self.s.deliveries.values() if d.kind is DeliveryKind.LETTER and d.ref_id == letter.id),
+            key=lambda d: d.id,
+        )
+        if not mine:
+            return letter
+        went = [d for d in mine if d.sent_on is not None]
+        sent_on = went[-1].sent_on if went else None
+        return replace(
+            letter,
+            sent_on=sent_on or letter.sent_on,
+            deadline=deadline_from(sent_on, letter.sent_on, letter.deadline) if sent_on else letter.deadline,
+            account=(went[-1].account if went else None) or letter.account,
+            written_on=letter.sent_on,
+            status=mine[-1].status,
+            channel=mine[-1].channel,
+        )
+
+    def wait_for_letter(self, company_id: int, letter_id: int, since: date) -> dict[str, int]:
+        """R-SVC-2: the claims of the letter whose latest letter it is wait for it from ``since``."""
+        row = self.s.letters.get(letter_id)
+        if row is None or row.letter.company_id != company_id:
+            return {}
+        held: dict[str, int] = {}
+        for claim_id in set(row.claim_ids):
+            if any(claim_id in r.claim_ids and r.letter.id > letter_id for r in self.s.letters.values()):
+                continue
+            claim = self.s.claims.get(claim_id)
+            if claim is None:
+                continue
+            work = copy.deepcopy(claim)
+            work.wait_for_letter(since)
+            self.save_claims([work])
+            held[work.collection_id] = claim_id
+        return held
 
     def letter_by_kid(self, kid: str) -> StoredLetter | None:
         """The letter with this KID, whatever creditor it belongs to (payments reach one client account)."""
@@ -378,6 +419,32 @@ class FakeCollection:
             self.s.allocations[allocation_id] = AllocationRow(
                 allocation_id, company_id, claim_ids[a.collection_id], on, AllocationChannel(channel), payment_id, a
             )
+
+    def payments_applied(self, company_id: int, collection_ids: Iterable[str]) -> dict[str, list[PaymentApplied]]:
+        """R-CLM-9: the debtor's payments applied to these claims, by collection ID in the order applied, each
+        dated the day it was made (the day the bank got the order, where known: R-CLM-14)."""
+        wanted = set(collection_ids)
+        found: dict[str, list[PaymentApplied]] = {}
+        for r in sorted(self.s.allocations.values(), key=lambda r: r.id):
+            collection_id = self.s.claims[r.claim_id].collection_id
+            if r.company_id != company_id or collection_id not in wanted:
+                continue
+            if r.channel not in (AllocationChannel.DIRECT, AllocationChannel.CLIENT_ACCOUNT):
+                continue
+            payment = self.s.payments.get(r.payment_id) if r.payment_id is not None else None
+            ordered = payment.ordered_on if payment is not None else None
+            a = r.applied
+            found.setdefault(collection_id, []).append(
+                PaymentApplied(
+                    r.on if ordered is None else min(ordered, r.on),
+                    a.principal,
+                    a.fee,
+                    a.interest,
+                    a.salaer,
+                    a.overpaid,
+                )
+            )
+        return found
 
     # -- settlements -----------------------------------------------------------------------------------------
 

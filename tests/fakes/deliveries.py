@@ -5,7 +5,7 @@ from __future__ import annotations
 import hashlib
 from collections.abc import Iterable, Sequence
 from dataclasses import replace
-from datetime import datetime
+from datetime import date, datetime
 
 from krav.services.ports import (
     Delivery,
@@ -74,6 +74,7 @@ class FakeDeliveries:
                 last_error=None,
                 sent_at=None,
                 updated_at=_now(),
+                claims_held=job.claims_held,
             )
 
     def deliveries(
@@ -94,6 +95,19 @@ class FakeDeliveries:
         ]
         return found if limit is None else found[:limit]
 
+    def find(self, *, delivery_id: int | None = None, key: str | None = None) -> Delivery | None:
+        """The delivery with this id, or this key."""
+        if delivery_id is None and key is None:
+            return None
+        return next(
+            (
+                d
+                for d in self.s.deliveries.values()
+                if (delivery_id is None or d.id == delivery_id) and (key is None or d.delivery_key == key)
+            ),
+            None,
+        )
+
     def set_status(
         self,
         delivery_id: int,
@@ -104,6 +118,9 @@ class FakeDeliveries:
         attempt: bool = False,
         expect: DeliveryStatus | None = None,
         reset_attempts: bool = False,
+        sent_on: date | None = None,
+        account: str | None = None,
+        claims_held: bool | None = None,
     ) -> bool:
         """Move a delivery to ``status``; with ``expect`` only from that status (False when someone else won)."""
         found = self.s.deliveries.get(delivery_id)
@@ -117,5 +134,8 @@ class FakeDeliveries:
             last_error=error,
             sent_at=sent_at if sent_at is not None else found.sent_at,
             attempts=attempts,
+            sent_on=sent_on if sent_on is not None else found.sent_on,
+            account=account if account is not None else found.account,
+            claims_held=claims_held if claims_held is not None else found.claims_held,
         )
         return True

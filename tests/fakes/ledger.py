@@ -14,7 +14,7 @@ from krav.domain.ledger.open_items import OpenItem, SettledStatus
 from krav.domain.ledger.voucher_types import CollectionVoucherType, VoucherType, appears_in_proposal
 from krav.domain.ledger.vouchers import PostedVoucher, Voucher, VoucherLine
 from krav.domain.money import Money
-from krav.domain.party import Company, Customer
+from krav.domain.party import Company, Customer, carry_consent
 from krav.domain.validation import Candidate
 from krav.services.ports import (
     ItemFilter,
@@ -109,6 +109,7 @@ class FakeLedger:
         """Insert or update by customer number; returns ``created``, ``updated`` or ``unchanged``."""
         known = self.s.customers.setdefault(company_id, {})
         found = known.get(customer.number)
+        customer = replace(customer, email_for_letters=carry_consent(customer, found))
         if found is None:
             known[customer.number] = replace(customer, id=self.s.new_id("customer"))
             return "created"

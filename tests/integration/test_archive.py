@@ -30,14 +30,13 @@ from krav.domain.party import Company
 from krav.entrypoints import cli
 from krav.formats.scenario import parse_scenario
 from krav.services.collection import delivery
-from krav.services.ports import Document, DocumentKind, Service, StoredLetter, UnitOfWork
+from krav.services.ports import Document, DocumentKind, StoredLetter, UnitOfWork
 from krav.services.scenario import run_scenario
-from tests.builders import FIGURES, collaborators
+from tests.builders import FIGURES, SERVICE, collaborators
 from tests.conftest import SCENARIOS, _truncate_postgres
 
 SCENARIO = SCENARIOS / "generated" / "g099_007.yaml"
 RATES = load_rate_tables()
-SERVICE = Service("Krav Inkasso", "916000006", "16020000000", "post@krav-inkasso.example")
 
 
 class NoRendering:

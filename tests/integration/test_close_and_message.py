@@ -16,11 +16,10 @@ from krav.domain.collection.actions import Action
 from krav.domain.collection.claims import ClosedReason, Stage
 from krav.domain.money import Money
 from krav.services import collection, ledger
-from krav.services.ports import ClaimFilter, Service, UnitOfWork
-from tests.builders import ORGNO, consumer, invoice, make_company, post, run_day
+from krav.services.ports import ClaimFilter, UnitOfWork
+from tests.builders import ORGNO, SERVICE, consumer, invoice, make_company, post, run_day
 
 RATES = load_rate_tables()
-SERVICE = Service("Krav Inkasso", "916000006", "16020000000", "post@krav-inkasso.example")
 
 
 def _setup(engine: Engine, *, invoice_costs: bool) -> UnitOfWork:

@@ -35,12 +35,11 @@ from krav.formats.scenario import Scenario
 from krav.services import collection, ledger
 from krav.services.collection import CreditorDay, StepOutcome
 from krav.services.daily_run import STEPS, DayReport, Step, run_creditor_day
-from krav.services.ports import ClientPayment, Service, UnitOfWork
+from krav.services.ports import ClientPayment, UnitOfWork
 from krav.services.scenario import outcome
-from tests.builders import ORGNO, collaborators, consumer, credit_note, invoice, make_company, post
+from tests.builders import ORGNO, SERVICE, collaborators, consumer, credit_note, invoice, make_company, post
 
 RATES = load_rate_tables()
-SERVICE = Service("Krav Inkasso", "916000006", "16020000000")
 START = date(2025, 3, 28)
 END = date(2025, 6, 19)
 SCENARIO = Scenario(

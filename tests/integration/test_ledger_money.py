@@ -30,12 +30,11 @@ from krav.domain.money import Money
 from krav.formats.camt054_writer import Credit, build_camt054
 from krav.services import ledger
 from krav.services.collection import payments
-from krav.services.ports import ClaimFilter, Service, UnitOfWork
+from krav.services.ports import ClaimFilter, UnitOfWork
 from tests import camt_variants as variants
-from tests.builders import FIGURES, ORGNO, consumer, invoice, make_company, post, run_day
+from tests.builders import FIGURES, ORGNO, SERVICE, consumer, invoice, make_company, post, run_day
 
 RATES = load_rate_tables()
-SERVICE = Service("Krav Inkasso", "916000006", "16020000000")
 CREDITOR_ACCOUNT = "86011117947"
 NOTICE_DAY = date(2025, 3, 28)
 PAY_DAY = date(2025, 4, 1)

@@ -39,11 +39,10 @@ from krav.domain.collection.letters import Letter, LetterType
 from krav.domain.errors import FieldError
 from krav.services import ledger
 from krav.services.collection import delivery
-from krav.services.ports import Delivery, Document, Mailer, OutgoingMail, Service, StoredLetter
-from tests.builders import ORGNO, consumer, invoice, make_company, post, run_day
+from krav.services.ports import Delivery, Document, Mailer, OutgoingMail, StoredLetter
+from tests.builders import ORGNO, SERVICE, consumer, invoice, make_company, post, run_day
 
 RATES = load_rate_tables()
-SERVICE = Service("Krav Inkasso", "916000006", "16020000000", "post@krav-inkasso.example")
 LIST_EMAIL = "inkassoliste@eksempel.example"
 OLA = "ola@example.no"
 START = date(2025, 3, 14)
@@ -70,15 +69,19 @@ class Received:
 
 @dataclass
 class Inbox:
-    """The aiosmtpd handler: keeps every message accepted; refuses the recipients in ``refuse`` with a 550."""
+    """The aiosmtpd handler: keeps every message accepted; refuses the recipients in ``refuse`` with a 550 (a 450
+    with ``temporary``)."""
 
     received: list[Received] = field(default_factory=list)
     refuse: set[str] = field(default_factory=set)
+    temporary: bool = False  # refuse with a 450 (try again later) instead of a 550
 
     async def handle_RCPT(  # noqa: N802 - aiosmtpd's hook names
         self, server: Any, session: Any, envelope: Any, address: str, rcpt_options: list[str]
     ) -> str:
         if address in self.refuse:
+            if self.temporary:
+                return f"450 4.2.1 <{address}>: mailbox busy, try again later"
             return f"550 5.1.1 <{address}>: mailbox unavailable"
         envelope.rcpt_tos.append(address)
         return "250 OK"
@@ -143,7 +146,8 @@ class World:
         self.renderer = LetterRenderer()
         self.next_day = START
         make_company(self.uow)
-        ledger.save_customers(self.uow, ORGNO, [consumer("10001", email=OLA), consumer("20001", "Kari Nordmann")])
+        ola = consumer("10001", email=OLA, email_for_letters=True)  # Ola gave his address for letters (R-SVC-2)
+        ledger.save_customers(self.uow, ORGNO, [ola, consumer("20001", "Kari Nordmann")])
         issued, due = date(2025, 2, 28), date(2025, 3, 14)
         post(
             self.uow,
@@ -164,6 +168,8 @@ class World:
             self.next_day += timedelta(days=1)
 
     def deliver(self, mailer: Mailer, **kw: Any) -> delivery.OutboxReport:
+        """The worker on the last day run (unless ``on`` says another)."""
+        kw.setdefault("on", self.next_day - timedelta(days=1))
         return delivery.deliver(
             self.uow, renderer=self.renderer, mailer=mailer, print_dir=self.print_dir, service=SERVICE, **kw
         )
@@ -347,18 +353,20 @@ def test_payment_demands_go_on_paper_even_to_a_debtor_with_email_inkassoloven_se
     assert (d.channel, d.address, d.status) == ("print", None, "sent")
     [batch] = batches(world.batch_folder(INKASSO_DAY))
     rows = manifest(batch.with_suffix(".csv"))
+    # Kari's notice waited in the outbox since 28 March (nothing delivered until now): it is printed today too
     assert [(r["letter_id"], r["debtor"], r["type"]) for r in rows] == [
+        (str(world.letter("20001", LetterType.NOTICE).id), "20001", "notice"),
         (str(demand.id), "10001", "payment_demand"),
         (str(kari_demand.id), "20001", "payment_demand"),
     ]
     # one letter per page, in the manifest's order
-    pages = [" ".join(p.extract_text().split()) for p in PdfReader(batch).pages]
+    pages = [" ".join(p.extract_text().split()) for p in PdfReader(batch).pages][1:]
     assert len(pages) == 2
     assert "Ola Nordmann" in pages[0]
     assert "Betalingsoppfordring" in pages[0]
     assert "Kari Nordmann" in pages[1]
     assert "Betalingsoppfordring" in pages[1]
-    assert rows[0]["total"] == f"{demand.total.amount:,.2f}".replace(",", " ").replace(".", ",")
+    assert rows[1]["total"] == f"{demand.total.amount:,.2f}".replace(",", " ").replace(".", ",")
 
 
 def test_the_tuesday_collection_list_is_emailed_to_the_agreements_address_r_clm_4(
@@ -566,19 +574,48 @@ def test_a_refused_connection_fails_the_delivery_and_it_goes_once_the_server_is_
     assert [r.message["Message-ID"] for r in smtp.to(OLA)] == [f"<{key}@krav>"]
 
 
-def test_a_recipient_the_server_refuses_is_recorded_and_reported(world: World, smtp: SmtpServer) -> None:
+def test_a_recipient_the_server_refuses_goes_into_the_days_print_batch_at_once_r_svc_2(
+    world: World, smtp: SmtpServer
+) -> None:
+    """A bounce sends the letter on paper: a 5xx reply to RCPT makes the e-mail ``bounced`` and puts the letter in
+    the same day's print batch, sent that day; nothing failed, no claim waits."""
+    world.run_until(NOTICE_DAY)
+    ola = world.letter("10001", LetterType.NOTICE)
+    key = f"letter-{ola.id}"
+    smtp.inbox.refuse.add(OLA)
+    report = world.deliver(smtp.mailer())
+    assert (report.sent, report.printed, report.failed, report.bounced, report.held) == (0, 2, 0, 1, 0)
+    assert any("550" in note and "on paper instead" in note for note in report.notes)
+    d = world.deliveries()[key]
+    assert d.status == "bounced"
+    assert d.last_error is not None
+    assert "550" in d.last_error
+    assert OLA in d.last_error
+    assert smtp.received == []
+    paper = world.deliveries()[f"{key}-paper"]
+    assert (paper.channel, paper.status, paper.sent_on) == ("print", "sent", NOTICE_DAY)
+    [batch] = batches(world.batch_folder(NOTICE_DAY))
+    assert [r["letter_id"] for r in manifest(batch.with_suffix(".csv"))] == [
+        str(world.letter("20001", LetterType.NOTICE).id),
+        str(ola.id),  # its paper copy joined the batch after the letters already in it
+    ]
+    again = world.letter("10001", LetterType.NOTICE)
+    assert (again.sent, again.channel, again.sent_on, again.deadline) == (True, "print", NOTICE_DAY, ola.deadline)
+
+
+def test_a_recipient_refused_for_now_is_a_failure_tried_again(world: World, smtp: SmtpServer) -> None:
+    """A 4xx reply to RCPT (mailbox busy, greylisting) is no bounce: the e-mail failed and is tried again."""
     world.run_until(NOTICE_DAY)
     key = f"letter-{world.letter('10001', LetterType.NOTICE).id}"
     smtp.inbox.refuse.add(OLA)
+    smtp.inbox.temporary = True
     report = world.deliver(smtp.mailer())
-    assert report.failed == 1
-    assert "550" in report.errors[0]
+    assert (report.failed, report.bounced) == (1, 0)
     d = world.deliveries()[key]
     assert d.status == "failed"
     assert d.last_error is not None
     assert d.last_error.startswith("SMTPRecipientsRefused")
     assert OLA in d.last_error
-    assert smtp.received == []
 
 
 def test_after_max_attempts_a_failed_delivery_waits_for_retry(sqlite_world: World, smtp: SmtpServer) -> None:
@@ -699,6 +736,7 @@ def test_two_workers_at_once_send_each_letter_once(world: World, smtp: SmtpServe
                     mailer=Slow(smtp.mailer()),
                     print_dir=world.print_dir,
                     service=SERVICE,
+                    on=NOTICE_DAY,
                 )
             )
         except BaseException as exc:  # reported below, in the test's thread

@@ -34,12 +34,11 @@ from krav.formats.camt054 import camt054_namespace
 from krav.formats.camt054_writer import Credit, build_camt054
 from krav.services import collection, ledger
 from krav.services.collection import payments
-from krav.services.ports import ClaimFilter, Service, StoredLetter, UnitOfWork
-from tests.builders import ORGNO, consumer, invoice, make_company, post, run_day
+from krav.services.ports import ClaimFilter, StoredLetter, UnitOfWork
+from tests.builders import ORGNO, SERVICE, consumer, invoice, make_company, post, run_day
 from tests.conftest import FIXTURES
 
 RATES = load_rate_tables()
-SERVICE = Service("Krav Inkasso", "916000006", "16020000000")
 OCR = FIXTURES / "ocr" / "netsgiro_ocr_giro_transactions.txt"
 AVTALEGIRO = FIXTURES / "ocr" / "netsgiro_avtalegiro_agreements.txt"
 CAMT_V2 = FIXTURES / "camt" / "genkgo_camt054.v2.xml"

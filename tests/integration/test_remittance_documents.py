@@ -31,12 +31,11 @@ from krav.formats.camt054_writer import Credit, build_camt054
 from krav.formats.pain001 import PAIN001_NAMESPACE, validate_remittance
 from krav.services import ledger
 from krav.services.collection import delivery, payments
-from krav.services.ports import Document, Service
-from tests.builders import ORGNO, consumer, invoice, make_company, post, run_day
+from krav.services.ports import Document
+from tests.builders import ORGNO, SERVICE, consumer, invoice, make_company, post, run_day
 from tests.conftest import ROOT
 
 RATES = load_rate_tables()
-SERVICE = Service("Krav Inkasso", "916000006", "16020000000")
 SCHEMA = ROOT / "tests" / "data" / "pain.001.001.03.xsd"
 NOTICE_DAY = date(2025, 3, 28)
 PAY_DAY = date(2025, 4, 1)

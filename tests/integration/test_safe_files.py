@@ -32,11 +32,10 @@ from krav.services import ledger
 from krav.services.collection import payments
 from krav.services.collection.delivery import letter_filename
 from krav.services.daily_run import run_business_day
-from krav.services.ports import Service, StoredLetter, UnitOfWork
-from tests.builders import ORGNO, collaborators, consumer, invoice, make_company, post
+from krav.services.ports import StoredLetter, UnitOfWork
+from tests.builders import ORGNO, SERVICE, collaborators, consumer, invoice, make_company, post
 
 RATES = load_rate_tables()
-SERVICE = Service("Krav Inkasso", "916000006", "16020000000")
 NOTICE_DAY = date(2025, 3, 28)
 PAY_DAY = date(2025, 4, 1)
 

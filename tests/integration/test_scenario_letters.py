@@ -187,31 +187,66 @@ def test_every_letter_is_an_archived_a4_pdf_named_after_debtor_number_and_type(s
         assert (round(float(page.mediabox.width)), round(float(page.mediabox.height))) == (595, 842), r.name
 
 
+def _upheld(r: Rendered) -> bool:
+    """R-CLM-15: the answer that upholds an objection states no amounts."""
+    return r.stored.type is LetterType.OBJECTION_ANSWER and r.stored.deadline is None
+
+
+def _paid_row(r: Rendered, index: int) -> str:
+    """R-CLM-9: a paid confirmation's row: what was paid on the claim, when, and how it was applied."""
+    line = r.stored.lines[index]
+    paid = line.paid
+    assert paid is not None, f"{r.name}: a paid confirmation says what was paid on each claim"
+    every = [ln.paid for ln in r.stored.lines if ln.paid is not None]
+    cells = [line.invoice_number, ddmmyyyy(line.due_date), ddmmyyyy(paid.on), nok(paid.principal), nok(paid.fee)]
+    if any(not p.compensation.is_zero() for p in every):
+        cells.append(nok(paid.compensation))
+    cells.append(nok(paid.interest))
+    if any(not p.salaer.is_zero() for p in every):
+        cells.append(nok(paid.salaer))
+    if any(not p.overpaid.is_zero() for p in every):
+        cells.append(nok(paid.overpaid))
+    total = paid.principal + paid.fee + paid.compensation + paid.interest + paid.salaer + paid.overpaid
+    return " ".join([*cells, nok(total)])
+
+
 def _row(r: Rendered, index: int) -> str:
     """The claim's row of the table as the PDF's text reads: every cell in column order."""
     line = r.stored.lines[index]
+    if r.stored.type is LetterType.PAID_CONFIRMATION:
+        return _paid_row(r, index)
+    if _upheld(r):
+        return f"{line.invoice_number} {ddmmyyyy(line.invoice_date)} {ddmmyyyy(line.due_date)}"
     salaer_column = r.stored.type in SALAER_COLUMN or any(not ln.salaer.is_zero() for ln in r.stored.lines)
-    rate_columns = any(ln.interest_rate is not None for ln in r.stored.lines)
+    rate_columns = any(ln.interest_from is not None or ln.interest_rate is not None for ln in r.stored.lines)
+    compensation_column = any(ln.compensation is not None and ln.compensation.is_positive() for ln in r.stored.lines)
     cells = [line.invoice_number, ddmmyyyy(line.invoice_date), ddmmyyyy(line.due_date)]
     if rate_columns:
         if line.interest_from is not None:
             cells.append(ddmmyyyy(line.interest_from))
         if line.interest_rate is not None:
             cells.append(f"{nok(line.interest_rate)} %")
-    cells += [nok(line.principal), nok(line.fee), nok(line.interest)]
+        elif len(line.interest_periods) > 1:
+            cells.append("se under")  # R-CLM-16: the periods say the rates
+    cells += [nok(line.principal), nok(line.fee)]
+    compensation = line.compensation or Money.zero()
+    if compensation_column:
+        cells.append(nok(compensation))
+    cells.append(nok(line.interest))
     if salaer_column:
         cells.append(nok(line.salaer))
-    cells.append(nok(line.principal + line.fee + line.interest + line.salaer))
+    cells.append(nok(line.principal + line.fee + compensation + line.interest + line.salaer))
     return " ".join(cells)
 
 
-def _sums(r: Rendered) -> tuple[Money, Money, Money, Money, Money]:
+def _sums(r: Rendered) -> tuple[Money, Money, Money, Money, Money, Money]:
     lines = r.stored.lines
     principal = Money.sum((ln.principal for ln in lines), "NOK")
     fee = Money.sum((ln.fee for ln in lines), "NOK")
+    compensation = Money.sum((ln.compensation for ln in lines if ln.compensation is not None), "NOK")
     interest = Money.sum((ln.interest for ln in lines), "NOK")
     salaer = Money.sum((ln.salaer for ln in lines), "NOK")
-    return principal, fee, interest, salaer, principal + fee + interest + salaer
+    return principal, fee, compensation, interest, salaer, principal + fee + compensation + interest + salaer
 
 
 def test_every_claim_row_prints_the_engines_dates_and_amounts(scenario_run: Run) -> None:
@@ -228,9 +263,23 @@ def test_every_claim_row_prints_the_engines_dates_and_amounts(scenario_run: Run)
 
 def test_every_letter_prints_its_sums_and_total_equal_to_the_engines(scenario_run: Run) -> None:
     for r in scenario_run.letters:
-        principal, fee, interest, salaer, total = _sums(r)
+        principal, fee, compensation, interest, salaer, total = _sums(r)
         assert total == r.stored.total
-        cells = [nok(principal), nok(fee), nok(interest)]
+        if _upheld(r):
+            assert "Sum" not in r.text.split("Svar på innsigelse")[1], f"{r.name}: an upheld objection has no sums"
+            continue
+        if r.stored.type is LetterType.PAID_CONFIRMATION:
+            paid = [ln.paid for ln in r.stored.lines if ln.paid is not None]
+            everything = Money.sum(
+                (p.principal + p.fee + p.compensation + p.interest + p.salaer + p.overpaid for p in paid), "NOK"
+            )
+            assert f"Sum {nok(Money.sum((p.principal for p in paid), 'NOK'))} " in r.text, r.name
+            assert f"{nok(everything)} Krav Inkasso" in r.text or f"{nok(everything)}" in r.text, r.name
+            continue
+        cells = [nok(principal), nok(fee)]
+        if compensation.is_positive():
+            cells.append(nok(compensation))
+        cells.append(nok(interest))
         if r.stored.type in SALAER_COLUMN or not salaer.is_zero():
             cells.append(nok(salaer))
         cells.append(nok(total))
@@ -295,7 +344,7 @@ def _required(r: Rendered, creditor_orgno: str) -> list[str]:
     if kind is LetterType.NOTICE:
         return [
             f"Dersom {total} kroner ikke er betalt innen {deadline}, vil kravet bli sendt til inkasso.",
-            "Inkasso medfører ytterligere kostnader for deg (inkassosalær)",
+            "Det kan medføre ytterligere kostnader for deg (inkassosalær)",  # R-CLM-3: "kan medføre"
         ]
     if kind is LetterType.INTEREST_NOTE:
         return [f"Vennligst betal {total} kroner innen {deadline}.", "Betalingen kom etter forfall"]
@@ -313,9 +362,13 @@ def _required(r: Rendered, creditor_orgno: str) -> list[str]:
             "med innsigelser mot kravet.",
             "Unnlatt betaling kan føre til ytterligere kostnader for deg og til rettslig inndriving av kravet.",
         ]
-        rates = sorted({ln.interest_rate for ln in r.stored.lines if ln.interest_rate is not None})
+        rates: list[Decimal] = []
+        for ln in r.stored.lines:  # R-CLM-16: every rate a period ran at, in the order of the periods
+            for x in [p.rate for p in ln.interest_periods] or ([ln.interest_rate] if ln.interest_rate else []):
+                if x not in rates:
+                    rates.append(x)
         if rates:  # inkassoloven § 10 (d): the rate and the date interest runs from
-            wanted.append(f"forsinkelsesrenteloven med {' % og '.join(nok(x) for x in rates)} % per år")
+            wanted.append(f"forsinkelsesrenteloven § 3 med {' % og '.join(nok(x) for x in rates)} % per år")
             wanted.append("Rente fra")
         if r.letter.recipient.kind != "business":
             wanted.append("Finansklagenemnda (inkassoloven § 22")

@@ -27,12 +27,11 @@ from krav.domain.money import Money
 from krav.services import collection, ledger
 from krav.services.collection import CreditorDay, StepOutcome
 from krav.services.daily_run import STEPS, Step, run_business_day, run_creditor_day, run_days
-from krav.services.ports import ClaimFilter, Collaborators, HistoryEntry, Service, StoredLetter, UnitOfWork
-from tests.builders import ORGNO, consumer, invoice, make_company, post
+from krav.services.ports import ClaimFilter, Collaborators, HistoryEntry, StoredLetter, UnitOfWork
+from tests.builders import ORGNO, SERVICE, consumer, invoice, make_company, post
 from tests.fakes import FakeMailer, FakeRenderer, FakeUnitOfWork, relayed_unit_of_work
 
 RATES = load_rate_tables()
-SERVICE = Service("Krav Inkasso", "916000006", "16020000000", "post@krav-inkasso.example")
 NOTICE_DAY = date(2025, 3, 28)
 STEP_NAMES = [step.name for step in STEPS]
 
@@ -41,7 +40,8 @@ STEP_NAMES = [step.name for step in STEPS]
 def uow() -> FakeUnitOfWork:
     unit = relayed_unit_of_work(RATES)
     make_company(unit)
-    ledger.save_customers(unit, ORGNO, [consumer("10001", email="ola@example.no"), consumer("20001", "Kari Nordmann")])
+    ola = consumer("10001", email="ola@example.no", email_for_letters=True)  # gave the address for letters
+    ledger.save_customers(unit, ORGNO, [ola, consumer("20001", "Kari Nordmann")])
     issued, due = date(2025, 3, 1), date(2025, 3, 14)
     post(
         unit,
@@ -183,7 +183,7 @@ def test_a_step_that_fails_leaves_nothing_of_itself_and_the_rerun_does_it_once(
 # -- delivery ----------------------------------------------------------------------------------------------------
 
 
-def test_the_days_notices_go_once_by_email_where_the_debtor_has_an_address_and_else_to_print_r_svc_2(
+def test_the_days_notices_go_once_by_email_where_the_debtor_gave_an_address_for_letters_and_else_to_print_r_svc_2(
     uow: FakeUnitOfWork, collab: Collaborators, tmp_path: Path
 ) -> None:
     day = run_business_day(uow, NOTICE_DAY, collab)

@@ -28,12 +28,11 @@ from krav.services import collection, ledger
 from krav.services.collection import CreditorDay, StepOutcome
 from krav.services.collection.payments import import_payments
 from krav.services.daily_run import STEPS, Step, run_business_day
-from krav.services.ports import ClaimFilter, Collaborators, PaymentStatus, Service
-from tests.builders import FIGURES, ORGNO, consumer, credit_note, invoice, make_company, post
+from krav.services.ports import ClaimFilter, Collaborators, PaymentStatus
+from tests.builders import FIGURES, ORGNO, SERVICE, consumer, credit_note, invoice, make_company, post
 from tests.fakes import FakeMailer, FakeRenderer, FakeUnitOfWork, relayed_unit_of_work
 
 RATES = load_rate_tables()
-SERVICE = Service("Krav Inkasso", "916000006", "16020000000", "post@krav-inkasso.example")
 START = date(2025, 3, 3)
 DEBTORS = ("10001", "20001", "30001")
 

@@ -247,3 +247,24 @@ def test_an_empty_file_is_refused() -> None:
 
 def test_a_file_with_only_a_header_has_no_rows() -> None:
     assert parse_invoices_csv(b"number;customer;invoice_date;amount\n", filename="f.csv") == []
+
+
+@pytest.mark.parametrize(
+    ("text", "given"),
+    [("ja", True), ("yes", True), ("true", True), ("nei", False), ("No", False), ("false", False), ("", None)],
+)
+def test_email_for_letters_reads_yes_and_no_and_says_nothing_when_empty_r_svc_2(text: str, given: bool | None) -> None:
+    data = f"number;name;email;email_for_letters\n1;A;a@example.no;{text}\n"
+    (customer,) = parse_customers_csv(data.encode(), filename="k.csv")
+    assert customer.email_for_letters is given
+
+
+def test_a_file_without_the_column_says_nothing_about_letters_by_email_r_svc_2() -> None:
+    (customer,) = parse_customers_csv(b"number;name;email\n1;A;a@example.no\n", filename="k.csv")
+    assert customer.email_for_letters is None
+
+
+def test_letters_by_email_without_an_address_is_refused_with_its_line_r_svc_2() -> None:
+    problems = refused(parse_customers_csv, "number;name;email;email_for_letters\n1;A;;ja\n")
+    assert [(p.where, p.field) for p in problems] == [("f.csv, line 2", "email_for_letters")]
+    assert "e-mail address" in problems[0].message

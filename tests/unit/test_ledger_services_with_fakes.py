@@ -30,13 +30,12 @@ from krav.services import ledger
 from krav.services.collection import ServiceFigures
 from krav.services.daily_run import DayReport, run_creditor_day
 from krav.services.ledger import submission
-from krav.services.ports import ClientPayment, Collaborators, Service
-from tests.builders import ORGNO, consumer, invoice, make_company, post
+from krav.services.ports import ClientPayment, Collaborators
+from tests.builders import ORGNO, SERVICE, consumer, invoice, make_company, post
 from tests.fakes import FakeMailer, FakeRenderer, FakeUnitOfWork, relayed_unit_of_work
 
 RATES = load_rate_tables()
 FIGURES = ServiceFigures(RATES)
-SERVICE = Service("Krav Inkasso", "916000006", "16020000000")
 NOTICE_DAY = date(2025, 3, 28)
 PAY_DAY = date(2025, 4, 1)
 

@@ -34,7 +34,16 @@ from krav.domain.errors import FieldError
 from krav.domain.money import Money, format_amount
 
 SERVICE = Sender(
-    "Krav Inkasso AS", "923609016", "Postboks 123 Sentrum", "0104", "Oslo", "post@krav.example", "22 33 44 55"
+    "Krav Inkasso AS",
+    "923609016",
+    "Postboks 123 Sentrum",
+    "0104",
+    "Oslo",
+    "post@krav.example",
+    "22 33 44 55",
+    account="16020000000",
+    iban="NO3916020000000",
+    bic="DNBANOKKXXX",
 )
 CREDITOR = Sender(
     "Eksempel Handel AS", "974760673", "Storgata 10", "0155", "Oslo", "faktura@eksempel.example", "21000000"

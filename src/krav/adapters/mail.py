@@ -9,7 +9,7 @@ from email.message import EmailMessage
 from email.utils import formatdate
 from pathlib import Path
 
-from krav.services.ports import OutgoingMail
+from krav.services.ports import OutgoingMail, RecipientRefused
 
 
 def build_message(mail: OutgoingMail) -> EmailMessage:
@@ -59,7 +59,25 @@ class SmtpMailer:
     def _deliver(self, smtp: smtplib.SMTP, message: EmailMessage) -> None:
         if self.user:
             smtp.login(self.user, self.password or "")
-        smtp.send_message(message)
+        try:
+            smtp.send_message(message)
+        except smtplib.SMTPRecipientsRefused as exc:
+            if not refused_for_good(exc):
+                raise
+            raise RecipientRefused(_said(exc)) from exc
+
+
+def refused_for_good(exc: smtplib.SMTPRecipientsRefused) -> bool:
+    """R-SVC-2: every recipient refused for good (a 5xx reply to RCPT) is a bounce at once, and the letter goes on
+    paper; a refusal for now (4xx: mailbox busy, greylisting) is a failure, tried again later."""
+    return bool(exc.recipients) and all(500 <= code < 600 for code, _ in exc.recipients.values())
+
+
+def _said(exc: smtplib.SMTPRecipientsRefused) -> str:
+    return "; ".join(
+        f"{address}: {code} {reply.decode('utf-8', 'replace') if isinstance(reply, bytes) else reply}"
+        for address, (code, reply) in exc.recipients.items()
+    )
 
 
 class FolderMailer:

@@ -70,6 +70,7 @@ class DebtorData:
     country: str
     email: str | None
     language: str = "nb"
+    email_for_letters: bool = False  # the debtor gave ``email`` for letters (R-SVC-2)
 
 
 @dataclass(frozen=True, slots=True)

@@ -7,7 +7,7 @@ A debtor is a consumer or a business; a business has an organisation number that
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from enum import StrEnum
 
 from stdnum.exceptions import ValidationError as StdnumValidationError
@@ -113,6 +113,10 @@ class Customer:
     payment_terms_days: int | None = None
     language: str = "nb"
     id: int | None = None
+    # R-SVC-2: the debtor gave ``email`` for letters (consent to letters by e-mail); None: the record says nothing
+    # about it (SAF-T, a CSV file without the column), and what was recorded stays, see :func:`carry_consent`.
+    # Read from the ledger's register it is always said.
+    email_for_letters: bool | None = None
 
 
 def check_customer(customer: Customer, *, where: str | None = None, strict_orgno: bool = True) -> Customer:
@@ -148,20 +152,30 @@ def check_customer(customer: Customer, *, where: str | None = None, strict_orgno
         raise FieldError("payment_terms_days", "must be between 0 and 365 days", where=where)
     if customer.language not in ("nb", "en"):
         raise FieldError("language", "must be 'nb' (bokmål) or 'en' (English)", where=where)
-    if orgno == customer.orgno:
-        return customer
-    return Customer(
-        number=customer.number,
-        name=customer.name,
-        kind=customer.kind,
-        orgno=orgno,
-        address=customer.address,
-        email=customer.email,
-        exempt=customer.exempt,
-        payment_terms_days=customer.payment_terms_days,
-        language=customer.language,
-        id=customer.id,
-    )
+    if customer.email_for_letters and not customer.email:
+        raise FieldError(
+            "email_for_letters", "the customer gave no e-mail address for letters: give the address too", where=where
+        )
+    return customer if orgno == customer.orgno else replace(customer, orgno=orgno)
+
+
+def carry_consent(new: Customer, old: Customer | None) -> bool:
+    """R-SVC-2: whether ``new`` (a record of a customer stored before as ``old``) gave its e-mail for letters.
+
+    A record that says so, or says not, is taken at its word. One that says nothing (``None``: a SAF-T file, a
+    CSV file without the column) keeps what was recorded, as long as the address is the same: consent is given
+    for an address, so a new address needs it given anew.
+
+    >>> carry_consent(Customer("1", "Ola", email="ola@example.no", email_for_letters=None),
+    ...               Customer("1", "Ola", email="ola@example.no", email_for_letters=True))
+    True
+    >>> carry_consent(Customer("1", "Ola", email="ola@flyttet.no", email_for_letters=None),
+    ...               Customer("1", "Ola", email="ola@example.no", email_for_letters=True))
+    False
+    """
+    if new.email_for_letters is not None:
+        return new.email_for_letters and bool(new.email)
+    return old is not None and bool(old.email_for_letters) and bool(new.email) and old.email == new.email
 
 
 def check_texts(where: str | None, *fields: tuple[str, str | None, int]) -> None:

@@ -63,6 +63,7 @@ CUSTOMER_COLUMNS = (
     "exempt",
     "payment_terms_days",
     "language",
+    "email_for_letters",
 )
 CUSTOMER_REQUIRED = ("number", "name")
 INVOICE_COLUMNS = (
@@ -80,8 +81,8 @@ INVOICE_COLUMNS = (
 INVOICE_REQUIRED = ("number", "customer", "invoice_date", "amount")
 DEFAULT_VOUCHER_TYPE = 11  # R-LED-2: outgoing invoice
 
-_TRUE = {"ja", "true", "1"}
-_FALSE = {"nei", "false", "0"}
+_TRUE = {"ja", "yes", "true", "1"}
+_FALSE = {"nei", "no", "false", "0"}
 _ISO_DATE = re.compile(r"^(\d{4})-(\d{2})-(\d{2})$")
 _NO_DATE = re.compile(r"^(\d{1,2})\.(\d{1,2})\.(\d{4})$")
 _CURRENCY = re.compile(r"^[A-Z]{3}$")
@@ -118,7 +119,9 @@ def parse_customers_csv(data: bytes, *, filename: str) -> list[Customer]:
 
     ``kind`` is ``consumer`` or ``business`` (default: business when an orgno is given, else consumer); an
     organisation number must pass MOD11 (R-PARTY-1); ``country`` defaults to ``NO``, where a postcode has four
-    digits; ``exempt`` is ja/nei/true/false/1/0; ``language`` nb or en. A customer number may appear once.
+    digits; ``exempt`` is ja/nei/yes/no/true/false/1/0; ``language`` nb or en; ``email_for_letters`` (the same
+    yes/no) says the debtor gave the e-mail for letters, which then go there instead of on paper (R-SVC-2); left
+    out or empty, what was recorded for the same address stays. A customer number may appear once.
     """
     rows = _rows(data, filename, CUSTOMER_COLUMNS, CUSTOMER_REQUIRED)
     customers: list[Customer] = []
@@ -190,6 +193,8 @@ def _customer(row: _Row) -> Customer | None:
     exempt = row.field("exempt", _yes_no, default=False)
     terms = row.field("payment_terms_days", _terms, default=None)
     language = row.field("language", _language, default="nb")
+    # R-SVC-2: the debtor gave the e-mail for letters; left out (or empty), what was recorded for the address stays
+    for_letters: bool | None = row.field("email_for_letters", _yes_no, default=None)
     if number is None:
         return None
     try:
@@ -204,6 +209,7 @@ def _customer(row: _Row) -> Customer | None:
                 exempt=exempt,
                 payment_terms_days=terms,
                 language=language,
+                email_for_letters=for_letters,
             ),
             where=row.where,
             strict_orgno=True,
@@ -312,7 +318,7 @@ def _yes_no(text: str) -> bool:
         return True
     if value in _FALSE:
         return False
-    raise ValueError(f"{text!r} is not one of ja, nei, true, false, 1, 0")
+    raise ValueError(f"{text!r} is not one of ja, nei, yes, no, true, false, 1, 0")
 
 
 def _terms(text: str) -> int:

@@ -90,6 +90,7 @@ def _customer(element: Element, currency: str, where: str) -> SaftCustomer:
             address=_address(element, notes),
             email=email,
             payment_terms_days=terms,
+            email_for_letters=None,  # SAF-T records no consent: a customer keeps what was recorded (R-SVC-2)
         ),
         where=where,
         strict_orgno=True,

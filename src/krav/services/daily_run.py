@@ -22,7 +22,7 @@ from krav.domain.money import Money
 from krav.services.collection import CreditorDay, StepOutcome
 from krav.services.collection import day as service_day
 from krav.services.collection import money as service_money
-from krav.services.collection.delivery import OutboxReport, deliver
+from krav.services.collection.delivery import BounceResult, OutboxReport, deliver, read_bounces
 from krav.services.collection.holding import Held
 from krav.services.collection.payments import InboxResult, import_inbox
 from krav.services.ledger.submission import auto_transfer_in
@@ -105,6 +105,7 @@ class BusinessDay:
     inbox: list[InboxResult] = field(default_factory=list)
     creditors: list[DayReport] = field(default_factory=list)
     outbox: OutboxReport | None = None
+    bounces: list[BounceResult] = field(default_factory=list)  # delivery status notifications read (R-SVC-2)
     problems: list[str] = field(default_factory=list)  # what stopped a part of the day that is no creditor's
 
     @property
@@ -114,8 +115,14 @@ class BusinessDay:
             bool(self.problems)
             or any(c.troubled for c in self.creditors)
             or any(r.error for r in self.inbox)
-            or (self.outbox is not None and (self.outbox.failed > 0 or self.outbox.uncertain > 0))
+            or any(b.problem for b in self.bounces)
+            or self.undelivered > 0
         )
+
+    @property
+    def undelivered(self) -> int:
+        """R-SVC-2: deliveries that failed or may not have gone today (their letters do not count as sent)."""
+        return 0 if self.outbox is None else self.outbox.failed + self.outbox.uncertain
 
 
 def run_creditor_day(
@@ -206,21 +213,46 @@ def _business_day(
             result.inbox = import_inbox(uow, collab.inbox, max_bytes=collab.max_file_bytes)
         except Exception as exc:  # the inbox as a whole could not be read: the creditors' days go on
             result.problems.append(f"inbox {collab.inbox}: {_reason(exc)}")
+        if deliver_letters:
+            try:
+                result.bounces = read_bounces(uow, collab.inbox / BOUNCES, on=on)
+            except Exception as exc:  # the bounces wait for the next run
+                result.problems.append(f"bounces {collab.inbox / BOUNCES}: {_reason(exc)}")
+    if deliver_letters:
+        # R-SVC-2: what earlier days could not send goes first (failed deliveries, paper copies of bounces), so
+        # that the claims that waited for it go on today, counted from today
+        _deliver(uow, on, collab, result, retry_failed=True)
     result.creditors = [_isolated(uow, orgno, on, collab, steps) for orgno in creditors(uow, company)]
     if deliver_letters:
-        try:
-            result.outbox = deliver(
-                uow,
-                renderer=collab.renderer,
-                mailer=collab.mailer,
-                print_dir=collab.print_dir,
-                service=collab.service,
-                remittance_dir=collab.remittance_dir,
-                resume=True,  # the run lock is held: no other worker is sending
-            )
-        except Exception as exc:  # what waits in the outbox is sent by the next run or `krav outbox send`
-            result.problems.append(f"delivery: {_reason(exc)}")
+        _deliver(uow, on, collab, result, retry_failed=False)
     return result
+
+
+#: the folder of the inbox where delivery status notifications are dropped (R-SVC-2)
+BOUNCES = "bounces"
+
+
+def _deliver(uow: UnitOfWork, on: date, collab: Collaborators, result: BusinessDay, *, retry_failed: bool) -> None:
+    """Deliver what the outbox holds on ``on``; ``retry_failed``: failed deliveries too (once a run)."""
+    try:
+        report = deliver(
+            uow,
+            renderer=collab.renderer,
+            mailer=collab.mailer,
+            print_dir=collab.print_dir,
+            service=collab.service,
+            on=on,
+            remittance_dir=collab.remittance_dir,
+            resume=True,  # the run lock is held: no other worker is sending
+            retry_failed=retry_failed,
+        )
+    except Exception as exc:  # what waits in the outbox is sent by the next run or `krav outbox send`
+        result.problems.append(f"delivery: {_reason(exc)}")
+        return
+    if result.outbox is None:
+        result.outbox = report
+    else:
+        result.outbox.add(report)
 
 
 def _reason(exc: BaseException) -> str:

@@ -20,7 +20,23 @@ from krav.domain.party import Address, Company, Customer, CustomerKind
 from krav.services import agreements, ledger
 from krav.services.collection.delivery import letter_document
 from krav.services.daily_run import BusinessDay, run_days
-from krav.services.ports import Collaborators, UnitOfWork
+from krav.services.ports import Collaborators, Service, UnitOfWork
+
+#: R-SVC-1: the complete identity of a collection service that does not exist, for the demo and the what-ifs
+#: (scenarios, simulations); every page of its letters says it is a demo. A real run never uses it.
+DEMO_SERVICE = Service(
+    name="Krav Inkasso (demo)",
+    orgno="916000006",
+    account="16020000000",
+    email="post@krav-inkasso.example",
+    phone="22 00 00 00",
+    street="Demoveien 1",
+    postcode="0150",
+    city="Oslo",
+    iban="NO3916020000000",
+    bic="DNBANOKKXXX",
+    demo=True,
+)
 
 DEMO_ORGNO = "921605900"
 DEMO_COMPANY = Company(
@@ -172,6 +188,8 @@ def _customers(rng: random.Random, count: int) -> list[Customer]:
                 email=email,
                 exempt=(n == 11),
                 payment_terms_days=14 if kind is CustomerKind.CONSUMER else 30,
+                # R-SVC-2: some gave their address for letters (e-mailed), the others get theirs on paper
+                email_for_letters=email is not None and n % 2 == 0,
             )
         )
     return customers

@@ -83,6 +83,9 @@ def _setup(uow: UnitOfWork, s: Scenario) -> None:
                 email=c.email,
                 exempt=c.exempt,
                 language=c.language,
+                # a scenario's customer gives its e-mail for letters (docs/collection.md "Letters"); a scenario's
+                # outcome does not depend on the channel
+                email_for_letters=c.email is not None,
             )
             for c in s.customers
         ],
@@ -322,6 +325,8 @@ def outcome(uow: UnitOfWork, s: Scenario, *, rates: RateTables, actions: list[di
         }
         for key in ("principal", "fee", "interest", "salaer"):
             entry[key] = _money(Money.sum((getattr(line, key) for line in lt.lines), "NOK"))
+        # the scenario format counts the standard compensation (R-CLM-11) among the fees; a letter names it apart
+        entry["fee"] = _money(Money.sum((line.fee + (line.compensation or Money.zero()) for line in lt.lines), "NOK"))
         entry["total"] = _money(lt.total)
         letters.append(entry)
     balance = ledger.balance(uow, orgno)

@@ -3,8 +3,10 @@ same name (money as ``<name>_ore``); the debtor onto ``debtor_<name>``."""
 
 from __future__ import annotations
 
+import json
 from dataclasses import fields
 from datetime import date
+from decimal import Decimal
 from typing import Any
 
 import sqlalchemy as sa
@@ -22,8 +24,9 @@ from krav.domain.collection.claims import (
     Objection,
     Pause,
     Stage,
+    Unsent,
 )
-from krav.domain.collection.letters import Recipient
+from krav.domain.collection.letters import InterestPeriod, Recipient
 from krav.domain.money import Money
 
 #: The claim's state groups, by the name the claim reads and restores each under.
@@ -37,6 +40,7 @@ GROUPS: dict[str, type[Any]] = {
     "compensation_state": Compensation,
     "pause_state": Pause,
     "objection_state": Objection,
+    "unsent_state": Unsent,
 }
 _DEBTOR = [f.name for f in fields(Recipient)]
 
@@ -46,6 +50,33 @@ def _money_fields(group: type[Any]) -> set[str]:
 
 
 _MONEY = {name: _money_fields(group) for name, group in GROUPS.items()}
+#: The interest account's periods (R-CLM-16) are kept as JSON text in one column.
+_PERIODS = "booked_periods"
+
+
+def periods_to_text(periods: tuple[InterestPeriod, ...]) -> str | None:
+    """The booked periods as JSON: ``[[start, end, rate, principal øre, interest øre], …]`` (None when none)."""
+    if not periods:
+        return None
+    return json.dumps(
+        [[p.start.isoformat(), p.end.isoformat(), str(p.rate), p.principal.ore, p.amount.ore] for p in periods]
+    )
+
+
+def periods_from_text(text: str | None, currency: str) -> tuple[InterestPeriod, ...]:
+    """The booked periods back from :func:`periods_to_text`."""
+    if not text:
+        return ()
+    return tuple(
+        InterestPeriod(
+            date.fromisoformat(start),
+            date.fromisoformat(end),
+            Decimal(rate),
+            Money.from_ore(int(principal), currency),
+            Money.from_ore(int(amount), currency),
+        )
+        for start, end, rate, principal, amount in json.loads(text)
+    )
 
 
 def claim_values(claim: Claim) -> dict[str, Any]:
@@ -72,6 +103,8 @@ def claim_values(claim: Claim) -> dict[str, Any]:
             value = getattr(state, f.name)
             if f.name in _MONEY[name]:
                 values[f"{f.name}_ore"] = value.ore
+            elif f.name == _PERIODS:
+                values[f.name] = periods_to_text(value)
             else:
                 values[f.name] = value
     return values
@@ -85,6 +118,8 @@ def claim_from_row(row: sa.Row[Any]) -> Claim:
         kwargs = {
             f.name: Money.from_ore(getattr(row, f"{f.name}_ore"), currency)
             if f.name in _MONEY[name]
+            else periods_from_text(getattr(row, f.name), currency)
+            if f.name == _PERIODS
             else getattr(row, f.name)
             for f in fields(group)
         }

@@ -60,8 +60,17 @@ def _decode(tp: Any, value: Any) -> Any:
 
 def _build(cls: type[Any], data: dict[str, Any]) -> Any:
     hints = typing.get_type_hints(cls, vars(messages))
-    kwargs = {f.name: _decode(hints[f.name], data.get(f.name)) for f in dataclasses.fields(cls) if f.init}
+    # a field added to a message after it was written takes its default (DebtorData.email_for_letters)
+    kwargs = {
+        f.name: _decode(hints[f.name], data.get(f.name))
+        for f in dataclasses.fields(cls)
+        if f.init and (f.name in data or not _has_default(f))
+    }
     return cls(**kwargs)
+
+
+def _has_default(f: dataclasses.Field[Any]) -> bool:
+    return f.default is not dataclasses.MISSING or f.default_factory is not dataclasses.MISSING
 
 
 def decode_message(text: str) -> Any:

@@ -10,7 +10,7 @@ import sqlalchemy as sa
 from krav.adapters.db import tables as t
 from krav.adapters.db.types import chunks
 from krav.domain.errors import NotFound
-from krav.domain.party import Address, Customer, CustomerKind
+from krav.domain.party import Address, Customer, CustomerKind, carry_consent
 
 
 class SqlCustomers:
@@ -20,7 +20,7 @@ class SqlCustomers:
     # -- customers -------------------------------------------------------------------------------------------
 
     @staticmethod
-    def _customer_values(customer: Customer) -> dict[str, Any]:
+    def _customer_values(customer: Customer, consent: bool) -> dict[str, Any]:
         return {
             "name": customer.name,
             "kind": customer.kind.value,
@@ -33,15 +33,16 @@ class SqlCustomers:
             "exempt": customer.exempt,
             "payment_terms_days": customer.payment_terms_days,
             "language": customer.language,
+            "email_for_letters": consent,
         }
 
     def save_customer(self, company_id: int, customer: Customer) -> str:
         """Insert or update by customer number; returns ``created``, ``updated`` or ``unchanged``."""
         table = t.customer
-        values = self._customer_values(customer)
         row = self.conn.execute(
             sa.select(table).where(table.c.company_id == company_id, table.c.number == customer.number)
         ).one_or_none()
+        values = self._customer_values(customer, carry_consent(customer, None if row is None else self._customer(row)))
         if row is None:
             self.conn.execute(table.insert().values(company_id=company_id, number=customer.number, **values))
             return "created"
@@ -65,6 +66,7 @@ class SqlCustomers:
             exempt=m[f"{prefix}exempt"],
             payment_terms_days=m[f"{prefix}payment_terms_days"],
             language=m[f"{prefix}language"],
+            email_for_letters=m[f"{prefix}email_for_letters"],
         )
 
     def customers(self, company_id: int, numbers: Iterable[str] | None = None) -> dict[str, Customer]:

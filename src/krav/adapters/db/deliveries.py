@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import hashlib
 from collections.abc import Iterable, Sequence
-from datetime import datetime
+from datetime import date, datetime
 from typing import Any
 
 import sqlalchemy as sa
@@ -29,6 +29,9 @@ def _delivery(r: sa.Row[Any]) -> Delivery:
         last_error=r.last_error,
         sent_at=r.sent_at,
         updated_at=r.updated_at,
+        sent_on=r.sent_on,
+        account=r.account,
+        claims_held=bool(r.claims_held),
     )
 
 
@@ -117,6 +120,7 @@ class SqlDeliveries:
                     "delivery_key": job.key,
                     "status": DeliveryStatus.PENDING.value,
                     "attempts": 0,
+                    "claims_held": job.claims_held,
                     "created_at": now,
                     "updated_at": now,
                 }
@@ -144,6 +148,19 @@ class SqlDeliveries:
             query = query.limit(limit)
         return [_delivery(r) for r in self.conn.execute(query)]
 
+    def find(self, *, delivery_id: int | None = None, key: str | None = None) -> Delivery | None:
+        """The delivery with this id, or this key."""
+        d = t.delivery
+        query = sa.select(d)
+        if delivery_id is not None:
+            query = query.where(d.c.id == delivery_id)
+        if key is not None:
+            query = query.where(d.c.delivery_key == key)
+        if delivery_id is None and key is None:
+            return None
+        row = self.conn.execute(query).one_or_none()
+        return None if row is None else _delivery(row)
+
     def set_status(
         self,
         delivery_id: int,
@@ -154,12 +171,23 @@ class SqlDeliveries:
         attempt: bool = False,
         expect: DeliveryStatus | None = None,
         reset_attempts: bool = False,
+        sent_on: date | None = None,
+        account: str | None = None,
+        claims_held: bool | None = None,
     ) -> bool:
-        """Move a delivery to ``status``; with ``expect`` only from that status (False when someone else won)."""
+        """Move a delivery to ``status``; with ``expect`` only from that status (False when someone else won).
+        ``sent_on`` and ``account``: the business day it was sent and the account its letter printed;
+        ``claims_held``: whether its letter's claims wait for it (R-SVC-2)."""
         d = t.delivery
         values: dict[str, Any] = {"status": status, "updated_at": utcnow(), "last_error": error}
         if sent_at is not None:
             values["sent_at"] = sent_at
+        if sent_on is not None:
+            values["sent_on"] = sent_on
+        if account is not None:
+            values["account"] = account
+        if claims_held is not None:
+            values["claims_held"] = claims_held
         if attempt:
             values["attempts"] = d.c.attempts + 1
         if reset_attempts:

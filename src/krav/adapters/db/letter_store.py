@@ -10,14 +10,28 @@ from typing import Any
 import sqlalchemy as sa
 
 from krav.adapters.db import tables as t
+from krav.adapters.db.letter_details import read_details, write_details
 from krav.adapters.db.types import chunks, utcnow
-from krav.domain.collection.claims import Claim
-from krav.domain.collection.letters import CollectionListRow, LetterLine, LetterType
+from krav.domain.collection.claims import Claim, Stage
+from krav.domain.collection.letters import CollectionListRow, LetterLine, LetterType, deadline_from
 from krav.domain.collection.steps import LetterDraft
 from krav.domain.money import Money
 from krav.services.ports import (
+    Channel,
+    DeliveryKind,
+    DeliveryStatus,
     StoredLetter,
 )
+
+
+def _letter_delivery(lt: sa.Table, *, sent: bool = False) -> sa.ScalarSelect[Any]:
+    """The letter's latest delivery (a paper copy after a bounce comes after the e-mail); with ``sent``, the latest
+    that went out."""
+    d = t.delivery
+    query = sa.select(sa.func.max(d.c.id)).where(d.c.ref_id == lt.c.id, d.c.kind == DeliveryKind.LETTER.value)
+    if sent:
+        query = query.where(d.c.sent_on.is_not(None))
+    return query.correlate(lt).scalar_subquery()
 
 
 class SqlLetters:
@@ -96,10 +110,19 @@ class SqlLetters:
                     "interest_rate": str(line.interest_rate) if line.interest_rate is not None else None,
                     "fees_charged_ore": line.fees_charged.ore if line.fees_charged is not None else None,
                     "salaer_charged_ore": line.salaer_charged.ore if line.salaer_charged is not None else None,
+                    "compensation_ore": line.compensation.ore if line.compensation is not None else None,
                 }
                 for pos, line in enumerate(draft.lines, start=1)
             )
         self.conn.execute(t.letter_line.insert(), lines)
+        write_details(
+            self.conn,
+            [
+                ((letter_id, pos), line)
+                for letter_id, draft in zip(ids, drafts, strict=True)
+                for pos, line in enumerate(draft.lines, start=1)
+            ],
+        )
         return [
             StoredLetter(
                 id=letter_id,
@@ -128,9 +151,19 @@ class SqlLetters:
         claim_id: int | None = None,
     ) -> list[StoredLetter]:
         lt, ll, c, lk = t.letter, t.letter_line, t.claim, t.letter_kid
+        latest, went = t.delivery.alias("latest"), t.delivery.alias("went")
         query = (
-            sa.select(lt, lk.c.kid.label("the_kid"))
+            sa.select(
+                lt,
+                lk.c.kid.label("the_kid"),
+                latest.c.status.label("delivery_status"),
+                latest.c.channel.label("delivery_channel"),
+                went.c.sent_on.label("went_on"),
+                went.c.account.label("went_account"),
+            )
             .outerjoin(lk, lk.c.letter_id == lt.c.id)
+            .outerjoin(latest, latest.c.id == _letter_delivery(lt))
+            .outerjoin(went, went.c.id == _letter_delivery(lt, sent=True))
             .where(lt.c.company_id == company_id)
             .order_by(lt.c.sent_on, lt.c.debtor_number, lt.c.n)
         )
@@ -151,8 +184,12 @@ class SqlLetters:
             .join(c, c.c.id == ll.c.claim_id)
             .where(ll.c.letter_id.in_([h.id for h in heads]))
             .order_by(ll.c.letter_id, ll.c.position)
+        ).all()
+        periods, paid = read_details(
+            self.conn, [h.id for h in heads], {(r.letter_id, r.position): r.currency for r in line_rows}
         )
         for r in line_rows:
+            place = (r.letter_id, r.position)
             lines.setdefault(r.letter_id, []).append(
                 LetterLine(
                     collection_id=r.collection_id,
@@ -164,12 +201,17 @@ class SqlLetters:
                     interest=Money.from_ore(r.interest_ore, r.currency),
                     salaer=Money.from_ore(r.salaer_ore, r.currency),
                     interest_rate=Decimal(r.interest_rate) if r.interest_rate else None,
-                    interest_from=r.due_date if r.interest_rate else None,
+                    interest_from=r.due_date if r.interest_rate or place in periods else None,
                     interest_paid_before=Money.from_ore(r.interest_paid_before_ore, r.currency),
                     fees_charged=None if r.fees_charged_ore is None else Money.from_ore(r.fees_charged_ore, r.currency),
                     salaer_charged=(
                         None if r.salaer_charged_ore is None else Money.from_ore(r.salaer_charged_ore, r.currency)
                     ),
+                    compensation=(
+                        None if r.compensation_ore is None else Money.from_ore(r.compensation_ore, r.currency)
+                    ),
+                    interest_periods=periods.get(place, ()),
+                    paid=paid.get(place),
                 )
             )
         return [
@@ -179,16 +221,48 @@ class SqlLetters:
                 debtor=h.debtor_number,
                 n=h.n,
                 type=LetterType(h.type),
-                sent_on=h.sent_on,
-                deadline=h.deadline,
+                # R-SVC-2: the letter as it went out, where it went later than it was written
+                sent_on=h.went_on or h.sent_on,
+                deadline=deadline_from(h.went_on, h.sent_on, h.deadline) if h.went_on else h.deadline,
                 kid=h.the_kid,
-                account=h.account,
+                account=h.went_account or h.account,
                 case_number=h.case_number,
                 lines=tuple(lines.get(h.id, [])),
                 note=h.note,
+                written_on=h.sent_on,
+                status=DeliveryStatus(h.delivery_status) if h.delivery_status else None,
+                channel=Channel(h.delivery_channel) if h.delivery_channel else None,
             )
             for h in heads
         ]
+
+    def wait_for_letter(self, company_id: int, letter_id: int, since: date) -> dict[str, int]:
+        """R-SVC-2: the letter could not be sent: each of its claims whose latest letter it is waits for it from
+        ``since``, and is not due for anything meanwhile (a paused claim still expires). Two statements however
+        many claims; only ever on the way of a delivery that failed."""
+        c, ll, later = t.claim, t.letter_line, t.letter_line.alias("later")
+        on_letter = sa.select(ll.c.claim_id).where(ll.c.letter_id == letter_id)
+        newer = sa.select(later.c.letter_id).where(later.c.claim_id == c.c.id, later.c.letter_id > letter_id)
+        rows = self.conn.execute(
+            sa.select(c.c.id, c.c.collection_id).where(
+                c.c.company_id == company_id, c.c.id.in_(on_letter), ~newer.exists()
+            )
+        ).all()
+        held = {r.collection_id: r.id for r in rows}
+        if held:
+            self.conn.execute(
+                c.update()
+                .where(c.c.id.in_(list(held.values())))
+                .values(
+                    letter_unsent_since=sa.func.coalesce(c.c.letter_unsent_since, since),
+                    # as Claim.next_action_on says for a claim that waits
+                    next_action_on=sa.case(
+                        (sa.or_(c.c.stage == Stage.CLOSED.value, c.c.paused.is_(True)), c.c.next_action_on),
+                        else_=None,
+                    ),
+                )
+            )
+        return held
 
     def letter_by_kid(self, kid: str) -> StoredLetter | None:
         """The letter with this KID, whatever creditor it belongs to (payments reach one client account)."""

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from datetime import date
 from typing import Any
 
@@ -11,6 +11,7 @@ import sqlalchemy as sa
 from krav.adapters.db import tables as t
 from krav.adapters.db.types import chunks, utcnow
 from krav.domain.collection.allocation import Applied
+from krav.domain.collection.letter_content import PaymentApplied
 from krav.domain.collection.settlement import SettlementReportLine
 from krav.domain.money import Money
 from krav.services.ports import (
@@ -213,6 +214,37 @@ class SqlMoney:
         ]
         if rows:
             self.conn.execute(t.allocation.insert(), rows)
+
+    def payments_applied(self, company_id: int, collection_ids: Iterable[str]) -> dict[str, list[PaymentApplied]]:
+        """R-CLM-9: the debtor's payments (direct and to the client account) applied to these claims, by
+        collection ID in the order applied, each dated the day it was made (R-CLM-14)."""
+        a, c, p = t.allocation, t.claim, t.client_payment
+        found: dict[str, list[PaymentApplied]] = {}
+        for chunk in chunks(sorted(set(collection_ids))):
+            rows = self.conn.execute(
+                sa.select(a, c.c.collection_id, c.c.currency, p.c.ordered_on)
+                .join(c, c.c.id == a.c.claim_id)
+                .outerjoin(p, p.c.id == a.c.payment_id)
+                .where(
+                    a.c.company_id == company_id,
+                    c.c.collection_id.in_(chunk),
+                    a.c.channel.in_((AllocationChannel.DIRECT.value, AllocationChannel.CLIENT_ACCOUNT.value)),
+                )
+                .order_by(a.c.id)
+            )
+            for r in rows:
+                made_on: date = r.on_date if r.ordered_on is None else min(r.ordered_on, r.on_date)
+                found.setdefault(r.collection_id, []).append(
+                    PaymentApplied(
+                        on=made_on,
+                        principal=Money.from_ore(r.principal_ore, r.currency),
+                        fee=Money.from_ore(r.fee_ore, r.currency),
+                        interest=Money.from_ore(r.interest_ore, r.currency),
+                        salaer=Money.from_ore(r.salaer_ore, r.currency),
+                        overpaid=Money.from_ore(r.overpaid_ore, r.currency),
+                    )
+                )
+        return found
 
     # -- settlements -----------------------------------------------------------------------------------------
 

@@ -189,7 +189,8 @@ class Pen:
         natural = width(shown, font, size)
         if room is not None and natural > room:
             if shrink:
-                size = max(MIN_SIZE, size * room / natural)
+                # a hair under the exact fit: at the exact size rounding may measure it wider and cut it after all
+                size = max(MIN_SIZE, size * room / natural * 0.999)
             shown = cut_to_width(shown, font, size, room)
             natural = width(shown, font, size)
         if align == "right":

@@ -9,12 +9,14 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 
 from krav.adapters.pdf import layout
+from krav.adapters.pdf.countries import is_abroad
 from krav.adapters.pdf.layout import LEFT_MM, MM, RIGHT_MM, Column, Draw, Pen, Piece, wrap
-from krav.adapters.pdf.letter_context import LetterSums
-from krav.adapters.pdf.texts import Block, clean, format_account, format_date, format_rate
-from krav.domain.collection.letters import Letter, LetterLine, LetterType
+from krav.adapters.pdf.letter_context import LetterSums, spans_periods
+from krav.adapters.pdf.letter_periods import period_pieces
+from krav.adapters.pdf.texts import Block, clean, format_account, format_date, format_iban, format_rate
+from krav.domain.collection.letters import Letter, LetterLine, LetterType, PaidOnClaim
 from krav.domain.kid import check_kid
-from krav.domain.money import format_amount
+from krav.domain.money import Money, format_amount
 
 __all__ = [
     "BODY_LEADING",
@@ -36,16 +38,20 @@ ROW_HEIGHT = 4.2
 
 # table columns: key, relative width (mm before scaling to the text width), alignment
 _COLUMNS = {
-    "invoice": (19.0, "left"),
-    "invoice_date": (16.5, "left"),
-    "due_date": (16.5, "left"),
-    "interest_from": (16.5, "left"),
-    "interest_rate": (12.0, "right"),
-    "principal": (20.0, "right"),
-    "fee": (15.0, "right"),
-    "interest": (16.0, "right"),
-    "salaer": (17.0, "right"),
-    "line_total": (21.5, "right"),
+    "invoice": (17.0, "left"),
+    "invoice_date": (16.0, "left"),
+    "due_date": (16.0, "left"),
+    "interest_from": (16.0, "left"),
+    "interest_rate": (13.0, "right"),
+    "paid_on": (16.0, "left"),
+    "principal": (19.0, "right"),
+    "fee": (14.0, "right"),
+    "compensation": (19.0, "right"),
+    "interest": (15.0, "right"),
+    "salaer": (16.0, "right"),
+    "overpaid": (15.0, "right"),
+    "line_total": (20.0, "right"),
+    "paid_total": (20.0, "right"),
 }
 _SALAER_LETTERS = frozenset({LetterType.PAYMENT_DEMAND, LetterType.LEGAL_NOTICE})
 
@@ -107,36 +113,95 @@ def _body_drawer(left: float, indent: float, line: str, bold: bool, marker: str)
     return draw
 
 
-def _columns(letter: Letter, sums: LetterSums) -> list[Column]:
+def _keys(letter: Letter, sums: LetterSums) -> list[str]:
+    """The table's columns: what each claim owes; on a paid confirmation what was paid and how it was applied
+    (R-CLM-9); on the answer that upholds an objection no amounts at all (R-CLM-15)."""
+    if letter.type is LetterType.OBJECTION_ANSWER and letter.deadline is None:
+        return ["invoice", "invoice_date", "due_date"]
+    paid = sums.paid
+    if letter.type is LetterType.PAID_CONFIRMATION and paid is not None:
+        keys = ["invoice", "due_date", "paid_on", "principal", "fee"]
+        keys += ["compensation"] if paid.compensation.is_positive() else []
+        keys += ["interest"]
+        keys += ["salaer"] if paid.salaer.is_positive() else []
+        keys += ["overpaid"] if paid.overpaid.is_positive() else []
+        return [*keys, "paid_total"]
     keys = ["invoice", "invoice_date", "due_date"]
-    if any(line.interest_rate is not None for line in letter.lines):
+    if any(line.interest_from is not None or line.interest_rate is not None for line in letter.lines):
         keys += ["interest_from", "interest_rate"]
-    keys += ["principal", "fee", "interest"]
+    keys += ["principal", "fee"]
+    if sums.compensation.is_positive():
+        keys.append("compensation")  # R-CLM-11: never in the fee column
+    keys.append("interest")
     if letter.type in _SALAER_LETTERS or not sums.salaer.is_zero():
         keys.append("salaer")
-    keys.append("line_total")
+    return [*keys, "line_total"]
+
+
+def _columns(keys: Sequence[str]) -> list[Column]:
     return layout.columns([(key, *_COLUMNS[key]) for key in keys], LEFT_MM * MM, RIGHT_MM * MM)
 
 
-def _cells(line: LetterLine) -> dict[str, str]:
-    return {
+def _rate_cell(line: LetterLine, labels: Mapping[str, str]) -> str:
+    """The rate the claim's interest was computed at; R-CLM-16: where it spans rates, a pointer to the periods."""
+    if line.interest_rate is not None:
+        return f"{format_rate(line.interest_rate)} %"
+    return labels["rate_periods"] if len(line.interest_periods) > 1 else ""
+
+
+def _cells(line: LetterLine, labels: Mapping[str, str]) -> dict[str, str]:
+    cells = {
         "invoice": clean(line.invoice_number, 40),
         "invoice_date": format_date(line.invoice_date),
         "due_date": format_date(line.due_date),
         "interest_from": format_date(line.interest_from) if line.interest_from else "",
-        "interest_rate": f"{format_rate(line.interest_rate)} %" if line.interest_rate is not None else "",
+        "interest_rate": _rate_cell(line, labels),
         "principal": format_amount(line.principal),
         "fee": format_amount(line.fee),
+        "compensation": format_amount(line.compensation or Money.zero(line.principal.currency)),
         "interest": format_amount(line.interest),
         "salaer": format_amount(line.salaer),
         "line_total": format_amount(line.total),
     }
+    if line.paid is not None:
+        cells |= _paid_cells(line.paid)
+    return cells
+
+
+def _paid_cells(paid: PaidOnClaim) -> dict[str, str]:
+    return {
+        "paid_on": format_date(paid.on),
+        "principal": format_amount(paid.principal),
+        "fee": format_amount(paid.fee),
+        "compensation": format_amount(paid.compensation),
+        "interest": format_amount(paid.interest),
+        "salaer": format_amount(paid.salaer),
+        "overpaid": format_amount(paid.overpaid),
+        "paid_total": format_amount(paid.total),
+    }
+
+
+def _totals(labels: Mapping[str, str], sums: LetterSums) -> dict[str, str]:
+    totals = {
+        "invoice": labels["sum"],
+        "principal": format_amount(sums.principal),
+        "fee": format_amount(sums.fee),
+        "compensation": format_amount(sums.compensation),
+        "interest": format_amount(sums.interest),
+        "salaer": format_amount(sums.salaer),
+        "line_total": format_amount(sums.total),
+    }
+    if sums.paid is not None:
+        totals |= _paid_cells(sums.paid) | {"paid_on": ""}
+    return totals
 
 
 def table_pieces(letter: Letter, labels: Mapping[str, str], sums: LetterSums) -> tuple[Piece, list[Piece]]:
     """The table heading (repeated on each next page), and the pieces of the table: heading, a row per claim,
-    the sums and, on a letter that asks for money, the payment box."""
-    columns = _columns(letter, sums)
+    the sums, the interest per rate period where a claim's interest spans more than one (R-CLM-16) and, on a
+    letter that asks for money, the payment box."""
+    keys = _keys(letter, sums)
+    columns = _columns(keys)
     left, right = LEFT_MM * MM, RIGHT_MM * MM
 
     def heading(pen: Pen, y: float) -> None:
@@ -148,17 +213,13 @@ def table_pieces(letter: Letter, labels: Mapping[str, str], sums: LetterSums) ->
     heading_piece = Piece(6.4 * MM, heading, keep_with_next=True)
     pieces = [Piece(2 * MM, _nothing), heading_piece]
     for line in letter.lines:
-        pieces.append(Piece(ROW_HEIGHT * MM, _row_drawer(columns, _cells(line)), row=True))
+        pieces.append(Piece(ROW_HEIGHT * MM, _row_drawer(columns, _cells(line, labels)), row=True))
+    if keys == ["invoice", "invoice_date", "due_date"]:
+        return heading_piece, pieces  # no amounts, no sums
 
-    totals = {
-        "invoice": labels["sum"],
-        "principal": format_amount(sums.principal),
-        "fee": format_amount(sums.fee),
-        "interest": format_amount(sums.interest),
-        "salaer": format_amount(sums.salaer),
-        "line_total": format_amount(sums.total),
-    }
+    totals = _totals(labels, sums)
     demanding = letter.asks_for_payment
+    periods = period_pieces(letter, labels) if spans_periods(letter) else []
 
     def sum_row(pen: Pen, y: float) -> None:
         pen.rule(left, y - 0.8 * MM, right, 0.6)
@@ -166,9 +227,11 @@ def table_pieces(letter: Letter, labels: Mapping[str, str], sums: LetterSums) ->
         for column in columns:
             column.draw(pen, baseline, totals.get(column.key, ""), TABLE_SIZE, bold=True)
 
-    pieces.append(Piece(6.5 * MM, sum_row, row=True, keep_with_next=demanding))
+    pieces.append(Piece(6.5 * MM, sum_row, row=True, keep_with_next=demanding and not periods))
+    pieces.extend(periods)
     if demanding:
-        pieces.append(Piece(20 * MM, _payment_drawer(letter, labels, sums)))
+        abroad = is_abroad(letter.recipient.country)
+        pieces.append(Piece((28 if abroad else 20) * MM, _payment_drawer(letter, labels, sums, abroad=abroad)))
     return heading_piece, pieces
 
 
@@ -181,7 +244,9 @@ def _row_drawer(columns: Sequence[Column], cells: Mapping[str, str]) -> Draw:
     return draw
 
 
-def _payment_drawer(letter: Letter, labels: Mapping[str, str], sums: LetterSums) -> Draw:
+def _payment_drawer(letter: Letter, labels: Mapping[str, str], sums: LetterSums, *, abroad: bool) -> Draw:
+    """The payment box: amount, deadline, account and KID; for a debtor abroad, the account's IBAN and BIC under
+    them (R-SVC-1)."""
     currency = labels.get("currency_short", "kr") if sums.total.currency == "NOK" else sums.total.currency
     cells = (
         (labels["amount_due"], f"{format_amount(sums.total)} {currency}", 42.0),
@@ -189,11 +254,13 @@ def _payment_drawer(letter: Letter, labels: Mapping[str, str], sums: LetterSums)
         (labels["account"], format_account(letter.account or ""), 40.0),
         (labels["kid"], check_kid(letter.kid or "", field="kid"), 52.0),
     )
+    international = _international(letter) if abroad else None
 
     def draw(pen: Pen, y: float) -> None:
         box_top = y - 3 * MM
         height = 16 * MM
-        pen.box(LEFT_MM * MM, box_top, (RIGHT_MM - LEFT_MM) * MM, height, 1.0)
+        full = (24 if international else 16) * MM
+        pen.box(LEFT_MM * MM, box_top, (RIGHT_MM - LEFT_MM) * MM, full, 1.0)
         x = LEFT_MM * MM
         for index, (label, value, cell_mm) in enumerate(cells):
             if index:
@@ -202,8 +269,22 @@ def _payment_drawer(letter: Letter, labels: Mapping[str, str], sums: LetterSums)
             pen.text(x + 2.5 * MM, box_top - 5 * MM, label, 7.5)
             pen.text(x + 2.5 * MM, box_top - 11.5 * MM, value, 11.5, bold=True, room=(cell_mm - 4) * MM, shrink=True)
             x += cell_mm * MM
+        if international:
+            pen.rule(LEFT_MM * MM, box_top - height, RIGHT_MM * MM, 0.4)
+            iban, bic = international
+            text = f"{labels['iban']} {iban} · {labels['bic']} {bic}"
+            pen.text(LEFT_MM * MM + 2.5 * MM, box_top - height - 5.5 * MM, text, 10, bold=True, room=165 * MM)
 
     return draw
+
+
+def _international(letter: Letter) -> tuple[str, str] | None:
+    """The IBAN and BIC to pay from abroad: the service's client account's, when the letter's account is it (a
+    creditor's own account has no IBAN in Krav, so none is given)."""
+    service = letter.service
+    if not service.iban or not service.bic or (letter.account or "") != (service.account or ""):
+        return None
+    return format_iban(service.iban), clean(service.bic, 11)
 
 
 def _nothing(pen: Pen, y: float) -> None:

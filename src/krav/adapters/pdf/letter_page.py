@@ -6,10 +6,11 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 
+from krav.adapters.pdf.countries import country_name, is_abroad
 from krav.adapters.pdf.layout import LEFT_MM, MM, RIGHT_MM, Pen, top
 from krav.adapters.pdf.letter_context import party_texts
-from krav.adapters.pdf.texts import clean, format_date
-from krav.domain.collection.letters import Letter, Sender
+from krav.adapters.pdf.texts import LetterTexts, clean, format_date
+from krav.domain.collection.letters import Letter
 
 __all__ = [
     "ADDRESS_BASELINE",
@@ -22,6 +23,7 @@ __all__ = [
     "INFO_VALUE_X",
     "INFO_X",
     "RETURN_BASELINE",
+    "draw_demo_band",
     "draw_first_page_head",
     "draw_footer",
     "draw_next_page_head",
@@ -57,6 +59,7 @@ def _contact(party: Mapping[str, str], labels: Mapping[str, str]) -> str:
 
 
 def _address_lines(letter: Letter) -> list[str]:
+    """The debtor's address; abroad, its last line is the country's name in the letter's language."""
     recipient = letter.recipient
     lines = [
         clean(recipient.name),
@@ -64,9 +67,33 @@ def _address_lines(letter: Letter) -> list[str]:
         clean(f"{recipient.postcode or ''} {recipient.city or ''}", 80),
     ]
     country = clean(recipient.country, 40)
-    if country and country.upper() not in ("NO", "NOR", "NORGE", "NORWAY"):
-        lines.append(country.upper())
+    if is_abroad(country):
+        lines.append(country_name(country, LetterTexts.language_of(recipient.language)))
     return [line for line in lines if line]
+
+
+def _identity_lines(letter: Letter, labels: Mapping[str, str]) -> list[str]:
+    """R-SVC-1: the service's postal address, organisation number, telephone and e-mail, client account, and the
+    account's IBAN and BIC for a debtor abroad."""
+    service = party_texts(letter.service)
+    lines = [
+        service["address"],
+        f"{labels['orgno']} {service['orgno']}" if service["orgno"] else "",
+        _contact(service, labels),
+        f"{labels['service_account']} {service['account']}" if service["account"] else "",
+    ]
+    if is_abroad(letter.recipient.country) and service["iban"]:
+        lines.append(f"{labels['iban']} {service['iban']} · {labels['bic']} {service['bic']}")
+    return [line for line in lines if line]
+
+
+def draw_demo_band(pen: Pen, letter: Letter, labels: Mapping[str, str]) -> None:
+    """R-SVC-1: a letter under the demo identity says on every page that it is a demo, not a real letter."""
+    if not letter.service.demo:
+        return
+    left, right = LEFT_MM * MM, RIGHT_MM * MM
+    pen.box(left, top(5), right - left, 6.5 * MM, 1.2)
+    pen.text((left + right) / 2, top(9.7), labels["demo_band"], 10, bold=True, align="centre", room=right - left)
 
 
 def draw_first_page_head(pen: Pen, letter: Letter, labels: Mapping[str, str]) -> None:
@@ -74,15 +101,11 @@ def draw_first_page_head(pen: Pen, letter: Letter, labels: Mapping[str, str]) ->
     service = party_texts(letter.service)
     creditor = party_texts(letter.creditor)
     left = LEFT_MM * MM
-    # letterhead: the collection service that writes
+    # letterhead: the collection service that writes, named in full (R-SVC-1)
+    draw_demo_band(pen, letter, labels)
     pen.text(left, top(20), service["name"], 13, bold=True, room=95 * MM)
-    head = [
-        ", ".join(part for part in (service["street"], service["place"]) if part),
-        f"{labels['orgno']} {service['orgno']}" if service["orgno"] else "",
-        _contact(service, labels),
-    ]
-    for index, line in enumerate(part for part in head if part):
-        pen.text(left, top(25 + 3.7 * index), line, 8, room=95 * MM)
+    for index, line in enumerate(_identity_lines(letter, labels)):
+        pen.text(left, top(25 + 3.5 * index), line, 8, room=95 * MM)
 
     # the envelope window: return address, then the debtor
     sender = " · ".join(part for part in (service["name"], service["street"], service["place"]) if part)
@@ -119,6 +142,7 @@ def draw_first_page_head(pen: Pen, letter: Letter, labels: Mapping[str, str]) ->
 def draw_next_page_head(pen: Pen, letter: Letter, labels: Mapping[str, str], title: str) -> None:
     """The running head of a page after the first: service, letter title and date, debtor and customer number."""
     left, right = LEFT_MM * MM, RIGHT_MM * MM
+    draw_demo_band(pen, letter, labels)
     pen.text(left, top(16), clean(letter.service.name, 80), 9, bold=True, room=80 * MM)
     pen.text(right, top(16), f"{title} {format_date(letter.sent_on)}", 9, bold=True, align="right", room=85 * MM)
     who = f"{clean(letter.recipient.name, 80)} · {labels['customer_number']} {clean(letter.recipient.number, 40)}"
@@ -126,16 +150,23 @@ def draw_next_page_head(pen: Pen, letter: Letter, labels: Mapping[str, str], tit
     pen.rule(left, top(23), right, 0.5)
 
 
-def draw_footer(pen: Pen, service_sender: Sender, labels: Mapping[str, str], number: int, count: int) -> None:
-    """The service's name, address and contact, the page number, and "continued" on every page but the last."""
-    service = party_texts(service_sender)
+def draw_footer(pen: Pen, letter: Letter, labels: Mapping[str, str], number: int, count: int) -> None:
+    """The service's full identity (R-SVC-1: name, address and organisation number; telephone, e-mail and client
+    account; IBAN and BIC for a debtor abroad), the page number, and "continued" on every page but the last."""
+    service = party_texts(letter.service)
     left, right = LEFT_MM * MM, RIGHT_MM * MM
     pen.rule(left, top(278), right, 0.4)
-    parts = [service["name"], ", ".join(p for p in (service["street"], service["place"]) if p)]
+    first = [service["name"], service["address"]]
     if service["orgno"]:
-        parts.append(f"{labels['orgno']} {service['orgno']}")
-    parts.append(_contact(service, labels))
-    pen.text(left, top(282), " · ".join(p for p in parts if p), 7, room=140 * MM)
-    pen.text(right, top(282), labels["page"].format(page=number, pages=count), 7, align="right", room=28 * MM)
+        first.append(f"{labels['orgno']} {service['orgno']}")
+    second = [_contact(service, labels)]
+    if service["account"]:
+        second.append(f"{labels['service_account']} {service['account']}")
+    lines = [" · ".join(p for p in first if p), " · ".join(p for p in second if p)]
+    if is_abroad(letter.recipient.country) and service["iban"]:
+        lines.append(f"{labels['iban']} {service['iban']} · {labels['bic']} {service['bic']}")
+    for index, line in enumerate(lines):
+        pen.text(left, top(281.5 + 3.3 * index), line, 7, room=125 * MM)
+    pen.text(right, top(281.5), labels["page"].format(page=number, pages=count), 7, align="right", room=40 * MM)
     if number < count:
-        pen.text(right, top(286), labels["continued"], 7, align="right", room=60 * MM)
+        pen.text(right, top(284.8), labels["continued"], 7, align="right", room=40 * MM)

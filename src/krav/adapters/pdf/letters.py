@@ -157,7 +157,7 @@ class _LaidOut:
                 draw_next_page_head(pen, self.letter, self.labels, self.title)
             for piece, y in page.pieces:
                 piece.draw(pen, y)
-            draw_footer(pen, self.letter.service, self.labels, number, count)
+            draw_footer(pen, self.letter, self.labels, number, count)
             pen.end_page()
 
 

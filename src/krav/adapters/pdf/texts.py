@@ -30,6 +30,7 @@ from pathlib import Path
 
 from jinja2 import FileSystemLoader, StrictUndefined, TemplateError
 from jinja2.sandbox import ImmutableSandboxedEnvironment
+from stdnum import iban as stdnum_iban
 from stdnum.no import kontonr, orgnr
 
 from krav.domain.errors import FieldError, FileFormatError
@@ -106,6 +107,16 @@ def format_account(account: str, *, where: str | None = None) -> str:
     if len(compact) != 11:
         raise FieldError("account", f"{compact!r} is not an 11-digit Norwegian account number", where=where)
     return str(kontonr.format(compact))
+
+
+def format_iban(value: str | None) -> str:
+    """An IBAN in groups of four, as printed: ``NO39 1602 0000 000`` (as given when it is not an IBAN).
+
+    >>> format_iban("NO3916020000000")
+    'NO39 1602 0000 000'
+    """
+    text = clean(value, 40)
+    return str(stdnum_iban.format(text)) if stdnum_iban.is_valid(text) else text
 
 
 def format_orgno(value: str | None) -> str:

@@ -24,6 +24,7 @@ from krav.domain.collection.state import (
     ObjectionAnswer,
     Pause,
     Stage,
+    Unsent,
 )
 from krav.domain.money import Money
 
@@ -45,6 +46,7 @@ class ClaimFacts:
         "_objection",
         "_pause",
         "_stage",
+        "_unsent",
         "collection_id",
         "company_id",
         "debtor",
@@ -82,6 +84,7 @@ class ClaimFacts:
         compensation_state: Compensation | None = None,
         pause_state: Pause | None = None,
         objection_state: Objection | None = None,
+        unsent_state: Unsent | None = None,
     ) -> None:
         """A new claim (only the identity: it owes its principal), or one restored from storage (every group)."""
         self.company_id = company_id
@@ -109,6 +112,7 @@ class ClaimFacts:
         self._compensation = compensation_state or Compensation(compensation=zero)
         self._pause = pause_state or Pause()
         self._objection = objection_state or Objection()
+        self._unsent = unsent_state or Unsent()
 
     def __repr__(self) -> str:
         return f"Claim({self.collection_id!r}, invoice {self.invoice_number!r}, {self._stage.value})"
@@ -168,6 +172,15 @@ class ClaimFacts:
     @property
     def objection_state(self) -> Objection:
         return self._objection
+
+    @property
+    def unsent_state(self) -> Unsent:
+        return self._unsent
+
+    @property
+    def letter_unsent(self) -> bool:
+        """R-SVC-2: the claim's latest letter could not be sent yet; the claim takes no step until it has been."""
+        return self._unsent.letter_unsent_since is not None
 
     @property
     def disputed(self) -> bool:
@@ -269,6 +282,8 @@ class ClaimFacts:
             return self.submitted_on if self.objection_answer_due or self.paid_confirmation_due else None
         if self.paused and self.paused_on is not None:
             return pause_expiry(self.paused_on)
+        if self.letter_unsent:
+            return None  # nothing moves until its latest letter has been sent (R-SVC-2)
         if self.interest_note_due or self.paid_confirmation_due or self.objection_answer_due:
             return self.submitted_on
         if self.disputed:

@@ -16,9 +16,11 @@ properties only read them.
 from __future__ import annotations
 
 from dataclasses import replace
-from datetime import date
+from datetime import date, timedelta
 
 from krav.domain.collection.claim_facts import ClaimFacts
+from krav.domain.collection.letters import InterestPeriod
+from krav.domain.collection.schedule import transfer_day_after_resume
 from krav.domain.collection.state import (
     IN_INKASSO,
     TRANSITIONS,
@@ -35,6 +37,7 @@ from krav.domain.collection.state import (
     ObjectionAnswer,
     Pause,
     Stage,
+    Unsent,
 )
 from krav.domain.money import Money
 
@@ -55,6 +58,7 @@ __all__ = [
     "ObjectionAnswer",
     "Pause",
     "Stage",
+    "Unsent",
     "letter_order",
 ]
 
@@ -204,6 +208,49 @@ class Claim(ClaimFacts):
             else:
                 self._case = replace(self._case, legal_deadline=deadline)
 
+    # -- its letters on their way (R-SVC-2) ---------------------------------------------------------------------
+
+    def wait_for_letter(self, since: date) -> None:
+        """Its latest letter could not be sent on ``since``: no step until it has been."""
+        self._unsent = Unsent(self._unsent.letter_unsent_since or since)
+
+    def letter_sent(self, counted_from: date, sent_on: date, deadline: date | None) -> None:
+        """Its latest letter, counted from ``counted_from`` so far, went out on ``sent_on`` with ``deadline``
+        counted from then: the claim waits no more, and what counted from the letter counts from ``sent_on`` —
+        each date it gave the claim (sent on, deadline; a listed claim's Thursday after an answer's deadline)."""
+        self._unsent = Unsent()
+        old = self._deadlines.last_deadline
+        if sent_on == counted_from and (deadline is None or deadline == old):
+            return
+
+        def sent(value: date | None) -> date | None:
+            return sent_on if value is not None and value == counted_from else value
+
+        def due(value: date | None) -> date | None:
+            return deadline if deadline is not None and value is not None and value == old else value
+
+        d, case = self._deadlines, self._case
+        self._deadlines = replace(
+            d,
+            first_letter_on=sent(d.first_letter_on),
+            reminder_deadline=due(d.reminder_deadline),
+            notice_sent_on=sent(d.notice_sent_on),
+            notice_deadline=due(d.notice_deadline),
+            last_deadline=due(d.last_deadline),
+            interest_note_on=sent(d.interest_note_on),
+        )
+        self._case = replace(
+            case,
+            demand_deadline=due(case.demand_deadline),
+            legal_notice_on=sent(case.legal_notice_on),
+            legal_deadline=due(case.legal_deadline),
+        )
+        moved = deadline is not None and old is not None and deadline != old
+        if moved and self._stage is Stage.COLLECTION_LIST and self._listing.transfer_on is not None:
+            assert deadline is not None
+            # R-CLM-15: a listed claim's transfer after an answer waits for the Thursday after its deadline
+            self._listing = replace(self._listing, transfer_on=transfer_day_after_resume(deadline + timedelta(days=1)))
+
     def close(self, reason: ClosedReason, on: date) -> None:
         """Closed with ``reason``: no letters, moves or interest after ``on``."""
         self._move(Stage.CLOSED)
@@ -241,7 +288,7 @@ class Claim(ClaimFacts):
             raise ClaimRefused(f"claim {self.collection_id}: the standard compensation is claimed already")
         b = self._balances
         self._balances = replace(b, fees_charged=b.fees_charged + top_up, fees_outstanding=b.fees_outstanding + top_up)
-        self._compensation = Compensation(True, top_up)
+        self._compensation = Compensation(True, top_up, top_up)
 
     def set_off(self, charge: Money) -> Money:
         """R-CLM-11: reduce a later fee or salær by what is left of the compensation; returns what is still
@@ -261,11 +308,15 @@ class Claim(ClaimFacts):
 
     # -- money -----------------------------------------------------------------------------------------------
 
-    def book_interest(self, on: date, amount: Money) -> None:
-        """R-CLM-6: the open segment closes on ``on`` with ``amount`` (rounded); a new one starts."""
+    def book_interest(self, on: date, amount: Money, periods: tuple[InterestPeriod, ...] = ()) -> None:
+        """R-CLM-6: the open segment closes on ``on`` with ``amount`` (rounded), made of ``periods`` (R-CLM-16);
+        a new one starts."""
         i = self._interest
         self._interest = replace(
-            i, interest_booked=i.interest_booked + amount, segment_start=max(on, i.segment_start or on)
+            i,
+            interest_booked=i.interest_booked + amount,
+            segment_start=max(on, i.segment_start or on),
+            booked_periods=i.booked_periods + periods,
         )
 
     def pay(

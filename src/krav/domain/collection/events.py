@@ -32,6 +32,7 @@ class EventKind(StrEnum):
     APPROVED = "approved"
     COSTS_INVOICED = "costs_invoiced"
     HELD = "held"  # a step could not decide the claim; it is looked at again the next day
+    DELIVERY = "delivery"  # its letter could not be sent, bounced, or went later than dated (R-SVC-2)
 
 
 @dataclass(frozen=True, slots=True)

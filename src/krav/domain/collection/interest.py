@@ -16,6 +16,7 @@ from functools import lru_cache
 
 from krav.domain.calendar import days_in_year
 from krav.domain.collection.claims import Claim
+from krav.domain.collection.letters import InterestPeriod
 from krav.domain.money import Money
 from krav.domain.rates import RateTables
 
@@ -129,10 +130,62 @@ def interest_outstanding(claim: Claim, on: date, rates: RateTables, *, charge_in
 
 
 def close_segment(claim: Claim, on: date, rates: RateTables, *, charge_interest: bool = True) -> None:
-    """Book the open segment (rounded) before the principal changes on ``on`` (R-CLM-6)."""
-    claim.book_interest(on, open_segment(claim, on, rates, charge_interest=charge_interest))
+    """Book the open segment (rounded) before the principal changes on ``on`` (R-CLM-6), with its rate periods
+    (R-CLM-16), so that a later letter can still state them."""
+    if not charge_interest:
+        claim.book_interest(on, Money.zero(claim.currency))
+        return
+    periods = split_segment(claim.principal_outstanding, claim.segment_start, interest_end(claim, on), rates)
+    amount = Money.sum((p.amount for p in periods), claim.currency)
+    claim.book_interest(on, amount, periods)
 
 
-def interest_rate_on(on: date, rates: RateTables) -> Decimal:
-    """The annual rate in percent in force on ``on``, for the letters."""
-    return rates.interest_rate(on).rate
+def split_segment(principal: Money, start: date, end: date, rates: RateTables) -> tuple[InterestPeriod, ...]:
+    """R-CLM-16 with R-CLM-6: one segment's interest (on ``principal`` from ``start`` to ``end``) as the periods a
+    letter states: from, to, rate and amount, the amounts adding up exactly to the segment's rounded interest.
+
+    A period runs while the rate stays the same: the half-years of the table are joined where the rate does not
+    change, except across a new year (a leap year's day is 1/366 of the rate, so each period can be checked as
+    principal × rate × days / days of its year). The segment is summed unrounded and rounded half up once, as
+    R-CLM-6 says; each period's exact amount is then rounded *down* to øre, and the øre that are left (at most one
+    per period) go to the periods with the largest remainders, the earlier first on a tie (the largest-remainder
+    method). So the periods always add up to the segment's interest, and none is more than one øre from its exact
+    amount. For example 1 000,00 from 14.03.2025 to 20.08.2025: 108 days at 12,50 % (36,986… kroner) and 51 days
+    at 12,25 % (17,116…), 54,102… in all, rounded 54,10; rounded down the periods give 36,98 and 17,11, and the
+    øre left goes to the larger remainder: 36,98 + 17,12 = 54,10.
+    """
+    if end <= start or not principal.is_positive():
+        return ()
+    one = timedelta(days=1)
+    groups: list[tuple[date, date, Decimal, Fraction]] = []
+    for period in rates.interest_periods(start + one, end + one):
+        days = (period.end - period.start).days
+        exact = Fraction(principal.ore * days) * Fraction(period.rate) / (100 * days_in_year(period.start.year))
+        first, last = period.start - one, period.end - one  # as R-TIME-4 counts: the days after first up to last
+        if groups and groups[-1][2] == period.rate and groups[-1][1].year == period.start.year:
+            begun, _, rate, summed = groups[-1]
+            groups[-1] = (begun, last, rate, summed + exact)
+        else:
+            groups.append((first, last, period.rate, exact))
+    total = round_half_up_ore(sum((g[3] for g in groups), Fraction(0)))
+    floors = [g[3].numerator // g[3].denominator for g in groups]
+    left = total - sum(floors)
+    by_remainder = sorted(range(len(groups)), key=lambda i: (-(groups[i][3] - floors[i]), i))
+    for index in by_remainder[:left]:
+        floors[index] += 1
+    return tuple(
+        InterestPeriod(first, last, rate, principal, Money.from_ore(ore, principal.currency))
+        for (first, last, rate, _), ore in zip(groups, floors, strict=True)
+    )
+
+
+def interest_periods(
+    claim: Claim, on: date, rates: RateTables, *, charge_interest: bool = True
+) -> tuple[InterestPeriod, ...]:
+    """R-CLM-16: all the interest the claim accrued up to ``on``, period by period: the closed segments' periods
+    as they were booked, then the open segment's. They add up to the interest accrued before anything was paid
+    or waived (:func:`interest_accrued` plus :attr:`Claim.interest_waived`), to the øre."""
+    booked = claim.interest.booked_periods
+    if not charge_interest:
+        return booked
+    return booked + split_segment(claim.principal_outstanding, claim.segment_start, interest_end(claim, on), rates)

@@ -42,6 +42,18 @@ def asks_for_payment(kind: LetterType, deadline: date | None) -> bool:
     return kind in DEMANDING or (kind is LetterType.OBJECTION_ANSWER and deadline is not None)
 
 
+def deadline_from(sent_on: date, dated: date, deadline: date | None) -> date | None:
+    """R-SVC-2: a letter's deadline counts from the day it was sent. A letter dated ``dated`` with ``deadline``
+    that went out on ``sent_on`` has as many days from then (calendar days, never moved: R-TIME-3).
+
+    >>> deadline_from(date(2025, 4, 2), date(2025, 3, 28), date(2025, 4, 11))
+    datetime.date(2025, 4, 16)
+    >>> deadline_from(date(2025, 4, 2), date(2025, 3, 28), None) is None
+    True
+    """
+    return None if deadline is None else sent_on + (deadline - dated)
+
+
 @dataclass(frozen=True, slots=True)
 class Sender:
     """Who a letter is from: the creditor, or the collection service writing on its behalf."""
@@ -53,6 +65,12 @@ class Sender:
     city: str | None
     email: str | None = None
     phone: str | None = None
+    # the collection service's client account, and its IBAN and BIC for a debtor abroad (R-SVC-1); a demo
+    # identity marks every page of its letters as a demo
+    account: str | None = None
+    iban: str | None = None
+    bic: str | None = None
+    demo: bool = False
 
 
 @dataclass(frozen=True, slots=True)
@@ -69,11 +87,54 @@ class Recipient:
     country: str
     email: str | None
     language: str = "nb"  # nb | en
+    email_for_letters: bool = False  # the debtor gave ``email`` for letters: only then do letters go there (R-SVC-2)
+
+
+@dataclass(frozen=True, slots=True)
+class InterestPeriod:
+    """R-CLM-16: interest on ``principal`` for the days after ``start`` up to and including ``end`` (R-TIME-4),
+    at ``rate`` percent a year, rounded so that the periods of one segment add up to the segment's interest
+    (:func:`krav.domain.collection.interest.split_segment`)."""
+
+    start: date
+    end: date
+    rate: Decimal
+    principal: Money
+    amount: Money
+
+    @property
+    def days(self) -> int:
+        return (self.end - self.start).days
+
+
+@dataclass(frozen=True, slots=True)
+class PaidOnClaim:
+    """R-CLM-9: what the debtor paid on a claim in all and how it was applied, for the paid confirmation; ``on``
+    is the day the last payment was made (the day the debtor's bank got the order where the bank file says,
+    R-CLM-14, else the day it was booked). ``overpaid`` is what went beyond the claim, to be refunded."""
+
+    on: date
+    principal: Money
+    fee: Money
+    compensation: Money
+    interest: Money
+    salaer: Money
+    overpaid: Money
+
+    @property
+    def total(self) -> Money:
+        return self.principal + self.fee + self.compensation + self.interest + self.salaer + self.overpaid
 
 
 @dataclass(frozen=True, slots=True)
 class LetterLine:
-    """One claim on a letter, with what it owed on the letter's date."""
+    """One claim on a letter, with what it owed on the letter's date.
+
+    ``fee`` is the notice fees; ``compensation`` the B2B standard compensation owed besides (R-CLM-11), never
+    counted as a fee. ``interest_periods`` say how the interest accrued, period by period (R-CLM-16): they add up
+    to ``interest`` plus what of it was paid or waived before (:attr:`interest_deducted`). ``paid`` is what a
+    paid confirmation confirms (R-CLM-9).
+    """
 
     collection_id: str
     invoice_number: str
@@ -88,10 +149,21 @@ class LetterLine:
     interest_paid_before: Money | None = None  # interest the claim had paid before this letter (R-CLM-12)
     fees_charged: Money | None = None  # all the fees the claim had been charged by the letter's date (R-CLM-14)
     salaer_charged: Money | None = None  # all the salær likewise
+    compensation: Money | None = None  # the standard compensation owed (R-CLM-11)
+    interest_periods: tuple[InterestPeriod, ...] = ()
+    paid: PaidOnClaim | None = None  # on a paid confirmation (R-CLM-9)
 
     @property
     def total(self) -> Money:
-        return self.principal + self.fee + self.interest + self.salaer
+        total = self.principal + self.fee + self.interest + self.salaer
+        return total if self.compensation is None else total + self.compensation
+
+    @property
+    def interest_deducted(self) -> Money:
+        """What the periods add up to beyond the interest owed: the interest paid or waived before the letter."""
+        if not self.interest_periods:
+            return Money.zero(self.interest.currency)
+        return Money.sum((p.amount for p in self.interest_periods), self.interest.currency) - self.interest
 
 
 @dataclass(frozen=True, slots=True)
@@ -132,6 +204,10 @@ class Letter:
     @property
     def salaer(self) -> Money:
         return Money.sum(line.salaer for line in self.lines)
+
+    @property
+    def compensation(self) -> Money:
+        return Money.sum(line.compensation for line in self.lines if line.compensation is not None)
 
     @property
     def total(self) -> Money:

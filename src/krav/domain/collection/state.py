@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from enum import StrEnum
 
+from krav.domain.collection.letters import InterestPeriod
 from krav.domain.errors import RuleViolation
 from krav.domain.money import Money
 
@@ -83,6 +84,9 @@ class InterestAccount:
     segment_start: date | None = None
     interest_paid: Money = field(default_factory=_zero)
     interest_waived: Money = field(default_factory=_zero)
+    # the closed segments' interest, period by period, as it was booked (R-CLM-16; empty for what was booked
+    # before Krav kept them)
+    booked_periods: tuple[InterestPeriod, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)
@@ -129,10 +133,12 @@ class InkassoCase:
 
 @dataclass(frozen=True, slots=True)
 class Compensation:
-    """R-CLM-11: whether the B2B standard compensation was claimed, and what of it is left to set off."""
+    """R-CLM-11: whether the B2B standard compensation was claimed, what of it is left to set off, and what it
+    added to the fees when it was claimed (``compensation_charged``: a letter prints it apart from the fees)."""
 
     compensation_claimed: bool = False
     compensation: Money = field(default_factory=_zero)
+    compensation_charged: Money = field(default_factory=_zero)
 
 
 @dataclass(frozen=True, slots=True)
@@ -156,3 +162,11 @@ class Objection:
     def __post_init__(self) -> None:
         if self.objection_answer is not None:  # as read from storage, a plain string
             object.__setattr__(self, "objection_answer", ObjectionAnswer(self.objection_answer))
+
+
+@dataclass(frozen=True, slots=True)
+class Unsent:
+    """R-SVC-2: the claim's latest letter could not be sent (since a day); the claim takes no step until it has
+    been, and then counts that letter from the day it went."""
+
+    letter_unsent_since: date | None = None

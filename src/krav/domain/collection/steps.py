@@ -22,7 +22,7 @@ from krav.domain.collection.fees import (
     salaer_for_case,
     set_off_against_compensation,
 )
-from krav.domain.collection.interest import interest_outstanding, interest_rate_on
+from krav.domain.collection.letter_content import letter_line
 from krav.domain.collection.letters import LetterLine, LetterType, Recipient
 from krav.domain.collection.schedule import (
     DAYS_AFTER_DEMAND_BEFORE_LEGAL_NOTICE,
@@ -108,26 +108,9 @@ def by_debtor(claims: Iterable[Claim]) -> list[list[Claim]]:
 
 
 def letter_lines(claims: Sequence[Claim], day: Day) -> list[LetterLine]:
-    """What each claim owes on the letter's date, the fee or salær charged by this letter included."""
-    rate = interest_rate_on(day.today, day.rates) if day.charge_interest else None
-    return [
-        LetterLine(
-            collection_id=c.collection_id,
-            invoice_number=c.invoice_number,
-            invoice_date=c.invoice_date,
-            due_date=c.due_date,
-            principal=c.principal_outstanding,
-            fee=c.fees_outstanding,
-            interest=interest_outstanding(c, day.today, day.rates, charge_interest=day.charge_interest),
-            salaer=c.salaer_outstanding,
-            interest_rate=rate,
-            interest_from=c.due_date if day.charge_interest else None,
-            interest_paid_before=c.interest_paid,
-            fees_charged=c.fees_charged,
-            salaer_charged=c.salaer_charged,
-        )
-        for c in claims
-    ]
+    """What each claim owes on the letter's date, the fee or salær charged by this letter included, with the
+    standard compensation apart (R-CLM-11) and the interest per rate period (R-CLM-16)."""
+    return [letter_line(c, day.today, day.rates, charge_interest=day.charge_interest) for c in claims]
 
 
 def _compensation_claimed(day: Day, claim: Claim) -> bool:
@@ -168,13 +151,17 @@ def confirmations_and_interest_notes(claims: Iterable[Claim], day: Day) -> StepR
     if not day.bank_day:
         return result
     claims = list(claims)
-    paid = [c for c in claims if c.paid_confirmation_due]
+    paid = [c for c in claims if c.paid_confirmation_due and not c.letter_unsent]
     for group in by_debtor(paid):
         for claim in group:
             claim.confirm_paid()
             result.event(claim, day.today, EventKind.LETTER, detail=LetterType.PAID_CONFIRMATION.value)
         result.letters.append(_draft(LetterType.PAID_CONFIRMATION, group, day, None))
-    noted = [c for c in claims if c.interest_note_due and c.is_open and not c.paused and not c.disputed]
+    noted = [
+        c
+        for c in claims
+        if c.interest_note_due and c.is_open and not c.paused and not c.disputed and not c.letter_unsent
+    ]
     for group in by_debtor(noted):
         deadline = day.today + timedelta(days=INTEREST_NOTE_DEADLINE_DAYS)
         for claim in group:
@@ -210,7 +197,11 @@ def objection_answers(claims: Iterable[Claim], day: Day) -> StepResult:
     if not day.bank_day:
         return result
     claims = list(claims)
-    rejected = [c for c in claims if c.objection_answer_due is ObjectionAnswer.REJECTED and c.is_open and not c.paused]
+    rejected = [
+        c
+        for c in claims
+        if c.objection_answer_due is ObjectionAnswer.REJECTED and c.is_open and not c.paused and not c.letter_unsent
+    ]
     for group in by_debtor(rejected):
         deadline = day.today + timedelta(days=OBJECTION_ANSWER_DEADLINE_DAYS)
         note = _answer_text(group)
@@ -220,12 +211,23 @@ def objection_answers(claims: Iterable[Claim], day: Day) -> StepResult:
             claim.send_objection_answer(day.today, deadline, _transfer_after_answer(claim, deadline, day))
             result.event(claim, day.today, EventKind.LETTER, detail=LetterType.OBJECTION_ANSWER.value)
         result.letters.append(draft)
-    upheld = [c for c in claims if c.objection_answer_due is ObjectionAnswer.UPHELD]
+    upheld = [c for c in claims if c.objection_answer_due is ObjectionAnswer.UPHELD and not c.letter_unsent]
     for group in by_debtor(upheld):
         note = _answer_text(group)
         zero = Money.zero(group[0].currency)
         lines = [
-            replace(line, principal=zero, fee=zero, interest=zero, salaer=zero) for line in letter_lines(group, day)
+            replace(
+                line,
+                principal=zero,
+                fee=zero,
+                interest=zero,
+                salaer=zero,
+                compensation=None,
+                interest_rate=None,
+                interest_from=None,
+                interest_periods=(),
+            )
+            for line in letter_lines(group, day)
         ]
         recipient = max(group, key=lambda c: c.submitted_on).debtor
         for claim in group:
@@ -294,7 +296,7 @@ def reminder_and_notice_letters(claims: Iterable[Claim], day: Day) -> StepResult
     reminders: list[Claim] = []
     notices: list[Claim] = []
     for claim in claims:
-        if not claim.is_open or claim.paused or claim.disputed:
+        if not claim.is_open or claim.paused or claim.disputed or claim.letter_unsent:
             continue
         if claim.stage is Stage.NEW:
             (reminders if day.agreement.reminder_before_notice else notices).append(claim)
@@ -312,6 +314,8 @@ def reminder_and_notice_letters(claims: Iterable[Claim], day: Day) -> StepResult
 
 def _due_for_inkasso(claim: Claim, day: Day) -> bool:
     if claim.stage is not Stage.COLLECTION_LIST or not claim.is_open or claim.paused or claim.disputed:
+        return False
+    if claim.letter_unsent:
         return False
     listing = claim.listing
     if listing.approved_on is not None and listing.approved_on <= day.today:
@@ -365,7 +369,7 @@ def legal_steps(claims: Iterable[Claim], day: Day) -> StepResult:
     result = StepResult()
     if not day.bank_day:
         return result
-    claims = [c for c in claims if c.stage is Stage.INKASSO and c.is_open and not c.disputed]
+    claims = [c for c in claims if c.stage is Stage.INKASSO and c.is_open and not c.disputed and not c.letter_unsent]
     for claim in claims:
         if claim.case.legal_deadline is not None and day.today > claim.case.legal_deadline:
             claim.move_to_legal()
@@ -412,6 +416,7 @@ def _listable(claim: Claim, tuesday: date) -> bool:
         and claim.is_open
         and not claim.paused
         and not claim.disputed
+        and not claim.letter_unsent
         and claim.listing.listed_on is None
         and claim.deadlines.last_deadline is not None
         and claim.deadlines.last_deadline < tuesday

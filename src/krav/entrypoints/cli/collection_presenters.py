@@ -20,8 +20,32 @@ from krav.services.ports import ClientPayment, HistoryEntry, StoredLetter, Store
 
 
 def outbox_lines(sent: delivery.OutboxReport, prefix: str = "") -> list[str]:
-    lines = [f"{prefix}{sent.sent} e-mailed, {sent.printed} to print, {sent.failed} failed, {sent.uncertain} uncertain"]
-    return lines + [f"  {error}" for error in sent.errors]
+    lines = [
+        f"{prefix}{sent.sent} e-mailed, {sent.printed} to print, {sent.failed} failed, {sent.uncertain} uncertain"
+        + (f", {sent.bounced} refused by the mail server and printed instead" if sent.bounced else "")
+    ]
+    lines += [f"  {error}" for error in sent.errors] + [f"  {note}" for note in sent.notes]
+    if sent.held:
+        lines.append(f"  {sent.held} claim(s) wait for a letter that could not be sent (R-SVC-2)")
+    return lines
+
+
+def undelivered_lines(count: int) -> list[str]:
+    """R-SVC-2: what a person does about deliveries that failed: see them, fix the cause, retry."""
+    return [
+        f"{count} deliveries not sent: their letters do not count as sent and their claims wait. "
+        "See them with `krav outbox status`; fix the cause, then `krav outbox retry` (or the next `krav run`)"
+    ]
+
+
+def bounce_lines(results: Sequence[delivery.BounceResult]) -> list[str]:
+    """The delivery status notifications read: which e-mails went on paper, and the files put aside."""
+    return [
+        f"bounce {r.file}: refused: {r.problem}"
+        if r.problem
+        else f"bounce {r.file}: " + (", ".join(r.bounced) + " on paper instead" if r.bounced else "no bounce in it")
+        for r in results
+    ]
 
 
 def business_day_json(today: daily_run.BusinessDay) -> dict[str, Any]:
@@ -38,6 +62,7 @@ def business_day_json(today: daily_run.BusinessDay) -> dict[str, Any]:
         ],
         "days": today.creditors,
         "outbox": today.outbox or delivery.OutboxReport(),
+        "bounces": today.bounces,
         "problems": today.problems,
         "troubled": today.troubled,
     }
@@ -71,7 +96,10 @@ def business_day_lines(today: daily_run.BusinessDay) -> list[str]:
             )
     for report in today.creditors:
         lines += creditor_day_lines(report)
+    lines += bounce_lines(today.bounces)
     lines += outbox_lines(today.outbox or delivery.OutboxReport(), "outbox: ")
+    if today.undelivered:
+        lines += undelivered_lines(today.undelivered)
     lines += [f"problem: {problem}" for problem in today.problems]
     if today.troubled:
         lines.append("the day's run held or refused something: see above")
@@ -183,14 +211,30 @@ def history_table(events: Sequence[HistoryEntry]) -> str:
 # -- letters, the outbox, money in and out ------------------------------------------------------------------------
 
 
+def _went(lt: StoredLetter) -> bool:
+    """R-SVC-2: the letter was sent (one read without its delivery counts as sent the day it was written)."""
+    return lt.sent or lt.status is None
+
+
+def _delivery(lt: StoredLetter) -> str:
+    """Where a letter's delivery stands: ``sent (email)``, ``failed (email)``, ``pending (print)``."""
+    if lt.status is None:
+        return ""
+    return f"{lt.status.value} ({lt.channel.value})" if lt.channel is not None else lt.status.value
+
+
 def letters_json(letters: Sequence[StoredLetter]) -> list[dict[str, Any]]:
+    """``sent``: the day it went (None while it has not: never a letter that failed, R-SVC-2), ``written``: the
+    day the run wrote it, ``deadline``: counted from the day it went, ``delivery``: its latest delivery."""
     return [
         {
             "id": lt.id,
             "debtor": lt.debtor,
             "n": lt.n,
             "type": lt.type.value,
-            "sent": lt.sent_on,
+            "written": lt.written,
+            "sent": lt.sent_on if _went(lt) else None,
+            "delivery": {"status": lt.status, "channel": lt.channel} if lt.status is not None else None,
             "deadline": lt.deadline,
             "kid": lt.kid,
             "total": lt.total,
@@ -204,7 +248,9 @@ def letters_table(letters: Sequence[StoredLetter]) -> str:
     rows = [
         (
             lt.id,
-            day(lt.sent_on),
+            day(lt.written),
+            day(lt.sent_on) if _went(lt) else "not sent",
+            _delivery(lt),
             lt.debtor,
             lt.n,
             lt.type.value,
@@ -215,10 +261,11 @@ def letters_table(letters: Sequence[StoredLetter]) -> str:
         )
         for lt in letters
     ]
-    return table(["id", "sent", "debtor", "n", "type", "deadline", "KID", "total", "invoices"], rows, right={7})
+    headers = ["id", "written", "sent", "delivery", "debtor", "n", "type", "deadline", "KID", "total", "invoices"]
+    return table(headers, rows, right={9})
 
 
-def letter_lines(letter: Letter) -> list[str]:
+def letter_lines(letter: Letter, stored: StoredLetter | None = None) -> list[str]:
     rows = [
         (
             line.invoice_number,
@@ -233,7 +280,12 @@ def letter_lines(letter: Letter) -> list[str]:
     ]
     return [
         f"{letter.type.value} {letter.n} to {letter.recipient.name} ({letter.recipient.number}), "
-        f"sent {day(letter.sent_on)}" + (f", deadline {day(letter.deadline)}" if letter.deadline else ""),
+        + (
+            f"sent {day(letter.sent_on)}"
+            if stored is None or _went(stored)
+            else f"written {day(stored.written)}, not sent ({_delivery(stored)})"
+        )
+        + (f", deadline {day(letter.deadline)}" if letter.deadline else ""),
         table(["invoice", "due", "principal", "fee", "interest", "salær", "total"], rows, right={2, 3, 4, 5, 6}),
         f"total {format_amount(letter.total)}"
         + (f", account {letter.account}, KID {letter.kid}" if letter.kid else ""),

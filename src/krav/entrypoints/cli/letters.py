@@ -7,11 +7,29 @@ from typing import Annotated
 
 import typer
 
+from krav.bootstrap import require_service_identity
 from krav.entrypoints.cli import collection_presenters as show
-from krav.entrypoints.cli.common import CompanyOpt, JsonOpt, echo, echo_json, get_app, handle_errors
+from krav.entrypoints.cli.common import (
+    CompanyOpt,
+    DateOpt,
+    JsonOpt,
+    business_date,
+    echo,
+    echo_json,
+    get_app,
+    handle_errors,
+)
 from krav.services import queries
 from krav.services.collection import delivery
 from krav.services.collection.delivery.archive import archive_letter_pdf
+from krav.services.daily_run import BOUNCES
+
+DeliveryDateOpt = Annotated[
+    str | None,
+    typer.Option(
+        "--date", help="The business day it goes out (YYYY-MM-DD, default today): a letter is dated the day it went."
+    ),
+]
 
 letters_app = typer.Typer(help="Letters sent to debtors: list, show, PDF.", no_args_is_help=True)
 outbox_app = typer.Typer(help="Letters and lists on their way out: status, send, retry.", no_args_is_help=True)
@@ -41,7 +59,7 @@ def letters_show(company: CompanyOpt, letter_id: Annotated[int, typer.Argument()
     if json_out:
         echo_json(view.letter)
         return
-    echo(show.letter_lines(view.letter))
+    echo(show.letter_lines(view.letter, view.stored))
 
 
 @letters_app.command("pdf")
@@ -51,7 +69,9 @@ def letters_pdf(
     letter_id: Annotated[int, typer.Argument()],
     out: Annotated[Path | None, typer.Option("--out", "-o", help="Where to write the PDF (default: its name).")] = None,
 ) -> None:
-    """Write a letter's PDF: the archived bytes (with their SHA-256) once it was sent, byte for byte."""
+    """Write a letter's PDF: the archived bytes (with their SHA-256) once it was sent, byte for byte. Refused while
+    the service's identity is incomplete (R-SVC-1)."""
+    require_service_identity()
     krav = get_app()
     doc = archive_letter_pdf(krav.uow(), company, letter_id, renderer=krav.renderer, service=krav.service)
     target = out or Path(doc.filename)
@@ -72,10 +92,14 @@ def outbox_status(json_out: JsonOpt = False) -> None:
 
 @outbox_app.command("send")
 @handle_errors
-def outbox_send() -> None:
-    """Render, archive and send what is waiting (krav run does this after the day's steps)."""
+def outbox_send(on: DeliveryDateOpt = None) -> None:
+    """Render, archive and send what is waiting (krav run does this after the day's steps); refused while the
+    service's identity is incomplete (R-SVC-1)."""
+    require_service_identity()
     krav = get_app()
-    echo(show.outbox_lines(delivery.send_outbox(krav.uow(), krav.collaborators())))
+    report = delivery.send_outbox(krav.uow(), krav.collaborators(), on=business_date(on))
+    echo(show.outbox_lines(report))
+    _exit_if_undelivered(report)
 
 
 @outbox_app.command("retry")
@@ -85,6 +109,46 @@ def outbox_retry(
         bool,
         typer.Option("--uncertain", help="Also resend deliveries that may have left (check with the recipient first)."),
     ] = False,
+    on: DeliveryDateOpt = None,
 ) -> None:
-    """Put failed deliveries back in line (and uncertain ones with --uncertain)."""
-    typer.echo(f"{delivery.retry(get_app().uow(), uncertain=uncertain)} deliveries back in line")
+    """Put failed deliveries back in line (and uncertain ones with --uncertain); refused while the service's
+    identity is incomplete (R-SVC-1), as they would fail again."""
+    require_service_identity()
+    krav = get_app()
+    count, report = delivery.retry_and_send(krav.uow(), krav.collaborators(), on=business_date(on), uncertain=uncertain)
+    typer.echo(f"{count} deliveries back in line")
+    echo(show.outbox_lines(report))
+    _exit_if_undelivered(report)
+
+
+@outbox_app.command("bounce")
+@handle_errors
+def outbox_bounce(
+    delivery_id: Annotated[int, typer.Argument(help="The delivery whose e-mail came back (see `krav outbox status`).")],
+    reason: Annotated[str, typer.Option("--reason", help="What the bounce said.")] = "reported bounced",
+    on: DateOpt = None,
+) -> None:
+    """Record that an e-mail came back: its letter's claims wait again, and it goes on paper in the next print
+    batch (R-SVC-2); `krav run` reads the delivery status notifications in $KRAV_HOME/inbox/bounces itself."""
+    paper = delivery.record_bounce(get_app().uow(), delivery_id=delivery_id, on=business_date(on), reason=reason)
+    typer.echo(
+        f"delivery {delivery_id} bounced: on paper as delivery {paper.id} ({paper.delivery_key}), {paper.status}"
+    )
+
+
+@outbox_app.command("bounces")
+@handle_errors
+def outbox_bounces(on: DateOpt = None) -> None:
+    """Read the delivery status notifications (RFC 3464) in $KRAV_HOME/inbox/bounces now, as `krav run` does."""
+    krav = get_app()
+    results = delivery.read_bounces(krav.uow(), krav.inbox / BOUNCES, on=business_date(on))
+    echo(show.bounce_lines(results) or ["no bounces waiting"])
+    if any(r.problem for r in results):
+        raise typer.Exit(1)
+
+
+def _exit_if_undelivered(report: delivery.OutboxReport) -> None:
+    """R-SVC-2: a delivery that failed leaves its letter unsent; the command says so and exits 1."""
+    if report.failed or report.uncertain:
+        echo(show.undelivered_lines(report.failed + report.uncertain))
+        raise typer.Exit(1)

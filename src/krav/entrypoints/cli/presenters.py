@@ -85,11 +85,13 @@ def customers_table(customers: Iterable[Customer]) -> str:
             c.address.postcode or "",
             c.address.city or "",
             c.email or "",
+            "ja" if c.email_for_letters else "",
             "ja" if c.exempt else "",
         )
         for c in customers
     ]
-    return table(["number", "name", "kind", "orgno", "street", "postcode", "city", "e-mail", "exempt"], rows)
+    headers = ["number", "name", "kind", "orgno", "street", "postcode", "city", "e-mail", "letters by e-mail", "exempt"]
+    return table(headers, rows)
 
 
 def reported(reports: Iterable[LedgerReport]) -> list[str]:

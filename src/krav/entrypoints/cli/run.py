@@ -8,7 +8,7 @@ from typing import Annotated
 
 import typer
 
-from krav.bootstrap import App, what_if_copy
+from krav.bootstrap import App, require_service_identity, what_if_copy
 from krav.domain.errors import InputError
 from krav.entrypoints.cli import collection_presenters as show
 from krav.entrypoints.cli.claims import claims_list
@@ -29,7 +29,9 @@ DryRunOpt = Annotated[
 def run_command(
     on: DateOpt = None, company: OneCompanyOpt = None, json_out: JsonOpt = False, dry_run: DryRunOpt = False
 ) -> None:
-    """Run one business day for each creditor (R-TIME-5); running the same date again changes nothing."""
+    """Run one business day for each creditor (R-TIME-5); running the same date again changes nothing. Refused,
+    with nothing changed, while the service's identity is incomplete (R-SVC-1)."""
+    require_service_identity()  # before the database is opened: a refused run changes nothing
     krav = get_app()
     if dry_run:
         _dry_run(krav, business_date(on), company, json_out)

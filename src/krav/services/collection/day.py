@@ -15,10 +15,11 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
-from krav.domain.agreement import Agreement, DunningFlow
+from krav.domain.agreement import Agreement
 from krav.domain.collection.claims import Claim
 from krav.domain.collection.events import Event, EventKind
 from krav.domain.collection.interest import interest_outstanding
+from krav.domain.collection.letter_content import confirmation_line
 from krav.domain.collection.letters import LetterType, letter_kid
 from krav.domain.collection.steps import (
     Day,
@@ -33,7 +34,7 @@ from krav.domain.collection.steps import (
 from krav.domain.messages import ClaimChanged
 from krav.domain.money import Money
 from krav.domain.party import Company
-from krav.services.collection.delivery import enqueue_letters, enqueue_list
+from krav.services.collection.delivery import enqueue_letters, enqueue_list, payee_account
 from krav.services.collection.holding import Check, Decide, Held, decide_holding
 from krav.services.ports import ClaimFilter, Service, StoredLetter, UnitOfWork
 
@@ -118,7 +119,7 @@ def save_changes(
 def store_letters(uow: UnitOfWork, ctx: CreditorDay, result: StepResult) -> list[StoredLetter]:
     """The step's letters stored with their KIDs (R-BANK-1), each with its delivery job (the outbox)."""
     agreement = ctx.agreement
-    account = ctx.service.account if agreement.dunning_flow is DunningFlow.CLIENT_ACCOUNT else ctx.company.bank_account
+    account = payee_account(agreement, ctx.company, ctx.service)
     stored = uow.collection.add_letters(
         ctx.company_id,
         result.letters,
@@ -166,10 +167,20 @@ def _decided(
 
 
 def _claims_step(
-    uow: UnitOfWork, ctx: CreditorDay, load: Callable[[], list[Claim]], decide: Decide, *, step: str
+    uow: UnitOfWork,
+    ctx: CreditorDay,
+    load: Callable[[], list[Claim]],
+    decide: Decide,
+    *,
+    step: str,
+    complete: Callable[[StepResult], None] | None = None,
 ) -> StepOutcome:
+    """Decide, store what changed, and store the letters (``complete`` adds to them what the claims alone do
+    not know)."""
     claims, result, held = _decided(uow, ctx, load, decide, step=step)
     save_changes(uow, ctx.company, ctx.day, claims, result, by="service")
+    if complete is not None:
+        complete(result)
     stored = store_letters(uow, ctx, result)
     return StepOutcome(letters=Counter(letter.type for letter in stored), events=len(result.events), held=held)
 
@@ -192,7 +203,22 @@ def confirmations(uow: UnitOfWork, ctx: CreditorDay) -> StepOutcome:
         lambda: uow.collection.claims(ctx.company_id, ClaimFilter(letters_due=True)),
         lambda cs, _: confirmations_and_interest_notes(cs, ctx.day),
         step="confirmations",
+        complete=lambda result: what_was_paid(uow, ctx.company_id, result),
     )
+
+
+def what_was_paid(uow: UnitOfWork, company_id: int, result: StepResult) -> None:
+    """R-CLM-9: each paid confirmation states, per claim, what the debtor paid, when, and how it was applied,
+    from the payments stored against the claims; kept with the letter, so that it prints the same ever after."""
+    for draft in result.letters:
+        if draft.type is not LetterType.PAID_CONFIRMATION:
+            continue
+        claims = {c.collection_id: c for c in draft.claims}
+        payments = uow.collection.payments_applied(company_id, claims)
+        draft.lines = [
+            confirmation_line(line, claims[line.collection_id], payments.get(line.collection_id, []))
+            for line in draft.lines
+        ]
 
 
 def letters(uow: UnitOfWork, ctx: CreditorDay) -> StepOutcome:

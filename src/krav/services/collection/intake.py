@@ -25,7 +25,17 @@ def _claim(company_id: int, message: ItemSubmitted, rates: RateTables) -> Claim:
         submitted_on=message.submitted_on,
         rule_set=rates.rule_set_on(message.submitted_on).id,
         debtor=Recipient(
-            d.number, d.name, d.kind, d.orgno, d.street, d.postcode, d.city, d.country, d.email, d.language
+            d.number,
+            d.name,
+            d.kind,
+            d.orgno,
+            d.street,
+            d.postcode,
+            d.city,
+            d.country,
+            d.email,
+            d.language,
+            d.email_for_letters,
         ),
     )
 

@@ -86,6 +86,7 @@ def _debtor(customer: Customer) -> DebtorData:
         country=customer.address.country,
         email=customer.email,
         language=customer.language,
+        email_for_letters=bool(customer.email_for_letters),
     )
 
 

@@ -34,6 +34,7 @@ from krav.services.ports.outside import (
     Collaborators,
     Mailer,
     ProcessRunLock,
+    RecipientRefused,
     Renderer,
     RunLock,
 )
@@ -83,6 +84,7 @@ __all__ = [
     "PendingMessage",
     "PostedBankPayment",
     "ProcessRunLock",
+    "RecipientRefused",
     "Renderer",
     "RunLock",
     "Service",

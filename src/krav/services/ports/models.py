@@ -10,6 +10,7 @@ from enum import StrEnum
 from krav.domain.audit import Linked
 from krav.domain.collection.claims import Stage
 from krav.domain.collection.events import EventKind
+from krav.domain.collection.identity import IdentityGap, identity_gaps
 from krav.domain.collection.letters import LetterLine, LetterType, Sender
 from krav.domain.messages import Message
 from krav.domain.money import Money
@@ -46,11 +47,16 @@ class Channel(StrEnum):
 
 
 class DeliveryStatus(StrEnum):
+    """Where a delivery stands: waiting, handed on, sent (handed to print or accepted by the mail server, R-SVC-2),
+    failed (tried again), uncertain (may have left; a person checks), or bounced (the mail server refused the
+    address, or a delivery status notification came back: the letter goes on paper instead)."""
+
     PENDING = "pending"
     SENDING = "sending"
     SENT = "sent"
     FAILED = "failed"
     UNCERTAIN = "uncertain"
+    BOUNCED = "bounced"
 
 
 class DocumentKind(StrEnum):
@@ -246,6 +252,22 @@ class StoredLetter:
     case_number: str | None
     lines: tuple[LetterLine, ...]
     note: str | None = None  # the reasons of an answer to an objection (R-CLM-15)
+    # R-SVC-2: ``sent_on``, ``deadline`` and ``account`` are the letter as it went out: the day it was sent and the
+    # deadline counted from then (until it is sent: as written). ``written_on``: the day the daily run wrote it;
+    # ``status`` and ``channel``: where its latest delivery stands (None when not read with it)
+    written_on: date | None = None
+    status: DeliveryStatus | None = None
+    channel: Channel | None = None
+
+    @property
+    def sent(self) -> bool:
+        """R-SVC-2: handed to print or accepted by the mail server."""
+        return self.status is DeliveryStatus.SENT
+
+    @property
+    def written(self) -> date:
+        """The day the daily run wrote the letter."""
+        return self.written_on or self.sent_on
 
     @property
     def total(self) -> Money:
@@ -272,16 +294,39 @@ class StoredSettlement:
 
 @dataclass(frozen=True, slots=True)
 class Service:
-    """The collection service as letters name it, and the client account debtors pay to."""
+    """The collection service as letters name it (R-SVC-1), and the client account debtors pay to; ``demo`` marks
+    the demo identity of the demo and the what-ifs, which every page of their letters shows."""
 
     name: str
     orgno: str
     account: str
     email: str | None = None
     phone: str | None = None
+    street: str | None = None
+    postcode: str | None = None
+    city: str | None = None
+    iban: str | None = None
+    bic: str | None = None
+    demo: bool = False
 
     def sender(self) -> Sender:
-        return Sender(self.name, self.orgno, None, None, None, self.email, self.phone)
+        return Sender(
+            self.name,
+            self.orgno,
+            self.street,
+            self.postcode,
+            self.city,
+            self.email,
+            self.phone,
+            account=self.account,
+            iban=self.iban,
+            bic=self.bic,
+            demo=self.demo,
+        )
+
+    def gaps(self) -> tuple[IdentityGap, ...]:
+        """R-SVC-1: what of the identity is missing or invalid (empty: letters may name it)."""
+        return identity_gaps(self.sender())
 
 
 @dataclass(frozen=True, slots=True)
@@ -308,6 +353,7 @@ class NewDelivery:
     channel: Channel
     address: str | None
     key: str
+    claims_held: bool = False  # its letter's claims wait for it (R-SVC-2): a paper copy after a later bounce
 
 
 @dataclass(frozen=True, slots=True)
@@ -327,6 +373,9 @@ class Delivery:
     last_error: str | None
     sent_at: datetime | None
     updated_at: datetime
+    sent_on: date | None = None  # the business day it was sent (R-SVC-2)
+    account: str | None = None  # the account its letter printed
+    claims_held: bool = False  # its letter's claims wait for it (R-SVC-2)
 
 
 @dataclass(frozen=True, slots=True)

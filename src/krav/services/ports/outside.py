@@ -24,7 +24,14 @@ if TYPE_CHECKING:
 
 
 class Mailer(Protocol):
-    def send(self, mail: OutgoingMail) -> None: ...
+    def send(self, mail: OutgoingMail) -> None:
+        """Hand ``mail`` to the mail server; :class:`RecipientRefused` when it refuses the address for good."""
+        ...
+
+
+class RecipientRefused(Exception):
+    """The mail server refused the recipient's address for good (a 5xx reply to RCPT): nothing was sent, and
+    the letter goes on paper instead (R-SVC-2)."""
 
 
 class Renderer(Protocol):

@@ -11,6 +11,7 @@ from krav.domain.agreement import Agreement
 from krav.domain.collection.allocation import Applied
 from krav.domain.collection.claims import Claim
 from krav.domain.collection.events import Event
+from krav.domain.collection.letter_content import PaymentApplied
 from krav.domain.collection.letters import CollectionListRow
 from krav.domain.collection.settlement import SettlementReportLine
 from krav.domain.collection.steps import LetterDraft
@@ -181,6 +182,10 @@ class CollectionRepository(Protocol):
         claim_id: int | None = None,
     ) -> list[StoredLetter]: ...
     def letter_by_kid(self, kid: str) -> StoredLetter | None: ...
+    def wait_for_letter(self, company_id: int, letter_id: int, since: date) -> dict[str, int]:
+        """R-SVC-2: the letter could not be sent: each of its claims whose latest letter it is waits for it from
+        ``since`` (one set-based write). Returns them, collection ID to id."""
+        ...
 
     # collection lists
     def add_list(
@@ -237,6 +242,12 @@ class CollectionRepository(Protocol):
         payment_id: int | None,
     ) -> None: ...
     def unsettled(self, company_id: int, up_to: date) -> list[UnsettledAllocation]: ...
+    def payments_applied(self, company_id: int, collection_ids: Iterable[str]) -> dict[str, list[PaymentApplied]]:
+        """R-CLM-9: what each payment of the debtor (direct, or to the client account) did to each of these claims,
+        by collection ID, in the order applied; a client-account payment dated the day the debtor's bank got the
+        order where the file said (R-CLM-14)."""
+        ...
+
     def add_settlement(
         self, company_id: int, settled_on: date, totals: dict[str, Money], allocation_ids: list[int]
     ) -> StoredSettlement: ...
@@ -266,6 +277,10 @@ class DeliveryRepository(Protocol):
         limit: int | None = None,
         max_attempts: int | None = None,
     ) -> list[Delivery]: ...
+    def find(self, *, delivery_id: int | None = None, key: str | None = None) -> Delivery | None:
+        """The delivery with this id, or this key."""
+        ...
+
     def set_status(
         self,
         delivery_id: int,
@@ -276,6 +291,9 @@ class DeliveryRepository(Protocol):
         attempt: bool = False,
         expect: DeliveryStatus | None = None,
         reset_attempts: bool = False,
+        sent_on: date | None = None,
+        account: str | None = None,
+        claims_held: bool | None = None,
     ) -> bool: ...
 
 

@@ -33,6 +33,7 @@ claim = sa.Table(
     sa.Column("debtor_country", sa.String(2), nullable=False),
     sa.Column("debtor_email", sa.String(plausible.EMAIL)),
     sa.Column("debtor_language", sa.String(2), nullable=False),
+    sa.Column("debtor_email_for_letters", sa.Boolean, nullable=False, server_default=sa.false()),
     # where it stands
     sa.Column("stage", sa.String(20), nullable=False),
     sa.Column("paused", sa.Boolean, nullable=False),
@@ -49,12 +50,16 @@ claim = sa.Table(
     sa.Column("segment_start", sa.Date, nullable=False),
     sa.Column("interest_paid_ore", Ore, nullable=False),
     sa.Column("interest_waived_ore", Ore, nullable=False),
+    # the closed segments' interest per rate period, as booked (R-CLM-16): JSON, see krav.adapters.db.claim_rows
+    sa.Column("booked_periods", sa.Text),
     sa.Column("salaer_charged_ore", Ore, nullable=False),
     sa.Column("salaer_outstanding_ore", Ore, nullable=False),
     sa.Column("salaer_level", sa.SmallInteger, nullable=False),
     sa.Column("salaer_nominal_ore", Ore, nullable=False),
     sa.Column("compensation_ore", Ore, nullable=False),
     sa.Column("compensation_claimed", sa.Boolean, nullable=False),
+    # what the standard compensation added to the fees when it was claimed (R-CLM-11), printed apart on letters
+    sa.Column("compensation_charged_ore", Ore, nullable=False, server_default="0"),
     sa.Column("overpaid_ore", Ore, nullable=False),
     # the letters and steps behind it
     sa.Column("first_letter_on", sa.Date),
@@ -78,6 +83,8 @@ claim = sa.Table(
     sa.Column("disputed_on", sa.Date),
     sa.Column("objection_answer", sa.String(10)),
     sa.Column("objection_text", sa.Text),
+    # R-SVC-2: the claim's latest letter could not be sent (since that day): it takes no step until it has been
+    sa.Column("letter_unsent_since", sa.Date),
     sa.UniqueConstraint("company_id", "invoice_number", name="uq_claim_company_invoice"),
     sa.CheckConstraint(
         "stage in ('new', 'reminder', 'notice', 'collection_list', 'inkasso', 'legal', 'closed')", name="stage"
@@ -154,8 +161,39 @@ letter_line = sa.Table(
     # what the claim had been charged by the letter's date, its own fee or salær included (R-CLM-14)
     sa.Column("fees_charged_ore", Ore),
     sa.Column("salaer_charged_ore", Ore),
+    # the B2B standard compensation owed, apart from the fees (R-CLM-11); empty where none was claimed
+    sa.Column("compensation_ore", Ore),
     sa.Index("ix_letter_line_letter", "letter_id"),
     sa.Index("ix_letter_line_claim", "claim_id"),
+)
+
+# R-CLM-16: how a letter line's interest accrued, period by period (the line by its letter and position)
+letter_interest_period = sa.Table(
+    "letter_interest_period",
+    metadata,
+    sa.Column("letter_id", sa.ForeignKey("letter.id"), primary_key=True),
+    sa.Column("position", sa.Integer, primary_key=True),
+    sa.Column("n", sa.Integer, primary_key=True),
+    sa.Column("period_start", sa.Date, nullable=False),  # the interest days are those after it
+    sa.Column("period_end", sa.Date, nullable=False),  # up to and including this day (R-TIME-4)
+    sa.Column("rate", sa.String(10), nullable=False),
+    sa.Column("principal_ore", Ore, nullable=False),
+    sa.Column("interest_ore", Ore, nullable=False),
+)
+
+# R-CLM-9: on a paid confirmation, what the debtor paid on each claim and how it was applied
+letter_paid = sa.Table(
+    "letter_paid",
+    metadata,
+    sa.Column("letter_id", sa.ForeignKey("letter.id"), primary_key=True),
+    sa.Column("position", sa.Integer, primary_key=True),
+    sa.Column("paid_on", sa.Date, nullable=False),
+    sa.Column("principal_ore", Ore, nullable=False),
+    sa.Column("fee_ore", Ore, nullable=False),
+    sa.Column("compensation_ore", Ore, nullable=False),
+    sa.Column("interest_ore", Ore, nullable=False),
+    sa.Column("salaer_ore", Ore, nullable=False),
+    sa.Column("overpaid_ore", Ore, nullable=False),
 )
 
 collection_list = sa.Table(

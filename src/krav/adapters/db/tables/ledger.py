@@ -51,6 +51,7 @@ customer = sa.Table(
     sa.Column("exempt", sa.Boolean, nullable=False),
     sa.Column("payment_terms_days", sa.Integer),
     sa.Column("language", sa.String(2), nullable=False),
+    sa.Column("email_for_letters", sa.Boolean, nullable=False, server_default=sa.false()),  # R-SVC-2
     sa.UniqueConstraint("company_id", "number", name="uq_customer_company_number"),
     sa.CheckConstraint("kind in ('consumer', 'business')", name="kind"),
 )

@@ -40,7 +40,13 @@ delivery = sa.Table(
     sa.Column("created_at", UTCDateTime, nullable=False),
     sa.Column("updated_at", UTCDateTime, nullable=False),
     sa.Column("sent_at", UTCDateTime),
+    # R-SVC-2: the business day it was handed to print or accepted by the mail server (the letter's date from
+    # then on), the account its PDF printed, and whether its claims wait for it (set when it failed or bounced)
+    sa.Column("sent_on", sa.Date),
+    sa.Column("account", sa.String(34)),
+    sa.Column("claims_held", sa.Boolean, nullable=False, server_default=sa.false()),
     sa.CheckConstraint("channel in ('email', 'print')", name="channel"),
-    sa.CheckConstraint("status in ('pending', 'sending', 'sent', 'failed', 'uncertain')", name="status"),
+    sa.CheckConstraint("status in ('pending', 'sending', 'sent', 'failed', 'uncertain', 'bounced')", name="status"),
     sa.Index("ix_delivery_status", "status", "company_id"),
+    sa.Index("ix_delivery_ref_id", "ref_id", "kind"),
 )

@@ -3,10 +3,12 @@ settlement reports rendered once and archived, byte for byte the same after that
 
 from __future__ import annotations
 
+import hashlib
 import re
-from datetime import UTC, datetime, time
+from datetime import UTC, date, datetime, time
 
-from krav.domain.collection.letters import Letter, Recipient, Sender
+from krav.domain.agreement import Agreement, DunningFlow
+from krav.domain.collection.letters import Letter, Recipient, Sender, deadline_from
 from krav.domain.collection.settlement import SettlementReport
 from krav.domain.party import Company
 from krav.formats.pain001 import PainParty, PainPayment, build_remittance
@@ -28,8 +30,25 @@ def creditor_sender(company: Company) -> Sender:
     )
 
 
-def compose_letter(uow: UnitOfWork, company: Company, stored: StoredLetter, service: Service) -> Letter:
-    """The letter as data, with its sender, the service, and the debtor as their claims recorded them."""
+def payee_account(agreement: Agreement, company: Company, service: Service) -> str | None:
+    """Where the debtor pays: the service's client account, or the creditor's own with its dunning flow."""
+    return service.account if agreement.dunning_flow is DunningFlow.CLIENT_ACCOUNT else company.bank_account
+
+
+def compose_letter(
+    uow: UnitOfWork,
+    company: Company,
+    stored: StoredLetter,
+    service: Service,
+    *,
+    sent_on: date | None = None,
+    account: str | None = None,
+) -> Letter:
+    """The letter as data, with its sender, the service, and the debtor as their claims recorded them.
+
+    R-SVC-2: a letter going out (``sent_on``: the day it goes) is dated that day, its deadline counted from then,
+    and names the ``account`` the debtor pays to as the settings say now (so a letter that could not be sent
+    does not keep a setting that was wrong when it was written)."""
     assert company.id is not None
     claims = uow.collection.claims(
         company.id, ClaimFilter(collection_ids=[line.collection_id for line in stored.lines])
@@ -41,10 +60,10 @@ def compose_letter(uow: UnitOfWork, company: Company, stored: StoredLetter, serv
         service=service.sender(),
         recipient=recipient,
         n=stored.n,
-        sent_on=stored.sent_on,
-        deadline=stored.deadline,
+        sent_on=sent_on or stored.sent_on,
+        deadline=deadline_from(sent_on, stored.sent_on, stored.deadline) if sent_on else stored.deadline,
         kid=stored.kid,
-        account=stored.account,
+        account=account if account is not None and stored.account is not None else stored.account,
         lines=stored.lines,
         case_number=stored.case_number,
         note=stored.note,
@@ -77,15 +96,24 @@ def letter_filename(stored: StoredLetter) -> str:
 def letter_document(
     uow: UnitOfWork, company: Company, stored: StoredLetter, service: Service, renderer: Renderer
 ) -> Document:
-    """The letter's PDF from the archive, rendered and archived the first time (byte for byte after that)."""
+    """The letter's PDF from the archive, which keeps the bytes that went out (archived when the letter was sent;
+    a letter sent before that was archived on first ask, byte for byte after that). A letter not sent yet is
+    rendered as it stands, and not archived: it is dated the day it goes out (R-SVC-2)."""
     assert company.id is not None
     found = uow.deliveries.document(company.id, DocumentKind.LETTER, str(stored.id))
     if found is not None:
         return found
     content = renderer.render_letter(compose_letter(uow, company, stored, service))
+    if stored.status is not None and not stored.sent:
+        digest = hashlib.sha256(content).hexdigest()
+        return Document(DocumentKind.LETTER, str(stored.id), letter_filename(stored), PDF, digest, content, utcnow())
     return uow.deliveries.archive(
         company.id, DocumentKind.LETTER, str(stored.id), letter_filename(stored), PDF, content
     )
+
+
+def utcnow() -> datetime:
+    return datetime.now(UTC)
 
 
 def list_document(uow: UnitOfWork, company: Company, list_id: int, renderer: Renderer) -> Document:

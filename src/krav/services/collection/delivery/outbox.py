@@ -8,17 +8,25 @@ from datetime import date
 
 from krav.domain.collection.letters import LetterType, Recipient
 from krav.domain.party import is_valid_email
-from krav.services.ports import Channel, DeliveryKind, NewDelivery, StoredLetter, UnitOfWork
+from krav.services.ports import Channel, Delivery, DeliveryKind, NewDelivery, StoredLetter, UnitOfWork
 
-#: inkassoloven § 10: the payment demand goes on paper unless the debtor agreed to electronic letters, which Krav
-#: does not record; the notice of legal collection follows it.
+#: inkassoloven § 10: the payment demand goes on paper (docs/collection.md "Letters"); the notice of legal
+#: collection follows it. The debtor's consent to letters by e-mail (R-SVC-2) does not change this.
 ON_PAPER = frozenset({LetterType.PAYMENT_DEMAND, LetterType.LEGAL_NOTICE})
 
 
+def by_email(kind: LetterType, recipient: Recipient) -> str | None:
+    """R-SVC-2: the address a letter of ``kind`` goes to by e-mail: only one the debtor gave for letters, and
+    never for a payment demand or a notice of legal collection (:data:`ON_PAPER`); None: on paper."""
+    if kind in ON_PAPER or not recipient.email_for_letters or not is_valid_email(recipient.email):
+        return None
+    return recipient.email
+
+
 def letter_delivery(letter: StoredLetter, recipient: Recipient) -> NewDelivery:
-    """The delivery job of a letter just stored: e-mail when the debtor has an address, else the print batch;
-    payment demands and notices of legal collection always on paper (inkassoloven § 10)."""
-    email = recipient.email if is_valid_email(recipient.email) and letter.type not in ON_PAPER else None
+    """The delivery job of a letter just stored: e-mail to an address the debtor gave for letters, else the print
+    batch (:func:`by_email`)."""
+    email = by_email(letter.type, recipient)
     return NewDelivery(
         letter.company_id,
         DeliveryKind.LETTER,
@@ -53,3 +61,9 @@ def enqueue_settlement(uow: UnitOfWork, company_id: int, settlement_id: int, on:
             )
         ]
     )
+
+
+def paper_copy(d: Delivery, on: date, *, claims_held: bool = False) -> NewDelivery:
+    """R-SVC-2: a bounce sends the letter on paper: the delivery of ``d``'s letter (or list) in the print batch of
+    ``on``; ``claims_held`` when its claims wait for it (a bounce reported after the e-mail had gone)."""
+    return NewDelivery(d.company_id, d.kind, d.ref_id, on, Channel.PRINT, None, f"{d.delivery_key}-paper", claims_held)

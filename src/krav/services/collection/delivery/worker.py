@@ -5,30 +5,41 @@ by a later worker may or may not have left (the process died between sending and
 marked ``uncertain`` and reported rather than sent twice; a failed one is retried up to :data:`MAX_ATTEMPTS`
 times and then reported. E-mails go one by one; print letters go as one batch PDF per creditor and day with a
 CSV manifest.
+
+R-SVC-2: a letter counts as sent when it was handed to print or accepted by the mail server, on the business day
+the worker runs for (``on``). It is rendered then, dated that day with its deadline counted from it and the
+account the settings name now, and archived as it went. A letter that could not be sent makes its claims wait
+(:mod:`~krav.services.collection.delivery.waiting`); one whose address the mail server refuses goes into the
+day's print batch at once.
 """
 
 from __future__ import annotations
 
+import hashlib
 import io
 from collections import defaultdict
 from collections.abc import Sequence
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
-from krav.domain.collection.letters import Letter, LetterType
+from krav.domain.agreement import Agreement
+from krav.domain.collection.letters import Letter
 from krav.domain.money import format_amount
 from krav.domain.party import Company
 from krav.formats.csv_safe import safe_writer
+from krav.services.collection.delivery import waiting
 from krav.services.collection.delivery.documents import (
     PDF,
     compose_letter,
-    letter_document,
+    letter_filename,
     list_document,
+    payee_account,
     settlement_documents,
 )
+from krav.services.collection.delivery.mail_text import SUBJECTS, letter_mail, list_mail, settlement_mail
+from krav.services.collection.delivery.outbox import paper_copy
 from krav.services.ports import (
-    Attachment,
     Channel,
     Collaborators,
     Delivery,
@@ -38,22 +49,26 @@ from krav.services.ports import (
     DocumentKind,
     Mailer,
     OutgoingMail,
+    RecipientRefused,
     Renderer,
     Service,
     StoredLetter,
     UnitOfWork,
 )
 
-MAX_ATTEMPTS = 5
+__all__ = [
+    "MAX_ATTEMPTS",
+    "SUBJECTS",
+    "OutboxReport",
+    "deliver",
+    "mark_interrupted",
+    "retry",
+    "retry_and_send",
+    "send_outbox",
+    "status",
+]
 
-SUBJECTS = {
-    LetterType.REMINDER: ("Betalingspåminnelse", "Payment reminder"),
-    LetterType.NOTICE: ("Inkassovarsel", "Debt collection notice"),
-    LetterType.INTEREST_NOTE: ("Rentenota", "Interest note"),
-    LetterType.PAYMENT_DEMAND: ("Betalingsoppfordring", "Payment demand"),
-    LetterType.LEGAL_NOTICE: ("Varsel om rettslig inkasso", "Notice of legal collection"),
-    LetterType.PAID_CONFIRMATION: ("Bekreftelse på betalt sak", "Confirmation of payment"),
-}
+MAX_ATTEMPTS = 5
 
 
 @dataclass
@@ -62,61 +77,88 @@ class OutboxReport:
     failed: int = 0
     uncertain: int = 0
     printed: int = 0
+    bounced: int = 0  # refused by the mail server: on paper instead (R-SVC-2)
+    held: int = 0  # claims that wait for a letter that could not be sent (R-SVC-2)
     errors: list[str] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)
+
+    def add(self, other: OutboxReport) -> None:
+        """Take in what another round of the worker did (the same day)."""
+        self.sent += other.sent
+        self.failed += other.failed
+        self.uncertain += other.uncertain
+        self.printed += other.printed
+        self.bounced += other.bounced
+        self.held += other.held
+        self.errors.extend(other.errors)
+        self.notes.extend(other.notes)
 
 
-def _orgno(value: str) -> str:
-    return f"{value[:3]} {value[3:6]} {value[6:]}" if len(value) == 9 and value.isdigit() else value
+@dataclass
+class _Round:
+    """One round of the worker: what it works with, the business day it sends on, and what it did."""
 
+    uow: UnitOfWork
+    renderer: Renderer
+    service: Service
+    print_dir: Path
+    remittance_dir: Path
+    on: date
+    report: OutboxReport
+    creditors: dict[int, tuple[Company, Agreement]] = field(default_factory=dict)
 
-def _account(value: str | None) -> str:
-    if value and len(value) == 11 and value.isdigit():
-        return f"{value[:4]}.{value[4:6]}.{value[6:]}"
-    return value or ""
-
-
-def _mail_for(
-    delivery: Delivery, company: Company, doc: Document, stored: StoredLetter | None, service: Service, language: str
-) -> OutgoingMail:
-    sender = f"{service.name} <{service.email or 'noreply@krav.invalid'}>"
-    if stored is not None and language == "en":
-        _, en = SUBJECTS[stored.type]
-        subject = f"{en} from {company.name}"
-        body = (
-            f"Hello,\n\nAttached is a {en.lower()} from {company.name} (org. no. {_orgno(company.orgno)}), sent by "
-            f"{service.name}.\n"
-            + (
-                f"Pay NOK {format_amount(stored.total)} to account {_account(stored.account)} with KID {stored.kid} "
-                f"by {stored.deadline:%d.%m.%Y}.\n"
-                if stored.deadline and stored.kid
-                else ""
+    def creditor(self, company_id: int) -> tuple[Company, Agreement]:
+        """The creditor and its agreement, read once a round (inside a transaction)."""
+        if company_id not in self.creditors:
+            self.creditors[company_id] = (
+                self.uow.companies.by_id(company_id),
+                self.uow.agreements.get(company_id),
             )
-            + f"\nQuestions? Reply to this e-mail or contact {service.name}.\n"
+        return self.creditors[company_id]
+
+    def letter(self, company_id: int, stored: StoredLetter) -> tuple[Letter, Document]:
+        """R-SVC-2: the letter as it goes out today, and its PDF: the archived one where it was archived before
+        (a resend), else made now, archived once it went (:meth:`went`)."""
+        company, agreement = self.creditor(company_id)
+        letter = compose_letter(
+            self.uow,
+            company,
+            stored,
+            self.service,
+            sent_on=self.on,
+            account=payee_account(agreement, company, self.service),
         )
-    elif stored is not None:
-        nb, _ = SUBJECTS[stored.type]
-        subject = f"{nb} fra {company.name}"
-        body = (
-            f"Hei,\n\nVedlagt er {nb.lower()} fra {company.name} (org.nr. {_orgno(company.orgno)}), sendt av {service.name}.\n"
-            + (
-                f"Betal {format_amount(stored.total)} kr til konto {_account(stored.account)} med KID {stored.kid} "
-                f"innen {stored.deadline:%d.%m.%Y}.\n"
-                if stored.deadline and stored.kid
-                else ""
-            )
-            + f"\nSpørsmål? Svar på denne e-posten eller kontakt {service.name}.\n"
+        found = self.uow.deliveries.document(company_id, DocumentKind.LETTER, str(stored.id))
+        if found is not None:
+            return letter, found
+        content = self.renderer.render_letter(letter)
+        digest = hashlib.sha256(content).hexdigest()
+        return letter, Document(
+            DocumentKind.LETTER, str(stored.id), letter_filename(stored), PDF, digest, content, _now()
         )
-    else:
-        subject = f"Inkassoliste {company.name}"
-        body = f"Vedlagt er inkassolisten for {company.name} (org.nr. {_orgno(company.orgno)}).\n"
-    return OutgoingMail(
-        sender=sender,
-        to=delivery.address or "",
-        subject=subject,
-        body=body,
-        message_id=f"<{delivery.delivery_key}@krav>",
-        attachments=(Attachment(doc.filename, doc.media_type, doc.content),),
-    )
+
+    def went(self, d: Delivery, stored: StoredLetter, letter: Letter, doc: Document) -> None:
+        """The letter went out today: archived as it went, its claims released where they waited or its date
+        moved, and the delivery marked sent (inside the caller's transaction)."""
+        self.uow.deliveries.archive(
+            d.company_id, DocumentKind.LETTER, doc.ref, doc.filename, doc.media_type, doc.content
+        )
+        if waiting.needs_release(d, stored, self.on):
+            waiting.release(self.uow, d, stored, self.on)
+        self.uow.deliveries.set_status(
+            d.id,
+            DeliveryStatus.SENT,
+            sent_at=_now(),
+            attempt=d.channel is Channel.PRINT,
+            expect=DeliveryStatus.SENDING,
+            sent_on=self.on,
+            account=letter.account,
+            claims_held=False,
+        )
+
+
+def _now() -> datetime:
+    return datetime.now(UTC)
 
 
 def mark_interrupted(uow: UnitOfWork, *, stale_after: timedelta = timedelta(minutes=10), resume: bool = False) -> int:
@@ -127,7 +169,7 @@ def mark_interrupted(uow: UnitOfWork, *, stale_after: timedelta = timedelta(minu
     uncertain."""
     with uow:
         count = 0
-        cutoff = datetime.now(UTC) if resume else datetime.now(UTC) - stale_after
+        cutoff = _now() if resume else _now() - stale_after
         for d in uow.deliveries.deliveries(statuses=[DeliveryStatus.SENDING]):
             if d.sent_at is not None or d.updated_at > cutoff:
                 continue
@@ -154,46 +196,36 @@ def deliver(
     mailer: Mailer,
     print_dir: Path,
     service: Service,
+    on: date,
     limit: int = 1000,
     stale_after: timedelta = timedelta(minutes=10),
     remittance_dir: Path | None = None,
     resume: bool = False,
+    retry_failed: bool = True,
 ) -> OutboxReport:
-    """Render, archive and send what is due: e-mails one by one, print letters as one batch PDF per creditor
-    and day with a CSV manifest. A delivery is made while it is ``pending`` (or ``failed``): an e-mail becomes
-    ``sending`` only when it is handed to the mail server, a print delivery ``sent`` once its batch is written,
-    so a worker killed before that leaves it to be made again. ``resume``: see :func:`mark_interrupted`."""
+    """Render, archive and send what is due on the business day ``on``: e-mails one by one, print letters as
+    one batch PDF per creditor and day with a CSV manifest. A delivery is made while it is ``pending`` (or
+    ``failed``): an e-mail becomes ``sending`` only when it is handed to the mail server, a print delivery
+    ``sent`` once its batch is written, so a worker killed before that leaves it to be made again. An e-mail
+    whose address the server refuses goes into the day's print batch. ``resume``: see :func:`mark_interrupted`;
+    ``retry_failed=False`` leaves the failed ones (the daily run retries them once, before its steps)."""
     report = OutboxReport()
     report.uncertain = mark_interrupted(uow, stale_after=stale_after, resume=resume)
+    statuses = [DeliveryStatus.PENDING, DeliveryStatus.FAILED] if retry_failed else [DeliveryStatus.PENDING]
     with uow:
-        due = uow.deliveries.deliveries(
-            statuses=[DeliveryStatus.PENDING, DeliveryStatus.FAILED], limit=limit, max_attempts=MAX_ATTEMPTS
-        )
-    remittance = remittance_dir or print_dir.parent / "remittance"
+        due = uow.deliveries.deliveries(statuses=statuses, limit=limit, max_attempts=MAX_ATTEMPTS)
+    work = _Round(uow, renderer, service, print_dir, remittance_dir or print_dir.parent / "remittance", on, report)
+    on_paper: list[Delivery] = []
     for d in [d for d in due if d.channel is Channel.EMAIL]:
-        _deliver_email(uow, d, renderer, mailer, service, report, remittance)
-    batches: dict[tuple[int, date], list[Delivery]] = defaultdict(list)
-    for d in due:
-        if d.channel is Channel.PRINT:
-            batches[(d.company_id, d.on_date)].append(d)
-    for (company_id, on), group in sorted(batches.items()):
-        _deliver_print(uow, company_id, on, group, renderer, print_dir, service, report, remittance)
+        paper = _deliver_email(work, d, mailer)
+        if paper is not None:
+            on_paper.append(paper)
+    batches: dict[int, list[Delivery]] = defaultdict(list)
+    for d in [d for d in due if d.channel is Channel.PRINT] + on_paper:
+        batches[d.company_id].append(d)
+    for company_id, group in sorted(batches.items()):
+        _deliver_print(work, company_id, group)
     return report
-
-
-def send_outbox(uow: UnitOfWork, collab: Collaborators) -> OutboxReport:
-    """``krav outbox send``: deliver what waits, holding the run lock (so it resumes at once what a worker that
-    died left half-done, and never runs beside a daily run)."""
-    with collab.lock.hold("krav outbox send"):
-        return deliver(
-            uow,
-            renderer=collab.renderer,
-            mailer=collab.mailer,
-            print_dir=collab.print_dir,
-            service=collab.service,
-            remittance_dir=collab.remittance_dir,
-            resume=True,
-        )
 
 
 def _stored_letter(uow: UnitOfWork, company_id: int, letter_id: int) -> StoredLetter:
@@ -212,111 +244,147 @@ def _write_remittance(folder: Path, company: Company, docs: Sequence[Document]) 
             (target / doc.filename).write_bytes(doc.content)
 
 
-def _deliver_email(
-    uow: UnitOfWork,
-    d: Delivery,
-    renderer: Renderer,
-    mailer: Mailer,
-    service: Service,
-    report: OutboxReport,
-    remittance_dir: Path,
-) -> None:
+def _reason(exc: BaseException) -> str:
+    return f"{type(exc).__name__}: {exc}"
+
+
+def _deliver_email(work: _Round, d: Delivery, mailer: Mailer) -> Delivery | None:
+    """Send one e-mail; returns its paper copy when the mail server refused the address (R-SVC-2)."""
+    uow = work.uow
+    letter: tuple[StoredLetter, Letter, Document] | None = None
     try:
         with uow:
-            mail = _compose_mail(uow, d, renderer, service, remittance_dir)
+            company, _ = work.creditor(d.company_id)
+            if d.kind is DeliveryKind.LETTER:
+                stored = _stored_letter(uow, d.company_id, d.ref_id)
+                made, doc = work.letter(d.company_id, stored)
+                letter = (stored, made, doc)
+                mail = letter_mail(d, company, doc, made, work.service)
+            elif d.kind is DeliveryKind.SETTLEMENT:
+                docs = settlement_documents(uow, company, d.ref_id, work.renderer, work.service)
+                _write_remittance(work.remittance_dir, company, docs)
+                mail = settlement_mail(d, company, docs, work.service)
+            else:
+                mail = list_mail(d, company, list_document(uow, company, d.ref_id, work.renderer), work.service)
             uow.commit()
     except Exception as exc:  # a letter that cannot be made is recorded and retried; the rest go on
-        _failed(uow, [d], f"{type(exc).__name__}: {exc}", report, expect=d.status)
-        return
+        _failed(work, [d], _reason(exc), expect=d.status)
+        return None
     with uow:
         if not uow.deliveries.set_status(d.id, DeliveryStatus.SENDING, attempt=True, expect=d.status):
-            return  # another worker took it
+            return None  # another worker took it
         uow.commit()
     try:
         mailer.send(mail)
+    except RecipientRefused as exc:  # nothing left: the letter goes on paper today instead
+        return _refused(work, d, mail, str(exc))
     except Exception as exc:  # not accepted by the mail server: recorded and retried
-        _failed(uow, [d], f"{type(exc).__name__}: {exc}", report, expect=DeliveryStatus.SENDING, counted=True)
-        return
+        _failed(work, [d], _reason(exc), expect=DeliveryStatus.SENDING, counted=True)
+        return None
     with uow:
-        uow.deliveries.set_status(d.id, DeliveryStatus.SENT, sent_at=datetime.now(UTC), expect=DeliveryStatus.SENDING)
+        if letter is not None:
+            work.went(d, *letter)
+        else:
+            uow.deliveries.set_status(
+                d.id, DeliveryStatus.SENT, sent_at=_now(), expect=DeliveryStatus.SENDING, sent_on=work.on
+            )
         uow.commit()
-    report.sent += 1
+    work.report.sent += 1
+    return None
+
+
+def _refused(work: _Round, d: Delivery, mail: OutgoingMail, why: str) -> Delivery | None:
+    """R-SVC-2: the mail server refused the address: the e-mail bounced, and a paper copy joins today's batch."""
+    uow = work.uow
+    with uow:
+        uow.deliveries.set_status(
+            d.id, DeliveryStatus.BOUNCED, error=f"refused: {why}"[:1000], expect=DeliveryStatus.SENDING
+        )
+        copy = paper_copy(d, work.on, claims_held=d.claims_held)
+        uow.deliveries.enqueue([copy])
+        found = uow.deliveries.find(key=copy.key)
+        uow.commit()
+    work.report.bounced += 1
+    work.report.notes.append(f"{d.delivery_key} to {mail.to} refused ({why}): on paper instead")
+    return found if found is not None and found.status is DeliveryStatus.PENDING else None
 
 
 def _failed(
-    uow: UnitOfWork,
+    work: _Round,
     deliveries: Sequence[Delivery],
     error: str,
-    report: OutboxReport,
     *,
     expect: DeliveryStatus | None = None,
     batch: str | None = None,
     counted: bool = False,
 ) -> None:
     """Record that deliveries failed; ``expect``: the status they are in (None: their own); ``counted``: the
-    attempt was counted when the delivery was handed on, else it is counted now."""
+    attempt was counted when the delivery was handed on, else it is counted now. R-SVC-2: the claims of a
+    letter that could not be sent wait for it."""
+    uow = work.uow
     stored = f"{batch}: {error}" if batch is not None else error
-    with uow:
-        for d in deliveries:
+    for d in deliveries:
+        with uow:
             uow.deliveries.set_status(
                 d.id, DeliveryStatus.FAILED, error=stored[:1000], attempt=not counted, expect=expect or d.status
             )
-        uow.commit()
-    report.failed += len(deliveries)
+            uow.commit()
+        if d.kind is DeliveryKind.LETTER:
+            try:
+                with uow:
+                    held = waiting.hold(uow, d, _stored_letter(uow, d.company_id, d.ref_id), work.on, error[:200])
+                    uow.deliveries.set_status(d.id, DeliveryStatus.FAILED, error=stored[:1000], claims_held=held > 0)
+                    uow.commit()
+                work.report.held += held
+            except Exception as exc:  # the failure stands; the claims could not be held back, which is said
+                work.report.errors.append(f"{d.delivery_key}: its claims could not be held back: {_reason(exc)}")
+    work.report.failed += len(deliveries)
     if batch is not None:
-        report.errors.append(f"{batch}: {error}")
+        work.report.errors.append(f"{batch}: {error}")
     else:
-        report.errors.extend(f"{d.delivery_key} to {d.address or d.channel}: {error}" for d in deliveries)
+        work.report.errors.extend(f"{d.delivery_key} to {d.address or d.channel}: {error}" for d in deliveries)
 
 
-def _compose_mail(
-    uow: UnitOfWork, d: Delivery, renderer: Renderer, service: Service, remittance_dir: Path
-) -> OutgoingMail:
-    company = uow.companies.by_id(d.company_id)
-    stored = _stored_letter(uow, d.company_id, d.ref_id) if d.kind is DeliveryKind.LETTER else None
-    extra: list[Document] = []
-    if stored is not None:
-        doc = letter_document(uow, company, stored, service, renderer)
-        language = compose_letter(uow, company, stored, service).recipient.language
-    elif d.kind is DeliveryKind.SETTLEMENT:
-        doc, *extra = settlement_documents(uow, company, d.ref_id, renderer, service)
-        _write_remittance(remittance_dir, company, extra)
-        language = "nb"
-    else:
-        doc = list_document(uow, company, d.ref_id, renderer)
-        language = "nb"
-    mail = _mail_for(d, company, doc, stored, service, language)
-    if d.kind is DeliveryKind.SETTLEMENT:
-        mail = replace(
-            mail,
-            subject=f"Oppgjør fra {service.name} til {company.name}",
-            body=f"Vedlagt er oppgjøret til {company.name} (org.nr. {_orgno(company.orgno)}) som PDF og CSV.\n",
-            attachments=mail.attachments
-            + tuple(
-                Attachment(x.filename, x.media_type, x.content) for x in extra if x.kind is DocumentKind.SETTLEMENT_CSV
-            ),
+def _manifest(letters: Sequence[tuple[Delivery, StoredLetter, Letter, Document]]) -> str:
+    manifest = io.StringIO()
+    writer = safe_writer(manifest, delimiter=";")  # names and numbers stay text in a spreadsheet
+    writer.writerow(
+        [
+            *("page_order", "letter_id", "debtor", "n", "type"),
+            *("name", "street", "postcode", "city", "country", "total", "kid", "deadline"),
+        ]
+    )
+    for order, (_, stored, letter, _doc) in enumerate(letters, start=1):
+        r = letter.recipient
+        writer.writerow(
+            [
+                order,
+                stored.id,
+                stored.debtor,
+                stored.n,
+                stored.type.value,
+                r.name[:200],
+                r.street,
+                r.postcode,
+                r.city,
+                r.country,
+                format_amount(letter.total),
+                stored.kid or "",
+                letter.deadline.isoformat() if letter.deadline else "",
+            ]
         )
-    return mail
+    return manifest.getvalue()
 
 
-def _deliver_print(
-    uow: UnitOfWork,
-    company_id: int,
-    on: date,
-    group: list[Delivery],
-    renderer: Renderer,
-    print_dir: Path,
-    service: Service,
-    report: OutboxReport,
-    remittance_dir: Path,
-) -> None:
+def _deliver_print(work: _Round, company_id: int, group: list[Delivery]) -> None:
+    uow, on = work.uow, work.on
     with uow:
-        company = uow.companies.by_id(company_id)
+        company, _ = work.creditor(company_id)
         # claimed as ``sending`` while the batch is made: nothing leaves Krav's print folder, so a worker that dies
         # meanwhile leaves them to be printed again (:func:`mark_interrupted`)
         claimed = [d for d in group if uow.deliveries.set_status(d.id, DeliveryStatus.SENDING, expect=d.status)]
         uow.commit()
-    letters: list[tuple[Delivery, StoredLetter, Letter]] = []
+    letters: list[tuple[Delivery, StoredLetter, Letter, Document]] = []
     lists: list[tuple[Delivery, Document]] = []
     broken: list[tuple[Delivery, str]] = []
     for d in claimed:
@@ -324,87 +392,79 @@ def _deliver_print(
             with uow:
                 if d.kind is DeliveryKind.LETTER:
                     stored = _stored_letter(uow, company_id, d.ref_id)
-                    letter_document(uow, company, stored, service, renderer)
-                    letters.append((d, stored, compose_letter(uow, company, stored, service)))
+                    letters.append((d, stored, *work.letter(company_id, stored)))
                 elif d.kind is DeliveryKind.SETTLEMENT:
-                    docs = settlement_documents(uow, company, d.ref_id, renderer, service)
-                    _write_remittance(remittance_dir, company, docs)
+                    docs = settlement_documents(uow, company, d.ref_id, work.renderer, work.service)
+                    _write_remittance(work.remittance_dir, company, docs)
                     lists.extend((d, doc) for doc in docs if doc.kind is not DocumentKind.PAIN001)
                 else:
-                    lists.append((d, list_document(uow, company, d.ref_id, renderer)))
+                    lists.append((d, list_document(uow, company, d.ref_id, work.renderer)))
                 uow.commit()
         except Exception as exc:  # one letter that cannot be made must not hold back the others
-            broken.append((d, f"{type(exc).__name__}: {exc}"))
+            broken.append((d, _reason(exc)))
     for d, error in broken:
-        _failed(uow, [d], error, report, expect=DeliveryStatus.SENDING)
+        _failed(work, [d], error, expect=DeliveryStatus.SENDING)
     claimed = [d for d in claimed if d not in {b for b, _ in broken}]
     if not claimed:
         return
-    folder = print_dir / company.orgno / on.isoformat()
+    folder = work.print_dir / company.orgno / on.isoformat()
+    batch: tuple[str, str, bytes] | None = None
     try:
         folder.mkdir(parents=True, exist_ok=True)
         if letters:
-            batch = renderer.render_letters([letter for _, _, letter in letters])
-            first = min(d.id for d, _, _ in letters)
+            content = work.renderer.render_letters([letter for _, _, letter, _ in letters])
+            first = min(d.id for d, _, _, _ in letters)
             name = f"utskrift-{company.orgno}-{on.isoformat()}-{first}.pdf"
-            (folder / name).write_bytes(batch)
-            manifest = io.StringIO()
-            writer = safe_writer(manifest, delimiter=";")  # names and numbers stay text in a spreadsheet
-            writer.writerow(
-                [
-                    "page_order",
-                    "letter_id",
-                    "debtor",
-                    "n",
-                    "type",
-                    "name",
-                    "street",
-                    "postcode",
-                    "city",
-                    "country",
-                    "total",
-                    "kid",
-                    "deadline",
-                ]
-            )
-            for order, (_, stored, letter) in enumerate(letters, start=1):
-                r = letter.recipient
-                writer.writerow(
-                    [
-                        order,
-                        stored.id,
-                        stored.debtor,
-                        stored.n,
-                        stored.type.value,
-                        r.name[:200],
-                        r.street,
-                        r.postcode,
-                        r.city,
-                        r.country,
-                        format_amount(letter.total),
-                        stored.kid or "",
-                        stored.deadline.isoformat() if stored.deadline else "",
-                    ]
-                )
-            (folder / name.replace(".pdf", ".csv")).write_text(manifest.getvalue(), "utf-8")
-            with uow:
-                uow.deliveries.archive(
-                    company_id, DocumentKind.PRINT_BATCH, f"{on.isoformat()}#{first}", name, PDF, batch
-                )
-                uow.commit()
+            (folder / name).write_bytes(content)
+            (folder / name.replace(".pdf", ".csv")).write_text(_manifest(letters), "utf-8")
+            batch = (f"{on.isoformat()}#{first}", name, content)
         for _, doc in lists:
             (folder / doc.filename).write_bytes(doc.content)
     except Exception as exc:  # the batch could not be made or written: every letter in it is retried
         what = f"print batch {company.orgno} {on}"
-        _failed(uow, claimed, f"{type(exc).__name__}: {exc}", report, expect=DeliveryStatus.SENDING, batch=what)
+        _failed(work, claimed, _reason(exc), expect=DeliveryStatus.SENDING, batch=what)
         return
     with uow:
-        for d in claimed:
+        if batch is not None:
+            uow.deliveries.archive(company_id, DocumentKind.PRINT_BATCH, batch[0], batch[1], PDF, batch[2])
+        for d, stored, letter, doc in letters:
+            work.went(d, stored, letter, doc)
+        for d, _ in lists:
             uow.deliveries.set_status(
-                d.id, DeliveryStatus.SENT, sent_at=datetime.now(UTC), attempt=True, expect=DeliveryStatus.SENDING
+                d.id, DeliveryStatus.SENT, sent_at=_now(), attempt=True, expect=DeliveryStatus.SENDING, sent_on=on
             )
         uow.commit()
-    report.printed += len(claimed)
+    work.report.printed += len(claimed)
+
+
+def send_outbox(uow: UnitOfWork, collab: Collaborators, *, on: date) -> OutboxReport:
+    """``krav outbox send``: deliver what waits on the business day ``on``, holding the run lock (so it resumes
+    at once what a worker that died left half-done, and never runs beside a daily run)."""
+    with collab.lock.hold("krav outbox send"):
+        return _deliver_now(uow, collab, on)
+
+
+def retry_and_send(
+    uow: UnitOfWork, collab: Collaborators, *, on: date, uncertain: bool = False
+) -> tuple[int, OutboxReport]:
+    """``krav outbox retry``: put failed deliveries back in line (see :func:`retry`) and deliver them now, on the
+    business day ``on`` (R-SVC-2: a letter that goes now is dated ``on``). Returns how many went back in line,
+    and what the delivery did."""
+    with collab.lock.hold("krav outbox retry"):
+        return retry(uow, uncertain=uncertain), _deliver_now(uow, collab, on)
+
+
+def _deliver_now(uow: UnitOfWork, collab: Collaborators, on: date) -> OutboxReport:
+    return deliver(
+        uow,
+        renderer=collab.renderer,
+        mailer=collab.mailer,
+        print_dir=collab.print_dir,
+        service=collab.service,
+        on=on,
+        remittance_dir=collab.remittance_dir,
+        resume=True,
+    )
 
 
 def retry(uow: UnitOfWork, *, uncertain: bool = False) -> int:
