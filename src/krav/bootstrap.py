@@ -159,6 +159,7 @@ def service_identity(settings: Settings) -> Service:
         city=s.service_city,
         iban=(s.service_iban or "").replace(" ", "").upper() or None,
         bic=(s.service_bic or "").replace(" ", "").upper() or None,
+        demo=s.service_demo,
     )
 
 

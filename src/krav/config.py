@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from functools import lru_cache
 from pathlib import Path
 
@@ -33,6 +34,8 @@ class Settings(BaseSettings):
     service_account: str | None = None
     service_iban: str | None = None
     service_bic: str | None = None
+    # an example identity, not a real service's: every page of its letters says it is a demo (examples/krav.env)
+    service_demo: bool = False
     # e-mail out (letters to debtors, the collection list): SMTP when a host is set, else .eml files in $KRAV_HOME/mail
     smtp_host: str | None = None
     smtp_port: int = 25
@@ -58,6 +61,20 @@ class Settings(BaseSettings):
         return f"sqlite:///{self.home / 'krav.sqlite3'}"
 
 
+#: the settings file in ``$KRAV_HOME``: ``KRAV_NAME=value`` lines, as in the environment, which wins over it
+SETTINGS_FILE = "krav.env"
+
+
+def settings_file() -> Path:
+    """``$KRAV_HOME/krav.env`` (``KRAV_HOME`` from the environment, else ``~/.krav``), whether it exists or not."""
+    home = os.environ.get("KRAV_HOME")
+    return (Path(home) if home else Path.home() / ".krav") / SETTINGS_FILE
+
+
 @lru_cache(maxsize=1)
 def get_settings() -> Settings:
+    """The settings: the environment, then ``$KRAV_HOME/krav.env`` when there is one, then the defaults."""
+    file = settings_file()
+    if file.is_file():
+        return Settings(_env_file=file, _env_file_encoding="utf-8")
     return Settings()
