@@ -9,7 +9,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from tempfile import TemporaryDirectory
 
-from sqlalchemy.engine import Engine
+from sqlalchemy.engine import Engine, make_url
 
 from krav.adapters.db.engine import make_engine
 from krav.adapters.db.lock import DatabaseRunLock
@@ -243,6 +243,22 @@ def bootstrap(
     if migrate:
         app.migrate()
     return app
+
+
+def missing_database(settings: Settings | None = None) -> Path | None:
+    """The SQLite file of the configured database when it does not exist yet (None: it does, or the database is
+    another one): a command that only reads names it instead of creating an empty database there."""
+    settings = settings or get_settings()
+    url = make_url(settings.effective_database_url)
+    if url.get_backend_name() != "sqlite" or not url.database or url.database == ":memory:":
+        return None
+    path = Path(url.database)
+    return None if path.exists() else path
+
+
+def shown_url(url: str) -> str:
+    """A database URL as a person may see it: the password hidden."""
+    return make_url(url).render_as_string(hide_password=True)
 
 
 def max_file_bytes() -> int:

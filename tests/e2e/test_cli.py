@@ -96,10 +96,48 @@ def test_an_unbalanced_voucher_exits_1_and_posts_nothing(krav: CliRunner, tmp_pa
     assert json.loads(run(krav, "ledger", "balance", "--company", "974760673", "--json"))["accounts"] == {}
 
 
-def test_an_unknown_company_is_named(krav: CliRunner) -> None:
+def test_an_unknown_company_is_named_with_the_database_it_was_looked_for_in(krav: CliRunner, tmp_path: Path) -> None:
+    run(krav, "init")
     result = krav.invoke(cli.app, ["ledger", "items", "--company", "974760673"])
     assert result.exit_code == 1
     assert "no company with organisation number 974760673" in result.output
+    assert f"looked in sqlite:///{tmp_path / 'home' / 'krav.sqlite3'}" in result.output
+    as_json = krav.invoke(cli.app, ["ledger", "items", "--company", "974760673", "--json"])
+    assert as_json.exit_code == 1
+    assert json.loads(as_json.stdout)["error"]["code"] == "not_found"
+
+
+def test_a_command_on_a_home_without_a_database_says_where_it_looked_and_creates_nothing(
+    krav: CliRunner, tmp_path: Path
+) -> None:
+    """A forgotten KRAV_HOME: the command names the database it did not find, and leaves no empty one behind."""
+    home = tmp_path / "home"
+    for command in (["ledger", "items", "--company", "974760673"], ["claims", "list", "--company", "974760673"]):
+        result = krav.invoke(cli.app, command)
+        assert result.exit_code == 1, result.output
+        assert f"no Krav database at {home / 'krav.sqlite3'}" in result.output
+        assert "krav init" in result.output
+    assert not (home / "krav.sqlite3").exists()
+
+
+def test_dates_are_taken_as_norwegians_write_them_and_as_iso(krav: CliRunner) -> None:
+    run(krav, "company", "create", "--orgno", "974760673", "--name", "Eksempel AS")
+    norwegian = json.loads(run(krav, "proposal", "--company", "974760673", "--date", "1.4.2025", "--json"))
+    iso = json.loads(run(krav, "proposal", "--company", "974760673", "--date", "2025-04-01", "--json"))
+    assert norwegian == iso
+    bad = krav.invoke(cli.app, ["proposal", "--company", "974760673", "--date", "31.02.2025", "--json"])
+    assert bad.exit_code == 2
+    assert json.loads(bad.stdout) == {
+        "error": {
+            "code": "invalid_input",
+            "message": "--date: '31.02.2025' is not a date (dd.mm.åååå or YYYY-MM-DD)",
+            "exit_code": 2,
+        }
+    }
+
+
+def test_krav_says_its_version(krav: CliRunner) -> None:
+    assert run(krav, "--version").startswith("krav ")
 
 
 def test_the_demo_loads_a_creditor_with_customers_and_overdue_items(krav: CliRunner) -> None:

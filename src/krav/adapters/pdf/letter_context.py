@@ -147,6 +147,7 @@ def _paid_texts(sums: LetterSums) -> dict[str, object]:
         "paid_fees": (paid.fee + paid.compensation).is_positive(),
         "paid_costs": (paid.fee + paid.compensation + paid.salaer).is_positive(),
         "paid_any_interest": paid.interest.is_positive(),
+        "paid_any_compensation": paid.compensation.is_positive(),
     }
 
 

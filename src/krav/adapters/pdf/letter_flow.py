@@ -48,7 +48,7 @@ _COLUMNS = {
     "fee": (14.0, "right"),
     "compensation": (19.0, "right"),
     "interest": (15.0, "right"),
-    "salaer": (16.0, "right"),
+    "salaer": (18.0, "right"),  # room for "Collection fee" when every column is shown
     "overpaid": (15.0, "right"),
     "line_total": (20.0, "right"),
     "paid_total": (20.0, "right"),

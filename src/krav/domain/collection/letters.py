@@ -144,7 +144,9 @@ class LetterLine:
     fee: Money
     interest: Money
     salaer: Money
-    interest_rate: Decimal | None = None  # percent a year in force on the letter's date
+    # percent a year the interest was computed at, when that is one rate; None when it spans more (R-CLM-16: the
+    # periods say each), never simply the rate in force on the letter's date
+    interest_rate: Decimal | None = None
     interest_from: date | None = None
     interest_paid_before: Money | None = None  # interest the claim had paid before this letter (R-CLM-12)
     fees_charged: Money | None = None  # all the fees the claim had been charged by the letter's date (R-CLM-14)

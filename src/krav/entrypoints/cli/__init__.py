@@ -9,6 +9,10 @@ Exit codes: 0 done, 1 refused by a rule (or a scenario that does not match), 2 b
 
 from __future__ import annotations
 
+from importlib.metadata import PackageNotFoundError
+from importlib.metadata import version as package_version
+from typing import Annotated
+
 import typer
 
 from krav.entrypoints.cli import (
@@ -34,6 +38,31 @@ app = typer.Typer(
     no_args_is_help=True,
     pretty_exceptions_enable=False,
 )
+
+
+def krav_version() -> str:
+    """The installed Krav's version."""
+    try:
+        return package_version("krav")
+    except PackageNotFoundError:  # pragma: no cover - run from a source tree without installing
+        return "unknown"
+
+
+def _show_version(value: bool) -> None:
+    if value:
+        typer.echo(f"krav {krav_version()}")
+        raise typer.Exit
+
+
+@app.callback()
+def _options(
+    version: Annotated[
+        bool,
+        typer.Option("--version", callback=_show_version, is_eager=True, help="Print Krav's version and exit."),
+    ] = False,
+) -> None:
+    """Krav: Norwegian debt collection from the ledger to inkasso and back."""
+
 
 app.command("init")(companies.init)
 app.command("settlements")(payments.settlements_command)

@@ -16,6 +16,7 @@ from krav.entrypoints.cli.common import (
     echo_json,
     get_app,
     handle_errors,
+    read_app,
     who,
 )
 from krav.entrypoints.cli.presenters import agreement_json, agreement_lines
@@ -35,7 +36,7 @@ def _print_agreement(view: agreements.AgreementView, json_out: bool) -> None:
 @handle_errors
 def agreement_show(company: CompanyOpt, json_out: JsonOpt = False) -> None:
     """Show the collection agreement and its change history."""
-    _print_agreement(agreements.show(get_app().reader(), company), json_out)
+    _print_agreement(agreements.show(read_app().reader(), company), json_out)
 
 
 @app.command("set")

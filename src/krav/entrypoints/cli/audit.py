@@ -11,7 +11,7 @@ from typing import Annotated, Any
 import typer
 
 from krav.domain.audit import ChainCheck, Finding
-from krav.entrypoints.cli.common import JsonOpt, echo, echo_json, get_app, handle_errors
+from krav.entrypoints.cli.common import JsonOpt, echo, echo_json, handle_errors, read_app
 from krav.services import audit
 
 app = typer.Typer(help="Check that the books and the claims' history are as Krav wrote them.", no_args_is_help=True)
@@ -77,7 +77,7 @@ def verify_command(
     json_out: JsonOpt = False,
 ) -> None:
     """Recompute the hash chains over the vouchers and the claims' history; exit 1 if a row was edited."""
-    report = audit.verify(get_app().reader(), company)
+    report = audit.verify(read_app().reader(), company)
     if json_out:
         echo_json(report_json(report))
     else:

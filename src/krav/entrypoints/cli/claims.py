@@ -19,6 +19,7 @@ from krav.entrypoints.cli.common import (
     echo_json,
     get_app,
     handle_errors,
+    read_app,
     who,
 )
 from krav.services import collection, queries
@@ -46,7 +47,7 @@ def claims_list(
     json_out: JsonOpt = False,
 ) -> None:
     """Claims under collection with what they owe."""
-    krav = get_app()
+    krav = read_app()
     views = queries.claims_view(krav.reader(), company, on=business_date(on), rates=krav.rates, stage=_stage(stage))
     if json_out:
         echo_json(show.claims_json(views))
@@ -91,7 +92,7 @@ def claims_close(
     json_out: JsonOpt = False,
 ) -> None:
     """Stop and close claims (in inkasso, costs so far may be invoiced as the agreement says)."""
-    costs = collection.closing_costs(get_app().reader(), company, invoices)
+    costs = collection.closing_costs(read_app().reader(), company, invoices)
     if costs and not yes:
         echo([*show.closing_costs_warnings(costs), "nothing closed; run again with --yes to close"], err=True)
         raise typer.Exit(1)
@@ -167,7 +168,7 @@ def claims_approve(company: CompanyOpt, invoices: InvoicesArg, on: DateOpt = Non
 @handle_errors
 def claims_history(company: CompanyOpt, invoice: Annotated[str, typer.Argument()], json_out: JsonOpt = False) -> None:
     """The append-only history of a claim (R-ACT-5)."""
-    events = queries.claim_history(get_app().reader(), company, invoice)
+    events = queries.claim_history(read_app().reader(), company, invoice)
     if json_out:
         echo_json(events)
         return

@@ -8,7 +8,7 @@ import typer
 
 from krav.domain.errors import InputError
 from krav.domain.party import Address, Company
-from krav.entrypoints.cli.common import JsonOpt, echo_json, get_app, handle_errors
+from krav.entrypoints.cli.common import JsonOpt, echo_json, get_app, handle_errors, read_app
 from krav.entrypoints.cli.presenters import companies_table
 from krav.services import ledger, queries
 
@@ -85,7 +85,7 @@ def company_set(
 @handle_errors
 def company_list(json_out: JsonOpt = False) -> None:
     """List the creditor companies."""
-    companies = queries.companies(get_app().reader())
+    companies = queries.companies(read_app().reader())
     if json_out:
         echo_json(companies)
         return

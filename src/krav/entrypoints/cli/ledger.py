@@ -21,6 +21,7 @@ from krav.entrypoints.cli.common import (
     echo_json,
     get_app,
     handle_errors,
+    read_app,
     read_file,
 )
 from krav.services import ledger
@@ -39,7 +40,7 @@ def ledger_items(
     json_out: JsonOpt = False,
 ) -> None:
     """The open items (customer sub-ledger)."""
-    items = ledger.open_items(get_app().reader(), company, customer=customer, open_only=not all_items)
+    items = ledger.open_items(read_app().reader(), company, customer=customer, open_only=not all_items)
     if json_out:
         echo_json(show.items_json(items))
         return
@@ -50,7 +51,7 @@ def ledger_items(
 @handle_errors
 def ledger_customers(company: CompanyOpt, json_out: JsonOpt = False) -> None:
     """The company's customers."""
-    found = ledger.customers(get_app().reader(), company)
+    found = ledger.customers(read_app().reader(), company)
     if json_out:
         echo_json(list(found.values()))
         return
@@ -118,7 +119,7 @@ def ledger_write_off(
 @handle_errors
 def ledger_balance(company: CompanyOpt, json_out: JsonOpt = False) -> None:
     """The trial balance, and whether the customer sub-ledger equals the receivables account."""
-    check = ledger.balance(get_app().reader(), company)
+    check = ledger.balance(read_app().reader(), company)
     if json_out:
         echo_json(show.balance_json(check))
         return

@@ -18,6 +18,7 @@ from krav.entrypoints.cli.common import (
     echo_json,
     get_app,
     handle_errors,
+    read_app,
 )
 from krav.services import queries
 from krav.services.collection import delivery
@@ -27,7 +28,8 @@ from krav.services.daily_run import BOUNCES
 DeliveryDateOpt = Annotated[
     str | None,
     typer.Option(
-        "--date", help="The business day it goes out (YYYY-MM-DD, default today): a letter is dated the day it went."
+        "--date",
+        help="The business day it goes out (dd.mm.åååå or YYYY-MM-DD, default today): a letter is dated the day it went.",
     ),
 ]
 
@@ -43,7 +45,7 @@ def letters_list(
     json_out: JsonOpt = False,
 ) -> None:
     """Letters sent, by date, debtor and number."""
-    letters = queries.letters(get_app().reader(), company, debtor=debtor)
+    letters = queries.letters(read_app().reader(), company, debtor=debtor)
     if json_out:
         echo_json(show.letters_json(letters))
         return
@@ -54,7 +56,7 @@ def letters_list(
 @handle_errors
 def letters_show(company: CompanyOpt, letter_id: Annotated[int, typer.Argument()], json_out: JsonOpt = False) -> None:
     """One letter's content as data: its claims and amounts."""
-    krav = get_app()
+    krav = read_app()
     view = queries.letter(krav.reader(), company, letter_id, krav.service)
     if json_out:
         echo_json(view.letter)
@@ -83,7 +85,7 @@ def letters_pdf(
 @handle_errors
 def outbox_status(json_out: JsonOpt = False) -> None:
     """Deliveries by status; failed and uncertain ones are listed with their reason."""
-    status = queries.outbox_status(get_app().reader())
+    status = queries.outbox_status(read_app().reader())
     if json_out:
         echo_json(show.outbox_status_json(status))
         return

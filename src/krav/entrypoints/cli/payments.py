@@ -9,7 +9,7 @@ from typing import Annotated
 import typer
 
 from krav.entrypoints.cli import collection_presenters as show
-from krav.entrypoints.cli.common import CompanyOpt, JsonOpt, echo_json, get_app, handle_errors
+from krav.entrypoints.cli.common import CompanyOpt, JsonOpt, echo_json, get_app, handle_errors, read_app
 from krav.services import queries
 from krav.services.collection import payments
 from krav.services.collection.delivery.archive import write_settlement_files
@@ -24,7 +24,7 @@ def payments_list(
     json_out: JsonOpt = False,
 ) -> None:
     """Payments on the client account: when booked, when the debtor's bank got the order, status and reason."""
-    received = payments.received(get_app().reader(), company)
+    received = payments.received(read_app().reader(), company)
     if json_out:
         echo_json(received)
         return
@@ -35,7 +35,7 @@ def payments_list(
 @handle_errors
 def payments_unmatched(json_out: JsonOpt = False) -> None:
     """The manual-matching queue with each payment's reason."""
-    queue = queries.unmatched_payments(get_app().reader())
+    queue = queries.unmatched_payments(read_app().reader())
     if json_out:
         echo_json(queue)
         return
@@ -64,7 +64,7 @@ def settlements_command(
     json_out: JsonOpt = False,
 ) -> None:
     """Settlements remitted to the creditor (R-BANK-3), with their report files."""
-    krav = get_app()
+    krav = read_app()
     settled = queries.settlements(krav.reader(), company)
     files = []
     if out is not None:

@@ -17,6 +17,7 @@ from krav.entrypoints.cli.common import (
     echo_json,
     get_app,
     handle_errors,
+    read_app,
 )
 from krav.entrypoints.cli.presenters import proposal_json, proposal_lines, submit_json, submit_lines
 from krav.services.ledger import submission
@@ -34,7 +35,7 @@ def proposal_command(
     """The collection proposal: every open item past due, with every reason it may not be sent."""
     if status not in ("all", "valid", "invalid"):
         raise InputError(f"--status: {status!r} is not all, valid or invalid")
-    rows = submission.proposal(get_app().reader(), company, today=business_date(on), customer=customer, status=status)
+    rows = submission.proposal(read_app().reader(), company, today=business_date(on), customer=customer, status=status)
     if json_out:
         echo_json(proposal_json(rows))
         return

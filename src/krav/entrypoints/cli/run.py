@@ -12,7 +12,16 @@ from krav.bootstrap import App, require_service_identity, what_if_copy
 from krav.domain.errors import InputError
 from krav.entrypoints.cli import collection_presenters as show
 from krav.entrypoints.cli.claims import claims_list
-from krav.entrypoints.cli.common import DateOpt, JsonOpt, business_date, echo, echo_json, get_app, handle_errors
+from krav.entrypoints.cli.common import (
+    DateOpt,
+    JsonOpt,
+    business_date,
+    echo,
+    echo_json,
+    get_app,
+    given_date,
+    handle_errors,
+)
 from krav.entrypoints.cli.ledger import ledger_customers, ledger_items
 from krav.entrypoints.cli.presenters import day
 from krav.services import daily_run, demo, queries
@@ -72,15 +81,15 @@ def _dry_run(krav: App, on: date, company: str | None, json_out: bool) -> None:
 
 @handle_errors
 def simulate_command(
-    start: Annotated[str, typer.Option("--from", help="First day (YYYY-MM-DD).")],
-    end: Annotated[str, typer.Option("--to", help="Last day (YYYY-MM-DD).")],
+    start: Annotated[str, typer.Option("--from", help="First day (dd.mm.åååå or YYYY-MM-DD).")],
+    end: Annotated[str, typer.Option("--to", help="Last day (dd.mm.åååå or YYYY-MM-DD).")],
     company: OneCompanyOpt = None,
     json_out: JsonOpt = False,
 ) -> None:
     """A what-if: run the days from --from to --to on a copy of the database and report what would happen; the
     real books, claims, letters and outbox are not touched and nothing is sent (R-SVC-3)."""
     krav = get_app()
-    first, last = business_date(start), business_date(end)
+    first, last = given_date(start, "--from"), given_date(end, "--to")
     if last < first:
         raise InputError("--to is before --from")
     with what_if_copy(krav) as copy:
