@@ -203,6 +203,21 @@ def test_a_failed_delivery_is_listed_by_outbox_status_and_put_back_by_retry(
     assert f"failed: letter-{ola['id']} email ola@example.no after 1 attempt(s): " in status
     problems = json.loads(run(krav, "outbox", "status", "--json"))["problems"]
     assert [(p["delivery_key"], p["status"], p["attempts"]) for p in problems] == [(f"letter-{ola['id']}", "failed", 1)]
+    # R-SVC-2: the letter that failed is not sent, as `letters list` shows; Kari's, printed, is
+    assert (ola["written"], ola["sent"], ola["delivery"]) == (
+        "2025-03-28",
+        None,
+        {"status": "failed", "channel": "email"},
+    )
+    table = run(krav, "letters", "list", "--company", ORGNO).splitlines()
+    [ola_row] = [line for line in table if line.split()[0] == str(ola["id"])]
+    assert ola_row.split()[1:5] == ["28.03.2025", "not", "sent", "failed"]
+    [kari_row] = [line for line in table if " 20001 " in line]
+    assert kari_row.split()[1:4] == ["28.03.2025", "28.03.2025", "sent"]
+    # the next run tries it again, says it still could not be sent, and exits non-zero again
+    again = run(krav, "run", "--date", "2025-03-29", code=1)
+    assert f"letter-{ola['id']} to ola@example.no" in again
+    assert "outbox: 0 e-mailed, 0 to print, 1 failed, 0 uncertain" in again
 
     monkeypatch.delenv("KRAV_SMTP_HOST")
     monkeypatch.delenv("KRAV_SMTP_PORT")

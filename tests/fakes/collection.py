@@ -552,6 +552,9 @@ class FakeCollection:
     def step_done(self, company_id: int, day: date, step: str) -> bool:
         return (company_id, day, step) in self.s.run_steps
 
+    def last_run_day(self, company_id: int) -> date | None:
+        return max((day for cid, day, _ in self.s.run_steps if cid == company_id), default=None)
+
     def mark_step(self, company_id: int, day: date, step: str, summary: dict[str, Any]) -> None:
         key = (company_id, day, step)
         _refuse_duplicate(key in self.s.run_steps, f"run step {step} of {day}")

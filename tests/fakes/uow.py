@@ -151,7 +151,9 @@ class FakeRenderer:
     def render_letters(self, letters: Sequence[Letter]) -> bytes:
         return self._bytes("batch " + ", ".join(f"{x.type.value} {x.recipient.number}/{x.n}" for x in letters))
 
-    def render_collection_list(self, creditor: Sender, list_date: date, rows: Sequence[CollectionListRow]) -> bytes:
+    def render_collection_list(
+        self, creditor: Sender, list_date: date, rows: Sequence[CollectionListRow], *, automatic: bool = True
+    ) -> bytes:
         return self._bytes(f"collection list {creditor.orgno} {list_date.isoformat()} ({len(rows)} claims)")
 
     def render_settlement_report(self, report: SettlementReport) -> bytes:

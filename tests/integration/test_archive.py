@@ -48,7 +48,9 @@ class NoRendering:
     def render_letters(self, letters: Sequence[Letter]) -> bytes:
         raise AssertionError("rendered again")
 
-    def render_collection_list(self, creditor: Sender, list_date: date, rows: Sequence[CollectionListRow]) -> bytes:
+    def render_collection_list(
+        self, creditor: Sender, list_date: date, rows: Sequence[CollectionListRow], *, automatic: bool = True
+    ) -> bytes:
         raise AssertionError("rendered again")
 
     def render_settlement_report(self, report: SettlementReport) -> bytes:

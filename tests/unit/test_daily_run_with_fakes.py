@@ -241,10 +241,8 @@ def test_a_claim_in_inkasso_refuses_pause_and_resume_and_takes_a_message_and_clo
     assert act(Action.PAUSE) == [("1001", False, refused), ("1002", False, refused)]
     assert act(Action.RESUME) == [("1001", False, refused), ("1002", False, refused)]
     assert not any(c.paused for c in _claims(uow).values())
-    assert [e.detail for e in _history(uow, "1001") if e.kind is EventKind.ACTION_REFUSED] == [
-        "pause: claim_in_inkasso",
-        "resume: claim_in_inkasso",
-    ]
+    # a refused action is no event on the claim: its history is what happened to it (R-ACT-5)
+    assert [e.kind for e in _history(uow, "1001") if e.date == on] == []
 
     assert act(Action.MESSAGE, "Ring meg") == [("1001", True, None), ("1002", True, None)]
     assert act(Action.CLOSE) == [("1001", True, None), ("1002", True, None)]
@@ -282,3 +280,21 @@ def test_a_what_if_assumes_the_last_known_rates_and_says_so(uow: FakeUnitOfWork,
     (note,) = report.notes
     assert note.startswith("what-if: no rates are known for 2027-02-01 (the rate table ends 2026-12-31)")
     assert report.letters == Counter({LetterType.NOTICE: 2})
+
+
+def test_a_day_before_the_creditors_last_run_is_not_run_and_the_report_says_why(
+    uow: FakeUnitOfWork, collab: Collaborators
+) -> None:
+    """The business days go forward: the claims have lived past an earlier day, so it is skipped, with a word."""
+    run_creditor_day(uow, ORGNO, NOTICE_DAY, collab)
+    before, commits = copy.deepcopy(uow.committed), uow.commits
+    report = run_creditor_day(uow, ORGNO, date(2025, 3, 27), collab)
+    assert report.steps_run == []
+    assert not report.troubled
+    assert report.notes == [
+        "skipped: Eksempel AS's last run was 28.03.2025; an earlier day is not run, as its claims have moved past "
+        "it (to see what a day would do, use `krav simulate` or `krav run --dry-run`)"
+    ]
+    assert (uow.committed, uow.commits) == (before, commits)
+    later = run_creditor_day(uow, ORGNO, date(2025, 3, 31), collab)
+    assert later.steps_run == STEP_NAMES

@@ -505,3 +505,19 @@ def test_the_package_exports_exactly_its_api() -> None:
 
 def test_the_examples_in_the_texts_module_run() -> None:
     assert doctest.testmod(texts).failed == 0
+
+
+@pytest.mark.parametrize("language", ["nb", "en"])
+def test_the_collection_list_names_its_thursday_and_how_to_act_and_no_portal_r_clm_4(language: str) -> None:
+    """Listed on Tuesday 11 February 2025: with the automatic list the claims move on Thursday 13 February unless
+    paused or closed; without it, only those approved move. The list points to Krav's own commands."""
+    rows = [list_row(0)]
+    automatic = text_of(render_collection_list(CREDITOR, date(2025, 2, 11), rows, language=language))
+    manual = text_of(render_collection_list(CREDITOR, date(2025, 2, 11), rows, language=language, automatic=False))
+    thursday = "torsdag 13.02.2025" if language == "nb" else "Thursday 13.02.2025"
+    assert thursday in automatic
+    assert "krav claims pause --company 974760673" in automatic
+    assert "krav claims approve --company 974760673" in manual
+    assert "13.02.2025" not in manual  # without the automatic list nothing moves on a Thursday by itself
+    for text in (automatic, manual):
+        assert "portal" not in text.lower()

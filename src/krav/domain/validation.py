@@ -160,9 +160,18 @@ def customer_unmatched_entries(c: Candidate, a: Agreement, today: date) -> Reaso
 
 
 def agreement_inactive(c: Candidate, a: Agreement, today: date) -> Reason | None:
-    """R-VAL-1 ``agreement_inactive``: nothing is sent before the agreement is activated (section 10)."""
-    if a.active:
+    """R-VAL-1 ``agreement_inactive``: nothing is sent before the agreement is activated (section 10), nor on a
+    business day before the day it was activated."""
+    if a.active and (a.activated_on is None or a.activated_on <= today):
         return None
+    if a.active and a.activated_on is not None:
+        since = a.activated_on.strftime("%d.%m.%Y")
+        return _reason(
+            "agreement_inactive",
+            Category.AGREEMENT,
+            f"Innfordringsavtalen er aktiv fra {since}, etter denne dagen.",
+            f"The collection agreement is active from {since}, after this day.",
+        )
     return _reason(
         "agreement_inactive",
         Category.AGREEMENT,

@@ -22,7 +22,7 @@ from krav.domain.money import Money
 from krav.services.collection import CreditorDay, StepOutcome
 from krav.services.collection import day as service_day
 from krav.services.collection import money as service_money
-from krav.services.collection.delivery import BounceResult, OutboxReport, deliver, read_bounces
+from krav.services.collection.delivery import MAX_ATTEMPTS, BounceResult, OutboxReport, deliver, read_bounces
 from krav.services.collection.holding import Held
 from krav.services.collection.payments import InboxResult, import_inbox
 from krav.services.ledger.submission import auto_transfer_in
@@ -137,6 +137,10 @@ def run_creditor_day(
             report.failed = unknown  # nothing of the day is done; it is run in full once the table is loaded
             return report
         report.notes.append(unknown)
+    earlier = _after_the_last_run(uow, orgno, on, steps)
+    if earlier is not None:
+        report.notes.append(earlier)
+        return report
     for step in steps:
         try:
             with uow:
@@ -154,6 +158,22 @@ def run_creditor_day(
             break
         report.add(step.name, outcome)
     return report
+
+
+def _after_the_last_run(uow: UnitOfWork, orgno: str, on: date, steps: Sequence[Step]) -> str | None:
+    """None when ``on`` is the creditor's last run day or later (the business days go forward), or a day run in
+    full before (run again, it changes nothing); otherwise why nothing is done for it: its claims have already
+    lived past ``on``."""
+    with uow:
+        company, company_id = company_and_id(uow, orgno)
+        last = uow.collection.last_run_day(company_id)
+        done = last is not None and on < last and all(uow.collection.step_done(company_id, on, s.name) for s in steps)
+    if last is not None and on < last and not done:
+        return (
+            f"skipped: {company.name}'s last run was {last.strftime('%d.%m.%Y')}; an earlier day is not run, as its "
+            f"claims have moved past it (to see what a day would do, use `krav simulate` or `krav run --dry-run`)"
+        )
+    return None
 
 
 def _rates_unknown(on: date, collab: Collaborators) -> str | None:
@@ -220,7 +240,9 @@ def _business_day(
                 result.problems.append(f"bounces {collab.inbox / BOUNCES}: {_reason(exc)}")
     if deliver_letters:
         # R-SVC-2: what earlier days could not send goes first (failed deliveries, paper copies of bounces), so
-        # that the claims that waited for it go on today, counted from today
+        # that the claims that waited for it go on today, counted from today. Every run tries them once however
+        # often they failed before: a claim waits for its letter only as long as the cause lasts, and each run
+        # that still cannot send it says so
         _deliver(uow, on, collab, result, retry_failed=True)
     result.creditors = [_isolated(uow, orgno, on, collab, steps) for orgno in creditors(uow, company)]
     if deliver_letters:
@@ -245,6 +267,7 @@ def _deliver(uow: UnitOfWork, on: date, collab: Collaborators, result: BusinessD
             remittance_dir=collab.remittance_dir,
             resume=True,  # the run lock is held: no other worker is sending
             retry_failed=retry_failed,
+            max_attempts=None if retry_failed else MAX_ATTEMPTS,
         )
     except Exception as exc:  # what waits in the outbox is sent by the next run or `krav outbox send`
         result.problems.append(f"delivery: {_reason(exc)}")

@@ -184,12 +184,15 @@ def claims_view(
 
 
 def claim_history(uow: UnitOfWork, orgno: str, invoice: str) -> list[HistoryEntry]:
-    """The append-only history of the claim for ``invoice`` (R-ACT-5), oldest first."""
+    """The append-only history of the claim for ``invoice`` — its invoice number, or its collection ID as
+    ``krav claims list`` shows it (R-ACT-5), oldest first."""
     with uow:
         cid = company_id(uow, orgno)
-        claims = uow.collection.claims(cid, ClaimFilter(invoice_numbers=[invoice]))
+        claims = uow.collection.claims(cid, ClaimFilter(invoice_numbers=[invoice])) or uow.collection.claims(
+            cid, ClaimFilter(collection_ids=[invoice])
+        )
         if not claims or claims[0].id is None:
-            raise NotFound(f"no claim for invoice {invoice}")
+            raise NotFound(f"no claim for invoice or collection ID {invoice}")
         return uow.collection.history(cid, claims[0].id)
 
 

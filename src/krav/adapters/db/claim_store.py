@@ -146,6 +146,13 @@ class SqlClaims:
             is not None
         )
 
+    def last_run_day(self, company_id: int) -> date | None:
+        rs = t.run_step
+        day: date | None = self.conn.execute(
+            sa.select(sa.func.max(rs.c.run_date)).where(rs.c.company_id == company_id)
+        ).scalar_one_or_none()
+        return day
+
     def mark_step(self, company_id: int, day: date, step: str, summary: dict[str, Any]) -> None:
         self.conn.execute(
             t.run_step.insert().values(

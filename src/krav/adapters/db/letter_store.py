@@ -257,7 +257,7 @@ class SqlLetters:
                     letter_unsent_since=sa.func.coalesce(c.c.letter_unsent_since, since),
                     # as Claim.next_action_on says for a claim that waits
                     next_action_on=sa.case(
-                        (sa.or_(c.c.stage == Stage.CLOSED.value, c.c.paused.is_(True)), c.c.next_action_on),
+                        (sa.and_(c.c.stage != Stage.CLOSED.value, c.c.paused.is_(True)), c.c.next_action_on),
                         else_=None,
                     ),
                 )

@@ -17,6 +17,7 @@ from krav.adapters.pdf import layout
 from krav.adapters.pdf.layout import MM, PAGE_HEIGHT, PAGE_WIDTH, Column, Pen, Piece, paginate, wrap
 from krav.adapters.pdf.texts import LetterTexts, clean, format_date, format_orgno, packaged_texts
 from krav.domain.collection.letters import Sender
+from krav.domain.collection.schedule import transfer_day_for_list
 from krav.domain.money import Money, format_amount
 
 # landscape: the page is PAGE_HEIGHT wide and PAGE_WIDTH high
@@ -87,8 +88,11 @@ def render_collection_list(
     *,
     language: str = "nb",
     texts: LetterTexts | None = None,
+    automatic: bool = True,
 ) -> bytes:
-    """The collection list of ``creditor`` for ``list_date`` as a PDF, rows in the order given."""
+    """The collection list of ``creditor`` for ``list_date`` as a PDF, rows in the order given. It says what the
+    creditor does about it and by when: with the automatic list (``automatic``) the claims move to inkasso on the
+    Thursday it names unless paused or closed before; without it, those approved move in the day's run."""
     texts = texts or packaged_texts()
     language = texts.language_of(language)
     labels = texts.labels(language)
@@ -102,6 +106,9 @@ def render_collection_list(
             "total": format_amount(nok[1] + nok[2] + nok[3]),
             "currency": labels.get("currency_word", "kroner"),
             "list_date": format_date(list_date),
+            "transfer_date": format_date(transfer_day_for_list(list_date)),
+            "automatic": automatic,
+            "orgno": creditor.orgno,
             "creditor": {"name": clean(creditor.name, 100), "orgno": format_orgno(creditor.orgno)},
         },
     )

@@ -117,9 +117,14 @@ class LetterRenderer:
 
         return render_settlement_report(report)
 
-    def render_collection_list(self, creditor: Sender, list_date: date, rows: Sequence[ListRow]) -> bytes:
-        """The collection list of ``creditor`` for ``list_date``, rows in the order given (R-CLM-4)."""
-        return collection_list.render_collection_list(creditor, list_date, rows, texts=self.texts)
+    def render_collection_list(
+        self, creditor: Sender, list_date: date, rows: Sequence[ListRow], *, automatic: bool = True
+    ) -> bytes:
+        """The collection list of ``creditor`` for ``list_date``, rows in the order given (R-CLM-4); ``automatic``:
+        the agreement's automatic list (the claims move on the Thursday unless stopped)."""
+        return collection_list.render_collection_list(
+            creditor, list_date, rows, texts=self.texts, automatic=automatic
+        )
 
     def _lay_out(self, letter: Letter) -> _LaidOut:
         check_letter(letter)

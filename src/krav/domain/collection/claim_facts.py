@@ -279,7 +279,9 @@ class ClaimFacts:
         never later. The daily run selects claims by this date, so it picks what is due with one indexed query.
         """
         if self._stage is Stage.CLOSED:
-            return self.submitted_on if self.objection_answer_due or self.paid_confirmation_due else None
+            # a letter owed after closing waits, as every step does, for the latest letter to be sent (R-SVC-2)
+            owed = self.objection_answer_due or self.paid_confirmation_due
+            return self.submitted_on if owed and not self.letter_unsent else None
         if self.paused and self.paused_on is not None:
             return pause_expiry(self.paused_on)
         if self.letter_unsent:

@@ -55,14 +55,26 @@ def _problem(part: str, value: str, identity: Sender) -> str | None:
     if part == "account" and not kontonr.is_valid(compact.replace(".", "")):
         return "not a valid Norwegian bank account number (11 digits, MOD11)"
     if part == "iban":
-        if not stdnum_iban.is_valid(compact):
-            return "not a valid IBAN"
-        account = (identity.account or "").replace(" ", "").replace(".", "")
-        iban = str(stdnum_iban.compact(compact))
-        if iban.startswith("NO") and account and iban[4:] != account:
-            return f"not the IBAN of the client account {account}"
-    if part == "bic" and not stdnum_bic.is_valid(compact):
-        return "not a valid BIC (SWIFT code)"
+        return _iban_problem(compact, identity)
+    if part == "bic":
+        if not stdnum_bic.is_valid(compact):
+            return "not a valid BIC (SWIFT code)"
+        if str(stdnum_bic.compact(compact))[4:6] != "NO":
+            return "not the BIC of a Norwegian bank, as the client account's is"
+    return None
+
+
+def _iban_problem(compact: str, identity: Sender) -> str | None:
+    """Why ``compact`` is not the IBAN of the client account (a Norwegian one: ``NO``, two check digits, the
+    11-digit account number), or None; a client account that is itself missing or invalid is named by its own."""
+    if not stdnum_iban.is_valid(compact):
+        return "not a valid IBAN"
+    iban = str(stdnum_iban.compact(compact))
+    if not iban.startswith("NO"):
+        return "not a Norwegian IBAN, as the client account's is"
+    account = (identity.account or "").replace(" ", "").replace(".", "")
+    if kontonr.is_valid(account) and iban[4:] != account:
+        return f"not the IBAN of the client account {account}"
     return None
 
 

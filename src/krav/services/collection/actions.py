@@ -74,11 +74,7 @@ def act(
                 charge_interest=agreement.charge_interest,
             )
             outcomes.append(outcome)
-            if not outcome.accepted:
-                result.events.append(
-                    Event(claim.collection_id, on, EventKind.ACTION_REFUSED, None, f"{action.value}: {outcome.reason}")
-                )
-                result.changed.add(claim.collection_id)
+            if not outcome.accepted:  # refused: the claim, and its history, stay as they were (R-ACT-5)
                 continue
             if action is Action.MESSAGE:
                 result.event(claim, on, EventKind.MESSAGE, detail=text)

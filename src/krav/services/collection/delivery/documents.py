@@ -124,7 +124,8 @@ def list_document(uow: UnitOfWork, company: Company, list_id: int, renderer: Ren
     for list_date, _invoices, lid in uow.collection.lists(company.id):
         if lid == list_id:
             rows = uow.collection.list_rows(company.id, list_id)
-            content = renderer.render_collection_list(creditor_sender(company), list_date, rows)
+            automatic = uow.agreements.get(company.id).automatic_collection_list
+            content = renderer.render_collection_list(creditor_sender(company), list_date, rows, automatic=automatic)
             name = f"inkassoliste-{company.orgno}-{list_date.isoformat()}.pdf"
             return uow.deliveries.archive(company.id, DocumentKind.COLLECTION_LIST, str(list_id), name, PDF, content)
     raise LookupError(f"no collection list {list_id}")

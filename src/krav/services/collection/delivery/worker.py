@@ -3,8 +3,8 @@
 Each delivery has a key (one per letter) and goes ``pending → sending → sent``; a delivery found still ``sending``
 by a later worker may or may not have left (the process died between sending and marking it sent), so it is
 marked ``uncertain`` and reported rather than sent twice; a failed one is retried up to :data:`MAX_ATTEMPTS`
-times and then reported. E-mails go one by one; print letters go as one batch PDF per creditor and day with a
-CSV manifest.
+times and then reported (the daily run tries it once each run, however often it failed). E-mails go one by one;
+print letters go as one batch PDF per creditor and day with a CSV manifest.
 
 R-SVC-2: a letter counts as sent when it was handed to print or accepted by the mail server, on the business day
 the worker runs for (``on``). It is rendered then, dated that day with its deadline counted from it and the
@@ -202,18 +202,20 @@ def deliver(
     remittance_dir: Path | None = None,
     resume: bool = False,
     retry_failed: bool = True,
+    max_attempts: int | None = MAX_ATTEMPTS,
 ) -> OutboxReport:
     """Render, archive and send what is due on the business day ``on``: e-mails one by one, print letters as
     one batch PDF per creditor and day with a CSV manifest. A delivery is made while it is ``pending`` (or
     ``failed``): an e-mail becomes ``sending`` only when it is handed to the mail server, a print delivery
     ``sent`` once its batch is written, so a worker killed before that leaves it to be made again. An e-mail
     whose address the server refuses goes into the day's print batch. ``resume``: see :func:`mark_interrupted`;
-    ``retry_failed=False`` leaves the failed ones (the daily run retries them once, before its steps)."""
+    ``retry_failed=False`` leaves the failed ones (the daily run retries them once, before its steps);
+    ``max_attempts``: tries before a delivery waits for :func:`retry` (None: no limit)."""
     report = OutboxReport()
     report.uncertain = mark_interrupted(uow, stale_after=stale_after, resume=resume)
     statuses = [DeliveryStatus.PENDING, DeliveryStatus.FAILED] if retry_failed else [DeliveryStatus.PENDING]
     with uow:
-        due = uow.deliveries.deliveries(statuses=statuses, limit=limit, max_attempts=MAX_ATTEMPTS)
+        due = uow.deliveries.deliveries(statuses=statuses, limit=limit, max_attempts=max_attempts)
     work = _Round(uow, renderer, service, print_dir, remittance_dir or print_dir.parent / "remittance", on, report)
     on_paper: list[Delivery] = []
     for d in [d for d in due if d.channel is Channel.EMAIL]:
