@@ -122,9 +122,7 @@ class LetterRenderer:
     ) -> bytes:
         """The collection list of ``creditor`` for ``list_date``, rows in the order given (R-CLM-4); ``automatic``:
         the agreement's automatic list (the claims move on the Thursday unless stopped)."""
-        return collection_list.render_collection_list(
-            creditor, list_date, rows, texts=self.texts, automatic=automatic
-        )
+        return collection_list.render_collection_list(creditor, list_date, rows, texts=self.texts, automatic=automatic)
 
     def _lay_out(self, letter: Letter) -> _LaidOut:
         check_letter(letter)
