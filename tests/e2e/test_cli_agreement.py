@@ -96,7 +96,7 @@ def test_from_company_to_submitted_claims_through_the_command_line_r_val_1_r_val
 
     run(krav, "agreement", "set", "-c", ORGNO, "collection_list_email=liste@eksempel.no", "--by", "kari", "--date", ON)
     out = run(krav, "agreement", "activate", "-c", ORGNO, "--accept-terms", "--by", "kari", "--date", ON)
-    assert "agreement active from 2025-04-01 (accepted by kari)" in out
+    assert "agreement active from 01.04.2025 (accepted by kari; terms sha256:" in out
 
     rows = json.loads(run(krav, "proposal", "--company", ORGNO, "--date", ON, "--json"))
     assert [(r["invoice"], r["customer"], r["valid"], [x["code"] for x in r["reasons"]]) for r in rows] == [
@@ -152,3 +152,27 @@ def test_submit_needs_items_or_all_valid_but_not_both(krav: CliRunner) -> None:
     assert "--status: 'some' is not all, valid or invalid" in run(
         krav, "proposal", "-c", ORGNO, "--status", "some", code=2
     )
+
+
+def test_the_terms_are_shown_before_activation_and_their_fingerprint_is_kept_with_the_acceptance(
+    krav: CliRunner,
+) -> None:
+    """Section 10: the creditor admin accepts terms it was shown: the prices of the day (1 April 2025: a notice
+    fee of 35,00, 1/20 of the inkassosats 700; forsinkelsesrente 12,50 %), and which terms is kept."""
+    company(krav)
+    run(krav, "agreement", "set", "--company", ORGNO, "collection_list_email=liste@example.no")
+    shown = run(krav, "agreement", "terms", "--company", ORGNO, "--date", "01.04.2025")
+    assert "Vilkår for innfordringsavtalen per 01.04.2025" in shown
+    assert "gebyr 35,00 kr" in shown
+    assert "forsinkelsesrente 12,50 % per år" in shown
+    assert "hovedstol     2 500,00 kr: lett    280,00 kr, tung    560,00 kr" in shown
+    terms = json.loads(run(krav, "agreement", "terms", "--company", ORGNO, "--date", "2025-04-01", "--json"))
+    assert (terms["notice_fee"], terms["interest_rate"]) == ("35.00", "12.50")
+    # refused without acceptance, the terms shown all the same
+    refused = run(krav, "agreement", "activate", "--company", ORGNO, "--date", "2025-04-01", code=1)
+    assert "gebyr 35,00 kr" in refused
+    out = run(krav, "agreement", "activate", "--company", ORGNO, "--accept-terms", "--date", "2025-04-01")
+    assert "agreement active from 01.04.2025" in out
+    history = json.loads(run(krav, "agreement", "show", "--company", ORGNO, "--json"))["history"]
+    [accepted] = [h for h in history if h["field"] == "terms_accepted"]
+    assert accepted["new"] == terms["fingerprint"]

@@ -62,7 +62,7 @@ def set_up_the_creditor(krav: CliRunner, tmp_path: Path) -> None:
     run(krav, "import", "invoices", str(invoices), "--company", ORGNO)
     run(krav, "agreement", "set", "--company", ORGNO, f"collection_list_email={LIST_EMAIL}", "--date", "2025-03-01")
     out = run(krav, "agreement", "activate", "--company", ORGNO, "--accept-terms", "--date", "2025-03-01")
-    assert "agreement active from 2025-03-01" in out
+    assert "agreement active from 01.03.2025" in out
 
 
 def run_days(krav: CliRunner, first: date, last: date) -> dict[date, str]:

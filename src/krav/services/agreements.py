@@ -6,7 +6,9 @@ from dataclasses import dataclass, replace
 from datetime import date
 
 from krav.domain.agreement import Agreement, field_values, missing_for_activation, with_changes
+from krav.domain.agreement_terms import Terms, agreement_terms
 from krav.domain.errors import FieldError, RuleViolation
+from krav.domain.rates import RateTables
 from krav.services.ports import AgreementChange, UnitOfWork
 
 
@@ -64,8 +66,21 @@ def change(uow: UnitOfWork, orgno: str, changes: dict[str, str | None], *, by: s
         return AgreementView(orgno, new, tuple(uow.agreements.history(company.id)))
 
 
-def activate(uow: UnitOfWork, orgno: str, *, by: str, on: date, accept_terms: bool) -> AgreementView:
-    """The creditor admin accepts the terms and the agreement becomes active from ``on`` (section 10).
+def terms(uow: UnitOfWork, orgno: str, rates: RateTables, on: date) -> Terms:
+    """The terms of the creditor's agreement as they stand on ``on`` (section 10): what activating accepts."""
+    with uow:
+        company = uow.companies.get(orgno)
+        assert company.id is not None
+        return agreement_terms(
+            uow.agreements.get(company.id), rates, on, creditor_vat_registered=company.vat_registered
+        )
+
+
+def activate(
+    uow: UnitOfWork, orgno: str, *, by: str, on: date, accept_terms: bool, rates: RateTables | None = None
+) -> AgreementView:
+    """The creditor admin accepts the terms and the agreement becomes active from ``on`` (section 10); with
+    ``rates``, the fingerprint of the terms accepted (:func:`terms`) is kept in the agreement's history.
 
     Refused, naming what is missing, without the terms accepted, a collection-list e-mail, a valid bank account
     for remittances, or the accounts of the accounting section in the chart.
@@ -84,8 +99,12 @@ def activate(uow: UnitOfWork, orgno: str, *, by: str, on: date, accept_terms: bo
         if old.active:
             return AgreementView(orgno, old, tuple(uow.agreements.history(company.id)))
         new = replace(old, active=True, activated_on=on, accepted_by=by)
+        changes = _changes(old, new)
+        if rates is not None:
+            accepted = agreement_terms(new, rates, on, creditor_vat_registered=company.vat_registered)
+            changes.append(AgreementChange("terms_accepted", None, f"sha256:{accepted.fingerprint}"))
         uow.agreements.save(company.id, new)
-        uow.agreements.record_changes(company.id, _changes(old, new), by=by, on=on)
+        uow.agreements.record_changes(company.id, changes, by=by, on=on)
         uow.commit()
         return AgreementView(orgno, new, tuple(uow.agreements.history(company.id)))
 

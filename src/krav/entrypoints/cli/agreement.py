@@ -20,6 +20,8 @@ from krav.entrypoints.cli.common import (
     who,
 )
 from krav.entrypoints.cli.presenters import agreement_json, agreement_lines
+from krav.entrypoints.cli.presenters import day as day_text
+from krav.entrypoints.cli.terms import terms_json, terms_lines
 from krav.services import agreements
 
 app = typer.Typer(help="The collection agreement: show, set, activate.", no_args_is_help=True)
@@ -59,16 +61,37 @@ def agreement_set(
     _print_agreement(view, json_out)
 
 
+@app.command("terms")
+@handle_errors
+def agreement_terms(company: CompanyOpt, on: DateOpt = None, json_out: JsonOpt = False) -> None:
+    """The terms and prices of the agreement on a day: what `agreement activate --accept-terms` accepts."""
+    krav = read_app()
+    terms = agreements.terms(krav.reader(), company, krav.rates, business_date(on))
+    if json_out:
+        echo_json(terms_json(terms))
+        return
+    echo(terms_lines(terms))
+
+
 @app.command("activate")
 @handle_errors
 def agreement_activate(
     company: CompanyOpt,
-    accept_terms: Annotated[bool, typer.Option("--accept-terms", help="Accept the terms as creditor admin.")] = False,
+    accept_terms: Annotated[
+        bool, typer.Option("--accept-terms", help="Accept the terms shown (see `krav agreement terms`).")
+    ] = False,
     on: DateOpt = None,
     by: Annotated[str | None, typer.Option(help="The creditor admin accepting (default: your user name).")] = None,
 ) -> None:
-    """Accept the terms and activate the agreement; nothing can be submitted before."""
-    view = agreements.activate(
-        get_app().uow(), company, by=by or who(), on=business_date(on), accept_terms=accept_terms
+    """Show the terms, accept them and activate the agreement; nothing can be submitted before. Without
+    --accept-terms the terms are shown and nothing is activated."""
+    krav = get_app()
+    day = business_date(on)
+    terms = agreements.terms(krav.reader(), company, krav.rates, day)
+    echo(terms_lines(terms))
+    view = agreements.activate(krav.uow(), company, by=by or who(), on=day, accept_terms=accept_terms, rates=krav.rates)
+    activated = view.agreement.activated_on
+    typer.echo(
+        f"\nagreement active from {day_text(activated) if activated else '-'} "
+        f"(accepted by {view.agreement.accepted_by}; terms sha256:{terms.fingerprint[:16]}…)"
     )
-    typer.echo(f"agreement active from {view.agreement.activated_on} (accepted by {view.agreement.accepted_by})")
