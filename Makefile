@@ -12,9 +12,11 @@ export KRAV_HOME
 
 $(STAMP): pyproject.toml
 	@test -n "$(PYTHON)" || { echo "Krav needs Python 3.11 or newer on PATH (python3.11, python3.12 or python3)"; exit 1; }
-	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
-	$(BIN)/python -m pip install --quiet --upgrade pip
-	$(BIN)/python -m pip install --quiet -e '.[dev]'
+	@test -x $(BIN)/python || { echo "krav: creating the virtual environment $(VENV) with $(PYTHON)"; $(PYTHON) -m venv $(VENV); }
+	@echo "krav: installing Krav and its pinned dependencies into $(VENV) (the first time takes a minute or two)"
+	@$(BIN)/python -m pip install --quiet --upgrade pip
+	@$(BIN)/python -m pip install --quiet --progress-bar on -e '.[dev]'
+	@echo "krav: installed; \`$(BIN)/krav --help\` lists the commands"
 	@touch $(STAMP)
 
 install: $(STAMP)
