@@ -36,7 +36,6 @@ from krav.services.ports.models import (
     HistoryEntry,
     ImportRecord,
     ItemFilter,
-    LedgerChange,
     LikelyValid,
     NewDelivery,
     NewItem,
@@ -99,19 +98,6 @@ class LedgerRepository(Protocol):
     def set_collection_ids(self, company_id: int, wanted: Mapping[int, str]) -> set[int]: ...
     def mark_reminded(self, company_id: int, item_ids: Iterable[int], on: date) -> None: ...
     def set_item_exempt(self, company_id: int, item_id: int, exempt: bool) -> bool: ...
-    def set_item_due_date(self, company_id: int, item_id: int, due_date: date) -> None:
-        """The due date in force on the open item (the posted voucher line keeps its own, R-LED-1)."""
-        ...
-
-    def set_customer_exempt(self, company_id: int, number: str, exempt: bool) -> None: ...
-    def record_change(self, company_id: int, change: LedgerChange) -> None:
-        """Keep a change made outside a voucher, append-only: who, when, old → new."""
-        ...
-
-    def changes(self, company_id: int) -> list[LedgerChange]:
-        """The changes kept, in the order they were made."""
-        ...
-
     def update_collection_amounts(self, company_id: int, figures: Mapping[str, tuple[Money, Money]]) -> None:
         """R-LED-3: each item's outstanding (fee, interest) by its collection ID, in one bulk write."""
         ...
