@@ -22,6 +22,7 @@ from krav.domain.collection.claims import (
     Listing,
     Objection,
     Pause,
+    Unsent,
 )
 from krav.domain.ledger import accounts as acc
 from krav.domain.ledger import voucher_types as vt
@@ -143,6 +144,7 @@ _GROUPS: dict[str, type[Any]] = {
     "compensation_state": Compensation,
     "pause_state": Pause,
     "objection_state": Objection,
+    "unsent_state": Unsent,
 }
 _WHOLE = ("stage", "closed_reason", "closed_on", "id")
 

@@ -20,7 +20,11 @@ def test_a_user_creates_a_company_imports_saft_and_lists_the_open_items(krav: Cl
     items = json.loads(run(krav, "ledger", "items", "--company", "888888888", "--json"))
     assert sorted(i["number"] for i in items) == ["1011-3", "1041", "1054", "78"]
     assert "nothing changed" in run(krav, "import", "saft", str(fixtures_dir / "saft" / SAFT), "--company", "888888888")
-    assert "balanced" in run(krav, "ledger", "balance", "--company", "888888888")
+    balance = run(krav, "ledger", "balance", "--company", "888888888")
+    assert "1500   Kundefordringer" in balance  # the accounts with their names
+    assert "sum of every account: 0,00 NOK" in balance
+    assert "customer sub-ledger: 3 customer(s)' open items held against account 1500 Kundefordringer" in balance
+    assert balance.strip().endswith("balanced")
 
 
 def test_posting_a_voucher_file_and_matching_by_hand(krav: CliRunner, tmp_path: Path) -> None:
@@ -157,3 +161,18 @@ def test_a_company_gets_its_bank_account_later_and_a_bad_one_is_refused(krav: Cl
     companies = json.loads(run(krav, "company", "list", "--json"))
     assert companies[0]["bank_account"] == "86011117947"
     assert companies[0]["address"]["city"] == "Oslo"
+
+
+def test_company_commands_take_company_as_every_other_command_does_and_imports_report_norwegian_formats(
+    krav: CliRunner, tmp_path: Path
+) -> None:
+    assert "created company 974760673" in run(krav, "company", "create", "--company", "974760673", "--name", "X AS")
+    assert "updated company 974760673" in run(krav, "company", "set", "-c", "974760673", "--city", "Oslo")
+    customers = tmp_path / "kunder.csv"
+    customers.write_text("number;name;street;postcode;city\n10001;Ola Nordmann;Storgata 1;0155;Oslo\n", "utf-8")
+    run(krav, "import", "customers", str(customers), "--company", "974760673")
+    invoices = tmp_path / "fakturaer.csv"
+    invoices.write_text("number;customer;invoice_date;due_date;amount\n1001;10001;2025-02-14;2025-02-28;1250.5\n")
+    out = run(krav, "import", "invoices", str(invoices), "--company", "974760673")
+    assert "14.02.2025  28.02.2025  1 250,50   1 250,50" in out
+    assert "2025-02-14" not in out

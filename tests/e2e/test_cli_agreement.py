@@ -57,7 +57,7 @@ def test_activating_without_accepting_the_terms_exits_1_listing_what_is_missing(
 def test_an_agreement_change_is_shown_with_who_when_and_old_and_new_r_agr_1(krav: CliRunner) -> None:
     company(krav)
     out = run(krav, "agreement", "set", "-c", ORGNO, "days_before_transfer=21", "--by", "kari", "--date", "2025-03-01")
-    assert "2025-03-01 kari: days_before_transfer None → '21'" in out
+    assert "01.03.2025 kari: days_before_transfer None → '21'" in out
     run(krav, "agreement", "set", "-c", ORGNO, "days_before_transfer=min", "--by", "per", "--date", "2025-03-02")
     history = json.loads(run(krav, "agreement", "show", "-c", ORGNO, "--json"))["history"]
     assert [(h["field"], h["old"], h["new"], h["by"], h["on"]) for h in history] == [

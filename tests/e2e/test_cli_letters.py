@@ -107,7 +107,7 @@ def test_from_the_books_to_a_notice_emailed_and_printed(krav: CliRunner, tmp_pat
     assert "1 000,00" in shown
     assert "35,00" in shown
     assert "4,79" in shown
-    assert f"total 1 039,79, account 16020000000, KID {ola['kid']}" in shown
+    assert f"total 1 039,79, account 1602.00.00000, KID {ola['kid']}" in shown
     as_data = json.loads(run(krav, "letters", "show", "--company", ORGNO, str(ola["id"]), "--json"))
     assert as_data["type"] == "notice"
     assert as_data["recipient"]["email"] == "ola@example.no"
@@ -197,7 +197,8 @@ def test_a_failed_delivery_is_listed_by_outbox_status_and_put_back_by_retry(
     assert "outbox: 0 e-mailed, 1 to print, 1 failed, 0 uncertain" in out
     assert "the day's run held or refused something" in out
     ola = letters(krav)[0]
-    assert f"letter-{ola['id']} to ola@example.no" in out
+    assert f"letter-{ola['id']} by email" in out
+    assert "ola@example.no" not in out  # the run's output may be a log: ids, not the debtor's address
     status = run(krav, "outbox", "status")
     assert status.splitlines()[0] == "failed 1, sent 1"
     assert f"failed: letter-{ola['id']} email ola@example.no after 1 attempt(s): " in status
@@ -216,7 +217,7 @@ def test_a_failed_delivery_is_listed_by_outbox_status_and_put_back_by_retry(
     assert kari_row.split()[1:4] == ["28.03.2025", "28.03.2025", "sent"]
     # the next run tries it again, says it still could not be sent, and exits non-zero again
     again = run(krav, "run", "--date", "2025-03-29", code=1)
-    assert f"letter-{ola['id']} to ola@example.no" in again
+    assert f"letter-{ola['id']} by email" in again
     assert "outbox: 0 e-mailed, 0 to print, 1 failed, 0 uncertain" in again
 
     monkeypatch.delenv("KRAV_SMTP_HOST")

@@ -40,7 +40,7 @@ def _two_notices(krav: CliRunner) -> None:
 
 
 def _claim(krav: CliRunner, number: str, on: str) -> dict[str, object]:
-    rows = json.loads(run(krav, "claims", "list", "--company", ORGNO, "--date", on, "--json"))
+    rows = json.loads(run(krav, "claims", "list", "--company", ORGNO, "--date", on, "--all", "--json"))
     (row,) = [r for r in rows if r["claim"]["invoice_number"] == number]
     claim = row["claim"]
     assert isinstance(claim, dict)
@@ -142,3 +142,42 @@ def test_payments_list_shows_the_day_the_bank_got_the_order_r_clm_14(krav: CliRu
     assert "14.04.2025" in row
     assert "11.04.2025" in row
     assert "100,00" in row
+
+
+def test_a_refusal_exits_1_and_leaves_the_history_as_it_was_and_history_takes_the_collection_id(
+    krav: CliRunner,
+) -> None:
+    _two_notices(krav)
+    collection_id = _claim(krav, "1001", "2025-03-28")["collection_id"]
+    before = run(krav, "claims", "history", "--company", ORGNO, "1001", "--json")
+    assert run(krav, "claims", "history", "--company", ORGNO, str(collection_id), "--json") == before
+    # one of two refused: said per claim, and the command exits 1
+    out = run(krav, "claims", "reject", "--company", ORGNO, "1001", "--text", "Nei.", code=1)
+    assert "reject refused (not_disputed)" in out
+    assert run(krav, "claims", "history", "--company", ORGNO, "1001", "--json") == before
+    # approving a claim that is not on a collection list is refused, with exit 1
+    out = run(krav, "claims", "approve", "--company", ORGNO, "1001", "--date", "2025-03-31", code=1)
+    assert "invoice 1001: not approved" in out
+    missing = run(krav, "claims", "history", "--company", ORGNO, "K9-999999", code=1)
+    assert "no claim for invoice or collection ID K9-999999" in missing
+
+
+def test_claims_list_shows_the_open_claims_with_their_next_step_or_what_holds_them(krav: CliRunner) -> None:
+    """Both notices' deadline is Friday 11 April: the list is drawn Tuesday 15 April. A disputed claim is held."""
+    _two_notices(krav)
+    shown = run(krav, "claims", "list", "--company", ORGNO, "--date", "2025-03-28")
+    assert shown.count("inkassoliste fra 15.04.2025") == 2
+    assert "10001 Ola Nordmann" in shown
+    assert "1 039,79" in shown  # owed: 1 000,00 + 35,00 fee + 4,79 interest to the day
+    run(krav, "claims", "dispute", "--company", ORGNO, "1001", "--text", "Feil beløp", "--date", "2025-04-01")
+    held = run(krav, "claims", "list", "--company", ORGNO, "--date", "2025-04-01")
+    assert "bestridt: venter på svar på innsigelsen" in held
+    data = json.loads(run(krav, "claims", "list", "--company", ORGNO, "--date", "2025-04-01", "--json"))
+    by_invoice = {row["claim"]["invoice_number"]: row["next"] for row in data}
+    assert by_invoice["1001"] == {"step": None, "on": None, "held_by": "disputed"}
+    assert by_invoice["2001"] == {"step": "collection_list", "on": "2025-04-15", "held_by": None}
+    run(krav, "claims", "uphold", "--company", ORGNO, "1001", "--text", "Riktig.", "--date", "2025-04-02")
+    open_only = json.loads(run(krav, "claims", "list", "--company", ORGNO, "--date", "2025-04-02", "--json"))
+    assert [row["claim"]["invoice_number"] for row in open_only] == ["2001"]
+    every = json.loads(run(krav, "claims", "list", "--company", ORGNO, "--date", "2025-04-02", "--all", "--json"))
+    assert sorted(row["claim"]["invoice_number"] for row in every) == ["1001", "2001"]

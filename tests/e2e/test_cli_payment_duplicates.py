@@ -88,10 +88,10 @@ def test_a_letter_paid_in_two_differently_written_files_is_applied_and_remitted_
     )
     (tmp_path / "paid.xml").write_bytes(paid)
     (tmp_path / "paid-again.xml").write_bytes(variants.with_crlf(variants.reindented(paid, "\t")))
-    first = run(krav, "import", "payments", str(tmp_path / "paid.xml"))
+    first = run(krav, "import", "payments", str(tmp_path / "paid.xml"), "--date", PAY_DAY.isoformat())
     assert "matched 1 (838,84), unmatched 0 (0,00)" in first
     assert "duplicates" not in first
-    again = run(krav, "import", "payments", str(tmp_path / "paid-again.xml"))
+    again = run(krav, "import", "payments", str(tmp_path / "paid-again.xml"), "--date", PAY_DAY.isoformat())
     assert "matched 0 (0,00), unmatched 0 (0,00)" in again
     assert "duplicates 1 (838,84): received before, not applied again" in again
     assert "already received as payment 1 (P1/1 in paid.xml, 2025-04-01); not applied again" in again

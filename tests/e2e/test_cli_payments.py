@@ -190,7 +190,7 @@ def test_the_ledger_splits_a_direct_payment_with_the_services_figures_on_every_p
     (credit,) = [i for i in items if Decimal(i["amount"]) < 0]  # the overpayment, a credit item on the customer
     overpaid_in_books = -Decimal(credit["remaining"])
 
-    (row,) = json.loads(run(krav, "claims", "list", "--company", ORGNO, "--date", "2025-04-01", "--json"))
+    (row,) = json.loads(run(krav, "claims", "list", "--company", ORGNO, "--date", "2025-04-01", "--all", "--json"))
     claim = row["claim"]
     assert (claim["stage"], claim["closed_reason"]) == ("closed", "paid")
     fee_paid = Decimal(claim["fees_charged"]) - Decimal(claim["fees_outstanding"])

@@ -18,6 +18,7 @@ from krav.domain.party import Company, Customer, carry_consent
 from krav.domain.validation import Candidate
 from krav.services.ports import (
     ItemFilter,
+    LedgerChange,
     LikelyValid,
     NewItem,
     PostedBankPayment,
@@ -110,6 +111,8 @@ class FakeLedger:
         known = self.s.customers.setdefault(company_id, {})
         found = known.get(customer.number)
         customer = replace(customer, email_for_letters=carry_consent(customer, found))
+        if found is not None:  # restriction and erasure are not the register's to change (as in the SQL store)
+            customer = replace(customer, restricted_on=found.restricted_on, erased_on=found.erased_on)
         if found is None:
             known[customer.number] = replace(customer, id=self.s.new_id("customer"))
             return "created"
@@ -344,6 +347,23 @@ class FakeLedger:
             return False
         self._replace_items(company_id, [replace(item, exempt=exempt)])
         return True
+
+    def set_item_due_date(self, company_id: int, item_id: int, due_date: date) -> None:
+        item = self.s.items.get(company_id, {}).get(item_id)
+        if item is None:
+            raise NotFound(f"no open item with id {item_id}")
+        self._replace_items(company_id, [replace(item, due_date=due_date)])
+
+    def set_customer_exempt(self, company_id: int, number: str, exempt: bool) -> None:
+        self._require_customer(company_id, number)
+        known = self.s.customers[company_id]
+        known[number] = replace(known[number], exempt=exempt)
+
+    def record_change(self, company_id: int, change: LedgerChange) -> None:
+        self.s.ledger_changes.setdefault(company_id, []).append(change)
+
+    def changes(self, company_id: int) -> list[LedgerChange]:
+        return list(self.s.ledger_changes.get(company_id, []))
 
     def update_collection_amounts(self, company_id: int, figures: Mapping[str, tuple[Money, Money]]) -> None:
         """R-LED-3: each item's outstanding (fee, interest) by its collection ID."""

@@ -30,6 +30,7 @@ from krav.services.ports import (
     Document,
     HistoryEntry,
     ImportRecord,
+    LedgerChange,
     PostedBankPayment,
     StoredLetter,
     StoredSettlement,
@@ -176,6 +177,7 @@ class FakeStore:
     imports: dict[tuple[int, str, str], ImportRecord] = field(default_factory=dict)
     agreements: dict[int, Agreement] = field(default_factory=dict)
     agreement_changes: dict[int, list[AgreementChange]] = field(default_factory=dict)
+    ledger_changes: dict[int, list[LedgerChange]] = field(default_factory=dict)
     bank_payments: dict[tuple[int, str], PostedBankPayment] = field(default_factory=dict)
     # the collection side
     claims: dict[int, Claim] = field(default_factory=dict)

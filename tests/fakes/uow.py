@@ -19,6 +19,7 @@ from krav.services.relay import Relay
 from tests.fakes.collection import FakeCollection
 from tests.fakes.deliveries import FakeDeliveries
 from tests.fakes.ledger import FakeCompanies, FakeLedger
+from tests.fakes.personal_data import FakePersonalData
 from tests.fakes.shared import FakeAgreements, FakeImportLog, FakeOutbox
 from tests.fakes.store import FakeStore
 
@@ -32,6 +33,7 @@ class _Repositories:
     agreements: FakeAgreements
     collection: FakeCollection
     deliveries: FakeDeliveries
+    personal_data: FakePersonalData
 
     @classmethod
     def over(cls, store: FakeStore) -> _Repositories:
@@ -43,6 +45,7 @@ class _Repositories:
             FakeAgreements(store),
             FakeCollection(store),
             FakeDeliveries(store),
+            FakePersonalData(store),
         )
 
 
@@ -96,6 +99,10 @@ class FakeUnitOfWork:
     @property
     def deliveries(self) -> FakeDeliveries:
         return self._open().deliveries
+
+    @property
+    def personal_data(self) -> FakePersonalData:
+        return self._open().personal_data
 
     def __enter__(self) -> Self:
         if self._repositories is not None:

@@ -234,7 +234,7 @@ def test_an_email_the_server_does_not_take_holds_its_claim_until_a_retry_sends_i
     for on, day in days.items():
         assert day.troubled, on
         assert day.outbox is not None
-        assert any(e.startswith(f"letter-{world.notice('10001').id} to {OLA}: ") for e in day.outbox.errors), on
+        assert any(e.startswith(f"letter-{world.notice('10001').id} by email: ") for e in day.outbox.errors), on
     assert world.claim("10001").letter_unsent
     assert _stages(world) == {"10001": Stage.NOTICE, "20001": Stage.COLLECTION_LIST, "30001": Stage.COLLECTION_LIST}
     assert world.notice("10001").status == "failed"

@@ -190,6 +190,29 @@ def test_a_kid_failing_its_check_digit_goes_to_the_manual_queue_with_that_reason
 
 
 @pytest.mark.parametrize(
+    ("paid_on", "on", "reason"),
+    [
+        # dated before the letter whose KID it carries was written (28 March): a mistake in the file or the KID
+        (date(2025, 3, 20), PAY_DAY, "paid 20.03.2025, before the letter with KID {kid} was written (28.03.2025)"),
+        # dated more than a year before the business day
+        (date(2025, 3, 31), date(2026, 4, 1), "paid 31.03.2025, more than a year before 01.04.2026"),
+    ],
+)
+def test_an_implausibly_dated_payment_goes_to_the_manual_queue_and_is_not_applied_r_clm_7(
+    uow: UnitOfWork, paid_on: date, on: date, reason: str
+) -> None:
+    letter = _letter(uow, "20001")
+    assert letter.kid is not None
+    data = _camt([Credit("D1", letter.total, paid_on, kid=letter.kid)])
+    report = payments.import_payments(uow, data, filename="d.xml", on=on)
+    wanted = reason.format(kid=letter.kid) + ": check it by hand"
+    assert [(o.matched, o.reason) for o in report.outcomes] == [(False, wanted)]
+    assert [p.reason for p in payments.unmatched(uow)] == [wanted]
+    assert _run(uow, PAY_DAY).payments_applied == 0
+    assert _claim(uow, "2001").stage is Stage.NOTICE
+
+
+@pytest.mark.parametrize(
     ("short_by", "stage", "principal_left"),
     [
         # the letter total 838.84 by the deadline settles the claim, interest after 28 March waived (R-CLM-12)

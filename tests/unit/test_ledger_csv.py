@@ -77,9 +77,9 @@ def test_exempt_reads_ja_nei_true_false_1_0(text: str, exempt: bool) -> None:
 
 
 def test_an_unknown_column_and_a_missing_required_column_refuse_the_file_at_line_1() -> None:
-    problems = refused(parse_customers_csv, "number;navn;telefon\n1;A;2\n", "k.csv")
+    problems = refused(parse_customers_csv, "number;nvan;telefon\n1;A;2\n", "k.csv")
     assert [(p.where, p.field) for p in problems] == [
-        ("k.csv, line 1", "navn"),
+        ("k.csv, line 1", "nvan"),
         ("k.csv, line 1", "telefon"),
         ("k.csv, line 1", "name"),
     ]
@@ -232,12 +232,12 @@ def test_a_required_invoice_column_missing_from_the_header_is_refused() -> None:
 # -- files that are no CSV at all ---------------------------------------------------------------------------
 
 
-def test_a_file_that_is_not_utf8_is_refused_with_its_line() -> None:
-    data = "number;name\n1;Ærlig\n".encode("latin-1")
+def test_a_file_that_is_neither_utf8_nor_windows_1252_is_refused_with_its_line() -> None:
+    data = "number;name\n1;Ærlig\n".encode("latin-1") + b"2;\x81\n"  # 0x81: no character in Windows-1252
     with pytest.raises(FileFormatError) as excinfo:
         parse_customers_csv(data, filename="latin1.csv")
-    assert excinfo.value.line == 2
-    assert "not UTF-8" in str(excinfo.value)
+    assert excinfo.value.line == 3
+    assert "neither UTF-8 nor Windows-1252 (byte 0x81)" in str(excinfo.value)
 
 
 def test_an_empty_file_is_refused() -> None:

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field, replace
+from datetime import date
 from enum import StrEnum
 
 from stdnum.exceptions import ValidationError as StdnumValidationError
@@ -117,6 +118,10 @@ class Customer:
     # about it (SAF-T, a CSV file without the column), and what was recorded stays, see :func:`carry_consent`.
     # Read from the ledger's register it is always said.
     email_for_letters: bool | None = None
+    # GDPR art. 18: processing restricted from this day (its items not valid for collection: the proposal's
+    # ``customer_restricted``); art. 17: the personal fields erased on this day (krav.domain.personal_data)
+    restricted_on: date | None = None
+    erased_on: date | None = None
 
 
 def check_customer(customer: Customer, *, where: str | None = None, strict_orgno: bool = True) -> Customer:

@@ -237,6 +237,22 @@ def customer_exempt(c: Candidate, a: Agreement, today: date) -> Reason | None:
     )
 
 
+def customer_restricted(c: Candidate, a: Agreement, today: date) -> Reason | None:
+    """Krav's own reason beside R-VAL-1's table, ``customer_restricted``: the debtor has the processing of their
+    personal data restricted (GDPR art. 18), so nothing new of theirs goes to collection."""
+    if c.customer.restricted_on is None:
+        return None
+    since = c.customer.restricted_on
+    return _reason(
+        "customer_restricted",
+        Category.CUSTOMER,
+        f"Behandlingen av kundens personopplysninger er begrenset fra {since:%d.%m.%Y} (personvernforordningen "
+        "art. 18). Posten kan ikke sendes til innfordring før begrensningen er opphevet.",
+        f"Processing of the customer's personal data is restricted from {since:%d.%m.%Y} (GDPR art. 18). The item "
+        "cannot be sent to collection until the restriction is lifted.",
+    )
+
+
 def customer_name_missing(c: Candidate, a: Agreement, today: date) -> Reason | None:
     """R-VAL-1 ``customer_name_missing``."""
     if c.customer.name and c.customer.name.strip():
@@ -333,7 +349,15 @@ RULES: tuple[Rule, ...] = (
 
 REASON_CODES: tuple[str, ...] = tuple(rule.__name__ for rule in RULES)
 
+#: What :func:`validate_item` runs: DOMAIN.md's rules, and Krav's own ``customer_restricted`` (data protection)
+#: after ``customer_exempt``. It only ever applies to a restricted customer, so DOMAIN.md's codes are unchanged.
+CHECKS: tuple[Rule, ...] = (
+    *RULES[: RULES.index(customer_exempt) + 1],
+    customer_restricted,
+    *RULES[RULES.index(customer_exempt) + 1 :],
+)
+
 
 def validate_item(candidate: Candidate, agreement: Agreement, today: date) -> list[Reason]:
     """R-VAL-1: every failing reason for sending ``candidate`` on ``today``; empty means it may be sent."""
-    return [reason for rule in RULES if (reason := rule(candidate, agreement, today)) is not None]
+    return [reason for rule in CHECKS if (reason := rule(candidate, agreement, today)) is not None]

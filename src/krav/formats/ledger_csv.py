@@ -1,9 +1,11 @@
 """Customers and invoices from CSV files, for creditors whose ERP exports nothing better.
 
-The columns are documented for users in ``docs/imports.md``; this module is their one definition. A file is
-UTF-8 (with or without a byte-order mark), its first line names the columns, and the delimiter is ``;`` or
-``,``, whichever the header line uses. Dates are ``YYYY-MM-DD`` or ``DD.MM.YYYY``; amounts ``1234.50``,
-``1234,50`` or ``1 234,50`` (quote an amount with a comma in a comma-separated file).
+The columns are documented for users in ``docs/imports.md``; this module is their one definition, with the
+Norwegian names that ERPs and spreadsheets give them (:data:`CUSTOMER_ALIASES`, :data:`INVOICE_ALIASES`). A file
+is UTF-8 (with or without a byte-order mark) or Windows-1252, its first line names the columns, and the
+delimiter is ``;``, ``,`` or a tab, whichever the header line uses (:mod:`krav.formats.csv_dialect`). Dates are
+``YYYY-MM-DD`` or ``DD.MM.YYYY``; amounts ``1234.50``, ``1234,50`` or ``1 234,50`` (quote an amount with a comma
+in a comma-separated file).
 
 A file is taken whole or not at all: every bad row is collected and the file is refused with
 :class:`ImportRefused`, each :class:`Problem` naming ``file, line N``, the column and what is wrong.
@@ -15,19 +17,20 @@ A file is taken whole or not at all: every bad row is collected and the file is 
 ... )[0]
 >>> invoice.amount, invoice.invoice_date.isoformat(), invoice.voucher_type
 (Money('1234.50', 'NOK'), '2025-01-31', 11)
+>>> parse_invoices_csv(
+...     "Fakturanr\\tKundenr\\tFakturadato\\tBeløp\\n7\\t1001\\t31.01.2025\\t1 234,50\\n".encode("cp1252"), filename="f.txt"
+... )[0].amount
+Money('1234.50', 'NOK')
 """
 
 from __future__ import annotations
 
-import csv
-import io
 import re
-from collections.abc import Callable, Sequence
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
-from typing import TypeVar
 
-from krav.domain.errors import FieldError, FileFormatError, ImportRefused, Problem
+from krav.domain.errors import FieldError, ImportRefused, Problem
 from krav.domain.kid import check_kid
 from krav.domain.money import DEFAULT_CURRENCY, Money, parse_decimal
 from krav.domain.party import (
@@ -39,10 +42,13 @@ from krav.domain.party import (
     is_valid_norwegian_postcode,
 )
 from krav.domain.plausible import NUMBER, TEXT, check_amount, check_date, check_text
+from krav.formats.csv_dialect import Columns, Row, read_rows
 
 __all__ = [
+    "CUSTOMER_ALIASES",
     "CUSTOMER_COLUMNS",
     "CUSTOMER_REQUIRED",
+    "INVOICE_ALIASES",
     "INVOICE_COLUMNS",
     "INVOICE_REQUIRED",
     "CsvInvoice",
@@ -81,14 +87,50 @@ INVOICE_COLUMNS = (
 INVOICE_REQUIRED = ("number", "customer", "invoice_date", "amount")
 DEFAULT_VOUCHER_TYPE = 11  # R-LED-2: outgoing invoice
 
+# The names Norwegian ERPs and spreadsheets give the columns, as :func:`~krav.formats.csv_dialect.header_key`
+# writes them (lower case); docs/imports.md lists them for users. A name not here, nor a column, is refused.
+CUSTOMER_ALIASES = {
+    **dict.fromkeys(("kundenr", "kundenr.", "kundenummer"), "number"),
+    **dict.fromkeys(("navn", "kundenavn"), "name"),
+    **dict.fromkeys(("type", "kundetype"), "kind"),
+    **dict.fromkeys(("org.nr.", "org.nr", "orgnr", "org nr", "organisasjonsnummer"), "orgno"),
+    **dict.fromkeys(("adresse", "gateadresse", "postadresse"), "street"),
+    **dict.fromkeys(("postnr", "postnr.", "postnummer"), "postcode"),
+    **dict.fromkeys(("poststed", "sted"), "city"),
+    "land": "country",
+    **dict.fromkeys(("e-post", "epost", "e-postadresse"), "email"),
+    "purrefritak": "exempt",
+    **dict.fromkeys(("betalingsbetingelser", "betalingsfrist", "betalingsfrist (dager)"), "payment_terms_days"),
+    **dict.fromkeys(("språk", "sprak"), "language"),
+    **dict.fromkeys(("e-post for brev", "epost for brev"), "email_for_letters"),
+}
+INVOICE_ALIASES = {
+    **dict.fromkeys(("fakturanr", "fakturanr.", "fakturanummer"), "number"),
+    **dict.fromkeys(("kundenr", "kundenr.", "kundenummer"), "customer"),
+    "fakturadato": "invoice_date",
+    **dict.fromkeys(("forfallsdato", "forfall"), "due_date"),
+    **dict.fromkeys(("beløp", "belop", "sum"), "amount"),
+    "valuta": "currency",
+    **dict.fromkeys(("bilagsart", "bilagstype"), "voucher_type"),
+    **dict.fromkeys(("kid-nummer", "kidnummer"), "kid"),
+    "purrefritak": "exempt",
+    **dict.fromkeys(("tekst", "beskrivelse"), "text"),
+}
+_CUSTOMERS = Columns(CUSTOMER_COLUMNS, CUSTOMER_REQUIRED, CUSTOMER_ALIASES)
+_INVOICES = Columns(INVOICE_COLUMNS, INVOICE_REQUIRED, INVOICE_ALIASES)
+
+# a customer's kind as Norwegian systems write it (Privat/Bedrift), beside Krav's own names
+_KINDS = {
+    **dict.fromkeys(("consumer", "privat", "person", "privatperson", "forbruker"), "consumer"),
+    **dict.fromkeys(("business", "bedrift", "firma", "foretak"), "business"),
+}
+
 _TRUE = {"ja", "yes", "true", "1"}
 _FALSE = {"nei", "no", "false", "0"}
 _ISO_DATE = re.compile(r"^(\d{4})-(\d{2})-(\d{2})$")
 _NO_DATE = re.compile(r"^(\d{1,2})\.(\d{1,2})\.(\d{4})$")
 _CURRENCY = re.compile(r"^[A-Z]{3}$")
 _COUNTRY = re.compile(r"^[A-Z]{2}$")
-
-T = TypeVar("T")
 
 
 @dataclass(frozen=True, slots=True)
@@ -123,7 +165,7 @@ def parse_customers_csv(data: bytes, *, filename: str) -> list[Customer]:
     yes/no) says the debtor gave the e-mail for letters, which then go there instead of on paper (R-SVC-2); left
     out or empty, what was recorded for the same address stays. A customer number may appear once.
     """
-    rows = _rows(data, filename, CUSTOMER_COLUMNS, CUSTOMER_REQUIRED)
+    rows = read_rows(data, filename, _CUSTOMERS)
     customers: list[Customer] = []
     problems: list[Problem] = []
     first_line: dict[str, int] = {}
@@ -145,7 +187,7 @@ def parse_invoices_csv(data: bytes, *, filename: str) -> list[CsvInvoice]:
     ``voucher_type`` to 11 (outgoing invoice); ``due_date`` may be empty but not before ``invoice_date``;
     ``kid`` must pass its MOD10 or MOD11 check (R-BANK-1). An invoice number may appear once.
     """
-    rows = _rows(data, filename, INVOICE_COLUMNS, INVOICE_REQUIRED)
+    rows = read_rows(data, filename, _INVOICES)
     invoices: list[CsvInvoice] = []
     problems: list[Problem] = []
     first_line: dict[str, int] = {}
@@ -160,7 +202,7 @@ def parse_invoices_csv(data: bytes, *, filename: str) -> list[CsvInvoice]:
     return invoices
 
 
-def _unique(row: _Row, first_line: dict[str, int], what: str) -> bool:
+def _unique(row: Row, first_line: dict[str, int], what: str) -> bool:
     """Whether the row's number is the first of its kind in the file (a row without one is left to the
     required-value check)."""
     number = row.get("number")
@@ -173,7 +215,7 @@ def _unique(row: _Row, first_line: dict[str, int], what: str) -> bool:
     return True
 
 
-def _customer(row: _Row) -> Customer | None:
+def _customer(row: Row) -> Customer | None:
     number = row.text("number")
     name = row.text("name")
     orgno = row.get("orgno")
@@ -220,7 +262,7 @@ def _customer(row: _Row) -> Customer | None:
     return None if row.problems else customer
 
 
-def _invoice(row: _Row) -> CsvInvoice | None:
+def _invoice(row: Row) -> CsvInvoice | None:
     number = row.required("number", _fits(NUMBER))
     customer = row.required("customer", _fits(NUMBER))
     text = row.field("text", _fits(TEXT), default="")
@@ -306,10 +348,10 @@ def _country(text: str) -> str:
 
 
 def _kind(text: str) -> CustomerKind:
-    try:
-        return CustomerKind(text.lower())
-    except ValueError:
-        raise ValueError(f"{text!r} is neither consumer nor business") from None
+    kind = _KINDS.get(text.casefold())
+    if kind is None:
+        raise ValueError(f"{text!r} is neither consumer (privat, person) nor business (bedrift, firma)")
+    return CustomerKind(kind)
 
 
 def _yes_no(text: str) -> bool:
@@ -338,118 +380,3 @@ def _voucher_type(text: str) -> int:
     if not text.isdigit() or int(text) == 0:
         raise ValueError(f"{text!r} is not a voucher type number (e.g. 11, outgoing invoice)")
     return int(text)
-
-
-# -- rows ---------------------------------------------------------------------------------------------------
-
-
-class _Row:
-    """One data row: its values by column and the problems found in it so far."""
-
-    def __init__(self, filename: str, line: int, values: dict[str, str]) -> None:
-        self.line = line
-        self.where = f"{filename}, line {line}"
-        self.values = values
-        self.problems: list[Problem] = []
-
-    def problem(self, field: str | None, message: str) -> None:
-        self.problems.append(Problem(self.where, field, message))
-
-    def get(self, column: str) -> str | None:
-        value = self.values.get(column, "").strip()
-        return value or None
-
-    def text(self, column: str) -> str | None:
-        """A required text: reported when empty."""
-        text = self.get(column)
-        if text is None:
-            self.problem(column, "is empty; this column needs a value on every row")
-        return text
-
-    def required(self, column: str, read: Callable[[str], T]) -> T | None:
-        """A required value: reported when empty or unreadable."""
-        text = self.text(column)
-        return None if text is None else self._read(column, text, read)
-
-    def field(self, column: str, read: Callable[[str], T], *, default: T) -> T:
-        text = self.get(column)
-        if text is None:
-            return default
-        value = self._read(column, text, read)
-        return default if value is None else value
-
-    def _read(self, column: str, text: str, read: Callable[[str], T]) -> T | None:
-        try:
-            return read(text)
-        except FieldError as exc:
-            self.problem(column, exc.problem)
-        except ValueError as exc:
-            self.problem(column, str(exc))
-        return None
-
-
-def _rows(data: bytes, filename: str, columns: Sequence[str], required: Sequence[str]) -> list[_Row]:
-    text = _decode(data, filename)
-    header_line = next((line for line in text.splitlines() if line.strip()), None)
-    if header_line is None:
-        raise FileFormatError(
-            filename, f"the file is empty; the first line must name the columns: {', '.join(columns)}"
-        )
-    delimiter = ";" if header_line.count(";") >= header_line.count(",") else ","
-    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
-    header: list[str] | None = None
-    header_at = 0
-    rows: list[_Row] = []
-    problems: list[Problem] = []
-    last = 0
-    try:
-        for record in reader:
-            start, last = last + 1, reader.line_num
-            if not any(field.strip() for field in record):
-                continue
-            if header is None:
-                header, header_at = [name.strip().lower() for name in record], start
-                problems.extend(_header_problems(header, f"{filename}, line {start}", columns, required))
-                if problems:
-                    raise ImportRefused(filename, problems)
-                continue
-            row = _Row(filename, start, dict(zip(header, record, strict=False)))
-            if len(record) > len(header) and any(field.strip() for field in record[len(header) :]):
-                row.problem(
-                    None,
-                    f"{len(record)} fields but the header on line {header_at} names {len(header)} columns "
-                    f"(is a value with {delimiter!r} in it missing its quotes?)",
-                )
-            rows.append(row)
-    except csv.Error as exc:
-        raise FileFormatError(filename, f"not a readable CSV file: {exc}", line=reader.line_num) from exc
-    return rows
-
-
-def _header_problems(header: list[str], where: str, columns: Sequence[str], required: Sequence[str]) -> list[Problem]:
-    problems: list[Problem] = []
-    seen: set[str] = set()
-    for name in header:
-        if not name:
-            problems.append(Problem(where, None, "a column has no name"))
-        elif name not in columns:
-            problems.append(Problem(where, name, f"unknown column; the columns are: {', '.join(columns)}"))
-        elif name in seen:
-            problems.append(Problem(where, name, "column named twice"))
-        seen.add(name)
-    for name in required:
-        if name not in seen:
-            problems.append(Problem(where, name, "required column is missing from the header"))
-    return problems
-
-
-def _decode(data: bytes, filename: str) -> str:
-    try:
-        return data.decode("utf-8-sig")
-    except UnicodeDecodeError as exc:
-        line = data[: exc.start].count(b"\n") + 1
-        raise FileFormatError(
-            filename,
-            f"not UTF-8 (byte 0x{data[exc.start]:02x}); save the file as UTF-8 (in Excel: CSV UTF-8)",
-            line=line,
-        ) from exc

@@ -18,6 +18,7 @@ from krav.domain.ledger import voucher_types as vt
 from krav.domain.ledger.rebuild import RebuiltItem
 from krav.domain.ledger.vouchers import Batch, Voucher, VoucherLine
 from krav.domain.party import Company, Customer, check_customer, is_valid_orgno
+from krav.formats.csv_dialect import CP1252, sniff
 from krav.formats.ledger_csv import CsvInvoice, parse_customers_csv, parse_invoices_csv
 from krav.formats.saft import parse_saft, rebuild_from_saft
 from krav.services import ledger
@@ -208,9 +209,17 @@ def _summary(report: ImportReport) -> str:
 # -- CSV --------------------------------------------------------------------------------------------------------
 
 
+def _how_read(data: bytes, filename: str) -> tuple[dict[str, str], tuple[str, ...]]:
+    """The report's ``extra`` (the file's encoding and delimiter) and ``notes`` (a file read as Windows-1252)."""
+    dialect = sniff(data, filename=filename)
+    notes = (f"read as {CP1252}: the file is not UTF-8",) if dialect.encoding == CP1252 else ()
+    return {"encoding": dialect.encoding, "delimiter": dialect.delimiter_name}, notes
+
+
 def import_customers_csv(uow: UnitOfWork, orgno: str, data: bytes, *, filename: str) -> ImportReport:
     """Customers from CSV (docs/imports.md): created or updated by number, all rows or none."""
     customers = parse_customers_csv(data, filename=filename)
+    extra, notes = _how_read(data, filename)
     digest = sha256(data)
     with uow:
         company = uow.companies.get(orgno)
@@ -228,6 +237,8 @@ def import_customers_csv(uow: UnitOfWork, orgno: str, data: bytes, *, filename: 
             customers_created=counts["created"],
             customers_updated=counts["updated"],
             customers_unchanged=counts["unchanged"],
+            extra=extra,
+            notes=notes,
         )
         uow.imports.record(company.id, "customers", digest, filename, _summary(report))
         uow.commit()
@@ -276,6 +287,7 @@ def import_invoices_csv(uow: UnitOfWork, orgno: str, data: bytes, *, filename: s
     named with its line. The same file twice changes nothing.
     """
     invoices = parse_invoices_csv(data, filename=filename)
+    extra, notes = _how_read(data, filename)
     digest = sha256(data)
     with uow:
         company = uow.companies.get(orgno)
@@ -321,6 +333,8 @@ def import_invoices_csv(uow: UnitOfWork, orgno: str, data: bytes, *, filename: s
                 )
                 for i in result.items
             ),
+            extra=extra,
+            notes=notes,
         )
         uow.imports.record(company.id, "invoices", digest, filename, _summary(report))
         uow.commit()

@@ -13,6 +13,7 @@ from datetime import date
 from krav.domain.collection.claims import Claim, ClosedReason, Stage
 from krav.domain.collection.interest import interest_accrued, interest_outstanding
 from krav.domain.collection.letters import Letter, Recipient
+from krav.domain.collection.progress import Progress, claim_progress
 from krav.domain.errors import NotFound
 from krav.domain.money import Money
 from krav.domain.party import Company
@@ -163,12 +164,26 @@ class ClaimView:
     claim: ClaimRecord
     interest_accrued: Money
     interest_outstanding: Money
+    progress: Progress  # its next step and when, or what holds it
+
+    @property
+    def owed(self) -> Money:
+        """Everything the claim owes on the day asked: principal, fees, interest to that day and salær."""
+        c = self.claim
+        return c.principal_outstanding + c.fees_outstanding + self.interest_outstanding + c.salaer_outstanding
 
 
 def claims_view(
-    uow: UnitOfWork, orgno: str, *, on: date, rates: RateTables, stage: Stage | None = None
+    uow: UnitOfWork,
+    orgno: str,
+    *,
+    on: date,
+    rates: RateTables,
+    stage: Stage | None = None,
+    include_closed: bool = True,
 ) -> list[ClaimView]:
-    """A creditor's claims (in one stage, or all) with their interest as of ``on``."""
+    """A creditor's claims (in one stage, or all; without the closed ones unless ``include_closed``) with their
+    interest as of ``on`` and where each is going next."""
     with uow:
         cid = company_id(uow, orgno)
         charge = uow.agreements.get(cid).charge_interest
@@ -178,8 +193,10 @@ def claims_view(
             ClaimRecord.of(c),
             interest_accrued(c, on, rates, charge_interest=charge),
             interest_outstanding(c, on, rates, charge_interest=charge),
+            claim_progress(c),
         )
         for c in claims
+        if include_closed or c.stage is not Stage.CLOSED
     ]
 
 

@@ -67,6 +67,8 @@ class SqlCustomers:
             payment_terms_days=m[f"{prefix}payment_terms_days"],
             language=m[f"{prefix}language"],
             email_for_letters=m[f"{prefix}email_for_letters"],
+            restricted_on=m[f"{prefix}restricted_on"],
+            erased_on=m[f"{prefix}erased_on"],
         )
 
     def customers(self, company_id: int, numbers: Iterable[str] | None = None) -> dict[str, Customer]:

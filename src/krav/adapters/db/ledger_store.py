@@ -8,10 +8,11 @@ from __future__ import annotations
 import sqlalchemy as sa
 
 from krav.adapters.db.book_store import SqlBooks
+from krav.adapters.db.change_store import SqlChanges
 from krav.adapters.db.item_store import SqlItems
 
 
-class SqlLedger(SqlBooks, SqlItems):
+class SqlLedger(SqlBooks, SqlItems, SqlChanges):
     """The ledger repository over one connection."""
 
     def __init__(self, conn: sa.Connection) -> None:

@@ -15,6 +15,7 @@ from krav.adapters.db.company_store import SqlCompanies
 from krav.adapters.db.deliveries import SqlDeliveries
 from krav.adapters.db.ledger_store import SqlLedger
 from krav.adapters.db.message_store import SqlImportLog, SqlOutbox
+from krav.adapters.db.personal_data_store import SqlPersonalData
 from krav.domain.errors import DatabaseBusy
 
 
@@ -46,6 +47,7 @@ class SqlUnitOfWork:
         self.agreements = SqlAgreements(self._conn)
         self.collection = SqlCollection(self._conn)
         self.deliveries = SqlDeliveries(self._conn)
+        self.personal_data = SqlPersonalData(self._conn)
         return self
 
     @property

@@ -251,6 +251,26 @@ class Claim(ClaimFacts):
             # R-CLM-15: a listed claim's transfer after an answer waits for the Thursday after its deadline
             self._listing = replace(self._listing, transfer_on=transfer_day_after_resume(deadline + timedelta(days=1)))
 
+    def take_back_letter(self, stage: Stage, deadlines: Deadlines, *, fee: Money, compensation: Money) -> None:
+        """R-SVC-2: its latest letter, never sent, is cancelled: the claim is back in ``stage`` with ``deadlines``
+        as they were before the letter, waits for it no more, and the notice ``fee`` and standard
+        ``compensation`` the letter charged are no longer owed (as if never charged). Which state the letter
+        left behind is decided by :func:`krav.domain.collection.cancel.cancel_letter`."""
+        self._require_open("have a letter cancelled")
+        self._stage = stage
+        self._deadlines = deadlines
+        self._unsent = Unsent()
+        b = self._balances
+        taken = fee + compensation
+        self._balances = replace(
+            b,
+            fees_charged=b.fees_charged - taken,
+            fees_outstanding=b.fees_outstanding - taken,
+            fee_letters=b.fee_letters - 1 if fee.is_positive() and b.fee_letters > 0 else b.fee_letters,
+        )
+        if self._compensation.compensation_claimed:
+            self._compensation = Compensation(compensation=Money.zero(self.currency))
+
     def close(self, reason: ClosedReason, on: date) -> None:
         """Closed with ``reason``: no letters, moves or interest after ``on``."""
         self._move(Stage.CLOSED)

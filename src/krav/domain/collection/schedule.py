@@ -33,6 +33,14 @@ def is_collection_list_day(d: date) -> bool:
     return is_bank_day(d) and bank_day_on_or_after(nominal_tuesday(d)) == d
 
 
+def list_day_on_or_after(d: date) -> date:
+    """R-CLM-4: the first collection-list day on or after ``d``."""
+    day = d
+    while not is_collection_list_day(day):
+        day += timedelta(days=1)
+    return day
+
+
 def transfer_day_for_list(list_day: date) -> date:
     """R-CLM-4: with the automatic list, listed claims move to inkasso on the following Thursday (bank-day moved)."""
     thursday = nominal_tuesday(list_day) + timedelta(days=2)

@@ -20,6 +20,7 @@ from krav.entrypoints.cli import (
     audit,
     claims,
     companies,
+    debtor,
     imports,
     ledger,
     letters,
@@ -83,6 +84,7 @@ app.add_typer(letters.outbox_app, name="outbox")
 app.add_typer(payments.app, name="payments")
 app.add_typer(audit.app, name="audit")
 app.add_typer(rates.app, name="rates")
+app.add_typer(debtor.app, name="debtor")
 
 
 def main() -> None:

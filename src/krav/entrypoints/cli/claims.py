@@ -22,6 +22,7 @@ from krav.entrypoints.cli.common import (
     read_app,
     who,
 )
+from krav.entrypoints.cli.spreadsheets import CsvOpt, XlsxOpt, claims_sheet, write_sheet
 from krav.services import collection, queries
 
 app = typer.Typer(help="Claims under collection: list, history, actions.", no_args_is_help=True)
@@ -43,12 +44,26 @@ def _stage(value: str | None) -> Stage | None:
 def claims_list(
     company: CompanyOpt,
     stage: Annotated[str | None, typer.Option(help="Only claims in this stage.")] = None,
+    all_claims: Annotated[bool, typer.Option("--all", help="Closed claims too (default: the open ones).")] = False,
     on: DateOpt = None,
     json_out: JsonOpt = False,
+    csv_file: CsvOpt = None,
+    xlsx_file: XlsxOpt = None,
 ) -> None:
-    """Claims under collection with what they owe."""
+    """Open claims with what they owe, and each one's next step and its date or what holds it (--all: closed
+    claims too; --csv or --xlsx: as a spreadsheet)."""
     krav = read_app()
-    views = queries.claims_view(krav.reader(), company, on=business_date(on), rates=krav.rates, stage=_stage(stage))
+    chosen = _stage(stage)
+    views = queries.claims_view(
+        krav.reader(),
+        company,
+        on=business_date(on),
+        rates=krav.rates,
+        stage=chosen,
+        include_closed=all_claims or chosen is Stage.CLOSED,
+    )
+    if write_sheet(claims_sheet(views), csv_file, xlsx_file, json_out=json_out):
+        return
     if json_out:
         echo_json(show.claims_json(views))
         return
@@ -64,7 +79,7 @@ def _act(company: str, invoices: list[str], action: Action, on: str | None, text
         echo_json(show.actions_json(results))
     else:
         echo(show.actions_lines(results))
-    if not any(r.accepted for r in results):
+    if not all(r.accepted for r in results):  # every refusal is said, and the command exits 1
         raise typer.Exit(1)
 
 
@@ -159,14 +174,21 @@ def claims_answer(
 @app.command("approve")
 @handle_errors
 def claims_approve(company: CompanyOpt, invoices: InvoicesArg, on: DateOpt = None) -> None:
-    """Approve listed claims for inkasso; they move in the day's run."""
-    for r in collection.approve(get_app().uow(), company, invoices, on=business_date(on), by=who()):
+    """Approve listed claims for inkasso; they move in the day's run. Exits 1 when any was not approved."""
+    results = collection.approve(get_app().uow(), company, invoices, on=business_date(on), by=who())
+    for r in results:
         typer.echo(f"invoice {r.invoice}: " + ("approved" if r.approved else f"not approved: {r.reason}"))
+    if not all(r.approved for r in results):
+        raise typer.Exit(1)
 
 
 @app.command("history")
 @handle_errors
-def claims_history(company: CompanyOpt, invoice: Annotated[str, typer.Argument()], json_out: JsonOpt = False) -> None:
+def claims_history(
+    company: CompanyOpt,
+    invoice: Annotated[str, typer.Argument(help="The claim's invoice number, or its collection ID (K1-000001).")],
+    json_out: JsonOpt = False,
+) -> None:
     """The append-only history of a claim (R-ACT-5)."""
     events = queries.claim_history(read_app().reader(), company, invoice)
     if json_out:

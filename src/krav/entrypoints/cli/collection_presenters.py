@@ -9,6 +9,7 @@ from typing import Any
 
 from krav.domain.collection.actions import ActionResult
 from krav.domain.collection.letters import Letter
+from krav.domain.collection.progress import Holding, NextStep, Progress
 from krav.domain.money import Money, format_amount
 from krav.entrypoints.cli.presenters import day
 from krav.entrypoints.output import table
@@ -147,9 +148,65 @@ def stages_line(orgno: str, views: Iterable[queries.ClaimView]) -> str:
 
 def claims_json(views: Sequence[queries.ClaimView]) -> list[dict[str, Any]]:
     return [
-        {"claim": v.claim, "interest_accrued": v.interest_accrued, "interest_outstanding": v.interest_outstanding}
+        {
+            "claim": v.claim,
+            "interest_accrued": v.interest_accrued,
+            "interest_outstanding": v.interest_outstanding,
+            "owed": v.owed,
+            "next": {"step": v.progress.step, "on": v.progress.on, "held_by": v.progress.held},
+        }
         for v in views
     ]
+
+
+#: the stages as a Norwegian creditor reads them (the codes stay in JSON)
+STAGE_WORDS = {
+    "new": "ny",
+    "reminder": "betalingspåminnelse",
+    "notice": "inkassovarsel",
+    "collection_list": "inkassoliste",
+    "inkasso": "inkasso",
+    "legal": "rettslig",
+    "closed": "avsluttet",
+}
+
+_CLOSED_WORDS = {
+    "paid": "betalt",
+    "credited": "kreditert",
+    "closed_by_creditor": "lukket av kreditor",
+    "pause_expired": "pausen løp ut",
+    "objection_upheld": "innsigelsen tatt til følge",
+}
+
+_STEP_WORDS = {
+    NextStep.FIRST_LETTER: "første brev",
+    NextStep.NOTICE: "inkassovarsel",
+    NextStep.COLLECTION_LIST: "inkassoliste",
+    NextStep.INKASSO: "til inkasso",
+    NextStep.LEGAL_NOTICE: "varsel om rettslig inndriving",
+    NextStep.LEGAL: "rettslig inndriving",
+    NextStep.LETTER: "brev",
+    NextStep.PAUSE_ENDS: "lukkes",
+}
+
+_HELD_WORDS = {
+    Holding.PAUSED: "på pause",
+    Holding.DISPUTED: "bestridt: venter på svar på innsigelsen",
+    Holding.AWAITING_APPROVAL: "venter på godkjenning (krav claims approve)",
+    Holding.LETTER_UNSENT: "venter: siste brev er ikke sendt (krav outbox status)",
+}
+
+
+def progress_text(progress: Progress) -> str:
+    """``inkassovarsel fra 09.04.2025``, ``på pause; lukkes 01.10.2025``, ``venter på godkjenning …``."""
+    step = ""
+    if progress.step is not None:
+        step = _STEP_WORDS[progress.step] + (f" fra {day(progress.on)}" if progress.on else "")
+    if progress.held is None:
+        return step
+    if progress.held is Holding.AWAITING_APPROVAL:
+        return _HELD_WORDS[progress.held]
+    return _HELD_WORDS[progress.held] + (f"; {step}" if step else "")
 
 
 def claims_table(views: Sequence[queries.ClaimView]) -> str:
@@ -157,18 +214,20 @@ def claims_table(views: Sequence[queries.ClaimView]) -> str:
         (
             v.claim.collection_id,
             v.claim.invoice_number,
-            v.claim.debtor.number,
-            v.claim.stage.value + (" (paused)" if v.claim.paused else ""),
+            f"{v.claim.debtor.number} {v.claim.debtor.name}"[:32],
+            STAGE_WORDS.get(v.claim.stage.value, v.claim.stage.value),
             format_amount(v.claim.principal_outstanding),
             format_amount(v.claim.fees_outstanding),
             format_amount(v.interest_outstanding),
             format_amount(v.claim.salaer_outstanding),
-            v.claim.closed_reason.value if v.claim.closed_reason else "",
+            format_amount(v.owed),
+            progress_text(v.progress)
+            or (_CLOSED_WORDS.get(v.claim.closed_reason.value, "") if v.claim.closed_reason else ""),
         )
         for v in views
     ]
-    headers = ["collection id", "invoice", "debtor", "stage", "principal", "fee", "interest", "salær", "closed"]
-    return table(headers, rows, right={4, 5, 6, 7})
+    headers = ["innfordrings-id", "faktura", "skyldner", "steg", "hovedstol", "gebyr", "renter", "salær", "å betale"]
+    return table([*headers, "neste"], rows, right={4, 5, 6, 7, 8}) if rows else "no open claims (--all: closed too)"
 
 
 def actions_json(results: Sequence[ActionResult]) -> list[dict[str, Any]]:
@@ -211,7 +270,13 @@ def history_table(events: Sequence[HistoryEntry]) -> str:
 # -- letters, the outbox, money in and out ------------------------------------------------------------------------
 
 
-def _went(lt: StoredLetter) -> bool:
+def account_text(account: str | None) -> str:
+    """A Norwegian bank account as it is written: ``1602.00.00000`` (anything else as given)."""
+    a = (account or "").replace(".", "").replace(" ", "")
+    return f"{a[:4]}.{a[4:6]}.{a[6:]}" if len(a) == 11 and a.isdigit() else (account or "")
+
+
+def letter_went(lt: StoredLetter) -> bool:
     """R-SVC-2: the letter was sent (one read without its delivery counts as sent the day it was written)."""
     return lt.sent or lt.status is None
 
@@ -233,7 +298,7 @@ def letters_json(letters: Sequence[StoredLetter]) -> list[dict[str, Any]]:
             "n": lt.n,
             "type": lt.type.value,
             "written": lt.written,
-            "sent": lt.sent_on if _went(lt) else None,
+            "sent": lt.sent_on if letter_went(lt) else None,
             "delivery": {"status": lt.status, "channel": lt.channel} if lt.status is not None else None,
             "deadline": lt.deadline,
             "kid": lt.kid,
@@ -249,7 +314,7 @@ def letters_table(letters: Sequence[StoredLetter]) -> str:
         (
             lt.id,
             day(lt.written),
-            day(lt.sent_on) if _went(lt) else "not sent",
+            day(lt.sent_on) if letter_went(lt) else "not sent",
             _delivery(lt),
             lt.debtor,
             lt.n,
@@ -282,13 +347,13 @@ def letter_lines(letter: Letter, stored: StoredLetter | None = None) -> list[str
         f"{letter.type.value} {letter.n} to {letter.recipient.name} ({letter.recipient.number}), "
         + (
             f"sent {day(letter.sent_on)}"
-            if stored is None or _went(stored)
+            if stored is None or letter_went(stored)
             else f"written {day(stored.written)}, not sent ({_delivery(stored)})"
         )
         + (f", deadline {day(letter.deadline)}" if letter.deadline else ""),
         table(["invoice", "due", "principal", "fee", "interest", "salær", "total"], rows, right={2, 3, 4, 5, 6}),
         f"total {format_amount(letter.total)}"
-        + (f", account {letter.account}, KID {letter.kid}" if letter.kid else ""),
+        + (f", account {account_text(letter.account)}, KID {letter.kid}" if letter.kid else ""),
     ]
 
 

@@ -24,7 +24,7 @@ def init() -> None:
 @app.command("create")
 @handle_errors
 def company_create(
-    orgno: Annotated[str, typer.Option(help="Organisation number (9 digits, MOD11).")],
+    orgno: Annotated[str, typer.Option("--orgno", "--company", "-c", help="Organisation number (9 digits, MOD11).")],
     name: Annotated[str, typer.Option(help="The company's name.")],
     account: Annotated[str | None, typer.Option(help="The company's bank account (11 digits).")] = None,
     vat_registered: Annotated[bool, typer.Option("--vat-registered/--not-vat-registered")] = True,
@@ -55,7 +55,7 @@ def company_create(
 @app.command("set")
 @handle_errors
 def company_set(
-    orgno: Annotated[str, typer.Option(help="The company's organisation number.")],
+    orgno: Annotated[str, typer.Option("--orgno", "--company", "-c", help="The company's organisation number.")],
     name: Annotated[str | None, typer.Option()] = None,
     account: Annotated[str | None, typer.Option(help="The bank account collected money is remitted to.")] = None,
     vat_registered: Annotated[bool | None, typer.Option("--vat-registered/--not-vat-registered")] = None,

@@ -20,10 +20,13 @@ from krav.entrypoints.cli.common import (
     echo,
     echo_json,
     get_app,
+    given_date,
     handle_errors,
     read_app,
     read_file,
+    who,
 )
+from krav.entrypoints.cli.spreadsheets import CsvOpt, XlsxOpt, items_sheet, write_sheet
 from krav.services import ledger
 
 app = typer.Typer(help="The built-in ledger: items, vouchers, matching.", no_args_is_help=True)
@@ -38,9 +41,13 @@ def ledger_items(
     customer: Annotated[str | None, typer.Option(help="Only this customer's items.")] = None,
     all_items: Annotated[bool, typer.Option("--all", help="Include settled items.")] = False,
     json_out: JsonOpt = False,
+    csv_file: CsvOpt = None,
+    xlsx_file: XlsxOpt = None,
 ) -> None:
-    """The open items (customer sub-ledger)."""
+    """The open items (customer sub-ledger); --csv or --xlsx: as a spreadsheet."""
     items = ledger.open_items(read_app().reader(), company, customer=customer, open_only=not all_items)
+    if write_sheet(items_sheet(items), csv_file, xlsx_file, json_out=json_out):
+        return
     if json_out:
         echo_json(show.items_json(items))
         return
@@ -214,3 +221,51 @@ def ledger_import_bank(
         echo_json(report)
         return
     echo(show.bank_import_lines(report))
+
+
+@app.command("set-due")
+@handle_errors
+def ledger_set_due(
+    company: CompanyOpt,
+    invoice: Annotated[str, typer.Argument(help="The invoice number.")],
+    due: Annotated[str, typer.Argument(help="The new due date (dd.mm.åååå or YYYY-MM-DD).")],
+    on: DateOpt = None,
+) -> None:
+    """Set an open invoice's due date, before it is sent to collection; kept with who and when, the posted
+    voucher unchanged (`krav ledger changes`)."""
+    change = ledger.set_due_date(
+        get_app().uow(), company, invoice, given_date(due, "DATE"), on=business_date(on), by=who()
+    )
+    if not change.changed:
+        typer.echo(f"invoice {invoice}: due date {show.day(change.new)} already, nothing changed")
+        return
+    typer.echo(f"invoice {invoice}: due date {show.day(change.old) or 'none'} → {show.day(change.new)}")
+
+
+@app.command("customer-exempt")
+@handle_errors
+def ledger_customer_exempt(
+    company: CompanyOpt,
+    customer: Annotated[str, typer.Argument(help="The customer number.")],
+    off: Annotated[bool, typer.Option("--off", help="Clear the exemption instead.")] = False,
+    on: DateOpt = None,
+) -> None:
+    """Set (or with --off clear) a customer's reminder exemption (purrefritak, R-VAL-1 customer_exempt) without
+    importing the customers again; kept with who and when."""
+    change = ledger.set_customer_exempt(get_app().uow(), company, customer, not off, on=business_date(on), by=who())
+    state = "set" if change.new else "cleared"
+    if not change.changed:
+        typer.echo(f"customer {customer} ({change.name}): purrefritak {state} already, nothing changed")
+        return
+    typer.echo(f"customer {customer} ({change.name}): purrefritak {state} (was {'set' if change.old else 'not set'})")
+
+
+@app.command("changes")
+@handle_errors
+def ledger_changes(company: CompanyOpt, json_out: JsonOpt = False) -> None:
+    """Changes made outside vouchers (due dates, purrefritak), with who, when and old → new."""
+    found = ledger.changes(read_app().reader(), company)
+    if json_out:
+        echo_json(found)
+        return
+    echo(show.changes_lines(found))

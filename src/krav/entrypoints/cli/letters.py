@@ -8,6 +8,7 @@ from typing import Annotated
 import typer
 
 from krav.bootstrap import require_service_identity
+from krav.domain.money import format_amount
 from krav.entrypoints.cli import collection_presenters as show
 from krav.entrypoints.cli.common import (
     CompanyOpt,
@@ -19,10 +20,13 @@ from krav.entrypoints.cli.common import (
     get_app,
     handle_errors,
     read_app,
+    who,
 )
+from krav.entrypoints.cli.spreadsheets import CsvOpt, XlsxOpt, letters_sheet, write_sheet
 from krav.services import queries
 from krav.services.collection import delivery
 from krav.services.collection.delivery.archive import archive_letter_pdf
+from krav.services.collection.delivery.cancel import cancel as cancel_letter
 from krav.services.daily_run import BOUNCES
 
 DeliveryDateOpt = Annotated[
@@ -43,9 +47,13 @@ def letters_list(
     company: CompanyOpt,
     debtor: Annotated[str | None, typer.Option(help="Only this debtor's letters.")] = None,
     json_out: JsonOpt = False,
+    csv_file: CsvOpt = None,
+    xlsx_file: XlsxOpt = None,
 ) -> None:
-    """Letters sent, by date, debtor and number."""
+    """Letters sent, by date, debtor and number; --csv or --xlsx: as a spreadsheet."""
     letters = queries.letters(read_app().reader(), company, debtor=debtor)
+    if write_sheet(letters_sheet(letters), csv_file, xlsx_file, json_out=json_out):
+        return
     if json_out:
         echo_json(show.letters_json(letters))
         return
@@ -79,6 +87,30 @@ def letters_pdf(
     target = out or Path(doc.filename)
     target.write_bytes(doc.content)
     typer.echo(f"{target} ({len(doc.content)} bytes, sha256 {doc.sha256})")
+
+
+@letters_app.command("cancel")
+@handle_errors
+def letters_cancel(
+    company: CompanyOpt,
+    letter_id: Annotated[int, typer.Argument(help="The letter (see `krav letters list`).")],
+    on: DateOpt = None,
+) -> None:
+    """Cancel a reminder or collection notice that has not gone out (its delivery pending or failed): it is never
+    sent, and its claims go back to where they were before it, without its fee or deadline. The next run writes
+    the letter a claim is then due, unless you pause or close the claim first. Refused for a letter sent or that
+    may have gone (uncertain), and for other letters (their claims wait for them: `krav outbox retry`)."""
+    krav = get_app()
+    done = cancel_letter(krav.uow(), company, letter_id, on=business_date(on), by=who(), rates=krav.rates)
+    letter = done.letter
+    lines = [
+        f"letter {letter_id} ({letter.type.value} {letter.n} to debtor {letter.debtor}) cancelled: it will not be sent"
+    ]
+    lines += [f"  invoice {invoice}: back in stage {stage}" for invoice, stage in done.claims.items()]
+    if done.waived.is_positive():
+        lines.append(f"  fees no longer owed: {format_amount(done.waived)}")
+    lines.append("the next run writes the letter each claim is due then; pause or close a claim to stop it")
+    echo(lines)
 
 
 @outbox_app.command("status")

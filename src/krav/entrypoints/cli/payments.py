@@ -10,6 +10,7 @@ import typer
 
 from krav.entrypoints.cli import collection_presenters as show
 from krav.entrypoints.cli.common import CompanyOpt, JsonOpt, echo_json, get_app, handle_errors, read_app
+from krav.entrypoints.cli.spreadsheets import CsvOpt, XlsxOpt, unmatched_sheet, write_sheet
 from krav.services import queries
 from krav.services.collection import payments
 from krav.services.collection.delivery.archive import write_settlement_files
@@ -33,9 +34,11 @@ def payments_list(
 
 @app.command("unmatched")
 @handle_errors
-def payments_unmatched(json_out: JsonOpt = False) -> None:
-    """The manual-matching queue with each payment's reason."""
+def payments_unmatched(json_out: JsonOpt = False, csv_file: CsvOpt = None, xlsx_file: XlsxOpt = None) -> None:
+    """The manual-matching queue with each payment's reason; --csv or --xlsx: as a spreadsheet."""
     queue = queries.unmatched_payments(read_app().reader())
+    if write_sheet(unmatched_sheet(queue), csv_file, xlsx_file, json_out=json_out):
+        return
     if json_out:
         echo_json(queue)
         return

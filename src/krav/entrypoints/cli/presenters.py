@@ -6,8 +6,10 @@ This module has the ledger side (companies, the books, imports, the agreement, t
 
 from __future__ import annotations
 
+import textwrap
 from collections.abc import Iterable, Sequence
 from datetime import date
+from decimal import Decimal
 from typing import Any
 
 from krav.domain.agreement import field_values
@@ -18,6 +20,7 @@ from krav.domain.party import Company, Customer
 from krav.entrypoints.output import table, to_jsonable
 from krav.services import agreements, imports, ledger
 from krav.services.ledger.submission import ProposalRow, SubmitResult
+from krav.services.ports import LedgerChange
 
 
 def day(value: date | None) -> str:
@@ -114,16 +117,24 @@ def balance_json(check: ledger.LedgerBalance) -> dict[str, Any]:
     return {
         "balanced": check.balanced,
         "accounts": check.trial_balance,
+        "account_names": check.account_names,
         "total": check.total,
         "subledger_mismatches": check.subledger_mismatches,
     }
 
 
 def balance_lines(check: ledger.LedgerBalance) -> list[str]:
-    rows = [(key.split()[0], key.split()[1], format_amount(m)) for key, m in check.trial_balance.items()]
+    rows = [
+        (number, check.account_names.get(number, ""), currency, format_amount(m))
+        for number, currency, m in ((key.split()[0], key.split()[1], m) for key, m in check.trial_balance.items())
+    ]
+    sums = ", ".join(f"{format_amount(m)} {currency}" for currency, m in sorted(check.total.items())) or "0,00"
     lines = [
-        table(["account", "cur", "balance"], rows, right={2}),
+        table(["konto", "navn", "valuta", "saldo"], rows, right={3}),
         "",
+        f"sum of every account: {sums} (debit and credit must cancel out)",
+        f"customer sub-ledger: {check.customers_checked} customer(s)' open items held against account 1500 "
+        f"Kundefordringer, {len(check.subledger_mismatches)} differing",
         "balanced" if check.balanced else "NOT balanced",
     ]
     lines += [
@@ -152,6 +163,11 @@ def bank_import_lines(report: ledger.BankImportReport) -> list[str]:
 # -- imports, the agreement, the proposal ---------------------------------------------------------------------------
 
 
+def _iso_day(value: str | None) -> str:
+    """An ISO date of a report as ``dd.mm.åååå``."""
+    return day(date.fromisoformat(value)) if value else ""
+
+
 def import_lines(report: imports.ImportReport) -> list[str]:
     if report.already_imported:
         return [f"{report.filename}: already imported ({report.imported_at}); nothing changed"]
@@ -162,7 +178,16 @@ def import_lines(report: imports.ImportReport) -> list[str]:
     )
     if report.items:
         rows = [
-            (i.customer, i.number, i.invoice_date, i.due_date or "", i.amount, i.remaining, i.number_rule, i.due_rule)
+            (
+                i.customer,
+                i.number,
+                _iso_day(i.invoice_date),
+                _iso_day(i.due_date),
+                format_amount(Decimal(i.amount)),
+                format_amount(Decimal(i.remaining)),
+                i.number_rule,
+                i.due_rule,
+            )
             for i in report.items
         ]
         headers = ["customer", "number", "date", "due", "amount", "remaining", "number from", "due date from"]
@@ -181,7 +206,7 @@ def agreement_lines(view: agreements.AgreementView) -> list[str]:
     lines = [table(["field", "value"], [(k, "" if v is None else v) for k, v in values.items()])]
     if view.history:
         lines.append("\nhistory:")
-        lines += [f"  {h.on} {h.by}: {h.field} {h.old!r} → {h.new!r}" for h in view.history]
+        lines += [f"  {day(h.on)} {h.by}: {h.field} {h.old!r} → {h.new!r}" for h in view.history]
     return lines
 
 
@@ -193,6 +218,7 @@ def proposal_json(rows: Sequence[ProposalRow]) -> list[dict[str, Any]]:
             "customer": r.customer.number,
             "remaining": r.item.remaining,
             "due_date": r.item.due_date,
+            "sendable_from": r.sendable_from,
             "valid": r.valid,
             "reasons": [
                 {"code": x.code, "category": x.category.value, "nb": x.message_nb, "en": x.message_en}
@@ -203,25 +229,45 @@ def proposal_json(rows: Sequence[ProposalRow]) -> list[dict[str, Any]]:
     ]
 
 
-def proposal_lines(rows: Sequence[ProposalRow], lang: str) -> list[str]:
+def proposal_lines(rows: Sequence[ProposalRow], lang: str, *, width: int = 100) -> list[str]:
+    """The proposal as a table, one row per item with the day it may be sent from ("kan sendes fra"), and under
+    each invalid item every reason it may not be sent, one per line with its code and full text, wrapped to
+    ``width`` (the terminal's)."""
     out = []
     for r in rows:
-        why = "; ".join(f"{x.code}: {x.message_en if lang == 'en' else x.message_nb}" for x in r.reasons)
         out.append(
             (
                 r.item.id,
                 r.customer.number,
                 r.item.number,
                 day(r.item.due_date),
+                day(r.sendable_from),
                 format_amount(r.item.remaining),
-                "ok" if r.valid else why,
+                "ok" if r.valid else f"not valid ({len(r.reasons)})",
             )
         )
+    sendable = "sendable from" if lang == "en" else "kan sendes fra"
+    headers = ["id", "customer", "invoice", "due", sendable, "remaining", "status"]
+    header, rule, *lines = table(headers, out, right={5}).split("\n")
+    text: list[str] = [header, rule]
+    width = max(width, 40)
+    for r, line in zip(rows, lines, strict=True):
+        text.append(line)
+        for x in r.reasons:
+            message = x.message_en if lang == "en" else x.message_nb
+            text.extend(
+                textwrap.wrap(f"{x.code}: {message}", width=width, initial_indent="    - ", subsequent_indent="      ")
+            )
     valid = sum(1 for r in rows if r.valid)
-    return [
-        table(["id", "customer", "invoice", "due", "remaining", "status"], out, right={4}),
-        f"\n{len(rows)} item(s) past due, {valid} valid",
-    ]
+    return ["\n".join(text), f"\n{len(rows)} item(s) past due, {valid} valid"]
+
+
+def changes_lines(changes: Sequence[LedgerChange]) -> list[str]:
+    """The changes made outside vouchers (``krav ledger changes``)."""
+    if not changes:
+        return ["no changes"]
+    rows = [(day(c.on), c.by, c.subject, c.number, c.field, c.old or "", c.new or "") for c in changes]
+    return [table(["date", "by", "what", "number", "field", "old", "new"], rows)]
 
 
 def submit_json(results: Sequence[SubmitResult]) -> list[dict[str, Any]]:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import shutil
 from typing import Annotated
 
 import typer
@@ -39,7 +40,7 @@ def proposal_command(
     if json_out:
         echo_json(proposal_json(rows))
         return
-    echo(proposal_lines(rows, lang))
+    echo(proposal_lines(rows, lang, width=shutil.get_terminal_size().columns))
 
 
 @handle_errors

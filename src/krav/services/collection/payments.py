@@ -77,8 +77,16 @@ class PaymentImportReport:
         return Money.sum((o.amount for o in self.duplicates), self.total.currency)
 
 
-def _why_unmatched(payment: IncomingPayment, letter_found: bool) -> str | None:
-    """Why a payment cannot go to a claim by itself (R-CLM-7: it goes to manual matching instead)."""
+#: a payment booked this many days or more before the business day is not applied by itself: a person checks it
+STALE_PAYMENT_DAYS = 365
+
+
+def _why_unmatched(
+    payment: IncomingPayment, letter_found: bool, *, written: date | None = None, on: date | None = None
+) -> str | None:
+    """Why a payment cannot go to a claim by itself (R-CLM-7: it goes to manual matching instead): among them a
+    payment dated before the letter whose KID it carries was written (``written``), or more than a year before
+    the business day ``on`` — plausible only as a mistake in the file or the KID."""
     if payment.is_reversal:
         return "a reversal of an earlier payment: handle it by hand"
     if payment.amount.currency != "NOK":
@@ -89,6 +97,14 @@ def _why_unmatched(payment: IncomingPayment, letter_found: bool) -> str | None:
         return f"KID {payment.kid} fails its check digit (R-BANK-1)"
     if not letter_found:
         return f"no letter with KID {payment.kid}"
+    paid = payment.ordered_on or payment.paid_on
+    if written is not None and paid < written:
+        return (
+            f"paid {paid:%d.%m.%Y}, before the letter with KID {payment.kid} was written ({written:%d.%m.%Y}): "
+            "check it by hand"
+        )
+    if on is not None and (on - payment.paid_on).days >= STALE_PAYMENT_DAYS:
+        return f"paid {payment.paid_on:%d.%m.%Y}, more than a year before {on:%d.%m.%Y}: check it by hand"
     return None
 
 
@@ -116,7 +132,9 @@ def import_payments(uow: UnitOfWork, data: bytes, *, filename: str, on: date | N
                 report.outcomes.append(_record_duplicate(uow, payment, first, source, filename))
                 continue
             letter = uow.collection.letter_by_kid(payment.kid) if payment.kid else None
-            reason = _why_unmatched(payment, letter is not None)
+            reason = _why_unmatched(
+                payment, letter is not None, written=letter.written if letter is not None else None, on=on
+            )
             company_orgno = None
             if letter is not None and reason is None:
                 company_orgno = uow.companies.by_id(letter.company_id).orgno

@@ -17,6 +17,14 @@ from krav.services.ledger.companies import (
     set_voucher_type,
     update_company,
 )
+from krav.services.ledger.corrections import (
+    DueDateChange,
+    ExemptChange,
+    ItemChangeRefused,
+    changes,
+    set_customer_exempt,
+    set_due_date,
+)
 from krav.services.ledger.inbox import apply_service_reports
 from krav.services.ledger.items import (
     LedgerBalance,
@@ -42,6 +50,9 @@ __all__ = [
     "BankImportReport",
     "BankLine",
     "CustomerImport",
+    "DueDateChange",
+    "ExemptChange",
+    "ItemChangeRefused",
     "LedgerBalance",
     "LedgerRemindersOff",
     "MatchMethod",
@@ -50,6 +61,7 @@ __all__ = [
     "add_account",
     "apply_service_reports",
     "balance",
+    "changes",
     "create_company",
     "create_company_in",
     "customers",
@@ -67,6 +79,8 @@ __all__ = [
     "remind",
     "reported_messages",
     "save_customers",
+    "set_customer_exempt",
+    "set_due_date",
     "set_exempt",
     "set_voucher_type",
     "update_company",

@@ -22,6 +22,8 @@ class LedgerBalance:
     trial_balance: dict[str, Money]
     total: dict[str, Money]
     subledger_mismatches: dict[str, tuple[Money, Money]] = field(default_factory=dict)
+    account_names: dict[str, str] = field(default_factory=dict)  # the chart's name of each account number
+    customers_checked: int = 0  # customers whose receivables were held against their open items
 
     @property
     def balanced(self) -> bool:
@@ -49,7 +51,8 @@ def balance(uow: UnitOfWork, orgno: str) -> LedgerBalance:
             for number in sorted(set(gl) | set(sub))
             if gl.get(number, Money.zero()) != sub.get(number, Money.zero())
         }
-        return LedgerBalance(trial, totals, mismatches)
+        names = {number: account.name for number, account in uow.ledger.accounts(cid).items()}
+        return LedgerBalance(trial, totals, mismatches, names, len(set(gl) | set(sub)))
 
 
 def reported_messages(uow: UnitOfWork, orgno: str) -> list[LedgerReport]:

@@ -27,6 +27,9 @@ class ProposalRow:
     item: OpenItem
     customer: Customer
     reasons: tuple[Reason, ...]
+    # the first day the item may be sent as far as the days before transfer go (R-AGR-1): its due date plus the
+    # agreement's days; None without a due date
+    sendable_from: date | None = None
 
     @property
     def valid(self) -> bool:
@@ -52,6 +55,14 @@ def _company(uow: UnitOfWork, orgno: str) -> tuple[Company, int, Agreement]:
     return company, company.id, uow.agreements.get(company.id)
 
 
+def sendable_from(item: OpenItem, agreement: Agreement) -> date | None:
+    """R-AGR-1: the first day ``item`` may be sent to collection as far as the days before transfer go ("kan
+    sendes fra"); None for an item without a due date."""
+    if item.due_date is None:
+        return None
+    return item.due_date + timedelta(days=effective_days_before_transfer(agreement))
+
+
 def proposal(
     uow: UnitOfWork, orgno: str, *, today: date, customer: str | None = None, status: str = "all"
 ) -> list[ProposalRow]:
@@ -64,7 +75,7 @@ def proposal(
     with uow:
         _, company_id, agreement = _company(uow, orgno)
         rows = [
-            ProposalRow(c.item, c.customer, tuple(validate_item(c, agreement, today)))
+            ProposalRow(c.item, c.customer, tuple(validate_item(c, agreement, today)), sendable_from(c.item, agreement))
             for c in uow.ledger.candidates(company_id, today=today, customer=customer)
         ]
     if status == "valid":

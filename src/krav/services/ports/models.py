@@ -48,8 +48,9 @@ class Channel(StrEnum):
 
 class DeliveryStatus(StrEnum):
     """Where a delivery stands: waiting, handed on, sent (handed to print or accepted by the mail server, R-SVC-2),
-    failed (tried again), uncertain (may have left; a person checks), or bounced (the mail server refused the
-    address, or a delivery status notification came back: the letter goes on paper instead)."""
+    failed (tried again), uncertain (may have left; a person checks), bounced (the mail server refused the
+    address, or a delivery status notification came back: the letter goes on paper instead), or cancelled (the
+    letter was taken back before it went)."""
 
     PENDING = "pending"
     SENDING = "sending"
@@ -57,6 +58,7 @@ class DeliveryStatus(StrEnum):
     FAILED = "failed"
     UNCERTAIN = "uncertain"
     BOUNCED = "bounced"
+    CANCELLED = "cancelled"  # taken back before it went (``krav letters cancel``): never sent
 
 
 class DocumentKind(StrEnum):
@@ -193,6 +195,21 @@ class AgreementChange:
     by: str = ""
     on: date | None = None
     at: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class LedgerChange:
+    """A change the creditor made to an open item (``subject`` ``item``, ``number`` its invoice number) or a
+    customer (``customer``, its customer number) outside a voucher: who, when, old → new (R-LED-1: the posted
+    voucher keeps what it was posted with)."""
+
+    subject: str
+    number: str
+    field: str
+    old: str | None
+    new: str | None
+    on: date
+    by: str = ""
 
 
 @dataclass(frozen=True, slots=True)

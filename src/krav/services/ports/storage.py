@@ -36,6 +36,7 @@ from krav.services.ports.models import (
     HistoryEntry,
     ImportRecord,
     ItemFilter,
+    LedgerChange,
     LikelyValid,
     NewDelivery,
     NewItem,
@@ -98,6 +99,19 @@ class LedgerRepository(Protocol):
     def set_collection_ids(self, company_id: int, wanted: Mapping[int, str]) -> set[int]: ...
     def mark_reminded(self, company_id: int, item_ids: Iterable[int], on: date) -> None: ...
     def set_item_exempt(self, company_id: int, item_id: int, exempt: bool) -> bool: ...
+    def set_item_due_date(self, company_id: int, item_id: int, due_date: date) -> None:
+        """The due date in force on the open item (the posted voucher line keeps its own, R-LED-1)."""
+        ...
+
+    def set_customer_exempt(self, company_id: int, number: str, exempt: bool) -> None: ...
+    def record_change(self, company_id: int, change: LedgerChange) -> None:
+        """Keep a change made outside a voucher, append-only: who, when, old → new."""
+        ...
+
+    def changes(self, company_id: int) -> list[LedgerChange]:
+        """The changes kept, in the order they were made."""
+        ...
+
     def update_collection_amounts(self, company_id: int, figures: Mapping[str, tuple[Money, Money]]) -> None:
         """R-LED-3: each item's outstanding (fee, interest) by its collection ID, in one bulk write."""
         ...
@@ -301,6 +315,27 @@ class DeliveryRepository(Protocol):
     ) -> bool: ...
 
 
+class PersonalDataRepository(Protocol):
+    """A debtor's personal data across both sides' tables: restriction of processing (GDPR art. 18) and erasure
+    (art. 17) once the books' retention has run (:mod:`krav.domain.personal_data`)."""
+
+    def set_restricted(self, company_id: int, number: str, on: date | None) -> None:
+        """Restrict the processing of the customer's data from ``on`` (None: lift the restriction)."""
+        ...
+
+    def latest_record(self, company_id: int, number: str) -> date | None:
+        """The date of the customer's latest accounting record: a voucher naming it on a line, or an event in the
+        history of one of its claims (None: there is none)."""
+        ...
+
+    def erase(self, company_id: int, customer: Customer) -> dict[str, int]:
+        """Write the erased ``customer`` over the stored one and over each copy of it that may change: the claims'
+        debtor fields, the messages that submitted its items, its letters' delivery addresses
+        and errors, and the payer of a payment's later sightings. What is append-only or sealed by a hash stays.
+        Returns how many rows changed, by table."""
+        ...
+
+
 class UnitOfWork(Protocol):
     """One transaction: everything a use case writes is committed together, or nothing is.
 
@@ -323,6 +358,8 @@ class UnitOfWork(Protocol):
     def collection(self) -> CollectionRepository: ...
     @property
     def deliveries(self) -> DeliveryRepository: ...
+    @property
+    def personal_data(self) -> PersonalDataRepository: ...
 
     def __enter__(self) -> Self: ...
     def __exit__(

@@ -52,6 +52,8 @@ customer = sa.Table(
     sa.Column("payment_terms_days", sa.Integer),
     sa.Column("language", sa.String(2), nullable=False),
     sa.Column("email_for_letters", sa.Boolean, nullable=False, server_default=sa.false()),  # R-SVC-2
+    sa.Column("restricted_on", sa.Date),  # GDPR art. 18: processing restricted from this day
+    sa.Column("erased_on", sa.Date),  # GDPR art. 17: the personal fields erased on this day
     sa.UniqueConstraint("company_id", "number", name="uq_customer_company_number"),
     sa.CheckConstraint("kind in ('consumer', 'business')", name="kind"),
 )
@@ -278,6 +280,25 @@ agreement = sa.Table(
     sa.Column("accounting", sa.Text, nullable=False),
     sa.Column("updated_at", UTCDateTime, nullable=False),
     sa.CheckConstraint("days_before_transfer is null or days_before_transfer >= 7", name="min_days"),
+)
+
+# A change the creditor made to an open item or a customer outside a voucher (an item's due date, a customer's
+# reminder exemption), with who, when, and old → new: the posted voucher line keeps what it was posted with.
+ledger_change = sa.Table(
+    "ledger_change",
+    metadata,
+    sa.Column("id", sa.Integer, primary_key=True),
+    sa.Column("company_id", sa.ForeignKey("company.id"), nullable=False),
+    sa.Column("subject", sa.String(10), nullable=False),
+    sa.Column("number", sa.String(plausible.NUMBER), nullable=False),
+    sa.Column("field", sa.String(40), nullable=False),
+    sa.Column("old", sa.String(100)),
+    sa.Column("new", sa.String(100)),
+    sa.Column("on_date", sa.Date, nullable=False),
+    sa.Column("by", sa.String(200), nullable=False),
+    sa.Column("changed_at", UTCDateTime, nullable=False),
+    sa.CheckConstraint("subject in ('item', 'customer')", name="subject"),
+    sa.Index("ix_ledger_change_company", "company_id", "subject", "number"),
 )
 
 agreement_change = sa.Table(

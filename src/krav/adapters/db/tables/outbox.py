@@ -46,7 +46,9 @@ delivery = sa.Table(
     sa.Column("account", sa.String(34)),
     sa.Column("claims_held", sa.Boolean, nullable=False, server_default=sa.false()),
     sa.CheckConstraint("channel in ('email', 'print')", name="channel"),
-    sa.CheckConstraint("status in ('pending', 'sending', 'sent', 'failed', 'uncertain', 'bounced')", name="status"),
+    sa.CheckConstraint(
+        "status in ('pending', 'sending', 'sent', 'failed', 'uncertain', 'bounced', 'cancelled')", name="status"
+    ),
     sa.Index("ix_delivery_status", "status", "company_id"),
     sa.Index("ix_delivery_ref_id", "ref_id", "kind"),
 )

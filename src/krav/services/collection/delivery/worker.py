@@ -48,7 +48,6 @@ from krav.services.ports import (
     Document,
     DocumentKind,
     Mailer,
-    OutgoingMail,
     RecipientRefused,
     Renderer,
     Service,
@@ -279,7 +278,7 @@ def _deliver_email(work: _Round, d: Delivery, mailer: Mailer) -> Delivery | None
     try:
         mailer.send(mail)
     except RecipientRefused as exc:  # nothing left: the letter goes on paper today instead
-        return _refused(work, d, mail, str(exc))
+        return _refused(work, d, str(exc))
     except Exception as exc:  # not accepted by the mail server: recorded and retried
         _failed(work, [d], _reason(exc), expect=DeliveryStatus.SENDING, counted=True)
         return None
@@ -295,7 +294,7 @@ def _deliver_email(work: _Round, d: Delivery, mailer: Mailer) -> Delivery | None
     return None
 
 
-def _refused(work: _Round, d: Delivery, mail: OutgoingMail, why: str) -> Delivery | None:
+def _refused(work: _Round, d: Delivery, why: str) -> Delivery | None:
     """R-SVC-2: the mail server refused the address: the e-mail bounced, and a paper copy joins today's batch."""
     uow = work.uow
     with uow:
@@ -307,7 +306,8 @@ def _refused(work: _Round, d: Delivery, mail: OutgoingMail, why: str) -> Deliver
         found = uow.deliveries.find(key=copy.key)
         uow.commit()
     work.report.bounced += 1
-    work.report.notes.append(f"{d.delivery_key} to {mail.to} refused ({why}): on paper instead")
+    # the run's report may end up in a log: the delivery key names the letter, the debtor's address stays out
+    work.report.notes.append(f"{d.delivery_key} by e-mail refused ({why}): on paper instead")
     return found if found is not None and found.status is DeliveryStatus.PENDING else None
 
 
@@ -344,7 +344,7 @@ def _failed(
     if batch is not None:
         work.report.errors.append(f"{batch}: {error}")
     else:
-        work.report.errors.extend(f"{d.delivery_key} to {d.address or d.channel}: {error}" for d in deliveries)
+        work.report.errors.extend(f"{d.delivery_key} by {d.channel.value}: {error}" for d in deliveries)
 
 
 def _manifest(letters: Sequence[tuple[Delivery, StoredLetter, Letter, Document]]) -> str:
