@@ -58,11 +58,12 @@ class Terms:
     @property
     def fingerprint(self) -> str:
         """A SHA-256 of the terms' content: the same terms give the same fingerprint."""
-        content = json.dumps(_plain(self), sort_keys=True, default=str).encode()
+        content = json.dumps(terms_content(self), sort_keys=True, default=str).encode()
         return hashlib.sha256(content).hexdigest()
 
 
-def _plain(terms: Terms) -> dict[str, object]:
+def terms_content(terms: Terms) -> dict[str, object]:
+    """The terms as plain values (amounts as strings with two decimals): what the fingerprint covers."""
     return {
         "on": terms.on.isoformat(),
         "inkassosats": str(terms.inkassosats.amount),

@@ -22,7 +22,7 @@ from krav.domain.money import Money
 from krav.services.collection import CreditorDay, StepOutcome
 from krav.services.collection import day as service_day
 from krav.services.collection import money as service_money
-from krav.services.collection.delivery import MAX_ATTEMPTS, BounceResult, OutboxReport, deliver, read_bounces
+from krav.services.collection.delivery import MAX_ATTEMPTS, BounceResult, OutboxReport, deliver_now, read_bounces
 from krav.services.collection.holding import Held
 from krav.services.collection.payments import InboxResult, import_inbox
 from krav.services.ledger.submission import auto_transfer_in
@@ -257,17 +257,9 @@ BOUNCES = "bounces"
 def _deliver(uow: UnitOfWork, on: date, collab: Collaborators, result: BusinessDay, *, retry_failed: bool) -> None:
     """Deliver what the outbox holds on ``on``; ``retry_failed``: failed deliveries too (once a run)."""
     try:
-        report = deliver(
-            uow,
-            renderer=collab.renderer,
-            mailer=collab.mailer,
-            print_dir=collab.print_dir,
-            service=collab.service,
-            on=on,
-            remittance_dir=collab.remittance_dir,
-            resume=True,  # the run lock is held: no other worker is sending
-            retry_failed=retry_failed,
-            max_attempts=None if retry_failed else MAX_ATTEMPTS,
+        # the run lock is held: no other worker is sending
+        report = deliver_now(
+            uow, collab, on, retry_failed=retry_failed, max_attempts=None if retry_failed else MAX_ATTEMPTS
         )
     except Exception as exc:  # what waits in the outbox is sent by the next run or `krav outbox send`
         result.problems.append(f"delivery: {_reason(exc)}")

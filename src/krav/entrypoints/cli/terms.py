@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from krav.domain.agreement_terms import Terms
+from krav.domain.agreement_terms import Terms, terms_content
 from krav.domain.money import format_amount
 from krav.entrypoints.cli.presenters import day
 
@@ -67,19 +67,4 @@ def terms_lines(terms: Terms) -> list[str]:
 
 
 def terms_json(terms: Terms) -> dict[str, Any]:
-    return {
-        "on": terms.on,
-        "notice_fee": terms.notice_fee,
-        "interest_rate": terms.interest_rate,
-        "inkassosats": terms.inkassosats,
-        "standard_compensation": terms.standard_compensation,
-        "salaer_consumer": [{"principal": s.principal, "light": s.light, "heavy": s.heavy} for s in terms.salaer],
-        "creditor_vat_registered": terms.creditor_vat_registered,
-        "reminder_before_notice": terms.reminder_before_notice,
-        "reminder_deadline_days": terms.reminder_deadline_days,
-        "days_before_transfer": terms.days_before_transfer,
-        "automatic_collection_list": terms.automatic_collection_list,
-        "client_account": terms.client_account,
-        "costs_on_close_invoiced": terms.costs_on_close_invoiced,
-        "fingerprint": f"sha256:{terms.fingerprint}",
-    }
+    return {**terms_content(terms), "fingerprint": f"sha256:{terms.fingerprint}"}

@@ -443,7 +443,7 @@ def send_outbox(uow: UnitOfWork, collab: Collaborators, *, on: date) -> OutboxRe
     """``krav outbox send``: deliver what waits on the business day ``on``, holding the run lock (so it resumes
     at once what a worker that died left half-done, and never runs beside a daily run)."""
     with collab.lock.hold("krav outbox send"):
-        return _deliver_now(uow, collab, on)
+        return deliver_now(uow, collab, on)
 
 
 def retry_and_send(
@@ -453,10 +453,19 @@ def retry_and_send(
     business day ``on`` (R-SVC-2: a letter that goes now is dated ``on``). Returns how many went back in line,
     and what the delivery did."""
     with collab.lock.hold("krav outbox retry"):
-        return retry(uow, uncertain=uncertain), _deliver_now(uow, collab, on)
+        return retry(uow, uncertain=uncertain), deliver_now(uow, collab, on)
 
 
-def _deliver_now(uow: UnitOfWork, collab: Collaborators, on: date) -> OutboxReport:
+def deliver_now(
+    uow: UnitOfWork,
+    collab: Collaborators,
+    on: date,
+    *,
+    retry_failed: bool = True,
+    max_attempts: int | None = MAX_ATTEMPTS,
+) -> OutboxReport:
+    """:func:`deliver` with the collaborators of a run, the run lock held by the caller (so that what a worker
+    that died left half-done is resumed at once)."""
     return deliver(
         uow,
         renderer=collab.renderer,
@@ -466,6 +475,8 @@ def _deliver_now(uow: UnitOfWork, collab: Collaborators, on: date) -> OutboxRepo
         on=on,
         remittance_dir=collab.remittance_dir,
         resume=True,
+        retry_failed=retry_failed,
+        max_attempts=max_attempts,
     )
 
 
