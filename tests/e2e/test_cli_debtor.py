@@ -15,7 +15,7 @@ from typing import Any
 
 from typer.testing import CliRunner
 
-from tests.e2e.runner import run
+from tests.e2e.runner import import_ola_and_kari, run
 
 ORGNO = "974760673"
 OTHER = "923609016"
@@ -25,22 +25,7 @@ NOTICE_DAY = date(2025, 3, 28)
 def set_up(krav: CliRunner, tmp_path: Path) -> None:
     run(krav, "company", "create", "--orgno", ORGNO, "--name", "Eksempel AS", "--account", "86011117947")
     run(krav, "company", "create", "--orgno", OTHER, "--name", "Annen AS", "--account", "86011117947")
-    customers = tmp_path / "kunder.csv"
-    customers.write_text(
-        "number;name;street;postcode;city;email;email_for_letters\n"
-        "10001;Ola Nordmann;Storgata 1;0155;Oslo;ola@example.no;ja\n"
-        "20001;Kari Nordmann;Kirkegata 2;7011;Trondheim;;\n",
-        "utf-8",
-    )
-    run(krav, "import", "customers", str(customers), "--company", ORGNO)
-    invoices = tmp_path / "fakturaer.csv"
-    invoices.write_text(
-        "number;customer;invoice_date;due_date;amount\n"
-        "1001;10001;2025-02-28;2025-03-14;1 000,00\n"
-        "2001;20001;2025-02-28;2025-03-14;800,00\n",
-        "utf-8",
-    )
-    run(krav, "import", "invoices", str(invoices), "--company", ORGNO)
+    import_ola_and_kari(krav, tmp_path, ORGNO)
     theirs = tmp_path / "andre-kunder.csv"
     theirs.write_text("number;name;street;postcode;city\n10001;Per Hansen;Fjordveien 9;5003;Bergen\n", "utf-8")
     run(krav, "import", "customers", str(theirs), "--company", OTHER)

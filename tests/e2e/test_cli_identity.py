@@ -33,7 +33,7 @@ from krav.services.collection.delivery.archive import archive_letter_pdf
 from krav.services.demo import DEMO_SERVICE
 from krav.services.ports import Collaborators
 from tests.conftest import SCENARIOS, SERVICE_SETTINGS
-from tests.e2e.runner import run
+from tests.e2e.runner import import_ola_and_kari, run
 
 ORGNO = "974760673"
 NOTICE_DAY = "2025-03-28"
@@ -44,22 +44,7 @@ REFUSED = "the collection service's identity is incomplete: "
 def set_up_the_creditor(krav: CliRunner, tmp_path: Path) -> None:
     """Company, customers and invoices from CSV, and the agreement, activated: the run of 28 March sends notices."""
     run(krav, "company", "create", "--orgno", ORGNO, "--name", "Eksempel AS", "--account", "86011117947")
-    customers = tmp_path / "kunder.csv"
-    customers.write_text(
-        "number;name;street;postcode;city;email;email_for_letters\n"
-        "10001;Ola Nordmann;Storgata 1;0155;Oslo;ola@example.no;ja\n"
-        "20001;Kari Nordmann;Kirkegata 2;7011;Trondheim;;\n",
-        "utf-8",
-    )
-    run(krav, "import", "customers", str(customers), "--company", ORGNO)
-    invoices = tmp_path / "fakturaer.csv"
-    invoices.write_text(
-        "number;customer;invoice_date;due_date;amount\n"
-        "1001;10001;2025-02-28;2025-03-14;1 000,00\n"
-        "2001;20001;2025-02-28;2025-03-14;800,00\n",
-        "utf-8",
-    )
-    run(krav, "import", "invoices", str(invoices), "--company", ORGNO)
+    import_ola_and_kari(krav, tmp_path, ORGNO)
     run(
         krav,
         "agreement",

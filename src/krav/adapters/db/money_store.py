@@ -42,21 +42,11 @@ class SqlMoney:
             self.conn.execute(
                 t.client_payment.insert()
                 .values(
+                    **_sighting(payment),
                     company_id=payment.company_id,
-                    received_on=payment.received_on,
-                    ordered_on=payment.ordered_on,
-                    amount_ore=payment.amount.ore,
-                    currency=payment.amount.currency,
-                    kid=payment.kid,
-                    reference=payment.reference,
-                    payer=payment.payer,
-                    source=payment.source,
-                    bank_id=payment.bank_id,
-                    filename=payment.filename,
                     letter_id=payment.letter_id,
                     status=payment.status,
                     reason=payment.reason,
-                    created_at=utcnow(),
                 )
                 .returning(t.client_payment.c.id)
             ).scalar_one()
@@ -75,19 +65,9 @@ class SqlMoney:
             self.conn.execute(
                 d.insert()
                 .values(
+                    **_sighting(payment),
                     payment_id=first_id,
-                    bank_id=payment.bank_id,
-                    received_on=payment.received_on,
-                    ordered_on=payment.ordered_on,
-                    amount_ore=payment.amount.ore,
-                    currency=payment.amount.currency,
-                    kid=payment.kid,
-                    reference=payment.reference,
-                    payer=payment.payer,
-                    source=payment.source,
-                    filename=payment.filename,
                     reason=payment.reason or f"a duplicate of payment {first_id}",
-                    created_at=utcnow(),
                 )
                 .returning(d.c.id)
             ).scalar_one()
@@ -373,3 +353,20 @@ class SqlMoney:
             )
             for r in rows
         ]
+
+
+def _sighting(payment: ClientPayment) -> dict[str, Any]:
+    """The columns a payment and a later sighting of it share: what the bank file said, and when it was read."""
+    return {
+        "received_on": payment.received_on,
+        "ordered_on": payment.ordered_on,
+        "amount_ore": payment.amount.ore,
+        "currency": payment.amount.currency,
+        "kid": payment.kid,
+        "reference": payment.reference,
+        "payer": payment.payer,
+        "source": payment.source,
+        "bank_id": payment.bank_id,
+        "filename": payment.filename,
+        "created_at": utcnow(),
+    }
