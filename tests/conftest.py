@@ -16,7 +16,7 @@ from krav.adapters.db.engine import make_engine
 from krav.adapters.db.migrate import upgrade
 from krav.adapters.db.tables import GUARDED, metadata
 from krav.config import get_settings
-from krav.entrypoints import cli
+from krav.entrypoints import cli, labels
 
 ROOT = Path(__file__).resolve().parents[1]
 SHARED = ROOT.parent / "shared"
@@ -48,6 +48,8 @@ def krav_home(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.Monk
     of the tests' collection service (R-SVC-1)."""
     home = tmp_path_factory.mktemp("krav-home")
     monkeypatch.setenv("KRAV_HOME", str(home))
+    monkeypatch.delenv("KRAV_LANG", raising=False)  # the tables in bokmål, whatever the shell running the tests says
+    labels.use(labels.Lang.NB)
     for name, value in SERVICE_SETTINGS.items():
         monkeypatch.setenv(name, value)
     get_settings.cache_clear()

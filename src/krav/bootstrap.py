@@ -20,13 +20,25 @@ from krav.adapters.mail import FolderMailer, SmtpMailer
 from krav.adapters.pdf import LetterRenderer, LetterTexts
 from krav.adapters.rate_store import RateStore
 from krav.adapters.ratefile import load_rate_tables
+from krav.adapters.secrets import Argon2Hasher
+from krav.adapters.webhook_sender import HttpWebhookSender
 from krav.config import Settings, get_settings
 from krav.domain.collection.identity import require_identity
 from krav.domain.rates import RateTables
 from krav.services.collection import ServiceFigures
 from krav.services.demo import DEMO_SERVICE
-from krav.services.ports import ClaimFigures, Collaborators, Mailer, Renderer, RunLock, Service, UnitOfWork
+from krav.services.ports import (
+    ClaimFigures,
+    Collaborators,
+    Mailer,
+    Renderer,
+    RunLock,
+    SecretHasher,
+    Service,
+    UnitOfWork,
+)
 from krav.services.relay import Relay
+from krav.services.webhooks import WebhookSender
 
 #: Skatteetaten's SAF-T schemas as shipped with Krav (``KRAV_SAFT_SCHEMA_DIR`` names another folder).
 PACKAGED_SCHEMAS = Path(__file__).resolve().parent / "data" / "saft"
@@ -109,6 +121,16 @@ class App:
         """The service as letters name it: the configured identity (R-SVC-1; check it with
         :func:`require_service_identity` before producing a letter), or the demo identity in a what-if."""
         return DEMO_SERVICE if self.what_if else service_identity(self.settings)
+
+    @property
+    def webhook_sender(self) -> WebhookSender:
+        """How webhook deliveries are posted (HTTP)."""
+        return HttpWebhookSender()
+
+    @property
+    def hasher(self) -> SecretHasher:
+        """How API keys' secrets are hashed and checked (argon2id)."""
+        return Argon2Hasher()
 
     @property
     def renderer(self) -> Renderer:

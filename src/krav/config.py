@@ -47,6 +47,8 @@ class Settings(BaseSettings):
     # the largest file Krav reads (SAF-T, CSV, payment files, vouchers, scenarios), in MiB; a bigger one is refused
     # before it is read
     max_file_mb: int = Field(default=MAX_FILE_BYTES // (1024 * 1024), ge=1)
+    # webhooks: plain http:// URLs are refused unless this is set (a receiver on the same machine, tests)
+    webhooks_allow_http: bool = False
 
     @property
     def max_file_bytes(self) -> int:

@@ -85,7 +85,7 @@ def test_from_the_books_to_a_notice_emailed_and_printed(krav: CliRunner, tmp_pat
     set_up_the_creditor(krav, tmp_path)
     reports = run_days(krav, date(2025, 3, 14), NOTICE_DAY)
     assert all("no letters" in out for day, out in reports.items() if day < NOTICE_DAY)
-    assert "2 notice" in reports[NOTICE_DAY]
+    assert "2 inkassovarsel" in reports[NOTICE_DAY]
     assert "submitted 2" in reports[NOTICE_DAY]
 
     # the letters as data
@@ -102,7 +102,9 @@ def test_from_the_books_to_a_notice_emailed_and_printed(krav: CliRunner, tmp_pat
     assert ola["kid"] != kari["kid"]
 
     shown = run(krav, "letters", "show", "--company", ORGNO, str(ola["id"]))
-    assert "notice 1 to Ola Nordmann (10001), sent 28.03.2025, deadline 11.04.2025" in shown
+    assert "inkassovarsel 1 to Ola Nordmann (10001), sent 28.03.2025, deadline 11.04.2025" in shown
+    english = run(krav, "--lang", "en", "letters", "show", "--company", ORGNO, str(ola["id"]))
+    assert "collection notice 1 to Ola Nordmann (10001), sent 28.03.2025, deadline 11.04.2025" in english
     assert "1001" in shown
     assert "1 000,00" in shown
     assert "35,00" in shown
@@ -125,9 +127,9 @@ def test_from_the_books_to_a_notice_emailed_and_printed(krav: CliRunner, tmp_pat
     assert ola["kid"] in text
 
     # `krav run` sent them after the day's steps: nothing is left for `outbox send`
-    assert run(krav, "outbox", "status").strip() == "sent 2"
+    assert run(krav, "outbox", "status").strip() == "sendt 2"
     assert run(krav, "outbox", "send").strip() == "0 e-mailed, 0 to print, 0 failed, 0 uncertain"
-    assert json.loads(run(krav, "outbox", "status", "--json")) == {"counts": {"sent": 2}, "problems": []}
+    assert json.loads(run(krav, "outbox", "status", "--json")) == {"counts": {"sent": 2}, "problems": [], "held": []}
 
     # Ola's notice as an e-mail with the archived PDF
     mail = tmp_path / "home" / "mail"
@@ -200,8 +202,8 @@ def test_a_failed_delivery_is_listed_by_outbox_status_and_put_back_by_retry(
     assert f"letter-{ola['id']} by email" in out
     assert "ola@example.no" not in out  # the run's output may be a log: ids, not the debtor's address
     status = run(krav, "outbox", "status")
-    assert status.splitlines()[0] == "failed 1, sent 1"
-    assert f"failed: letter-{ola['id']} email ola@example.no after 1 attempt(s): " in status
+    assert status.splitlines()[0] == "feilet 1, sendt 1"
+    assert f"feilet: letter-{ola['id']} e-post ola@example.no after 1 attempt(s): " in status
     problems = json.loads(run(krav, "outbox", "status", "--json"))["problems"]
     assert [(p["delivery_key"], p["status"], p["attempts"]) for p in problems] == [(f"letter-{ola['id']}", "failed", 1)]
     # R-SVC-2: the letter that failed is not sent, as `letters list` shows; Kari's, printed, is
@@ -212,9 +214,9 @@ def test_a_failed_delivery_is_listed_by_outbox_status_and_put_back_by_retry(
     )
     table = run(krav, "letters", "list", "--company", ORGNO).splitlines()
     [ola_row] = [line for line in table if line.split()[0] == str(ola["id"])]
-    assert ola_row.split()[1:5] == ["28.03.2025", "not", "sent", "failed"]
+    assert ola_row.split()[1:5] == ["28.03.2025", "ikke", "sendt", "feilet"]
     [kari_row] = [line for line in table if " 20001 " in line]
-    assert kari_row.split()[1:4] == ["28.03.2025", "28.03.2025", "sent"]
+    assert kari_row.split()[1:4] == ["28.03.2025", "28.03.2025", "sendt"]
     # the next run tries it again, says it still could not be sent, and exits non-zero again
     again = run(krav, "run", "--date", "2025-03-29", code=1)
     assert f"letter-{ola['id']} by email" in again
@@ -229,7 +231,7 @@ def test_a_failed_delivery_is_listed_by_outbox_status_and_put_back_by_retry(
     assert retried == ["1 deliveries back in line", "1 e-mailed, 0 to print, 0 failed, 0 uncertain"]
     assert run(krav, "outbox", "send").strip() == "0 e-mailed, 0 to print, 0 failed, 0 uncertain"
     assert (tmp_path / "home" / "mail" / f"letter-{ola['id']}.eml").is_file()
-    assert run(krav, "outbox", "status").strip() == "sent 2"
+    assert run(krav, "outbox", "status").strip() == "sendt 2"
     [sent] = [letter for letter in letters(krav) if letter["id"] == ola["id"]]
     assert (sent["written"], sent["sent"], sent["deadline"]) == ("2025-03-28", "2025-03-31", "2025-04-14")
     assert sent["delivery"] == {"status": "sent", "channel": "email"}
@@ -238,5 +240,5 @@ def test_a_failed_delivery_is_listed_by_outbox_status_and_put_back_by_retry(
 def test_krav_run_delivers_what_the_day_produced(krav: CliRunner, tmp_path: Path) -> None:
     set_up_the_creditor(krav, tmp_path)
     run_days(krav, NOTICE_DAY, NOTICE_DAY)
-    assert run(krav, "outbox", "status").strip() == "sent 2"
+    assert run(krav, "outbox", "status").strip() == "sendt 2"
     assert len(list((tmp_path / "home" / "mail").glob("letter-*.eml"))) == 1

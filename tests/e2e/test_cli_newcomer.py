@@ -121,7 +121,7 @@ def test_the_proposal_shows_every_reason_in_full_under_its_item_wrapped_to_the_t
     lines = table.splitlines()
     assert "kan sendes fra" in lines[0]
     [row] = [i for i, line in enumerate(lines) if " 1001 " in line]
-    assert "not valid (2)" in lines[row]
+    assert "ikke gyldig (2)" in lines[row]
     reasons = "\n".join(lines[row + 1 : row + 6])
     assert "- days_not_passed: Løpedagene (14 dager etter forfall) er ikke passert;" in reasons
     assert "kan sendes fra 03.04.2025." in reasons.replace("\n      ", " ")  # nothing cut, wrapped or not
@@ -168,8 +168,8 @@ def test_a_notice_not_sent_is_cancelled_and_its_claim_is_back_where_it_was_witho
     assert f"no letter 9999 for company {ORGNO}" in run(krav, "letters", "cancel", "--company", ORGNO, "9999", code=1)
 
     out = run(krav, "letters", "cancel", "--company", ORGNO, str(ola["id"]), "--date", "2025-03-29")
-    assert f"letter {ola['id']} (notice 1 to debtor 10001) cancelled: it will not be sent" in out
-    assert "invoice 1001: back in stage new" in out
+    assert f"letter {ola['id']} (inkassovarsel 1 to debtor 10001) cancelled: it will not be sent" in out
+    assert "invoice 1001: back in stage ny" in out
     assert "fees no longer owed: 35,00" in out
     claim = claims(krav)["1001"]
     assert (claim["stage"], claim["fees_outstanding"], claim["notice_deadline"], claim["last_deadline"]) == (

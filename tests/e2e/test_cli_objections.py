@@ -36,7 +36,7 @@ def _two_notices(krav: CliRunner) -> None:
             ),
         )
         uow.commit()
-    assert "2 notice" in run(krav, "run", "--date", "2025-03-28")
+    assert "2 inkassovarsel" in run(krav, "run", "--date", "2025-03-28")
 
 
 def _claim(krav: CliRunner, number: str, on: str) -> dict[str, object]:
@@ -84,7 +84,7 @@ def test_a_disputed_claim_stays_off_the_list_until_the_rejection_and_its_deadlin
     assert ("2025-04-01", "objection", f"dispute: {text}") in details
     assert ("2025-04-16", "objection", f"reject: {reasons}") in details
     assert ("2025-04-16", "letter", "objection_answer") in details
-    assert "16.04.2025  objection" in run(krav, "claims", "history", "--company", ORGNO, "1001")
+    assert "16.04.2025  innsigelse" in run(krav, "claims", "history", "--company", ORGNO, "1001")
 
     for day in ("2025-04-29", "2025-04-30"):
         run(krav, "run", "--date", day)
@@ -138,7 +138,7 @@ def test_payments_list_shows_the_day_the_bank_got_the_order_r_clm_14(krav: CliRu
     assert report["payments"][0]["ordered_on"] == "2025-04-11"
     out = run(krav, "payments", "list", "--company", ORGNO)
     header, _rule, row = out.strip().splitlines()
-    assert header.split() == ["id", "received", "ordered", "amount", "KID", "status", "reason"]
+    assert header.split() == ["id", "mottatt", "betalt", "beløp", "KID", "status", "årsak"]
     assert "14.04.2025" in row
     assert "11.04.2025" in row
     assert "100,00" in row

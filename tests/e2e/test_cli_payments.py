@@ -7,6 +7,8 @@ The OCR fixture holds 20 payments: 5 × 1020 + 2 × 560 + 1500 + 1200 + 550 + 19
 
 from __future__ import annotations
 
+import csv
+import io
 import json
 from collections.abc import Callable
 from datetime import UTC, date, datetime, time
@@ -64,12 +66,103 @@ def test_an_avtalegiro_file_exits_2_as_not_a_payment_file_and_stores_nothing_r_b
 def test_payments_unmatched_lists_the_queue_with_each_reason_r_clm_7(krav: CliRunner, fixtures_dir: Path) -> None:
     run(krav, "import", "payments", str(fixtures_dir / "ocr" / OCR))
     out = run(krav, "payments", "unmatched")
-    header, _rule, *rows = out.strip().splitlines()
-    assert header.split() == ["id", "received", "ordered", "amount", "KID", "payer", "reason"]
-    assert len(rows) == 20
-    assert all("no letter with KID" in row for row in rows)
-    assert "no letter with KID 02341291038301" in out
+    assert out.splitlines()[0] == "20 innbetaling(er) venter på manuell avstemming"
+    reasons = [line for line in out.splitlines() if line.startswith("  årsak:")]
+    assert len(reasons) == 20
+    assert all("no letter with KID" in line for line in reasons)
+    assert "  årsak:     no letter with KID 02341291038301" in out
+    assert "innbetaling 1: 1 020,00 NOK, bokført 20.01.1992, bestilt 16.01.1992" in out
+    assert "  melding:   Foo bar baz" in out  # the OCR giro's free text
+    assert f"  referanse: 0170031/0000002/0000001 i {OCR}" in out
     assert "10 500,00" in out  # the largest but one, as Norwegian letters print it
+    assert "  forslag:   ingen; tildel med `krav payments assign 1 --kid KID`" in out  # no letter to suggest
+
+
+def _two_debtors_with_notices(krav: CliRunner) -> str:
+    """Kari Nordmann (20001) owes invoice 5007, 800.00, and Per Hansen (30001) invoice 6001, 800.00, both due 14
+    March 2025; their notices of 28 March are 800.00 + 35.00 fee + 3.84 interest = 838.84 each. Kari's KID."""
+    uow = cli.get_app().uow()
+    make_company(uow)
+    ledger.save_customers(uow, ORGNO, [consumer("20001", "Kari Nordmann"), consumer("30001", "Per Hansen")])
+    post(
+        uow,
+        invoice("5007", "20001", "800.00", date(2025, 3, 1), date(2025, 3, 14)),
+        invoice("6001", "30001", "800.00", date(2025, 3, 1), date(2025, 3, 14)),
+    )
+    with uow:
+        uow.agreements.save(
+            1,
+            Agreement(
+                active=True, activated_on=date(2025, 3, 28), accepted_by="test", collection_list_email="l@example.no"
+            ),
+        )
+        uow.commit()
+    run(krav, "run", "--date", "2025-03-28")
+    with uow:
+        kari, per = (uow.collection.letters(1, debtor=d)[0] for d in ("20001", "30001"))
+    assert kari.total == per.total == Money.of("838.84")
+    assert kari.kid is not None
+    return kari.kid
+
+
+def test_a_payment_with_a_kid_one_digit_off_shows_its_message_and_file_and_suggests_the_claim_r_clm_7(
+    krav: CliRunner, tmp_path: Path
+) -> None:
+    """Kari pays her notice with a digit of the KID wrong and writes "Faktura 5007": the check digit fails,
+    so the payment waits for a person, who sees what she wrote, the file, and the claim of 5007 suggested first
+    with why; Per's claim, whose notice is of the same amount, comes after it. The command shown assigns it. The
+    balance shown is the claim's on the day paid: 838.84 and the interest of 29 March to 1 April, 1.09."""
+    kid = _two_debtors_with_notices(krav)
+    wrong = kid[:5] + str((int(kid[5]) + 1) % 10) + kid[6:]
+    assert not is_valid_kid(wrong)
+    paid = tmp_path / "innbetalinger-0104.xml"
+    paid.write_bytes(
+        build_camt054(
+            cli.get_app().service.account,
+            [
+                Credit(
+                    "W1",
+                    Money.of("838.84"),
+                    date(2025, 4, 1),
+                    kid=wrong,
+                    text="Faktura 5007",
+                    payer_name="KARI NORDMANN",
+                )
+            ],
+            message_id="WRONG-KID-5007",
+            created=datetime.combine(date(2025, 4, 1), time(6), tzinfo=UTC),
+        )
+    )
+    run(krav, "import", "payments", str(paid))
+
+    out = run(krav, "payments", "unmatched")
+    assert "innbetaling 1: 838,84 NOK, bokført 01.04.2025" in out
+    assert "  betaler:   KARI NORDMANN" in out
+    assert "  melding:   Faktura 5007" in out
+    assert "  referanse: W1/1 i innbetalinger-0104.xml" in out
+    first, second = (line for line in out.splitlines() if line.startswith(("    1. ", "    2. ")))
+    assert first == f"    1. faktura 5007 (K1-000001) hos {ORGNO}, skyldner 20001 Kari Nordmann, saldo 839,93"
+    assert second == f"    2. faktura 6001 (K1-000002) hos {ORGNO}, skyldner 30001 Per Hansen, saldo 839,93"
+    assert (
+        "       KID ett siffer feil; meldingen nevner faktura 5007; beløpet er lik brevets sum; navnet ligner skyldneren"
+    ) in out
+    assert f"       krav payments assign 1 --kid {kid}" in out
+
+    (queued,) = json.loads(run(krav, "payments", "unmatched", "--json"))
+    assert (queued["message"], queued["filename"]) == ("Faktura 5007", "innbetalinger-0104.xml")
+    best = queued["suggestions"][0]
+    assert (best["invoice_number"], best["kid"], best["assign"]) == ("5007", kid, f"krav payments assign 1 --kid {kid}")
+    assert best["reasons"][:2] == ["KID ett siffer feil", "meldingen nevner faktura 5007"]
+    assert [s["invoice_number"] for s in queued["suggestions"]] == ["5007", "6001"]  # Per's: the amount only
+
+    sheet = tmp_path / "ukjente.csv"
+    run(krav, "payments", "unmatched", "--csv", str(sheet))
+    (row,) = csv.DictReader(io.StringIO(sheet.read_text("utf-8-sig")), delimiter=";")
+    assert (row["message"], row["file"], row["amount"]) == ("Faktura 5007", "innbetalinger-0104.xml", "838,84")
+    assert row["suggestions"].startswith(f"faktura 5007 hos {ORGNO}, KID {kid}: KID ett siffer feil, meldingen")
+
+    run(krav, *best["assign"].split()[1:])
+    assert json.loads(run(krav, "payments", "unmatched", "--json")) == []
 
 
 def test_payments_assign_on_an_unknown_id_exits_1_naming_it(krav: CliRunner) -> None:

@@ -50,7 +50,7 @@ def import_norwegian_files(krav: CliRunner, tmp_path: Path) -> tuple[str, str]:
 def send_the_notices(krav: CliRunner) -> None:
     run(krav, "agreement", "set", "--company", ORGNO, "collection_list_email=liste@example.no", "--date", "2025-03-01")
     run(krav, "agreement", "activate", "--company", ORGNO, "--accept-terms", "--date", "2025-03-01")
-    assert "2 notice" in run(krav, "run", "--date", "2025-03-28")
+    assert "2 inkassovarsel" in run(krav, "run", "--date", "2025-03-28")
 
 
 def read_csv(path: Path) -> list[dict[str, str]]:

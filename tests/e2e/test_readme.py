@@ -19,6 +19,8 @@ from pathlib import Path
 
 import pytest
 
+from krav.entrypoints import labels
+
 ROOT = Path(__file__).resolve().parents[2]
 README = ROOT / "README.md"
 EXAMPLES = ROOT / "examples"
@@ -148,11 +150,17 @@ def test_the_tour_shows_the_demo_creditor(readme_run: tuple[Path, list[Step]]) -
     assert "item(s)" in _step(steps, f"krav ledger items --company {DEMO_ORGNO}").output
     assert "balanced" in _step(steps, f"krav ledger balance --company {DEMO_ORGNO}").output
     assert "past due" in _step(steps, f"krav proposal --company {DEMO_ORGNO}").output
-    assert "K1-0000" in _step(steps, f"krav claims list --company {DEMO_ORGNO}").output
+    claims = _step(steps, f"krav claims list --company {DEMO_ORGNO}").output
+    assert "K1-0000" in claims
+    assert "renter til" in claims.splitlines()[0]
+    english = _step(steps, f"krav --lang en claims list --company {DEMO_ORGNO}").output
+    assert "interest to" in english.splitlines()[0]
+    assert "hovedstol" not in english
+    assert any(f"  {en}  " in english for _, en in labels.STAGES.values())  # each claim's stage in English
     history = _step(steps, f"krav claims history --company {DEMO_ORGNO}").output
-    assert "submitted" in history.lower()
+    assert "sendt til innfordring" in history
     assert re.search(r"\d\d\.\d\d\.\d{4}", _step(steps, f"krav letters list --company {DEMO_ORGNO}").output)
-    assert "sent" in _step(steps, "krav outbox status").output
+    assert "sendt" in _step(steps, "krav outbox status").output
     assert _step(steps, "krav audit verify").code == 0
     assert "source" in _step(steps, "krav rates").output.lower()
 
@@ -167,13 +175,13 @@ def test_an_own_company_goes_from_the_sample_files_to_its_first_letters(readme_r
     submitted = _step(steps, f"krav submit --company {OWN_ORGNO}").output
     assert submitted.count("submitted as") == 2
     first = _step(steps, "krav run --date 2025-04-01").output
-    assert "2 reminder" in first
+    assert "2 betalingspåminnelse" in first
     # Ola gave his e-mail for letters: his reminder is e-mailed; Kari's goes on paper
     mailed = {p.name for p in (home / "mail").glob("letter-*.eml")}
     assert "letter-1.eml" in mailed
     assert "letter-2.eml" not in mailed
     assert list((home / "print").rglob("*.pdf"))
-    assert "reminder" in _step(steps, f"krav letters list --company {OWN_ORGNO}").output
+    assert "betalingspåminnelse" in _step(steps, f"krav letters list --company {OWN_ORGNO}").output
 
 
 def test_the_what_ifs_of_the_readme_change_nothing(readme_run: tuple[Path, list[Step]]) -> None:
@@ -206,8 +214,8 @@ def test_money_in_from_the_sample_bank_file_is_matched_assigned_and_remitted(
     assert "matched 1 (1 263,70), unmatched 1 (807,12)" in imported
     assert "Kari Nordmann" in _step(steps, "krav payments unmatched").output
     assert "assigned" in _step(steps, "krav payments assign").output
-    assert "1 paid_confirmation, 1 reminder" not in _step(steps, "krav run --date 2025-04-07").output
-    assert "2 paid_confirmation, 1 reminder" in _step(steps, "krav run --date 2025-04-07").output
+    paid = _step(steps, "krav run --date 2025-04-07").output
+    assert "2 betalingsbekreftelse, 1 betalingspåminnelse" in paid
     assert "posted 1 voucher(s)" in _step(steps, "krav ledger post examples/vouchers.json").output
     items = _step(steps, f"krav ledger items --company {OWN_ORGNO}").output
     assert "1 item(s), remaining NOK 12 500,00" in items

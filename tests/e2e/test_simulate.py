@@ -14,7 +14,7 @@ from typer.testing import CliRunner
 
 from krav.config import get_settings
 from krav.domain.agreement import Agreement
-from krav.entrypoints import cli
+from krav.entrypoints import cli, labels
 from krav.services import ledger
 from tests.builders import ORGNO, consumer, invoice, make_company, post
 from tests.conftest import FIXTURES
@@ -26,13 +26,15 @@ LAST = D + timedelta(days=365)  # 2 June 2026
 
 
 def _counts(text: str) -> dict[str, int]:
-    """``3 notice, 1 payment_demand`` → {"notice": 3, "payment_demand": 1}."""
-    return {name: int(n) for n, name in re.findall(r"(\d+) ([a-z_]+)", text)}
+    """``3 inkassovarsel, 1 betalingsoppfordring`` → {"notice": 3, "payment_demand": 1}: the words back to codes."""
+    codes = {nb: code for code, (nb, _) in labels.LETTER_TYPES.items()}
+    return {codes[name]: int(n) for n, _, name in (part.partition(" ") for part in text.split(", "))}
 
 
 def _stages(text: str) -> dict[str, int]:
-    """``inkasso 14, legal 28`` → {"inkasso": 14, "legal": 28}."""
-    return {name: int(n) for name, n in re.findall(r"([a-z_]+) (\d+)", text)}
+    """``inkasso 14, rettslig inkasso 28`` → {"inkasso": 14, "legal": 28}: the words back to codes."""
+    codes = {nb: code for code, (nb, _) in labels.STAGES.items()}
+    return {codes[name]: int(n) for name, _, n in (part.rpartition(" ") for part in text.split(", "))}
 
 
 @pytest.mark.slow
@@ -113,8 +115,8 @@ def test_run_dry_run_lists_the_letters_the_day_would_send_and_changes_nothing_r_
 
     out = run(krav, "run", "--date", "2025-03-28", "--dry-run")
     assert "would send 2 letter(s):" in out
-    assert f"  {ORGNO} notice to 10001 (no. 1): 1 039,79, deadline 11.04.2025" in out
-    assert f"  {ORGNO} notice to 20001 (no. 1): 838,84, deadline 11.04.2025" in out
+    assert f"  {ORGNO} inkassovarsel to 10001 (no. 1): 1 039,79, deadline 11.04.2025" in out
+    assert f"  {ORGNO} inkassovarsel to 20001 (no. 1): 838,84, deadline 11.04.2025" in out
     assert "inbox: ocr.txt: 0 matched, 20 unmatched" in out
     assert "nothing was changed: a dry run works on a copy of the database; nothing was sent" in out
     assert waiting.is_file()

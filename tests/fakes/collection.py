@@ -20,7 +20,10 @@ from krav.domain.collection.steps import LetterDraft
 from krav.domain.money import Money
 from krav.services.ports import (
     AllocationChannel,
+    ClaimEventRecord,
     ClaimFilter,
+    ClaimToMatch,
+    ClaimWaiting,
     ClientPayment,
     DeliveryKind,
     HistoryEntry,
@@ -30,6 +33,7 @@ from krav.services.ports import (
     StoredSettlement,
     UnsettledAllocation,
 )
+from tests.fakes import queues
 from tests.fakes.chains import add_events as add_event_rows
 from tests.fakes.chains import event_chain
 from tests.fakes.store import (
@@ -152,6 +156,21 @@ class FakeCollection:
             if e.company_id == company_id and e.claim_id == claim_id
         ]
 
+    def last_event_seq(self, company_id: int) -> int:
+        return max((e.seq or 0 for e in self.s.events.values() if e.company_id == company_id), default=0)
+
+    def events_after(self, company_id: int, after: int, limit: int) -> list[ClaimEventRecord]:
+        rows = sorted(
+            (e for e in self.s.events.values() if e.company_id == company_id and (e.seq or 0) > after),
+            key=lambda e: e.seq or 0,
+        )[:limit]
+        return [
+            ClaimEventRecord(
+                e.seq or 0, self.s.claims[e.claim_id].collection_id, self.s.claims[e.claim_id].invoice_number, e.entry
+            )
+            for e in rows
+        ]
+
     def next_case_number(self, company_id: int) -> str:
         return f"S{company_id:03d}-{self.s.next_values(company_id, 'case', 1)[0]:06d}"
 
@@ -262,6 +281,12 @@ class FakeCollection:
     def letter_by_kid(self, kid: str) -> StoredLetter | None:
         """The letter with this KID, whatever creditor it belongs to (payments reach one client account)."""
         return next((r.letter for r in self.s.letters.values() if r.letter.kid == kid), None)
+
+    def claims_to_match(self) -> list[ClaimToMatch]:
+        return queues.claims_to_match(self.s)
+
+    def claims_waiting(self) -> list[ClaimWaiting]:
+        return queues.claims_waiting(self.s)
 
     # -- collection lists ------------------------------------------------------------------------------------
 

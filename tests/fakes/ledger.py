@@ -175,8 +175,17 @@ class FakeLedger:
             raise NotFound(f"no voucher with id {voucher_id}")
         return found
 
-    def vouchers(self, company_id: int) -> list[PostedVoucher]:
-        return sorted(self.s.vouchers.get(company_id, {}).values(), key=lambda v: v.number)
+    def vouchers(
+        self, company_id: int, *, voucher_type: int | None = None, text: str | None = None
+    ) -> list[PostedVoucher]:
+        return sorted(
+            (
+                v
+                for v in self.s.vouchers.get(company_id, {}).values()
+                if (voucher_type is None or v.voucher_type == voucher_type) and (text is None or v.text == text)
+            ),
+            key=lambda v: v.number,
+        )
 
     # -- open items ------------------------------------------------------------------------------------------
 

@@ -79,6 +79,12 @@ class FakePersonalData:
             if d.company_id == company_id and d.kind is DeliveryKind.LETTER and d.ref_id in letters:
                 self.s.deliveries[delivery_id] = replace(d, address=None, last_error=None)
                 changed["delivery"] += 1
+        paid = {pid for pid, p in self.s.payments.items() if p.letter_id in letters}
+        for dup_id, dup in list(self.s.payment_duplicates.items()):
+            seen = dup.sighting
+            if dup.first_id in paid and (seen.payer is not None or seen.message is not None):
+                self.s.payment_duplicates[dup_id] = replace(dup, sighting=replace(seen, payer=None, message=None))
+                changed["client_payment_duplicate"] += 1
         return changed
 
 

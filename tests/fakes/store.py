@@ -7,6 +7,7 @@ from dataclasses import dataclass, field, fields
 from datetime import UTC, date, datetime
 from typing import Any
 
+from krav.domain.access import ApiKey
 from krav.domain.agreement import Agreement
 from krav.domain.collection.allocation import Applied
 from krav.domain.collection.claims import Claim
@@ -29,11 +30,14 @@ from krav.services.ports import (
     Delivery,
     Document,
     HistoryEntry,
+    IdempotentRequest,
     ImportRecord,
     LedgerChange,
     PostedBankPayment,
     StoredLetter,
     StoredSettlement,
+    Webhook,
+    WebhookDelivery,
 )
 
 _REPORTS = (MessageKind.DIRECT_PAYMENT, MessageKind.CREDIT)
@@ -193,6 +197,11 @@ class FakeStore:
     # the archive and the delivery outbox
     documents: dict[int, DocumentRow] = field(default_factory=dict)
     deliveries: dict[int, Delivery] = field(default_factory=dict)
+    # access over HTTP
+    api_keys: dict[int, ApiKey] = field(default_factory=dict)
+    idempotency: dict[tuple[str, str], IdempotentRequest] = field(default_factory=dict)
+    webhooks: dict[int, Webhook] = field(default_factory=dict)
+    webhook_deliveries: dict[int, WebhookDelivery] = field(default_factory=dict)
 
     def snapshot(self) -> FakeStore:
         """A copy to work on: every table and nested table copied, the rows shared. Rows are frozen values, and

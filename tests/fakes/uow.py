@@ -16,6 +16,7 @@ from krav.services.ports import (
     UnitOfWork,
 )
 from krav.services.relay import Relay
+from tests.fakes.access import FakeAccess
 from tests.fakes.collection import FakeCollection
 from tests.fakes.deliveries import FakeDeliveries
 from tests.fakes.ledger import FakeCompanies, FakeLedger
@@ -34,6 +35,7 @@ class _Repositories:
     collection: FakeCollection
     deliveries: FakeDeliveries
     personal_data: FakePersonalData
+    access: FakeAccess
 
     @classmethod
     def over(cls, store: FakeStore) -> _Repositories:
@@ -46,6 +48,7 @@ class _Repositories:
             FakeCollection(store),
             FakeDeliveries(store),
             FakePersonalData(store),
+            FakeAccess(store),
         )
 
 
@@ -103,6 +106,10 @@ class FakeUnitOfWork:
     @property
     def personal_data(self) -> FakePersonalData:
         return self._open().personal_data
+
+    @property
+    def access(self) -> FakeAccess:
+        return self._open().access
 
     def __enter__(self) -> Self:
         if self._repositories is not None:

@@ -266,7 +266,7 @@ def test_a_claims_history_holds_its_events_in_order_r_act_5(uow: UnitOfWork) -> 
     kinds = [(kind, detail) for _, kind, _, _, detail in history]
     expected_in_order = [
         ("submitted", None),
-        ("fee", "notice fee (R-CLM-3)"),
+        ("fee", "notice fee"),
         ("letter", "notice"),
         ("stage", "notice"),
         ("action", "pause"),

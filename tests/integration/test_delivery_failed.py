@@ -29,7 +29,7 @@ from krav.domain.collection.claims import Claim, Stage
 from krav.domain.collection.events import EventKind
 from krav.domain.collection.letters import LetterType
 from krav.domain.money import Money
-from krav.services import ledger
+from krav.services import ledger, queries
 from krav.services.collection import delivery
 from krav.services.daily_run import BOUNCES, BusinessDay, run_business_day
 from krav.services.ports import ClaimFilter, Collaborators, Delivery, Mailer, StoredLetter
@@ -379,6 +379,54 @@ def test_a_recorded_bounce_holds_the_claims_until_the_paper_copy_is_printed_r_sv
     assert claim.deadlines.last_deadline == date(2025, 4, 30)
     world.run_until(date(2025, 4, 29))
     assert world.claim("10001").stage is Stage.NOTICE
+
+
+# -- what `krav outbox status` says of the claims that wait ----------------------------------------------------------
+
+
+def test_outbox_status_lists_the_claims_held_for_a_letter_that_could_not_be_printed_until_it_is_r_svc_2(
+    world: World,
+) -> None:
+    world.break_print()
+    world.run_until(date(2025, 3, 31))
+    status = queries.outbox_status(world.uow)
+    held = [
+        (h.creditor, h.claim.invoice_number, h.claim.debtor_number, h.claim.debtor_name, h.claim.since)
+        for h in status.held
+    ]
+    assert held == [
+        (ORGNO, "2001", "20001", "Kari Nordmann", NOTICE_DAY),
+        (ORGNO, "3001", "30001", "Per Hansen", NOTICE_DAY),
+    ]
+    kari = status.held[0]
+    assert (kari.claim.letter_id, kari.claim.letter_type, kari.claim.letter_n) == (
+        world.notice("20001").id,
+        LetterType.NOTICE,
+        1,
+    )
+    assert kari.delivery is not None
+    assert (kari.delivery.delivery_key, kari.delivery.status, kari.delivery.channel) == (
+        f"letter-{world.notice('20001').id}",
+        "failed",
+        "print",
+    )
+    assert kari.why is not None
+    assert kari.why.startswith(f"print batch {ORGNO} 2025-03-31")  # the latest attempt's error
+
+    world.mend_print()
+    world.run_until(date(2025, 4, 1))
+    assert queries.outbox_status(world.uow).held == ()
+
+
+def test_outbox_status_says_a_bounced_letters_claim_waits_for_its_paper_copy_and_why_r_svc_2(world: World) -> None:
+    world.run_until(date(2025, 3, 31))
+    ola = world.notice("10001")
+    paper = delivery.record_bounce(world.uow, key=f"letter-{ola.id}", on=date(2025, 4, 1), reason="mailbox unavailable")
+    (held,) = queries.outbox_status(world.uow).held
+    assert (held.claim.invoice_number, held.claim.since) == ("1001", date(2025, 4, 1))
+    assert held.delivery is not None
+    assert (held.delivery.id, held.delivery.status, held.delivery.channel) == (paper.id, "pending", "print")
+    assert held.why == "bounced: mailbox unavailable"
 
 
 # -- e-mail only to an address given for letters ------------------------------------------------------------------

@@ -155,6 +155,7 @@ def test_an_allocation_is_settled_once_from_nothing_r_bank_3(books: Engine) -> N
         {"source": "forged"},
         {"bank_id": "forged"},
         {"payer": "Forged"},
+        {"message": "Forged"},
     ],
     ids=lambda v: next(iter(v)),
 )

@@ -86,7 +86,7 @@ def test_krav_run_names_the_held_claim_and_exits_1(tmp_path: object, krav: CliRu
     out = run(krav, "run", "--date", NOTICE_DAY.isoformat(), code=1)
     assert "held: invoice 1001 (K1-" in out
     assert "in letters: no forsinkelsesrente is known for" in out
-    assert "1 notice" in out
+    assert "1 inkassovarsel" in out
 
 
 def test_a_creditor_whose_day_fails_is_reported_and_the_next_creditor_runs(engine: Engine) -> None:

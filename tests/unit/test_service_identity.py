@@ -150,8 +150,7 @@ def test_the_refusal_names_every_missing_setting_r_svc_1(monkeypatch: pytest.Mon
         require_service_identity()
     message = str(refused.value)
     assert message == (
-        "the collection service's identity is incomplete: set " + ", ".join(ALL_SETTINGS) + " (R-SVC-1); "
-        "no letter was produced"
+        "the collection service's identity is incomplete: set " + ", ".join(ALL_SETTINGS) + "; no letter was produced"
     )
     assert refused.value.code == "service_identity_incomplete"
     assert [g.part for g in refused.value.gaps] == list(PARTS)
@@ -170,7 +169,7 @@ def test_the_refusal_names_what_is_missing_and_what_to_correct_and_nothing_else_
     assert str(refused.value) == (
         "the collection service's identity is incomplete: set KRAV_SERVICE_STREET, KRAV_SERVICE_PHONE; correct "
         "KRAV_SERVICE_ACCOUNT (not a valid Norwegian bank account number (11 digits, MOD11)), KRAV_SERVICE_BIC "
-        "(not a valid BIC (SWIFT code)) (R-SVC-1); no letter was produced"
+        "(not a valid BIC (SWIFT code)); no letter was produced"
     )
     for fine in (
         set(ALL_SETTINGS) - {"KRAV_SERVICE_STREET", "KRAV_SERVICE_PHONE", "KRAV_SERVICE_ACCOUNT"} - {"KRAV_SERVICE_BIC"}

@@ -70,3 +70,29 @@ def test_a_reversal_negates_every_line_and_refers_to_the_original_r_led_1() -> N
     assert reversal.reverses == 7
     assert [line.amount for line in reversal.lines] == [Money.of(-50), Money.of(50)]
     check_voucher(reversal, CHART, {"1"}, where="reversal")
+
+
+@pytest.mark.parametrize(
+    ("principal", "interest", "overpayment"),
+    [("67.77", "-0.03", "67.74"), ("10.00", "0.51", "0.00"), ("-5.00", "0.00", "5.00"), ("0.00", "-1.20", "1.20")],
+)
+def test_a_settlement_voucher_balances_also_when_a_part_is_taken_back_r_led_7(
+    principal: str, interest: str, overpayment: str
+) -> None:
+    """An earlier settlement remitted interest the claim no longer owes (a payment dated earlier, R-CLM-14): the
+    next settlement takes it back with a negative part, and the voucher still balances against 1921."""
+    from krav.domain.agreement import AccountingSection
+    from krav.domain.ledger.open_items import OpenItem
+    from krav.domain.ledger.posting import settlement_voucher
+    from krav.domain.messages import SettlementIssued, SettlementLine
+
+    item = OpenItem(1, "1", "2001", 11, Money.of(100), Money.of("67.77"), D, collection_id="K1-000001")
+    zero = Money.zero()
+    line = SettlementLine("K1-000001", Money.of(principal), zero, Money.of(interest), zero, zero, Money.of(overpayment))
+    voucher = settlement_voucher(
+        SettlementIssued("974760673", "OPG-1", D, (line,)), {"K1-000001": item}, AccountingSection()
+    )
+    assert voucher is not None
+    check_voucher(voucher, CHART, {"1"}, where="settlement")
+    bank = [x.amount for x in voucher.lines if x.account == AccountingSection().intermediary_bank]
+    assert Money.sum(bank, "NOK") == Money.of(principal) + Money.of(interest) + Money.of(overpayment)

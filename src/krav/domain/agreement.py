@@ -105,10 +105,10 @@ def agreement_problems(agreement: Agreement) -> list[FieldError]:
     minimum = minimum_days_before_transfer(agreement.reminder_before_notice)
     if agreement.days_before_transfer is not None and agreement.days_before_transfer < minimum:
         why = "with" if agreement.reminder_before_notice else "without"
-        problems.append(
+        problems.append(  # R-AGR-1
             FieldError(
                 "days_before_transfer",
-                f"at least {minimum} days {why} a reminder before the notice (R-AGR-1), not {agreement.days_before_transfer}",
+                f"at least {minimum} days {why} a reminder before the notice, not {agreement.days_before_transfer}",
             )
         )
     if agreement.days_before_transfer is not None and agreement.days_before_transfer > 365:
@@ -124,7 +124,7 @@ def agreement_problems(agreement: Agreement) -> list[FieldError]:
             FieldError("minimum_amount", f"a NOK amount of 0.00 or more, at most {MAX_MINIMUM_AMOUNT.amount}")
         )
     if not 2 <= agreement.kid_length <= 25:
-        problems.append(FieldError("kid_length", "a KID is 2 to 25 digits (R-BANK-1)"))
+        problems.append(FieldError("kid_length", "a KID is 2 to 25 digits"))  # R-BANK-1
     if agreement.collection_list_email and not is_valid_email(agreement.collection_list_email):
         problems.append(
             FieldError("collection_list_email", f"{agreement.collection_list_email!r} is not an e-mail address")

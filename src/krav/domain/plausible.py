@@ -16,7 +16,8 @@ The rules, one function each:
   after the business date, when the business date is known.
 * :func:`check_text`: a text fits its column (the lengths below, which the tables use too) and holds no control
   character: never a NUL or an unpaired surrogate, and in a name, number, reference or address no line break or
-  tab either (only free text may run over several lines).
+  tab either (only free text may run over several lines). :func:`fit_text` keeps instead what is only ever
+  shown (a payer's message with a payment): on one line, without control characters, cut to its column.
 * :func:`check_file_size`: a file is at most :data:`MAX_FILE_BYTES` (the default of the ``KRAV_MAX_FILE_MB``
   setting), refused before it is read whole or parsed.
 
@@ -54,6 +55,7 @@ __all__ = [
     "NUMBER",
     "ORGNO",
     "PAYMENT_HORIZON_DAYS",
+    "PAYMENT_MESSAGE",
     "PAYMENT_REFERENCE",
     "PHONE",
     "POSTCODE",
@@ -66,6 +68,7 @@ __all__ = [
     "check_date",
     "check_file_size",
     "check_text",
+    "fit_text",
     "payment_dates",
     "read_amount",
 ]
@@ -119,6 +122,9 @@ REFERENCE = 100
 PAYMENT_REFERENCE = 200
 #: The text of a voucher, a voucher line or a batch.
 TEXT = 500
+#: What a payer wrote with a payment (camt.054 ``Ustrd``, an OCR giro's free text), kept to show the person who
+#: matches it by hand: cut to fit (:func:`fit_text`), never a reason to refuse the bank's file.
+PAYMENT_MESSAGE = 500
 #: The invoice numbers a voucher line settles, written together.
 SETTLES = 400
 #: A voucher type's name.
@@ -248,6 +254,24 @@ def check_text(
                 where=where,
             )
     return value
+
+
+def fit_text(value: str | None, *, limit: int) -> str | None:
+    """``value`` kept where it is only shown, never matched on or refused for: on one line (line breaks, tabs and
+    runs of blanks become one space), without control characters or unpaired surrogates, and at most ``limit``
+    characters, the last one ``…`` where it was cut. None when nothing is left.
+
+    >>> fit_text("Faktura 5007\\r\\n  Kari\\x00", limit=500)
+    'Faktura 5007 Kari'
+    >>> fit_text("x" * 600, limit=10), fit_text(" \\t", limit=10)
+    ('xxxxxxxxx…', None)
+    """
+    if value is None:
+        return None
+    text = " ".join("".join(ch for ch in value if ch.isspace() or not _control(ch)).split())
+    if not text:
+        return None
+    return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
 def check_file_size(size: int, *, file: str, limit: int = MAX_FILE_BYTES) -> None:

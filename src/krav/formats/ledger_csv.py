@@ -266,8 +266,8 @@ def _invoice(row: Row) -> CsvInvoice | None:
     number = row.required("number", _fits(NUMBER))
     customer = row.required("customer", _fits(NUMBER))
     text = row.field("text", _fits(TEXT), default="")
-    invoice_date = row.required("invoice_date", _date)
-    due_date = row.field("due_date", _date, default=None)
+    invoice_date = row.required("invoice_date", read_date)
+    due_date = row.field("due_date", read_date, default=None)
     currency = row.field("currency", _currency, default=DEFAULT_CURRENCY)
     amount = row.required("amount", lambda text: _amount(text, currency))
     voucher_type = row.field("voucher_type", _voucher_type, default=DEFAULT_VOUCHER_TYPE)
@@ -294,7 +294,8 @@ def _invoice(row: Row) -> CsvInvoice | None:
 # -- field readers: each returns the value or raises ValueError with what is wrong ---------------------------
 
 
-def _date(text: str) -> date:
+def read_date(text: str) -> date:
+    """A CSV cell's date, ``YYYY-MM-DD`` or ``DD.MM.YYYY``, within the plausible years; else ValueError."""
     iso, norwegian = _ISO_DATE.match(text), _NO_DATE.match(text)
     if iso:
         year, month, day = iso[1], iso[2], iso[3]

@@ -9,6 +9,9 @@ file is refused whole with every problem, each naming the line and the field, wh
 * ``date paid`` (and the file's own date): from 1990-01-01 to a year after the business date, or to 2099-12-31
   where the business date is not known (:func:`~krav.domain.plausible.payment_dates`);
 * ``reference`` and ``payer name``: at most 200 characters, ``KID`` at most 25, each on one line.
+
+The payer's free text is not checked: it is only ever shown, so the importer keeps it on one line and cut to its
+column (:func:`~krav.domain.plausible.fit_text`) rather than refuse the bank's file for it.
 """
 
 from __future__ import annotations

@@ -119,7 +119,7 @@ def _payment_terms(element: Element, notes: list[str]) -> int | None:
     if text_of(terms, "n:Months") is not None:
         notes.append("PaymentTerms/Months is not applied: only Days is")
     if (text_of(terms, "n:FreeBillingMonth") or "").lower() in ("true", "1") and days is not None:
-        notes.append("PaymentTerms/FreeBillingMonth is not applied: due date = invoice date + Days (R-IMP-1)")
+        notes.append("PaymentTerms/FreeBillingMonth is not applied: due date = invoice date + Days")  # R-IMP-1
     return days
 
 

@@ -14,6 +14,7 @@ from collections import Counter
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import date, timedelta
+from functools import partial
 
 from krav.domain.calendar import is_bank_day
 from krav.domain.collection.letters import LetterType
@@ -27,6 +28,7 @@ from krav.services.collection.holding import Held
 from krav.services.collection.payments import InboxResult, import_inbox
 from krav.services.ledger.submission import auto_transfer_in
 from krav.services.ports import Collaborators, UnitOfWork, company_and_id
+from krav.services.ports.outside import Progress
 
 
 @dataclass(frozen=True, slots=True)
@@ -126,10 +128,17 @@ class BusinessDay:
 
 
 def run_creditor_day(
-    uow: UnitOfWork, orgno: str, on: date, collab: Collaborators, *, steps: Sequence[Step] = STEPS
+    uow: UnitOfWork,
+    orgno: str,
+    on: date,
+    collab: Collaborators,
+    *,
+    steps: Sequence[Step] = STEPS,
+    after_step: Callable[[int], None] | None = None,
 ) -> DayReport:
     """Run one creditor's business day, step by step (R-TIME-5); each step commits on its own with its
-    done-record, so a rerun of the same date skips what was done."""
+    done-record, so a rerun of the same date skips what was done. ``after_step`` hears how many steps are behind
+    it after each one (progress)."""
     report = DayReport(orgno, on, is_bank_day(on))
     unknown = _rates_unknown(on, collab)
     if unknown is not None:
@@ -141,7 +150,7 @@ def run_creditor_day(
     if earlier is not None:
         report.notes.append(earlier)
         return report
-    for step in steps:
+    for n, step in enumerate(steps, start=1):
         try:
             with uow:
                 company, company_id = company_and_id(uow, orgno)
@@ -156,6 +165,9 @@ def run_creditor_day(
         except Exception as exc:  # nothing of the step was kept; it and the steps after it wait for the next run
             report.failed = f"{step.name}: {_reason(exc)}"
             break
+        finally:
+            if after_step is not None:
+                after_step(n)
         report.add(step.name, outcome)
     return report
 
@@ -244,7 +256,13 @@ def _business_day(
         # often they failed before: a claim waits for its letter only as long as the cause lasts, and each run
         # that still cannot send it says so
         _deliver(uow, on, collab, result, retry_failed=True)
-    result.creditors = [_isolated(uow, orgno, on, collab, steps) for orgno in creditors(uow, company)]
+    orgnos = creditors(uow, company)
+    total = len(orgnos) * len(steps)
+    collab.progress(STEPS_DONE, 0, total)
+    for n, orgno in enumerate(orgnos):
+        counted = partial(_steps_done, collab.progress, n * len(steps), total)
+        result.creditors.append(_isolated(uow, orgno, on, collab, steps, counted))
+        counted(len(steps))  # a creditor held or skipped has run none of its steps, and is done all the same
     if deliver_letters:
         _deliver(uow, on, collab, result, retry_failed=False)
     return result
@@ -252,6 +270,9 @@ def _business_day(
 
 #: the folder of the inbox where delivery status notifications are dropped (R-SVC-2)
 BOUNCES = "bounces"
+
+#: the progress task of the creditors' steps (:class:`~krav.services.ports.outside.Progress`)
+STEPS_DONE = "steps"
 
 
 def _deliver(uow: UnitOfWork, on: date, collab: Collaborators, result: BusinessDay, *, retry_failed: bool) -> None:
@@ -270,15 +291,27 @@ def _deliver(uow: UnitOfWork, on: date, collab: Collaborators, result: BusinessD
         result.outbox.add(report)
 
 
+def _steps_done(progress: Progress, before: int, total: int, done: int) -> None:
+    """Progress through the day's steps: ``done`` of a creditor's, after ``before`` of the creditors' before it."""
+    progress(STEPS_DONE, before + done, total)
+
+
 def _reason(exc: BaseException) -> str:
     return f"{type(exc).__name__}: {exc}"
 
 
-def _isolated(uow: UnitOfWork, orgno: str, on: date, collab: Collaborators, steps: Sequence[Step]) -> DayReport:
+def _isolated(
+    uow: UnitOfWork,
+    orgno: str,
+    on: date,
+    collab: Collaborators,
+    steps: Sequence[Step],
+    after_step: Callable[[int], None],
+) -> DayReport:
     """One creditor's day; when it fails, the failure is reported and the other creditors' days go on (the
     failed step and those after it wait for the next run, which starts where this one stopped)."""
     try:
-        return run_creditor_day(uow, orgno, on, collab, steps=steps)
+        return run_creditor_day(uow, orgno, on, collab, steps=steps, after_step=after_step)
     except Exception as exc:
         return DayReport(orgno, on, is_bank_day(on), failed=_reason(exc))
 

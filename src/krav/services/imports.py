@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import timedelta
 from pathlib import Path
@@ -295,47 +296,95 @@ def import_invoices_csv(uow: UnitOfWork, orgno: str, data: bytes, *, filename: s
         done = _already(uow, company.id, "invoices", digest, filename, orgno)
         if done is not None:
             return done
-        known = uow.ledger.customers(company.id, {i.customer for i in invoices})
-        types = uow.ledger.voucher_types(company.id)
-        existing = uow.ledger.existing_invoice_numbers(company.id, [i.number for i in invoices])
-        problems: list[Problem] = []
-        for invoice in invoices:
-            where = f"{filename}, line {invoice.line}"
-            if invoice.customer not in known:
-                problems.append(Problem(where, "customer", f"unknown customer {invoice.customer!r}; import it first"))
-            if invoice.voucher_type not in types:
-                problems.append(Problem(where, "voucher_type", f"unknown voucher type {invoice.voucher_type}"))
-            if invoice.number in existing:
-                problems.append(Problem(where, "number", f"invoice {invoice.number} is already in the ledger"))
-        if problems:
-            raise ImportRefused(filename, problems)
-        invoices, by_terms = _due_from_terms(invoices, known)
-        result = ledger.post_batch_in(
-            uow,
-            orgno,
-            Batch(tuple(_invoice_voucher(i) for i in invoices), text=f"Fakturaer fra {filename}", source="csv"),
-            source_name=filename,
+        report = post_invoices_in(
+            uow, orgno, invoices, source=filename, where=lambda i: f"{filename}, line {i.line}", batch_source="csv"
         )
-        report = ImportReport(
-            kind="invoices",
-            filename=filename,
-            company=orgno,
-            items=tuple(
-                ImportedItem(
-                    customer=i.customer,
-                    number=i.number,
-                    amount=str(i.amount.amount),
-                    remaining=str(i.remaining.amount),
-                    invoice_date=i.invoice_date.isoformat(),
-                    due_date=i.due_date.isoformat() if i.due_date else None,
-                    number_rule="number",
-                    due_rule="customer_terms" if i.number in by_terms else ("due_date" if i.due_date else "none"),
-                )
-                for i in result.items
-            ),
-            extra=extra,
-            notes=notes,
-        )
+        report = replace(report, extra=extra, notes=notes)
         uow.imports.record(company.id, "invoices", digest, filename, _summary(report))
+        uow.commit()
+        return report
+
+
+def post_invoices_in(
+    uow: UnitOfWork,
+    orgno: str,
+    invoices: Sequence[CsvInvoice],
+    *,
+    source: str,
+    where: Callable[[CsvInvoice], str],
+    batch_source: str,
+) -> ImportReport:
+    """Post outgoing invoices as vouchers in the open unit of work: all, or none with every problem named
+    (``where`` says where each invoice came from). An invoice without a due date is due its customer's terms."""
+    company = uow.companies.get(orgno)
+    assert company.id is not None
+    known = uow.ledger.customers(company.id, {i.customer for i in invoices})
+    types = uow.ledger.voucher_types(company.id)
+    existing = uow.ledger.existing_invoice_numbers(company.id, [i.number for i in invoices])
+    problems: list[Problem] = []
+    seen: set[str] = set()
+    for invoice in invoices:
+        if invoice.customer not in known:
+            problems.append(
+                Problem(where(invoice), "customer", f"unknown customer {invoice.customer!r}; send it first")
+            )
+        if invoice.voucher_type not in types:
+            problems.append(Problem(where(invoice), "voucher_type", f"unknown voucher type {invoice.voucher_type}"))
+        if invoice.number in existing:
+            problems.append(Problem(where(invoice), "number", f"invoice {invoice.number} is already in the ledger"))
+        elif invoice.number in seen:
+            problems.append(Problem(where(invoice), "number", f"invoice {invoice.number} appears twice"))
+        seen.add(invoice.number)
+    if problems:
+        raise ImportRefused(source, problems)
+    dated, by_terms = _due_from_terms(list(invoices), known)
+    result = ledger.post_batch_in(
+        uow,
+        orgno,
+        Batch(tuple(_invoice_voucher(i) for i in dated), text=f"Fakturaer fra {source}", source=batch_source),
+        source_name=source,
+    )
+    return ImportReport(
+        kind="invoices",
+        filename=source,
+        company=orgno,
+        items=tuple(
+            ImportedItem(
+                customer=i.customer,
+                number=i.number,
+                amount=str(i.amount.amount),
+                remaining=str(i.remaining.amount),
+                invoice_date=i.invoice_date.isoformat(),
+                due_date=i.due_date.isoformat() if i.due_date else None,
+                number_rule="number",
+                due_rule="customer_terms" if i.number in by_terms else ("due_date" if i.due_date else "none"),
+            )
+            for i in result.items
+        ),
+    )
+
+
+#: an invoice as an ERP sends it (the fields of a line of the invoices CSV)
+NewInvoice = CsvInvoice
+
+
+def receive_invoices(
+    uow: UnitOfWork, orgno: str, customers: Sequence[Customer], invoices: Sequence[NewInvoice], *, source: str
+) -> ImportReport:
+    """Invoices from an outside ERP with the customers they are to: the customers created or updated, then the
+    invoices posted, in one transaction — all, or nothing with every problem named (``invoices[n]``)."""
+    checked = [check_customer(c, where=f"customers[{n}]") for n, c in enumerate(customers)]
+    numbers = [c.number for c in checked]
+    if len(set(numbers)) != len(numbers):
+        twice = next(n for n in numbers if numbers.count(n) > 1)
+        raise ImportRefused(source, [Problem("customers", "number", f"customer {twice} appears twice")])
+    with uow:
+        company = uow.companies.get(orgno)
+        assert company.id is not None
+        for customer in checked:
+            uow.ledger.save_customer(company.id, customer)
+        report = post_invoices_in(
+            uow, orgno, invoices, source=source, where=lambda i: f"invoices[{i.line}]", batch_source="api"
+        )
         uow.commit()
         return report

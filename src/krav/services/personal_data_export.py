@@ -99,7 +99,8 @@ class LetterRecord:
 
 @dataclass(frozen=True, slots=True)
 class PaymentRecord:
-    """A payment to the client account matched to one of the debtor's letters, as the bank reported it."""
+    """A payment to the client account matched to one of the debtor's letters, as the bank reported it, with what
+    the payer wrote (``message``)."""
 
     received_on: date
     ordered_on: date | None
@@ -109,6 +110,7 @@ class PaymentRecord:
     payer: str | None
     letter_id: int | None
     status: PaymentStatus
+    message: str | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -162,7 +164,9 @@ def read_export(uow: UnitOfWork, company: Company, customer: Customer, *, on: da
         ),
         letters=tuple(_letter(uow, cid, letter) for letter in letters),
         payments=tuple(
-            PaymentRecord(p.received_on, p.ordered_on, p.amount, p.kid, p.reference, p.payer, p.letter_id, p.status)
+            PaymentRecord(
+                p.received_on, p.ordered_on, p.amount, p.kid, p.reference, p.payer, p.letter_id, p.status, p.message
+            )
             for p in uow.collection.payments(company_id=cid)
             if p.letter_id in letter_ids
         ),

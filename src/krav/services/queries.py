@@ -15,10 +15,13 @@ from krav.domain.collection.interest import interest_accrued, interest_outstandi
 from krav.domain.collection.letters import Letter, Recipient
 from krav.domain.collection.progress import Progress, claim_progress
 from krav.domain.errors import NotFound
+from krav.domain.ledger.voucher_types import VoucherType
 from krav.domain.money import Money
 from krav.domain.party import Company
 from krav.domain.rates import RateTables
-from krav.services.collection import delivery, payments
+from krav.services.collection import delivery, matching, payments
+from krav.services.collection.delivery.waiting import HeldClaim, held_claims
+from krav.services.collection.matching import QueuedPayment
 from krav.services.ports import (
     ClaimFilter,
     ClientPayment,
@@ -40,6 +43,21 @@ def companies(uow: UnitOfWork) -> list[Company]:
     """Every registered creditor company."""
     with uow:
         return uow.companies.all()
+
+
+def company(uow: UnitOfWork, orgno: str) -> Company | None:
+    """The registered company with this organisation number, or None."""
+    with uow:
+        try:
+            return uow.companies.get(orgno)
+        except NotFound:
+            return None
+
+
+def voucher_types(uow: UnitOfWork, orgno: str) -> list[VoucherType]:
+    """A company's voucher types with what each means to collection (R-LED-2), by code."""
+    with uow:
+        return sorted(uow.ledger.voucher_types(company_id(uow, orgno)).values(), key=lambda v: v.code)
 
 
 # -- claims -------------------------------------------------------------------------------------------------------
@@ -200,6 +218,37 @@ def claims_view(
     ]
 
 
+@dataclass(frozen=True, slots=True)
+class ClaimDetail:
+    """A claim with its whole story: figures and next step as of a day, every event, every letter."""
+
+    view: ClaimView
+    history: tuple[HistoryEntry, ...]
+    letters: tuple[StoredLetter, ...]
+
+
+def claim_detail(uow: UnitOfWork, company: int, ref: str, *, on: date, rates: RateTables) -> ClaimDetail:
+    """One claim of the company with id ``company``, by collection ID or invoice number, with its history and its
+    letters, read in one transaction; NotFound when there is no such claim."""
+    with uow:
+        charge = uow.agreements.get(company).charge_interest
+        by_id = uow.collection.claim(company, ref)
+        found = [by_id] if by_id is not None else uow.collection.claims(company, ClaimFilter(invoice_numbers=[ref]))
+        if not found or found[0].id is None:
+            raise NotFound(f"no claim {ref}")
+        c = found[0]
+        assert c.id is not None
+        history = uow.collection.history(company, c.id)
+        letters = uow.collection.letters(company, claim_id=c.id)
+    view = ClaimView(
+        ClaimRecord.of(c),
+        interest_accrued(c, on, rates, charge_interest=charge),
+        interest_outstanding(c, on, rates, charge_interest=charge),
+        claim_progress(c),
+    )
+    return ClaimDetail(view, tuple(history), tuple(letters))
+
+
 def claim_history(uow: UnitOfWork, orgno: str, invoice: str) -> list[HistoryEntry]:
     """The append-only history of the claim for ``invoice`` — its invoice number, or its collection ID as
     ``krav claims list`` shows it (R-ACT-5), oldest first."""
@@ -240,6 +289,27 @@ def letter(uow: UnitOfWork, orgno: str, letter_id: int, service: Service) -> Let
         return LetterView(delivery.compose_letter(uow, company, found[0], service), found[0])
 
 
+# -- collection lists ---------------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class ListView:
+    """A collection list (R-CLM-4): its day, the invoices of its claims, and its id."""
+
+    id: int
+    list_date: date
+    invoices: tuple[str, ...]
+
+
+def collection_lists(uow: UnitOfWork, orgno: str) -> list[ListView]:
+    """A creditor's collection lists, oldest first."""
+    with uow:
+        return [
+            ListView(list_id, day, tuple(invoices))
+            for day, invoices, list_id in uow.collection.lists(company_id(uow, orgno))
+        ]
+
+
 # -- money out and in ---------------------------------------------------------------------------------------------
 
 
@@ -254,20 +324,30 @@ def unmatched_payments(uow: UnitOfWork) -> list[ClientPayment]:
     return payments.unmatched(uow)
 
 
+def manual_matching(uow: UnitOfWork, *, rates: RateTables) -> list[QueuedPayment]:
+    """The manual-matching queue, each payment with the open claims it most likely pays, why, and the KID to
+    assign it with (R-CLM-7)."""
+    return matching.manual_matching(uow, rates=rates)
+
+
 # -- the outbox ---------------------------------------------------------------------------------------------------
 
 
 @dataclass(frozen=True, slots=True)
 class OutboxStatus:
-    """Deliveries counted by status, and the ones a person must look at (failed or uncertain)."""
+    """Deliveries counted by status, the ones a person must look at (failed or uncertain), and the claims that
+    wait because their letter could not be sent (R-SVC-2), the longest waiting first."""
 
     counts: Mapping[str, int]
     problems: tuple[Delivery, ...]
+    held: tuple[HeldClaim, ...] = ()
 
 
 def outbox_status(uow: UnitOfWork) -> OutboxStatus:
-    """Where the outbox stands: how many deliveries in each status, and which failed or may have left."""
+    """Where the outbox stands: how many deliveries in each status, which failed or may have left, and which
+    claims wait for a letter that could not be sent, since when and why."""
     counts = delivery.status(uow)
     with uow:
         problems = uow.deliveries.deliveries(statuses=[DeliveryStatus.FAILED, DeliveryStatus.UNCERTAIN])
-    return OutboxStatus(counts, tuple(problems))
+        held = held_claims(uow)
+    return OutboxStatus(counts, tuple(problems), tuple(held))

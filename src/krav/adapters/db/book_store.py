@@ -127,7 +127,14 @@ class SqlBooks(SqlCustomers):
             reverses=voucher.reverses,
         )
 
-    def _vouchers(self, company_id: int, voucher_id: int | None = None) -> list[PostedVoucher]:
+    def _vouchers(
+        self,
+        company_id: int,
+        voucher_id: int | None = None,
+        *,
+        voucher_type: int | None = None,
+        text: str | None = None,
+    ) -> list[PostedVoucher]:
         v, line, cust = t.voucher, t.voucher_line, t.customer
         query = (
             sa.select(
@@ -151,6 +158,10 @@ class SqlBooks(SqlCustomers):
         )
         if voucher_id is not None:
             query = query.where(v.c.id == voucher_id)
+        if voucher_type is not None:
+            query = query.where(v.c.voucher_type == voucher_type)
+        if text is not None:
+            query = query.where(v.c.text == text)
         result: dict[int, tuple[sa.Row[Any], list[VoucherLine]]] = {}
         for row in self.conn.execute(query):
             entry = result.setdefault(row.id, (row, []))
@@ -192,8 +203,10 @@ class SqlBooks(SqlCustomers):
             raise NotFound(f"no voucher with id {voucher_id}")
         return found[0]
 
-    def vouchers(self, company_id: int) -> list[PostedVoucher]:
-        return self._vouchers(company_id)
+    def vouchers(
+        self, company_id: int, *, voucher_type: int | None = None, text: str | None = None
+    ) -> list[PostedVoucher]:
+        return self._vouchers(company_id, voucher_type=voucher_type, text=text)
 
     # -- balances --------------------------------------------------------------------------------------------
 

@@ -18,6 +18,7 @@ from krav.domain.collection.claims import Claim, Stage
 from krav.domain.collection.events import Event, EventKind
 from krav.domain.money import Money
 from krav.services.ports import (
+    ClaimEventRecord,
     ClaimFilter,
     HistoryEntry,
     StoredChain,
@@ -128,6 +129,37 @@ class SqlClaims:
                 amount=Money.from_ore(r.amount_ore) if r.amount_ore is not None else None,
                 detail=r.detail,
                 at=r.created_at,
+            )
+            for r in rows
+        ]
+
+    def last_event_seq(self, company_id: int) -> int:
+        e = t.claim_event
+        found = self.conn.execute(sa.select(sa.func.max(e.c.seq)).where(e.c.company_id == company_id)).scalar()
+        return int(found or 0)
+
+    def events_after(self, company_id: int, after: int, limit: int) -> list[ClaimEventRecord]:
+        e, c = t.claim_event, t.claim
+        rows = self.conn.execute(
+            sa.select(e, c.c.collection_id, c.c.invoice_number)
+            .join(c, c.c.id == e.c.claim_id)
+            .where(e.c.company_id == company_id, e.c.seq > after)
+            .order_by(e.c.seq)
+            .limit(limit)
+        ).all()
+        return [
+            ClaimEventRecord(
+                seq=r.seq,
+                collection_id=r.collection_id,
+                invoice_number=r.invoice_number,
+                entry=HistoryEntry(
+                    date=r.on_date,
+                    kind=EventKind(r.kind),
+                    by=r.by,
+                    amount=Money.from_ore(r.amount_ore) if r.amount_ore is not None else None,
+                    detail=r.detail,
+                    at=r.created_at,
+                ),
             )
             for r in rows
         ]

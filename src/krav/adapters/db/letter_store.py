@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Callable, Iterable, Sequence
 from datetime import date
 from decimal import Decimal
@@ -10,14 +11,18 @@ from typing import Any
 import sqlalchemy as sa
 
 from krav.adapters.db import tables as t
+from krav.adapters.db.claim_rows import claim_from_row
 from krav.adapters.db.letter_details import read_details, write_details
 from krav.adapters.db.types import chunks, utcnow
 from krav.domain.collection.claims import Claim, Stage
 from krav.domain.collection.letters import CollectionListRow, LetterLine, LetterType, deadline_from
 from krav.domain.collection.steps import LetterDraft
+from krav.domain.collection.suggestions import LetterToPay
 from krav.domain.money import Money
 from krav.services.ports import (
     Channel,
+    ClaimToMatch,
+    ClaimWaiting,
     DeliveryKind,
     DeliveryStatus,
     StoredLetter,
@@ -32,6 +37,28 @@ def _letter_delivery(lt: sa.Table, *, sent: bool = False) -> sa.ScalarSelect[Any
     if sent:
         query = query.where(d.c.sent_on.is_not(None))
     return query.correlate(lt).scalar_subquery()
+
+
+@functools.cache
+def _letters_query() -> sa.Select[Any]:
+    """The letters with their KID and where their deliveries stand, built once (building it costs more than
+    running it, for one claim's letters)."""
+    lt, lk = t.letter, t.letter_kid
+    latest, went = t.delivery.alias("latest"), t.delivery.alias("went")
+    return (
+        sa.select(
+            lt,
+            lk.c.kid.label("the_kid"),
+            latest.c.status.label("delivery_status"),
+            latest.c.channel.label("delivery_channel"),
+            went.c.sent_on.label("went_on"),
+            went.c.account.label("went_account"),
+        )
+        .outerjoin(lk, lk.c.letter_id == lt.c.id)
+        .outerjoin(latest, latest.c.id == _letter_delivery(lt))
+        .outerjoin(went, went.c.id == _letter_delivery(lt, sent=True))
+        .order_by(lt.c.sent_on, lt.c.debtor_number, lt.c.n)
+    )
 
 
 class SqlLetters:
@@ -151,22 +178,7 @@ class SqlLetters:
         claim_id: int | None = None,
     ) -> list[StoredLetter]:
         lt, ll, c, lk = t.letter, t.letter_line, t.claim, t.letter_kid
-        latest, went = t.delivery.alias("latest"), t.delivery.alias("went")
-        query = (
-            sa.select(
-                lt,
-                lk.c.kid.label("the_kid"),
-                latest.c.status.label("delivery_status"),
-                latest.c.channel.label("delivery_channel"),
-                went.c.sent_on.label("went_on"),
-                went.c.account.label("went_account"),
-            )
-            .outerjoin(lk, lk.c.letter_id == lt.c.id)
-            .outerjoin(latest, latest.c.id == _letter_delivery(lt))
-            .outerjoin(went, went.c.id == _letter_delivery(lt, sent=True))
-            .where(lt.c.company_id == company_id)
-            .order_by(lt.c.sent_on, lt.c.debtor_number, lt.c.n)
-        )
+        query = _letters_query().where(lt.c.company_id == company_id)
         if letter_ids is not None:
             query = query.where(lt.c.id.in_(list(letter_ids)))
         if kid is not None:
@@ -275,6 +287,70 @@ class SqlLetters:
             return None
         found = self.letters(row.company_id, kid=kid)
         return found[0] if found else None
+
+    def claims_to_match(self) -> list[ClaimToMatch]:
+        """R-CLM-7: every open claim with a letter that carries a KID, of every creditor, with those letters newest
+        first; a letter taken back (a delivery of it cancelled) is left out, as the debtor never got its KID. Two
+        queries however many claims."""
+        c, ll, lt, lk, d = t.claim, t.letter_line, t.letter, t.letter_kid, t.delivery
+        cancelled = sa.select(d.c.id).where(
+            d.c.kind == DeliveryKind.LETTER.value,
+            d.c.ref_id == lt.c.id,
+            d.c.status == DeliveryStatus.CANCELLED.value,
+        )
+        letters = self.conn.execute(
+            sa.select(ll.c.claim_id, lt.c.id, lk.c.kid, lt.c.total_ore, lt.c.sent_on, c.c.currency)
+            .join(lt, lt.c.id == ll.c.letter_id)
+            .join(lk, lk.c.letter_id == lt.c.id)
+            .join(c, c.c.id == ll.c.claim_id)
+            .where(c.c.stage != Stage.CLOSED.value, ~cancelled.exists())
+            .order_by(ll.c.claim_id, lt.c.sent_on.desc(), lt.c.id.desc())
+        )
+        by_claim: dict[int, list[LetterToPay]] = {}
+        for r in letters:
+            total = Money.from_ore(r.total_ore, r.currency)
+            by_claim.setdefault(r.claim_id, []).append(LetterToPay(r.id, r.kid, total, r.sent_on))
+        with_kid = sa.select(ll.c.claim_id).join(lk, lk.c.letter_id == ll.c.letter_id)
+        rows = self.conn.execute(
+            sa.select(c).where(c.c.stage != Stage.CLOSED.value, c.c.id.in_(with_kid)).order_by(c.c.id)
+        )
+        return [ClaimToMatch(claim_from_row(r), tuple(by_claim[r.id])) for r in rows if r.id in by_claim]
+
+    def claims_waiting(self) -> list[ClaimWaiting]:
+        """R-SVC-2: the claims that wait for their latest letter (the newest on which they stand), which could not
+        be sent, with that letter; the longest waiting first. One query."""
+        c, ll, lt = t.claim, t.letter_line, t.letter
+        latest = sa.select(sa.func.max(ll.c.letter_id)).where(ll.c.claim_id == c.c.id).correlate(c).scalar_subquery()
+        rows = self.conn.execute(
+            sa.select(
+                c.c.company_id,
+                c.c.collection_id,
+                c.c.invoice_number,
+                c.c.debtor_number,
+                c.c.debtor_name,
+                c.c.letter_unsent_since,
+                lt.c.id.label("letter_id"),
+                lt.c.type,
+                lt.c.n,
+            )
+            .select_from(c.join(lt, lt.c.id == latest))
+            .where(c.c.letter_unsent_since.is_not(None))
+            .order_by(c.c.letter_unsent_since, c.c.company_id, c.c.debtor_number, c.c.invoice_number)
+        )
+        return [
+            ClaimWaiting(
+                r.company_id,
+                r.collection_id,
+                r.invoice_number,
+                r.debtor_number,
+                r.debtor_name,
+                r.letter_unsent_since,
+                r.letter_id,
+                LetterType(r.type),
+                r.n,
+            )
+            for r in rows
+        ]
 
     # -- collection lists ------------------------------------------------------------------------------------
 

@@ -130,6 +130,7 @@ class SqlMoney:
                 reason=r.reason,
                 bank_id=r.bank_id,
                 filename=r.filename,
+                message=r.message,
             )
             for r in self.conn.execute(query)
         ]
@@ -151,6 +152,7 @@ class SqlMoney:
             reason=r.reason,
             bank_id=r.bank_id,
             filename=r.filename,
+            message=r.message,
         )
 
     def set_payment_status(
@@ -356,7 +358,8 @@ class SqlMoney:
 
 
 def _sighting(payment: ClientPayment) -> dict[str, Any]:
-    """The columns a payment and a later sighting of it share: what the bank file said, and when it was read."""
+    """The columns a payment and a later sighting of it share: what the bank file said (the payer's message too),
+    and when it was read."""
     return {
         "received_on": payment.received_on,
         "ordered_on": payment.ordered_on,
@@ -368,5 +371,6 @@ def _sighting(payment: ClientPayment) -> dict[str, Any]:
         "source": payment.source,
         "bank_id": payment.bank_id,
         "filename": payment.filename,
+        "message": payment.message,
         "created_at": utcnow(),
     }

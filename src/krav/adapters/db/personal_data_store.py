@@ -7,12 +7,13 @@ Where the customer is copied, and what erasure does there:
 * ``claim.debtor_*`` (the debtor as the ledger knew them at submission): erased;
 * ``message.payload`` of the items submitted (``item_submitted``: the debtor's data): erased in the JSON;
 * ``delivery.address`` and ``last_error`` of the debtor's letters (an e-mail address, a bounce naming it): cleared;
-* ``client_payment_duplicate.payer`` of the payments to the debtor's letters: cleared.
+* ``client_payment_duplicate.payer`` and ``message`` (what the payer wrote) of the payments to the debtor's
+  letters: cleared.
 
 What stays, because the database refuses the change or a hash seals it: the posted voucher lines (their text and
 reference are in the chain's hash; they name the customer by its row id), the claims' history (its detail, with an
-objection's words, is in the chain's hash), the letters and their archived PDFs (append-only), and the payer of a
-payment on the client account (kept as the bank reported it).
+objection's words, is in the chain's hash), the letters and their archived PDFs (append-only), and the payer and
+message of a payment on the client account (kept as the bank reported it).
 """
 
 from __future__ import annotations
@@ -110,7 +111,9 @@ class SqlPersonalData:
         payments = sa.select(t.client_payment.c.id).where(t.client_payment.c.letter_id.in_(letters))
         dup = t.client_payment_duplicate
         changed["client_payment_duplicate"] = self._update(
-            dup.update().where(dup.c.payment_id.in_(payments), dup.c.payer.is_not(None)).values(payer=None)
+            dup.update()
+            .where(dup.c.payment_id.in_(payments), sa.or_(dup.c.payer.is_not(None), dup.c.message.is_not(None)))
+            .values(payer=None, message=None)
         )
         return changed
 

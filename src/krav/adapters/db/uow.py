@@ -9,6 +9,7 @@ from typing import Self
 import sqlalchemy as sa
 from sqlalchemy.engine import Engine
 
+from krav.adapters.db.access_store import SqlAccess
 from krav.adapters.db.agreements import SqlAgreements
 from krav.adapters.db.collection import SqlCollection
 from krav.adapters.db.company_store import SqlCompanies
@@ -48,6 +49,7 @@ class SqlUnitOfWork:
         self.collection = SqlCollection(self._conn)
         self.deliveries = SqlDeliveries(self._conn)
         self.personal_data = SqlPersonalData(self._conn)
+        self.access = SqlAccess(self._conn)
         return self
 
     @property

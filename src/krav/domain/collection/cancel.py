@@ -70,10 +70,10 @@ def cancel_letter(claim: Claim, kind: LetterType, written_on: date, deadline: da
     ``deadline``): back to its stage and deadlines before it, without the fee and standard compensation it
     charged. Returns what is no longer owed; raises :class:`LetterNotCancellable` (nothing changed) when the
     letter's kind cannot be undone or the claim moved on since."""
-    if kind not in CANCELLABLE:
+    if kind not in CANCELLABLE:  # R-SVC-2: its claims wait for it
         raise LetterNotCancellable(
-            f"a {kind.value} cannot be cancelled, only a reminder or a collection notice: its claims wait for it "
-            "(R-SVC-2); send it again with `krav outbox retry`, or close the claims with `krav claims close`"
+            f"a {kind.value} cannot be cancelled, only a reminder or a collection notice: its claims wait for it; "
+            "send it again with `krav outbox retry`, or close the claims with `krav claims close`"
         )
     if not claim.is_open:
         raise _refuse(claim, "is closed")

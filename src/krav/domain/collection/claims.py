@@ -146,8 +146,8 @@ class Claim(ClaimFacts):
     def pause(self, on: date) -> None:
         """R-ACT-1: no letters or stage moves; interest still accrues."""
         self._require_open("be paused")
-        if self._stage in IN_INKASSO:
-            raise ClaimRefused(f"claim {self.collection_id} is in inkasso: it cannot be paused (R-ACT-4)")
+        if self._stage in IN_INKASSO:  # R-ACT-4
+            raise ClaimRefused(f"claim {self.collection_id} is in inkasso: it cannot be paused")
         self._pause = Pause(True, on)
 
     def resume(self, transfer_on: date | None = None) -> None:

@@ -118,9 +118,7 @@ class IdentityIncomplete(RuleViolation):
             what.append(f"set {', '.join(missing)}")
         if invalid:
             what.append(f"correct {', '.join(invalid)}")
-        super().__init__(
-            f"the collection service's identity is incomplete: {'; '.join(what)} (R-SVC-1); no letter was produced"
-        )
+        super().__init__(f"the collection service's identity is incomplete: {'; '.join(what)}; no letter was produced")
 
 
 def require_identity(identity: Sender, name_of: Callable[[str], str] = str) -> None:

@@ -261,12 +261,12 @@ def _send_notices(group: list[Claim], day: Day, result: StepResult) -> None:
         fee = set_off_against_compensation(first, fee)
     if fee.is_positive():
         first.charge_notice_fee(fee)
-        result.event(first, day.today, EventKind.FEE, fee, "notice fee (R-CLM-3)")
+        result.event(first, day.today, EventKind.FEE, fee, "notice fee")  # R-CLM-3
     for claim in group:
         if _compensation_claimed(day, claim):
             top_up = claim_standard_compensation(claim, day.rates)
             if top_up.is_positive():
-                result.event(claim, day.today, EventKind.FEE, top_up, "B2B standard compensation (R-CLM-11)")
+                result.event(claim, day.today, EventKind.FEE, top_up, "B2B standard compensation")  # R-CLM-11
         claim.send_notice(day.today, deadline)
         result.event(claim, day.today, EventKind.LETTER, detail=LetterType.NOTICE.value)
         result.event(claim, day.today, EventKind.STAGE, detail=Stage.NOTICE.value)
@@ -349,7 +349,7 @@ def transfers_to_inkasso(claims: Iterable[Claim], day: Day, *, case_numbers: Ite
             salaer = set_off_against_compensation(first, salaer)
         first.charge_salaer(nominal, salaer, level=1)
         if salaer.is_positive():
-            result.event(first, day.today, EventKind.SALAER, salaer, f"light salær, case {case} (R-CLM-5)")
+            result.event(first, day.today, EventKind.SALAER, salaer, f"light salær, case {case}")  # R-CLM-5
         deadline = day.today + timedelta(days=PAYMENT_DEMAND_DEADLINE_DAYS)
         for claim in group:
             claim.move_to_inkasso(day.today, case, deadline)
@@ -398,7 +398,8 @@ def legal_steps(claims: Iterable[Claim], day: Day) -> StepResult:
         raise_by = set_off_against_compensation(first, nominal) if _compensation_claimed(day, first) else nominal
         first.charge_salaer(nominal, raise_by, level=2)
         if raise_by.is_positive():
-            result.event(first, day.today, EventKind.SALAER, raise_by, "raised to heavy salær (R-CLM-5, R-CLM-13)")
+            # R-CLM-5, R-CLM-13
+            result.event(first, day.today, EventKind.SALAER, raise_by, "raised to heavy salær")
         deadline = day.today + timedelta(days=LEGAL_NOTICE_DEADLINE_DAYS)
         for claim in group:
             claim.send_legal_notice(day.today, deadline)

@@ -115,6 +115,11 @@ def _overpayment_line(accounts: AccountingSection, item: OpenItem, amount: Money
     )
 
 
+def settlement_text(settlement_id: str) -> str:
+    """The text of the voucher that posts settlement ``settlement_id`` (R-LED-7), by which it is found again."""
+    return f"Inkassooppgjør {settlement_id}"
+
+
 def settlement_voucher(
     message: SettlementIssued, items: Mapping[str, OpenItem], accounts: AccountingSection
 ) -> Voucher | None:
@@ -128,7 +133,7 @@ def settlement_voucher(
     """
     lines: list[VoucherLine] = []
     total = Money.zero()
-    text = f"Inkassooppgjør {message.settlement_id}"
+    text = settlement_text(message.settlement_id)
     for sl in message.lines:
         item = items.get(sl.collection_id)
         if item is None:
@@ -146,23 +151,31 @@ def settlement_voucher(
                     text=f"{text}: faktura {item.number}",
                 )
             )
+        elif in_books.is_negative():  # principal taken back from an earlier settlement: owed on the invoice again
+            lines.append(
+                VoucherLine(
+                    accounts.receivables, -in_books, customer=item.customer, text=f"{text}: faktura {item.number}"
+                )
+            )
         if recovered.is_positive():
             lines.append(
                 VoucherLine(accounts.loss, -recovered, text=f"{text}: inngått på tapsført faktura {item.number}")
             )
-        if sl.fee.is_positive():
+        # a part may be negative: what an earlier settlement remitted and the claim no longer owes (interest
+        # recomputed from an earlier payment date, R-CLM-14) is taken back here, against the same account
+        if not sl.fee.is_zero():
             lines.append(VoucherLine(accounts.fee_income, -sl.fee, text=f"{text}: gebyr faktura {item.number}"))
-        if sl.interest.is_positive():
+        if not sl.interest.is_zero():
             lines.append(
                 VoucherLine(accounts.interest_income, -sl.interest, text=f"{text}: renter faktura {item.number}")
             )
-        if sl.overpayment.is_positive():
+        if not sl.overpayment.is_zero():
             lines.append(_overpayment_line(accounts, item, sl.overpayment, f"{text}: overbetalt faktura {item.number}"))
-        if sl.costs.is_positive():
+        if not sl.costs.is_zero():
             lines.append(
                 VoucherLine(accounts.collection_costs, sl.costs, text=f"{text}: inkassokostnader {item.number}")
             )
-        if sl.costs_vat.is_positive():
+        if not sl.costs_vat.is_zero():
             lines.append(
                 VoucherLine(accounts.input_vat, sl.costs_vat, text=f"{text}: mva inkassokostnader {item.number}")
             )

@@ -50,14 +50,15 @@ def claims_list(
     csv_file: CsvOpt = None,
     xlsx_file: XlsxOpt = None,
 ) -> None:
-    """Open claims with what they owe, and each one's next step and its date or what holds it (--all: closed
-    claims too; --csv or --xlsx: as a spreadsheet)."""
+    """Open claims with what they owe on the date (interest counted to it), and each one's next step and its date
+    or what holds it (--all: closed claims too; --csv or --xlsx: as a spreadsheet)."""
     krav = read_app()
     chosen = _stage(stage)
+    today = business_date(on)
     views = queries.claims_view(
         krav.reader(),
         company,
-        on=business_date(on),
+        on=today,
         rates=krav.rates,
         stage=chosen,
         include_closed=all_claims or chosen is Stage.CLOSED,
@@ -65,9 +66,9 @@ def claims_list(
     if write_sheet(claims_sheet(views), csv_file, xlsx_file, json_out=json_out):
         return
     if json_out:
-        echo_json(show.claims_json(views))
+        echo_json(show.claims_json(views, today))
         return
-    typer.echo(show.claims_table(views))
+    typer.echo(show.claims_table(views, today))
 
 
 def _act(company: str, invoices: list[str], action: Action, on: str | None, text: str | None, json_out: bool) -> None:
@@ -130,12 +131,13 @@ def claims_message(
 ObjectionText = Annotated[str, typer.Option(help="The debtor's objection, or the reasons of the answer.")]
 
 
+# R-CLM-15 (the objection commands: dispute, reject, uphold)
 @app.command("dispute")
 @handle_errors
 def claims_dispute(
     company: CompanyOpt, invoices: InvoicesArg, text: ObjectionText, on: DateOpt = None, json_out: JsonOpt = False
 ) -> None:
-    """Record the debtor's objection (R-CLM-15): no letter, fee, listing or move until it is answered."""
+    """Record the debtor's objection: no letter, fee, listing or move until it is answered."""
     _act(company, invoices, Action.DISPUTE, on, text, json_out)
 
 
@@ -144,7 +146,7 @@ def claims_dispute(
 def claims_reject(
     company: CompanyOpt, invoices: InvoicesArg, text: ObjectionText, on: DateOpt = None, json_out: JsonOpt = False
 ) -> None:
-    """Reject the objection with reasons (R-CLM-15): the day's run sends the answer with a new 14-day deadline."""
+    """Reject the objection with reasons: the day's run sends the answer with a new 14-day deadline."""
     _act(company, invoices, Action.REJECT, on, text, json_out)
 
 
@@ -153,11 +155,12 @@ def claims_reject(
 def claims_uphold(
     company: CompanyOpt, invoices: InvoicesArg, text: ObjectionText, on: DateOpt = None, json_out: JsonOpt = False
 ) -> None:
-    """Uphold the objection (R-CLM-15): the claim closes without costs or interest; the debtor gets the answer.
+    """Uphold the objection: the claim closes without costs or interest; the debtor gets the answer.
     Credit or write off the invoice in the books."""
     _act(company, invoices, Action.UPHOLD, on, text, json_out)
 
 
+# R-ACT-3
 @app.command("answer")
 @handle_errors
 def claims_answer(
@@ -166,7 +169,7 @@ def claims_answer(
     text: Annotated[str, typer.Option(help="The case handler's answer.")],
     on: DateOpt = None,
 ) -> None:
-    """The case handler answers the creditor's message (R-ACT-3); kept in the claim's history."""
+    """The case handler answers the creditor's message; kept in the claim's history."""
     collection.answer(get_app().uow(), company, invoice, text, on=business_date(on), by=who())
     typer.echo(f"answer recorded on invoice {invoice}")
 
@@ -182,6 +185,7 @@ def claims_approve(company: CompanyOpt, invoices: InvoicesArg, on: DateOpt = Non
         raise typer.Exit(1)
 
 
+# R-ACT-5
 @app.command("history")
 @handle_errors
 def claims_history(
@@ -189,7 +193,7 @@ def claims_history(
     invoice: Annotated[str, typer.Argument(help="The claim's invoice number, or its collection ID (K1-000001).")],
     json_out: JsonOpt = False,
 ) -> None:
-    """The append-only history of a claim (R-ACT-5)."""
+    """The append-only history of a claim: every event with its day, amount, detail and who."""
     events = queries.claim_history(read_app().reader(), company, invoice)
     if json_out:
         echo_json(events)

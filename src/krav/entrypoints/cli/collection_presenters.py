@@ -1,17 +1,23 @@
 """What the collection-side commands print: the daily run, claims, letters, the outbox, payments and settlements,
-as tables and lines of text in Norwegian formats, and the shapes their ``--json`` prints."""
+as tables and lines of text in Norwegian formats, and the shapes their ``--json`` prints. Stages, letter types and
+statuses are shown as words (:mod:`krav.entrypoints.labels`, in the language of ``krav --lang``); the JSON keeps
+the codes."""
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping, Sequence
+import re
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from datetime import date
 from typing import Any
 
 from krav.domain.collection.actions import ActionResult
-from krav.domain.collection.letters import Letter
-from krav.domain.collection.progress import Holding, NextStep, Progress
+from krav.domain.collection.events import EventKind
+from krav.domain.collection.letters import Letter, LetterType
+from krav.domain.collection.progress import Holding, Progress
 from krav.domain.money import Money, format_amount
+from krav.entrypoints import labels
 from krav.entrypoints.cli.presenters import day
+from krav.entrypoints.labels import headers
 from krav.entrypoints.output import table
 from krav.services import daily_run, queries
 from krav.services.collection import delivery, payments
@@ -27,12 +33,12 @@ def outbox_lines(sent: delivery.OutboxReport, prefix: str = "") -> list[str]:
     ]
     lines += [f"  {error}" for error in sent.errors] + [f"  {note}" for note in sent.notes]
     if sent.held:
-        lines.append(f"  {sent.held} claim(s) wait for a letter that could not be sent (R-SVC-2)")
+        lines.append(f"  {sent.held} claim(s) wait for a letter that could not be sent")
     return lines
 
 
 def undelivered_lines(count: int) -> list[str]:
-    """R-SVC-2: what a person does about deliveries that failed: see them, fix the cause, retry."""
+    """What a person does about deliveries that failed: see them, fix the cause, retry."""
     return [
         f"{count} deliveries not sent: their letters do not count as sent and their claims wait. "
         "See them with `krav outbox status`; fix the cause, then `krav outbox retry` (or the next `krav run`)"
@@ -69,8 +75,13 @@ def business_day_json(today: daily_run.BusinessDay) -> dict[str, Any]:
     }
 
 
+def letter_counts(counts: Mapping[LetterType, int]) -> str:
+    """``2 betalingsbekreftelse, 1 betalingspåminnelse``: letters by type, in the order of their codes."""
+    return ", ".join(f"{n} {labels.letter_type(t)}" for t, n in sorted(counts.items())) or "no letters"
+
+
 def creditor_day_lines(report: daily_run.DayReport) -> list[str]:
-    letters = ", ".join(f"{n} {t}" for t, n in sorted(report.letters.items())) or "no letters"
+    letters = letter_counts(report.letters)
     done = "already run" if not report.steps_run else f"{len(report.steps_run)} step(s)"
     line = (
         f"{report.date} {report.company}: {done}; submitted {report.submitted}; {letters}; listed {report.listed}; "
@@ -112,20 +123,20 @@ def dry_run_letter_lines(letters: Sequence[tuple[str, StoredLetter]]) -> list[st
     if not letters:
         return ["would send no letters"]
     return [f"would send {len(letters)} letter(s):"] + [
-        f"  {orgno} {letter.type.value} to {letter.debtor} (no. {letter.n}): {format_amount(letter.total)}"
+        f"  {orgno} {labels.letter_type(letter.type)} to {letter.debtor} (no. {letter.n}): "
+        + format_amount(letter.total)
         + (f", deadline {day(letter.deadline)}" if letter.deadline else "")
         for orgno, letter in letters
     ]
 
 
 def simulation_lines(first: date, last: date, reports: Sequence[daily_run.DayReport]) -> list[str]:
-    letters: dict[str, int] = {}
+    letters: dict[LetterType, int] = {}
     for r in reports:
         for t, n in r.letters.items():
             letters[t] = letters.get(t, 0) + n
     lines = [
-        f"simulated {day(first)} to {day(last)}: "
-        + (", ".join(f"{n} {t}" for t, n in sorted(letters.items())) or "no letters"),
+        f"simulated {day(first)} to {day(last)}: {letter_counts(letters)}",
         f"submitted {sum(r.submitted for r in reports)}, listed {sum(r.listed for r in reports)}, "
         f"payments {sum(r.payments_applied for r in reports)}, remitted "
         f"{format_amount(Money.sum(r.settled for r in reports))}",
@@ -140,18 +151,22 @@ def stages_line(orgno: str, views: Iterable[queries.ClaimView]) -> str:
     stages: dict[str, int] = {}
     for v in views:
         stages[v.claim.stage.value] = stages.get(v.claim.stage.value, 0) + 1
-    return f"{orgno}: claims by stage: " + (", ".join(f"{k} {n}" for k, n in sorted(stages.items())) or "none")
+    counted = ", ".join(f"{labels.stage(k)} {n}" for k, n in sorted(stages.items()))
+    return f"{orgno}: claims by stage: " + (counted or "none")
 
 
 # -- claims and actions -------------------------------------------------------------------------------------------
 
 
-def claims_json(views: Sequence[queries.ClaimView]) -> list[dict[str, Any]]:
+def claims_json(views: Sequence[queries.ClaimView], on: date) -> list[dict[str, Any]]:
+    """The claims with their codes. ``interest_outstanding`` is counted to the business date ``on``, which
+    ``interest_to`` names (the ledger's items carry the interest as last reported instead)."""
     return [
         {
             "claim": v.claim,
             "interest_accrued": v.interest_accrued,
             "interest_outstanding": v.interest_outstanding,
+            "interest_to": on,
             "owed": v.owed,
             "next": {"step": v.progress.step, "on": v.progress.on, "held_by": v.progress.held},
         }
@@ -159,75 +174,41 @@ def claims_json(views: Sequence[queries.ClaimView]) -> list[dict[str, Any]]:
     ]
 
 
-#: the stages as a Norwegian creditor reads them (the codes stay in JSON)
-STAGE_WORDS = {
-    "new": "ny",
-    "reminder": "betalingspåminnelse",
-    "notice": "inkassovarsel",
-    "collection_list": "inkassoliste",
-    "inkasso": "inkasso",
-    "legal": "rettslig",
-    "closed": "avsluttet",
-}
-
-_CLOSED_WORDS = {
-    "paid": "betalt",
-    "credited": "kreditert",
-    "closed_by_creditor": "lukket av kreditor",
-    "pause_expired": "pausen løp ut",
-    "objection_upheld": "innsigelsen tatt til følge",
-}
-
-_STEP_WORDS = {
-    NextStep.FIRST_LETTER: "første brev",
-    NextStep.NOTICE: "inkassovarsel",
-    NextStep.COLLECTION_LIST: "inkassoliste",
-    NextStep.INKASSO: "til inkasso",
-    NextStep.LEGAL_NOTICE: "varsel om rettslig inndriving",
-    NextStep.LEGAL: "rettslig inndriving",
-    NextStep.LETTER: "brev",
-    NextStep.PAUSE_ENDS: "lukkes",
-}
-
-_HELD_WORDS = {
-    Holding.PAUSED: "på pause",
-    Holding.DISPUTED: "bestridt: venter på svar på innsigelsen",
-    Holding.AWAITING_APPROVAL: "venter på godkjenning (krav claims approve)",
-    Holding.LETTER_UNSENT: "venter: siste brev er ikke sendt (krav outbox status)",
-}
-
-
 def progress_text(progress: Progress) -> str:
     """``inkassovarsel fra 09.04.2025``, ``på pause; lukkes 01.10.2025``, ``venter på godkjenning …``."""
     step = ""
     if progress.step is not None:
-        step = _STEP_WORDS[progress.step] + (f" fra {day(progress.on)}" if progress.on else "")
+        step = labels.next_step(progress.step) + (f" {labels.word('from')} {day(progress.on)}" if progress.on else "")
     if progress.held is None:
         return step
     if progress.held is Holding.AWAITING_APPROVAL:
-        return _HELD_WORDS[progress.held]
-    return _HELD_WORDS[progress.held] + (f"; {step}" if step else "")
+        return labels.holding(progress.held)
+    return labels.holding(progress.held) + (f"; {step}" if step else "")
 
 
-def claims_table(views: Sequence[queries.ClaimView]) -> str:
+def claims_table(views: Sequence[queries.ClaimView], on: date) -> str:
+    """The claims, each stage as a word, and the interest counted to the business date ``on``, which the header
+    names (``renter til 10.04.2025``): what the debtor owes that day, not what the ledger last heard."""
     rows = [
         (
             v.claim.collection_id,
             v.claim.invoice_number,
             f"{v.claim.debtor.number} {v.claim.debtor.name}"[:32],
-            STAGE_WORDS.get(v.claim.stage.value, v.claim.stage.value),
+            labels.stage(v.claim.stage),
             format_amount(v.claim.principal_outstanding),
             format_amount(v.claim.fees_outstanding),
             format_amount(v.interest_outstanding),
             format_amount(v.claim.salaer_outstanding),
             format_amount(v.owed),
-            progress_text(v.progress)
-            or (_CLOSED_WORDS.get(v.claim.closed_reason.value, "") if v.claim.closed_reason else ""),
+            progress_text(v.progress) or (labels.closed_reason(v.claim.closed_reason) if v.claim.closed_reason else ""),
         )
         for v in views
     ]
-    headers = ["innfordrings-id", "faktura", "skyldner", "steg", "hovedstol", "gebyr", "renter", "salær", "å betale"]
-    return table([*headers, "neste"], rows, right={4, 5, 6, 7, 8}) if rows else "no open claims (--all: closed too)"
+    if not rows:
+        return labels.word("no open claims")
+    columns = headers("collection id", "invoice", "debtor", "stage", "principal", "fee")
+    columns += [f"{labels.header('interest to')} {day(on)}", *headers("salær", "owed", "next")]
+    return table(columns, rows, right={4, 5, 6, 7, 8})
 
 
 def actions_json(results: Sequence[ActionResult]) -> list[dict[str, Any]]:
@@ -254,15 +235,43 @@ def actions_lines(results: Sequence[ActionResult]) -> list[str]:
 def closing_costs_warnings(costs: Mapping[str, Money]) -> list[str]:
     return [
         f"warning: invoice {number} is in inkasso; closing it invoices you {format_amount(amount)} in "
-        "collection costs (plus VAT), as your agreement says (R-ACT-2)"
+        "collection costs (plus VAT), as your agreement says"
         for number, amount in costs.items()
     ]
 
 
+#: The history's details that are codes, and the words for them.
+_DETAIL_WORDS: dict[str, Callable[[str], str]] = {
+    EventKind.LETTER: labels.letter_type,
+    EventKind.STAGE: labels.stage,
+    EventKind.CLOSED: labels.closed_reason,
+    EventKind.ACTION: labels.action,
+}
+
+#: A rule id a history written before they were left out of its texts still carries, e.g. `` (R-CLM-3)``.
+_RULE_ID = re.compile(r" ?\(R-[A-Z]+-\d+(?:, R-[A-Z]+-\d+)*\)")
+
+
+def history_detail(kind: str, detail: str) -> str:
+    """An event's detail as a person reads it: a letter type, stage, reason for closing or action as its word;
+    other text as written, without the rule ids older versions of Krav wrote into some."""
+    to_word = _DETAIL_WORDS.get(kind)
+    return to_word(detail) if to_word is not None else _RULE_ID.sub("", detail)
+
+
 def history_table(events: Sequence[HistoryEntry]) -> str:
     return table(
-        ["date", "what", "amount", "detail", "by"],
-        [(day(e.date), e.kind, format_amount(e.amount) if e.amount else "", e.detail, e.by) for e in events],
+        headers("date", "what", "amount", "detail", "by"),
+        [
+            (
+                day(e.date),
+                labels.event_kind(e.kind),
+                format_amount(e.amount) if e.amount else "",
+                history_detail(e.kind, e.detail),
+                e.by,
+            )
+            for e in events
+        ],
         right={2},
     )
 
@@ -282,10 +291,11 @@ def letter_went(lt: StoredLetter) -> bool:
 
 
 def _delivery(lt: StoredLetter) -> str:
-    """Where a letter's delivery stands: ``sent (email)``, ``failed (email)``, ``pending (print)``."""
+    """Where a letter's delivery stands: ``sendt (e-post)``, ``feilet (e-post)``, ``venter (papir)``."""
     if lt.status is None:
         return ""
-    return f"{lt.status.value} ({lt.channel.value})" if lt.channel is not None else lt.status.value
+    status = labels.delivery_status(lt.status)
+    return f"{status} ({labels.channel(lt.channel)})" if lt.channel is not None else status
 
 
 def letters_json(letters: Sequence[StoredLetter]) -> list[dict[str, Any]]:
@@ -314,11 +324,11 @@ def letters_table(letters: Sequence[StoredLetter]) -> str:
         (
             lt.id,
             day(lt.written),
-            day(lt.sent_on) if letter_went(lt) else "not sent",
+            day(lt.sent_on) if letter_went(lt) else labels.word("not sent"),
             _delivery(lt),
             lt.debtor,
             lt.n,
-            lt.type.value,
+            labels.letter_type(lt.type),
             day(lt.deadline),
             lt.kid or "",
             format_amount(lt.total),
@@ -326,8 +336,10 @@ def letters_table(letters: Sequence[StoredLetter]) -> str:
         )
         for lt in letters
     ]
-    headers = ["id", "written", "sent", "delivery", "debtor", "n", "type", "deadline", "KID", "total", "invoices"]
-    return table(headers, rows, right={9})
+    columns = headers(
+        "id", "written", "sent", "delivery", "debtor", "n", "letter type", "deadline", "KID", "total", "invoices"
+    )
+    return table(columns, rows, right={9})
 
 
 def letter_lines(letter: Letter, stored: StoredLetter | None = None) -> list[str]:
@@ -344,14 +356,14 @@ def letter_lines(letter: Letter, stored: StoredLetter | None = None) -> list[str
         for line in letter.lines
     ]
     return [
-        f"{letter.type.value} {letter.n} to {letter.recipient.name} ({letter.recipient.number}), "
+        f"{labels.letter_type(letter.type)} {letter.n} to {letter.recipient.name} ({letter.recipient.number}), "
         + (
             f"sent {day(letter.sent_on)}"
             if stored is None or letter_went(stored)
             else f"written {day(stored.written)}, not sent ({_delivery(stored)})"
         )
         + (f", deadline {day(letter.deadline)}" if letter.deadline else ""),
-        table(["invoice", "due", "principal", "fee", "interest", "salær", "total"], rows, right={2, 3, 4, 5, 6}),
+        table(headers("invoice", "due", "principal", "fee", "interest", "salær", "total"), rows, right={2, 3, 4, 5, 6}),
         f"total {format_amount(letter.total)}"
         + (f", account {account_text(letter.account)}, KID {letter.kid}" if letter.kid else ""),
     ]
@@ -362,9 +374,11 @@ def outbox_status_json(status: queries.OutboxStatus) -> dict[str, Any]:
 
 
 def outbox_status_lines(status: queries.OutboxStatus) -> list[str]:
-    lines = [", ".join(f"{k} {v}" for k, v in sorted(status.counts.items())) or "the outbox is empty"]
-    return lines + [
-        f"  {d.status}: {d.delivery_key} {d.channel} {d.address or ''} after {d.attempts} attempt(s): {d.last_error}"
+    """Deliveries by status (each as its word), then those that failed or may have left, with their reason."""
+    counted = ", ".join(f"{labels.delivery_status(k)} {v}" for k, v in sorted(status.counts.items()))
+    return [counted or "the outbox is empty"] + [
+        f"  {labels.delivery_status(d.status)}: {d.delivery_key} {labels.channel(d.channel)} {d.address or ''} "
+        f"after {d.attempts} attempt(s): {d.last_error}"
         for d in status.problems
     ]
 
@@ -406,29 +420,11 @@ def payment_import_lines(report: payments.PaymentImportReport) -> list[str]:
     return lines + [f"  skipped {line}" for line in report.skipped]
 
 
-def unmatched_table(queue: Sequence[ClientPayment]) -> str:
-    return table(
-        ["id", "received", "ordered", "amount", "KID", "payer", "reason"],
-        [
-            (
-                p.id,
-                day(p.received_on),
-                day(p.ordered_on) if p.ordered_on else "",
-                format_amount(p.amount),
-                p.kid or "",
-                p.payer or "",
-                p.reason or "",
-            )
-            for p in queue
-        ],
-        right={3},
-    )
-
-
 def payments_table(received: Sequence[ClientPayment]) -> str:
-    """The client account's payments: booked, ordered (R-CLM-14), amount, KID, status and why."""
+    """The client account's payments: booked, ordered (the day the debtor's bank got the order), amount, KID, status
+    as a word, and why."""
     return table(
-        ["id", "received", "ordered", "amount", "KID", "status", "reason"],
+        headers("id", "received", "ordered", "amount", "KID", "status", "reason"),
         [
             (
                 p.id,
@@ -436,7 +432,7 @@ def payments_table(received: Sequence[ClientPayment]) -> str:
                 day(p.ordered_on) if p.ordered_on else "",
                 format_amount(p.amount),
                 p.kid or "",
-                p.status.value,
+                labels.payment_status(p.status),
                 p.reason or "",
             )
             for p in received
@@ -458,5 +454,5 @@ def settlements_table(settled: Sequence[StoredSettlement]) -> str:
         )
         for st in settled
     ]
-    headers = ["reference", "date", "principal", "fee", "interest", "overpaid", "remitted"]
-    return table(headers, rows, right={2, 3, 4, 5, 6})
+    columns = headers("reference", "date", "principal", "fee", "interest", "overpaid", "remitted")
+    return table(columns, rows, right={2, 3, 4, 5, 6})

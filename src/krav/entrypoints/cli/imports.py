@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from contextlib import AbstractContextManager
 from pathlib import Path
 from typing import Annotated
 
@@ -20,10 +21,17 @@ from krav.entrypoints.cli.common import (
     read_file,
 )
 from krav.entrypoints.cli.presenters import import_lines
-from krav.services import imports
+from krav.entrypoints.cli.progress import Bar, progress
+from krav.entrypoints.labels import word
+from krav.services import claim_import, imports
 from krav.services.collection import payments
 
 app = typer.Typer(help="Get data in: SAF-T, customers and invoices as CSV.", no_args_is_help=True)
+
+
+def _importing(file: Path) -> AbstractContextManager[Bar]:
+    """A pulsing bar on a terminal while ``file`` is read, checked whole and stored in one transaction."""
+    return progress(f"{word('progress import')} {file.name}")
 
 
 def _print_import(report: imports.ImportReport, json_out: bool) -> None:
@@ -33,6 +41,7 @@ def _print_import(report: imports.ImportReport, json_out: bool) -> None:
         echo(import_lines(report))
 
 
+# R-IMP-1
 @app.command("saft")
 @handle_errors
 def import_saft(
@@ -43,16 +52,18 @@ def import_saft(
     ] = 14,
     json_out: JsonOpt = False,
 ) -> None:
-    """Import customers and open items from a SAF-T Financial file (R-IMP-1)."""
+    """Import customers and open items from a SAF-T Financial file; the report says where each item's number
+    and due date came from."""
     krav = get_app()
-    report = imports.import_saft(
-        krav.uow(),
-        company,
-        read_file(file),
-        filename=file.name,
-        schema_dir=krav.saft_schema_dir,
-        default_terms_days=default_terms,
-    )
+    with _importing(file):
+        report = imports.import_saft(
+            krav.uow(),
+            company,
+            read_file(file),
+            filename=file.name,
+            schema_dir=krav.saft_schema_dir,
+            default_terms_days=default_terms,
+        )
     _print_import(report, json_out)
 
 
@@ -64,7 +75,9 @@ def import_customers(
     json_out: JsonOpt = False,
 ) -> None:
     """Import customers from CSV: created or updated by customer number."""
-    _print_import(imports.import_customers_csv(get_app().uow(), company, read_file(file), filename=file.name), json_out)
+    with _importing(file):
+        report = imports.import_customers_csv(get_app().uow(), company, read_file(file), filename=file.name)
+    _print_import(report, json_out)
 
 
 @app.command("invoices")
@@ -75,7 +88,9 @@ def import_invoices(
     json_out: JsonOpt = False,
 ) -> None:
     """Import outgoing invoices from CSV, each posted as a voucher."""
-    _print_import(imports.import_invoices_csv(get_app().uow(), company, read_file(file), filename=file.name), json_out)
+    with _importing(file):
+        report = imports.import_invoices_csv(get_app().uow(), company, read_file(file), filename=file.name)
+    _print_import(report, json_out)
 
 
 @app.command("payments")
@@ -87,8 +102,40 @@ def import_payments(
 ) -> None:
     """Import a payment file: each payment matched to its letter by KID, or queued for manual matching; a payment
     dated more than a year after the business date is refused with the file."""
-    report = payments.import_payments(get_app().uow(), read_file(file), filename=file.name, on=business_date(on))
+    with _importing(file):
+        report = payments.import_payments(get_app().uow(), read_file(file), filename=file.name, on=business_date(on))
     if json_out:
         echo_json(payment_import_json(report))
         return
     echo(payment_import_lines(report))
+
+
+@app.command("claims")
+@handle_errors
+def import_claims(
+    file: Annotated[
+        Path, typer.Argument(help="Claims from an earlier collection service, JSON Lines (docs/migration.md).")
+    ],
+    company: CompanyOpt,
+    on: DateOpt = None,
+    json_out: JsonOpt = False,
+) -> None:
+    """Import open claims from an earlier collection service with their history: checked whole, all or nothing;
+    they go on from their stage as if Krav had run them from the start."""
+    krav = get_app()
+    with _importing(file):
+        report = claim_import.import_claims(
+            krav.uow(), company, read_file(file), filename=file.name, today=business_date(on), rates=krav.rates
+        )
+    if json_out:
+        echo_json(report)
+    elif report.already_imported:
+        echo([f"{report.filename}: imported already on {report.imported_at}; nothing changed"])
+    else:
+        echo(
+            [f"{report.filename}: {len(report.claims)} claims imported for {report.company}"]
+            + [
+                f"  {c.invoice} ({c.customer}): {c.collection_id}, {c.stage}, earlier {c.earlier_id}"
+                for c in report.claims
+            ]
+        )

@@ -135,6 +135,7 @@ def ledger_balance(company: CompanyOpt, json_out: JsonOpt = False) -> None:
         raise typer.Exit(1)
 
 
+# R-LED-2
 @app.command("voucher-type")
 @handle_errors
 def ledger_voucher_type(
@@ -145,12 +146,13 @@ def ledger_voucher_type(
     ],
     name: Annotated[str | None, typer.Option(help="The voucher type's name.")] = None,
 ) -> None:
-    """Add or change a voucher type and what it means to collection (R-LED-2)."""
+    """Add or change a voucher type and what it means to collection."""
     kind = ledger.parse_collection_type(collection_type)
     ledger.set_voucher_type(get_app().uow(), company, VoucherType(code, name or f"Bilagsart {code}", kind))
     typer.echo(f"voucher type {code} → {kind.value}")
 
 
+# R-AGR-2
 @app.command("remind")
 @handle_errors
 def ledger_remind(
@@ -158,7 +160,7 @@ def ledger_remind(
     items: Annotated[list[int], typer.Option("--items", "-i", help="Item ids (repeat the option).")],
     on: DateOpt = None,
 ) -> None:
-    """Record the ledger's own reminder on items (refused while the collection agreement is active, R-AGR-2)."""
+    """Record the ledger's own reminder on items (refused while the collection agreement is active)."""
     done = ledger.remind(get_app().uow(), company, items, on=business_date(on))
     typer.echo(f"reminded {len(done)} item(s)")
 
@@ -175,6 +177,7 @@ def ledger_exempt(
     typer.echo(f"item {item}: exemption {'cleared' if off else 'set'}")
 
 
+# R-LED-5, R-LED-6
 @app.command("pay")
 @handle_errors
 def ledger_pay(
@@ -184,7 +187,8 @@ def ledger_pay(
     on: DateOpt = None,
     bank_account: BankAccountOpt = "1920",
 ) -> None:
-    """A payment on the creditor's own bank account for an invoice (R-LED-5, R-LED-6)."""
+    """A payment on the creditor's own bank account for an invoice; reported to collection when the invoice is
+    under collection, with its fee and interest booked where the payment covers them."""
     try:
         money = Money.of(amount)
     except (ValueError, ArithmeticError):
@@ -242,6 +246,7 @@ def ledger_set_due(
     typer.echo(f"invoice {invoice}: due date {show.day(change.old) or 'none'} → {show.day(change.new)}")
 
 
+# R-VAL-1 customer_exempt
 @app.command("customer-exempt")
 @handle_errors
 def ledger_customer_exempt(
@@ -250,8 +255,8 @@ def ledger_customer_exempt(
     off: Annotated[bool, typer.Option("--off", help="Clear the exemption instead.")] = False,
     on: DateOpt = None,
 ) -> None:
-    """Set (or with --off clear) a customer's reminder exemption (purrefritak, R-VAL-1 customer_exempt) without
-    importing the customers again; kept with who and when."""
+    """Set (or with --off clear) a customer's reminder exemption (purrefritak: its items are not sent to
+    collection) without importing the customers again; kept with who and when."""
     change = ledger.set_customer_exempt(get_app().uow(), company, customer, not off, on=business_date(on), by=who())
     state = "set" if change.new else "cleared"
     if not change.changed:

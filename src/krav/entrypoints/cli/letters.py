@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from pathlib import Path
 from typing import Annotated
 
@@ -9,7 +10,9 @@ import typer
 
 from krav.bootstrap import require_service_identity
 from krav.domain.money import format_amount
+from krav.entrypoints import labels
 from krav.entrypoints.cli import collection_presenters as show
+from krav.entrypoints.cli import queue_presenters as waiting
 from krav.entrypoints.cli.common import (
     CompanyOpt,
     DateOpt,
@@ -22,7 +25,9 @@ from krav.entrypoints.cli.common import (
     read_app,
     who,
 )
+from krav.entrypoints.cli.progress import progress
 from krav.entrypoints.cli.spreadsheets import CsvOpt, XlsxOpt, letters_sheet, write_sheet
+from krav.entrypoints.labels import word
 from krav.services import queries
 from krav.services.collection import delivery
 from krav.services.collection.delivery.archive import archive_letter_pdf
@@ -72,6 +77,7 @@ def letters_show(company: CompanyOpt, letter_id: Annotated[int, typer.Argument()
     echo(show.letter_lines(view.letter, view.stored))
 
 
+# R-SVC-1
 @letters_app.command("pdf")
 @handle_errors
 def letters_pdf(
@@ -80,7 +86,7 @@ def letters_pdf(
     out: Annotated[Path | None, typer.Option("--out", "-o", help="Where to write the PDF (default: its name).")] = None,
 ) -> None:
     """Write a letter's PDF: the archived bytes (with their SHA-256) once it was sent, byte for byte. Refused while
-    the service's identity is incomplete (R-SVC-1)."""
+    the service's identity is incomplete."""
     require_service_identity()
     krav = get_app()
     doc = archive_letter_pdf(krav.uow(), company, letter_id, renderer=krav.renderer, service=krav.service)
@@ -103,10 +109,9 @@ def letters_cancel(
     krav = get_app()
     done = cancel_letter(krav.uow(), company, letter_id, on=business_date(on), by=who(), rates=krav.rates)
     letter = done.letter
-    lines = [
-        f"letter {letter_id} ({letter.type.value} {letter.n} to debtor {letter.debtor}) cancelled: it will not be sent"
-    ]
-    lines += [f"  invoice {invoice}: back in stage {stage}" for invoice, stage in done.claims.items()]
+    kind = labels.letter_type(letter.type)
+    lines = [f"letter {letter_id} ({kind} {letter.n} to debtor {letter.debtor}) cancelled: it will not be sent"]
+    lines += [f"  invoice {invoice}: back in stage {labels.stage(stage)}" for invoice, stage in done.claims.items()]
     if done.waived.is_positive():
         lines.append(f"  fees no longer owed: {format_amount(done.waived)}")
     lines.append("the next run writes the letter each claim is due then; pause or close a claim to stop it")
@@ -116,26 +121,30 @@ def letters_cancel(
 @outbox_app.command("status")
 @handle_errors
 def outbox_status(json_out: JsonOpt = False) -> None:
-    """Deliveries by status; failed and uncertain ones are listed with their reason."""
+    """Deliveries by status; failed and uncertain ones are listed with their reason, and the claims that wait for
+    a letter that could not be sent with since when, why and what to do."""
     status = queries.outbox_status(read_app().reader())
     if json_out:
-        echo_json(show.outbox_status_json(status))
+        echo_json({**show.outbox_status_json(status), "held": waiting.held_json(status.held)})
         return
-    echo(show.outbox_status_lines(status))
+    echo(show.outbox_status_lines(status) + waiting.held_lines(status.held))
 
 
+# R-SVC-1, R-SVC-2
 @outbox_app.command("send")
 @handle_errors
 def outbox_send(on: DeliveryDateOpt = None) -> None:
     """Render, archive and send what is waiting (krav run does this after the day's steps); refused while the
-    service's identity is incomplete (R-SVC-1)."""
+    service's identity is incomplete."""
     require_service_identity()
     krav = get_app()
-    report = delivery.send_outbox(krav.uow(), krav.collaborators(), on=business_date(on))
+    with progress(word("progress send")) as bar:
+        report = delivery.send_outbox(krav.uow(), replace(krav.collaborators(), progress=bar), on=business_date(on))
     echo(show.outbox_lines(report))
     _exit_if_undelivered(report)
 
 
+# R-SVC-1, R-SVC-2
 @outbox_app.command("retry")
 @handle_errors
 def outbox_retry(
@@ -146,15 +155,18 @@ def outbox_retry(
     on: DeliveryDateOpt = None,
 ) -> None:
     """Put failed deliveries back in line (and uncertain ones with --uncertain); refused while the service's
-    identity is incomplete (R-SVC-1), as they would fail again."""
+    identity is incomplete, as they would fail again."""
     require_service_identity()
     krav = get_app()
-    count, report = delivery.retry_and_send(krav.uow(), krav.collaborators(), on=business_date(on), uncertain=uncertain)
+    with progress(word("progress send")) as bar:
+        collab = replace(krav.collaborators(), progress=bar)
+        count, report = delivery.retry_and_send(krav.uow(), collab, on=business_date(on), uncertain=uncertain)
     typer.echo(f"{count} deliveries back in line")
     echo(show.outbox_lines(report))
     _exit_if_undelivered(report)
 
 
+# R-SVC-2
 @outbox_app.command("bounce")
 @handle_errors
 def outbox_bounce(
@@ -163,7 +175,7 @@ def outbox_bounce(
     on: DateOpt = None,
 ) -> None:
     """Record that an e-mail came back: its letter's claims wait again, and it goes on paper in the next print
-    batch (R-SVC-2); `krav run` reads the delivery status notifications in $KRAV_HOME/inbox/bounces itself."""
+    batch; `krav run` reads the delivery status notifications in $KRAV_HOME/inbox/bounces itself."""
     paper = delivery.record_bounce(get_app().uow(), delivery_id=delivery_id, on=business_date(on), reason=reason)
     typer.echo(
         f"delivery {delivery_id} bounced: on paper as delivery {paper.id} ({paper.delivery_key}), {paper.status}"

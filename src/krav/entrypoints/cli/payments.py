@@ -9,7 +9,8 @@ from typing import Annotated
 import typer
 
 from krav.entrypoints.cli import collection_presenters as show
-from krav.entrypoints.cli.common import CompanyOpt, JsonOpt, echo_json, get_app, handle_errors, read_app
+from krav.entrypoints.cli import queue_presenters as waiting
+from krav.entrypoints.cli.common import CompanyOpt, JsonOpt, echo, echo_json, get_app, handle_errors, read_app
 from krav.entrypoints.cli.spreadsheets import CsvOpt, XlsxOpt, unmatched_sheet, write_sheet
 from krav.services import queries
 from krav.services.collection import payments
@@ -35,14 +36,16 @@ def payments_list(
 @app.command("unmatched")
 @handle_errors
 def payments_unmatched(json_out: JsonOpt = False, csv_file: CsvOpt = None, xlsx_file: XlsxOpt = None) -> None:
-    """The manual-matching queue with each payment's reason; --csv or --xlsx: as a spreadsheet."""
-    queue = queries.unmatched_payments(read_app().reader())
+    """The manual-matching queue: each payment with its payer, message, reference, file and reason, and up to three
+    claims it most likely pays, with why and the command that assigns it; --csv or --xlsx: as a spreadsheet."""
+    krav = read_app()
+    queue = queries.manual_matching(krav.reader(), rates=krav.rates)
     if write_sheet(unmatched_sheet(queue), csv_file, xlsx_file, json_out=json_out):
         return
     if json_out:
-        echo_json(queue)
+        echo_json(waiting.unmatched_json(queue))
         return
-    typer.echo(show.unmatched_table(queue))
+    echo(waiting.unmatched_lines(queue))
 
 
 @app.command("assign")
@@ -66,7 +69,7 @@ def settlements_command(
     ] = None,
     json_out: JsonOpt = False,
 ) -> None:
-    """Settlements remitted to the creditor (R-BANK-3), with their report files."""
+    """Settlements remitted to the creditor, with their report files."""  # R-BANK-3
     krav = read_app()
     settled = queries.settlements(krav.reader(), company)
     files = []

@@ -1,5 +1,7 @@
 """What the commands print: tables and lines of text in Norwegian formats (amounts ``12 345,50``, dates
-``dd.mm.åååå``), and the shapes their ``--json`` prints. Pure: values in, text or JSON-able values out.
+``dd.mm.åååå``), and the shapes their ``--json`` prints. Pure: values in, text or JSON-able values out. Headers
+and the words for codes come from :mod:`krav.entrypoints.labels`, in the language of ``krav --lang``; the JSON
+keeps the codes.
 
 This module has the ledger side (companies, the books, imports, the agreement, the proposal);
 :mod:`krav.entrypoints.cli.collection_presenters` has the collection side."""
@@ -17,6 +19,8 @@ from krav.domain.ledger.open_items import OpenItem
 from krav.domain.messages import LedgerReport
 from krav.domain.money import Money, format_amount
 from krav.domain.party import Company, Customer
+from krav.entrypoints import labels
+from krav.entrypoints.labels import headers
 from krav.entrypoints.output import table, to_jsonable
 from krav.services import agreements, imports, ledger
 from krav.services.ledger.submission import ProposalRow, SubmitResult
@@ -32,40 +36,55 @@ def day(value: date | None) -> str:
 
 
 def companies_table(companies: Sequence[Company]) -> str:
-    return table(["orgno", "name", "bank account"], [(c.orgno, c.name, c.bank_account) for c in companies])
+    return table(headers("orgno", "name", "bank account"), [(c.orgno, c.name, c.bank_account) for c in companies])
+
+
+def _reported(amount: Money | None, collection_id: str | None) -> str:
+    """A figure the collection service reported for an item under collection; nothing for any other item."""
+    return format_amount(amount) if collection_id and amount is not None else ""
 
 
 def items_table(items: Sequence[OpenItem]) -> str:
-    headers = [
+    """The open items, each voucher type with its word (``11 utgående faktura``) and its settled status as a word;
+    an item under collection with the fee and interest the service last reported for it (not to today: that is
+    ``krav claims list``), and a line under the table that says so."""
+    columns = headers(
         "id",
         "customer",
         "number",
-        "type",
+        "voucher type",
         "date",
         "due",
         "amount",
         "remaining",
-        "cur",
+        "currency",
         "status",
         "collection id",
-    ]
+        "fee last reported",
+        "interest last reported",
+    )
     rows = [
         (
             i.id,
             i.customer,
             i.number,
-            i.voucher_type,
+            labels.voucher_type(i.voucher_type),
             day(i.invoice_date),
             day(i.due_date),
             format_amount(i.amount),
             format_amount(i.remaining),
             i.currency,
-            int(i.status),
+            labels.settled_status(i.status),
             i.collection_id or "",
+            _reported(i.fee_outstanding, i.collection_id),
+            _reported(i.interest_outstanding, i.collection_id),
         )
         for i in items
     ]
-    return table(headers, rows, right={6, 7})
+    text = table(columns, rows, right={6, 7, 11, 12})
+    if any(i.collection_id for i in items):
+        text += "\n" + labels.word("interest last reported")
+    return text
 
 
 def items_total(items: Sequence[OpenItem]) -> str:
@@ -74,7 +93,18 @@ def items_total(items: Sequence[OpenItem]) -> str:
 
 
 def items_json(items: Sequence[OpenItem]) -> list[Any]:
-    return [{**to_jsonable(i), "status": int(i.status)} for i in items]
+    """The items with their codes (``voucher_type`` 11, ``status`` 1, 2 or 3). ``interest_outstanding`` is the
+    interest the collection service last reported for the item (when its claim last changed: a letter, a payment,
+    a new stage), not the interest to today that ``krav claims list`` counts: ``interest_last_reported`` says so by
+    its name."""
+    return [
+        {
+            **to_jsonable(i),
+            "status": int(i.status),
+            "interest_last_reported": to_jsonable(i.interest_outstanding),
+        }
+        for i in items
+    ]
 
 
 def customers_table(customers: Iterable[Customer]) -> str:
@@ -82,19 +112,21 @@ def customers_table(customers: Iterable[Customer]) -> str:
         (
             c.number,
             c.name,
-            c.kind.value,
+            labels.customer_kind(c.kind),
             c.orgno or "",
             c.address.street or "",
             c.address.postcode or "",
             c.address.city or "",
             c.email or "",
-            "ja" if c.email_for_letters else "",
-            "ja" if c.exempt else "",
+            labels.word("yes") if c.email_for_letters else "",
+            labels.word("yes") if c.exempt else "",
         )
         for c in customers
     ]
-    headers = ["number", "name", "kind", "orgno", "street", "postcode", "city", "e-mail", "letters by e-mail", "exempt"]
-    return table(headers, rows)
+    columns = headers(
+        "number", "name", "kind", "orgno", "street", "postcode", "city", "e-mail", "letters by e-mail", "exempt"
+    )
+    return table(columns, rows)
 
 
 def reported(reports: Iterable[LedgerReport]) -> list[str]:
@@ -130,7 +162,7 @@ def balance_lines(check: ledger.LedgerBalance) -> list[str]:
     ]
     sums = ", ".join(f"{format_amount(m)} {currency}" for currency, m in sorted(check.total.items())) or "0,00"
     lines = [
-        table(["konto", "navn", "valuta", "saldo"], rows, right={3}),
+        table(headers("account", "name", "currency", "balance"), rows, right={3}),
         "",
         f"sum of every account: {sums} (debit and credit must cancel out)",
         f"customer sub-ledger: {check.customers_checked} customer(s)' open items held against account 1500 "
@@ -185,13 +217,13 @@ def import_lines(report: imports.ImportReport) -> list[str]:
                 _iso_day(i.due_date),
                 format_amount(Decimal(i.amount)),
                 format_amount(Decimal(i.remaining)),
-                i.number_rule,
-                i.due_rule,
+                labels.import_rule(i.number_rule),
+                labels.import_rule(i.due_rule),
             )
             for i in report.items
         ]
-        headers = ["customer", "number", "date", "due", "amount", "remaining", "number from", "due date from"]
-        lines.append(table(headers, rows, right={4, 5}))
+        columns = headers("customer", "number", "date", "due", "amount", "remaining", "number from", "due date from")
+        lines.append(table(columns, rows, right={4, 5}))
     lines += [f"skipped {line}" for line in report.skipped]
     lines += [f"note: {note}" for note in report.notes]
     return lines
@@ -203,7 +235,7 @@ def agreement_json(view: agreements.AgreementView) -> dict[str, Any]:
 
 def agreement_lines(view: agreements.AgreementView) -> list[str]:
     values = field_values(view.agreement)
-    lines = [table(["field", "value"], [(k, "" if v is None else v) for k, v in values.items()])]
+    lines = [table(headers("field", "value"), [(k, "" if v is None else v) for k, v in values.items()])]
     if view.history:
         lines.append("\nhistory:")
         lines += [f"  {day(h.on)} {h.by}: {h.field} {h.old!r} → {h.new!r}" for h in view.history]
@@ -229,10 +261,11 @@ def proposal_json(rows: Sequence[ProposalRow]) -> list[dict[str, Any]]:
     ]
 
 
-def proposal_lines(rows: Sequence[ProposalRow], lang: str, *, width: int = 100) -> list[str]:
+def proposal_lines(rows: Sequence[ProposalRow], lang: labels.Lang | None = None, *, width: int = 100) -> list[str]:
     """The proposal as a table, one row per item with the day it may be sent from ("kan sendes fra"), and under
-    each invalid item every reason it may not be sent, one per line with its code and full text, wrapped to
-    ``width`` (the terminal's)."""
+    each invalid item every reason it may not be sent, one per line with its code and full text (in ``lang``,
+    else the language of the tables), wrapped to ``width`` (the terminal's)."""
+    chosen = lang or labels.language()
     out = []
     for r in rows:
         out.append(
@@ -243,18 +276,17 @@ def proposal_lines(rows: Sequence[ProposalRow], lang: str, *, width: int = 100) 
                 day(r.item.due_date),
                 day(r.sendable_from),
                 format_amount(r.item.remaining),
-                "ok" if r.valid else f"not valid ({len(r.reasons)})",
+                labels.word("ok", chosen) if r.valid else f"{labels.word('not valid', chosen)} ({len(r.reasons)})",
             )
         )
-    sendable = "sendable from" if lang == "en" else "kan sendes fra"
-    headers = ["id", "customer", "invoice", "due", sendable, "remaining", "status"]
-    header, rule, *lines = table(headers, out, right={5}).split("\n")
-    text: list[str] = [header, rule]
+    columns = headers("id", "customer", "invoice", "due", "sendable from", "remaining", "status", lang=chosen)
+    top, rule, *lines = table(columns, out, right={5}).split("\n")
+    text: list[str] = [top, rule]
     width = max(width, 40)
     for r, line in zip(rows, lines, strict=True):
         text.append(line)
         for x in r.reasons:
-            message = x.message_en if lang == "en" else x.message_nb
+            message = x.message_en if chosen is labels.Lang.EN else x.message_nb
             text.extend(
                 textwrap.wrap(f"{x.code}: {message}", width=width, initial_indent="    - ", subsequent_indent="      ")
             )
@@ -267,7 +299,7 @@ def changes_lines(changes: Sequence[LedgerChange]) -> list[str]:
     if not changes:
         return ["no changes"]
     rows = [(day(c.on), c.by, c.subject, c.number, c.field, c.old or "", c.new or "") for c in changes]
-    return [table(["date", "by", "what", "number", "field", "old", "new"], rows)]
+    return [table(headers("date", "by", "what", "number", "field", "old", "new"), rows)]
 
 
 def submit_json(results: Sequence[SubmitResult]) -> list[dict[str, Any]]:

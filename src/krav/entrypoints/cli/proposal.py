@@ -21,6 +21,7 @@ from krav.entrypoints.cli.common import (
     read_app,
 )
 from krav.entrypoints.cli.presenters import proposal_json, proposal_lines, submit_json, submit_lines
+from krav.entrypoints.labels import Lang
 from krav.services.ledger import submission
 
 
@@ -30,7 +31,10 @@ def proposal_command(
     on: DateOpt = None,
     status: Annotated[str, typer.Option(help="all | valid | invalid")] = "all",
     customer: Annotated[str | None, typer.Option(help="Only this customer's items.")] = None,
-    lang: Annotated[str, typer.Option(help="nb | en: the language of the reasons")] = "nb",
+    lang: Annotated[
+        Lang | None,
+        typer.Option(help="nb | en: the language of the reasons (default: krav --lang, bokmål unless set)."),
+    ] = None,
     json_out: JsonOpt = False,
 ) -> None:
     """The collection proposal: every open item past due, with every reason it may not be sent."""

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-import sys
+import itertools
+from dataclasses import replace
 from datetime import date
 from typing import Annotated
 
@@ -24,6 +25,8 @@ from krav.entrypoints.cli.common import (
 )
 from krav.entrypoints.cli.ledger import ledger_customers, ledger_items
 from krav.entrypoints.cli.presenters import day
+from krav.entrypoints.cli.progress import progress
+from krav.entrypoints.labels import word
 from krav.services import daily_run, demo, queries
 
 OneCompanyOpt = Annotated[str | None, typer.Option("--company", "-c", help="One creditor (default: all).")]
@@ -34,18 +37,21 @@ DryRunOpt = Annotated[
 ]
 
 
+# R-TIME-5 (the steps of a day, in order), R-SVC-1 (refused without the service's identity)
 @handle_errors
 def run_command(
     on: DateOpt = None, company: OneCompanyOpt = None, json_out: JsonOpt = False, dry_run: DryRunOpt = False
 ) -> None:
-    """Run one business day for each creditor (R-TIME-5); running the same date again changes nothing. Refused,
-    with nothing changed, while the service's identity is incomplete (R-SVC-1)."""
+    """Run one business day for each creditor, step by step in the order of the day; running the same date again
+    changes nothing. Refused, with nothing changed, while the service's identity is incomplete."""
     require_service_identity()  # before the database is opened: a refused run changes nothing
     krav = get_app()
     if dry_run:
         _dry_run(krav, business_date(on), company, json_out)
         return
-    today = daily_run.run_business_day(krav.uow(), business_date(on), krav.collaborators(), company=company)
+    with progress(word("progress run")) as bar:
+        collab = replace(krav.collaborators(), progress=bar)
+        today = daily_run.run_business_day(krav.uow(), business_date(on), collab, company=company)
     if json_out:
         echo_json(show.business_day_json(today))
     else:
@@ -60,9 +66,9 @@ def _dry_run(krav: App, on: date, company: str | None, json_out: bool) -> None:
     with what_if_copy(krav, inbox=True) as copy:
         orgnos = daily_run.creditors(copy.reader(), company)
         before = {orgno: {lt.id for lt in queries.letters(copy.reader(), orgno)} for orgno in orgnos}
-        today = daily_run.run_business_day(
-            copy.uow(), on, copy.collaborators(what_if=False), company=company, deliver_letters=False
-        )
+        with progress(word("progress run")) as bar:
+            collab = replace(copy.collaborators(what_if=False), progress=bar)
+            today = daily_run.run_business_day(copy.uow(), on, collab, company=company, deliver_letters=False)
         new = [
             (orgno, letter)
             for orgno in orgnos
@@ -79,6 +85,7 @@ def _dry_run(krav: App, on: date, company: str | None, json_out: bool) -> None:
         raise typer.Exit(1)
 
 
+# R-SVC-3: a what-if never touches the real books
 @handle_errors
 def simulate_command(
     start: Annotated[str, typer.Option("--from", help="First day (dd.mm.åååå or YYYY-MM-DD).")],
@@ -87,13 +94,14 @@ def simulate_command(
     json_out: JsonOpt = False,
 ) -> None:
     """A what-if: run the days from --from to --to on a copy of the database and report what would happen; the
-    real books, claims, letters and outbox are not touched and nothing is sent (R-SVC-3)."""
+    real books, claims, letters and outbox are not touched and nothing is sent."""
     krav = get_app()
     first, last = given_date(start, "--from"), given_date(end, "--to")
     if last < first:
         raise InputError("--to is before --from")
     with what_if_copy(krav) as copy:
-        with typer.progressbar(length=(last - first).days + 1, label="simulating", file=sys.stderr) as bar:
+        total, done = (last - first).days + 1, itertools.count(1)
+        with progress(word("progress days"), total) as bar:
             days = daily_run.run_days(
                 copy.uow(),
                 first,
@@ -101,7 +109,7 @@ def simulate_command(
                 copy.collaborators(inbox=False),
                 company=company,
                 deliver_letters=False,
-                after_day=lambda done: bar.update(1),
+                after_day=lambda _: bar("days", next(done), total),
             )
         reports = [r for d in days for r in d.creditors]
         stages = [
@@ -131,8 +139,11 @@ def demo_command(
     krav = get_app()
     today = business_date(on)
     collab = krav.collaborators(what_if=True)  # the demo creditor is no real one: unknown rates are assumed
-    with typer.progressbar(length=days + 1, label="running the collection days", file=sys.stderr) as bar:
-        summary = demo.run_demo(krav.uow(), collab, today=today, days=days, after_day=lambda _: bar.update(1))
+    done = itertools.count(1)
+    with progress(word("progress demo"), days + 1) as bar:
+        summary = demo.run_demo(
+            krav.uow(), collab, today=today, days=days, after_day=lambda _: bar("days", next(done), days + 1)
+        )
     if summary is not None:
         typer.echo(
             f"loaded the demo creditor {demo.DEMO_COMPANY.name} ({summary.orgno}): {summary.customers} customers, "

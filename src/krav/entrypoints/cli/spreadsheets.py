@@ -16,8 +16,9 @@ from krav.domain.errors import InputError
 from krav.domain.ledger.open_items import OpenItem
 from krav.entrypoints.cli.collection_presenters import letter_went
 from krav.services import queries
+from krav.services.collection.matching import QueuedPayment
 from krav.services.exports import Sheet, SheetFormat, sheet_bytes
-from krav.services.ports import ClientPayment, StoredLetter
+from krav.services.ports import StoredLetter
 
 CsvOpt = Annotated[
     Path | None,
@@ -174,8 +175,23 @@ def letters_sheet(letters: Sequence[StoredLetter]) -> Sheet:
     return Sheet("letters", headers, rows)
 
 
-def unmatched_sheet(queue: Sequence[ClientPayment]) -> Sheet:
-    headers = ("id", "received", "ordered", "amount", "currency", "kid", "payer", "reason", "reference", "file")
+def unmatched_sheet(queue: Sequence[QueuedPayment]) -> Sheet:
+    """The manual-matching queue, one row per payment: what the bank file said (``message``: what the payer wrote),
+    why it waits, and the claims it most likely pays, best first (``faktura 5007 hos 974760673, KID …: why``)."""
+    headers = (
+        "id",
+        "received",
+        "ordered",
+        "amount",
+        "currency",
+        "kid",
+        "payer",
+        "message",
+        "reason",
+        "reference",
+        "file",
+        "suggestions",
+    )
     rows = tuple(
         (
             p.id,
@@ -185,10 +201,17 @@ def unmatched_sheet(queue: Sequence[ClientPayment]) -> Sheet:
             p.amount.currency,
             p.kid,
             p.payer,
+            p.message,
             p.reason,
             p.reference,
             p.filename,
+            " | ".join(
+                f"faktura {s.invoice_number} hos {s.creditor}, KID {s.kid}: {', '.join(s.reasons)}"
+                for s in q.suggestions
+            )
+            or None,
         )
-        for p in queue
+        for q in queue
+        for p in (q.payment,)
     )
     return Sheet("unmatched payments", headers, rows)

@@ -51,7 +51,7 @@ def act(
     their reason (``claim_in_inkasso``, ``claim_closed``, ``not_paused``, ``already_paused``, ``claim_in_legal``,
     ``already_disputed``, ``not_disputed``)."""
     if action in NEEDS_TEXT and not (text and text.strip()):
-        what = "a message" if action is Action.MESSAGE else f"{action.value} (R-CLM-15)"
+        what = "a message" if action is Action.MESSAGE else action.value  # R-CLM-15: objections have texts
         raise FieldError("text", f"{what} needs a text: the objection, or the reasons of the answer")
     text = (text or "").strip()
     with uow:
@@ -87,10 +87,10 @@ def act(
             if action is Action.UPHOLD:
                 costs = before[0] - (claim.fees_outstanding + claim.salaer_outstanding)
                 interest = claim.interest_waived - before[1]
-                if costs.is_positive():
-                    result.event(claim, on, EventKind.COSTS_WAIVED, costs, "objection upheld (R-CLM-15)")
+                if costs.is_positive():  # R-CLM-15
+                    result.event(claim, on, EventKind.COSTS_WAIVED, costs, "objection upheld")
                 if interest.is_positive():
-                    result.event(claim, on, EventKind.INTEREST_WAIVED, interest, "objection upheld (R-CLM-15)")
+                    result.event(claim, on, EventKind.INTEREST_WAIVED, interest, "objection upheld")
                 result.event(claim, on, EventKind.CLOSED, detail="objection_upheld")
             if outcome.costs_invoiced is not None:
                 # R-ACT-2: deducted from the creditor's next settlement, with VAT
@@ -103,7 +103,7 @@ def act(
                     channel=AllocationChannel.CREDITOR_COSTS,
                     payment_id=None,
                 )
-                result.event(claim, on, EventKind.COSTS_INVOICED, outcome.costs_invoiced, "closed in inkasso (R-ACT-2)")
+                result.event(claim, on, EventKind.COSTS_INVOICED, outcome.costs_invoiced, "closed in inkasso")
         day = Day(on, agreement, rates, creditor_vat_registered=company.vat_registered)
         save_changes(uow, company, day, claims.values(), result, by=by)
         uow.commit()

@@ -50,12 +50,10 @@ def _applied_events(
             f"principal {a.principal.amount}, fee {a.fee.amount}, "
             f"interest {a.interest.amount}, salær {a.salaer.amount}, overpaid {a.overpaid.amount}",
         )
-        if not a.waived_interest.is_zero():
-            result.event(claim, on, EventKind.INTEREST_WAIVED, a.waived_interest, "letter paid in time (R-CLM-12)")
-        if a.waived_costs is not None and a.waived_costs.is_positive():
-            result.event(
-                claim, on, EventKind.COSTS_WAIVED, a.waived_costs, "charged after a letter paid in time (R-CLM-14)"
-            )
+        if not a.waived_interest.is_zero():  # R-CLM-12
+            result.event(claim, on, EventKind.INTEREST_WAIVED, a.waived_interest, "letter paid in time")
+        if a.waived_costs is not None and a.waived_costs.is_positive():  # R-CLM-14
+            result.event(claim, on, EventKind.COSTS_WAIVED, a.waived_costs, "charged after a letter paid in time")
 
 
 def _letter_terms(letter: StoredLetter) -> LetterTerms:

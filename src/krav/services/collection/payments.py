@@ -20,7 +20,7 @@ from pathlib import Path
 from krav.domain.errors import FieldError, NotFound
 from krav.domain.kid import is_valid_kid
 from krav.domain.money import Money
-from krav.domain.plausible import MAX_FILE_BYTES, check_file_size
+from krav.domain.plausible import MAX_FILE_BYTES, PAYMENT_MESSAGE, check_file_size, fit_text
 from krav.formats.payments import IncomingPayment, PaymentFile, parse_payment_file
 from krav.services.ports import ClaimFilter, ClientPayment, PaymentStatus, UnitOfWork
 
@@ -94,7 +94,7 @@ def _why_unmatched(
     if not payment.kid:
         return "no KID"
     if not is_valid_kid(payment.kid):
-        return f"KID {payment.kid} fails its check digit (R-BANK-1)"
+        return f"KID {payment.kid} fails its check digit"  # R-BANK-1
     if not letter_found:
         return f"no letter with KID {payment.kid}"
     paid = payment.ordered_on or payment.paid_on
@@ -113,6 +113,12 @@ def _duplicate_reason(first: ClientPayment) -> str:
     where = first.filename or first.source
     seen = f"{first.reference} in {where}, {first.received_on}"
     return f"already received as payment {first.id} ({seen}); not applied again"[:500]
+
+
+def _message(payment: IncomingPayment) -> str | None:
+    """What the payer wrote, kept to show the person who matches the payment by hand: on one line and cut to its
+    column, never a reason to refuse the bank's file."""
+    return fit_text(payment.free_text, limit=PAYMENT_MESSAGE)
 
 
 def import_payments(uow: UnitOfWork, data: bytes, *, filename: str, on: date | None = None) -> PaymentImportReport:
@@ -152,6 +158,7 @@ def import_payments(uow: UnitOfWork, data: bytes, *, filename: str, on: date | N
                 reason=reason,
                 bank_id=payment.bank_id,
                 filename=filename,
+                message=_message(payment),
             )
             uow.collection.add_payment(record)
             report.outcomes.append(
@@ -190,6 +197,7 @@ def _record_duplicate(
         reason=reason,
         bank_id=payment.bank_id,
         filename=filename,
+        message=_message(payment),
     )
     uow.collection.add_duplicate(sighting, first_id=first.id)
     return PaymentOutcome(

@@ -39,10 +39,12 @@ from krav.services.ledger.matching import MatchMethod, MatchResult, match_bulk, 
 from krav.services.ledger.payments import pay_invoice, pay_invoice_in
 from krav.services.ledger.posting import (
     PostingResult,
+    credit_invoice,
     invoice_item,
     post_batch,
     post_batch_file,
     post_batch_in,
+    settlement_postings,
     write_off,
 )
 
@@ -64,6 +66,7 @@ __all__ = [
     "changes",
     "create_company",
     "create_company_in",
+    "credit_invoice",
     "customers",
     "import_bank_file",
     "invoice_item",
@@ -83,6 +86,7 @@ __all__ = [
     "set_due_date",
     "set_exempt",
     "set_voucher_type",
+    "settlement_postings",
     "update_company",
     "write_off",
 ]

@@ -30,9 +30,18 @@ class LedgerBalance:
         return all(m.is_zero() for m in self.total.values()) and not self.subledger_mismatches
 
 
-def open_items(uow: UnitOfWork, orgno: str, *, customer: str | None = None, open_only: bool = True) -> list[OpenItem]:
+def open_items(
+    uow: UnitOfWork,
+    orgno: str,
+    *,
+    customer: str | None = None,
+    open_only: bool = True,
+    numbers: Sequence[str] | None = None,
+) -> list[OpenItem]:
+    """The company's items (open ones unless ``open_only`` is false; of one customer, or with these numbers)."""
     with uow:
-        return uow.ledger.items(company_id(uow, orgno), ItemFilter(customer=customer, open_only=open_only))
+        where = ItemFilter(customer=customer, open_only=open_only, numbers=list(numbers) if numbers else None)
+        return uow.ledger.items(company_id(uow, orgno), where)
 
 
 def balance(uow: UnitOfWork, orgno: str) -> LedgerBalance:
@@ -72,10 +81,9 @@ def remind(uow: UnitOfWork, orgno: str, item_ids: Sequence[int], *, on: date) ->
     an item reminded this way is not sent to collection later (``item_already_reminded``)."""
     with uow:
         cid = company_id(uow, orgno)
-        if not ledger_sends_reminders(uow.agreements.get(cid)):
+        if not ledger_sends_reminders(uow.agreements.get(cid)):  # R-AGR-2
             raise LedgerRemindersOff(
-                "the collection agreement is active: reminders are sent by the collection service, not the ledger "
-                "(R-AGR-2)"
+                "the collection agreement is active: reminders are sent by the collection service, not the ledger"
             )
         items = uow.ledger.items(cid, ItemFilter(ids=item_ids))
         missing = sorted(set(item_ids) - {i.id for i in items})

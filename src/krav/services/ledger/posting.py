@@ -12,13 +12,14 @@ from krav.domain.ledger import accounts as std_accounts
 from krav.domain.ledger import voucher_types as vt
 from krav.domain.ledger.matching import Allocation, apply_allocations, match_item_against_item
 from krav.domain.ledger.open_items import OpenItem, SettledStatus
-from krav.domain.ledger.posting import write_off_voucher
+from krav.domain.ledger.posting import settlement_text, write_off_voucher
 from krav.domain.ledger.reporting import reports_for_settlements
 from krav.domain.ledger.voucher_types import VoucherType
-from krav.domain.ledger.vouchers import Batch, PostedVoucher, check_voucher
+from krav.domain.ledger.vouchers import Batch, PostedVoucher, Voucher, VoucherLine, check_voucher
 from krav.domain.messages import LedgerReport
+from krav.domain.money import Money
 from krav.domain.party import Company
-from krav.domain.plausible import TEXT, check_text
+from krav.domain.plausible import TEXT, check_amount, check_text
 from krav.formats.voucher_json import parse_batch_json
 from krav.services.ports import ItemFilter, NewItem, UnitOfWork, company_and_id
 
@@ -205,4 +206,51 @@ def invoice_item(uow: UnitOfWork, company_id: int, invoice: str, orgno: str) -> 
     found = [i for i in uow.ledger.items(company_id, ItemFilter(numbers=[invoice])) if i.is_debit]
     if not found:
         raise NotFound(f"no invoice {invoice!r} for company {orgno}")
+    return found[0]
+
+
+def credit_invoice(
+    uow: UnitOfWork,
+    orgno: str,
+    invoice: str,
+    amount: Money,
+    *,
+    on: date,
+    number: str | None = None,
+    voucher_type: int = vt.OUTGOING_CREDIT_NOTE,
+) -> PostingResult:
+    """A credit note against ``invoice`` (R-LED-5): credit 1500 the customer, settling the invoice, debit sales;
+    a claim on the invoice is reported the credit. Refused above what the invoice still owes."""
+    if not amount.is_positive():
+        raise FieldError("amount", "a credit note must be more than 0.00")
+    check_amount(amount, field="amount")
+    with uow:
+        _, cid = company_and_id(uow, orgno)
+        item = invoice_item(uow, cid, invoice, orgno)
+        if amount > item.remaining:
+            raise MatchingRefused(
+                f"invoice {invoice} owes {item.remaining.amount:.2f}; a credit note of {amount.amount:.2f} is more"
+            )
+        voucher = Voucher(
+            voucher_type,
+            on,
+            (
+                VoucherLine(std_accounts.SALES, amount),
+                VoucherLine(std_accounts.RECEIVABLES, -amount, customer=item.customer, settles=(invoice,)),
+            ),
+            text=f"Kreditnota {number or ''} til faktura {invoice}".replace("  ", " "),
+        )
+        result = post_batch_in(uow, orgno, Batch((voucher,), text=f"Kreditnota {invoice}", source="credit_note"))
+        uow.commit()
+        return result
+
+
+def settlement_postings(uow: UnitOfWork, orgno: str, reference: str) -> PostedVoucher:
+    """The voucher the built-in ledger posted for settlement ``reference`` (R-LED-7): what an outside ERP posts in
+    its own books for it. NotFound when the settlement was not posted (yet)."""
+    with uow:
+        _, cid = company_and_id(uow, orgno)
+        found = uow.ledger.vouchers(cid, voucher_type=vt.COLLECTION_SETTLEMENT, text=settlement_text(reference))
+    if not found:
+        raise NotFound(f"no settlement {reference} posted for company {orgno}")
     return found[0]

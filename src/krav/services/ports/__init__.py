@@ -1,12 +1,22 @@
 """The ports the services need: repositories, the unit of work, rendering, mail and the service's figures,
 with the typed values they speak in. Adapters implement them; bootstrap wires them."""
 
+from krav.services.ports.access import (
+    AccessRepository,
+    IdempotentRequest,
+    SecretHasher,
+    Webhook,
+    WebhookDelivery,
+)
 from krav.services.ports.models import (
     AgreementChange,
     AllocationChannel,
     Attachment,
     Channel,
+    ClaimEventRecord,
     ClaimFilter,
+    ClaimToMatch,
+    ClaimWaiting,
     ClientPayment,
     Delivery,
     DeliveryKind,
@@ -54,13 +64,17 @@ from krav.services.ports.storage import (
 )
 
 __all__ = [
+    "AccessRepository",
     "AgreementChange",
     "AgreementRepository",
     "AllocationChannel",
     "Attachment",
     "Channel",
+    "ClaimEventRecord",
     "ClaimFigures",
     "ClaimFilter",
+    "ClaimToMatch",
+    "ClaimWaiting",
     "ClientPayment",
     "Collaborators",
     "CollectionRepository",
@@ -72,6 +86,7 @@ __all__ = [
     "Document",
     "DocumentKind",
     "HistoryEntry",
+    "IdempotentRequest",
     "ImportLog",
     "ImportRecord",
     "ItemFilter",
@@ -91,12 +106,15 @@ __all__ = [
     "RecipientRefused",
     "Renderer",
     "RunLock",
+    "SecretHasher",
     "Service",
     "StoredChain",
     "StoredLetter",
     "StoredSettlement",
     "UnitOfWork",
     "UnsettledAllocation",
+    "Webhook",
+    "WebhookDelivery",
     "company_and_id",
     "company_id",
 ]

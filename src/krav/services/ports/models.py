@@ -8,10 +8,11 @@ from datetime import date, datetime
 from enum import StrEnum
 
 from krav.domain.audit import Linked
-from krav.domain.collection.claims import Stage
+from krav.domain.collection.claims import Claim, Stage
 from krav.domain.collection.events import EventKind
 from krav.domain.collection.identity import IdentityGap, identity_gaps
 from krav.domain.collection.letters import LetterLine, LetterType, Sender
+from krav.domain.collection.suggestions import LetterToPay
 from krav.domain.messages import Message
 from krav.domain.money import Money
 
@@ -137,6 +138,16 @@ class HistoryEntry:
 
 
 @dataclass(frozen=True, slots=True)
+class ClaimEventRecord:
+    """An event of a claim's history with its place in the company's history and the claim it belongs to."""
+
+    seq: int
+    collection_id: str
+    invoice_number: str
+    entry: HistoryEntry
+
+
+@dataclass(frozen=True, slots=True)
 class StoredChain:
     """A company's hash chain as stored (the vouchers with their lines, or the claims' history), for the audit:
     its table, what a place in it is called (``"voucher number"``), how many rows its counter says were written,
@@ -218,8 +229,9 @@ class ClientPayment:
 
     ``bank_id`` is the bank's identity of the transaction (:attr:`krav.formats.payments.IncomingPayment.bank_id`),
     one payment on the account per identity; a payment recorded without one stands for itself by its file and
-    reference (``file:SOURCE/REFERENCE``). ``filename`` names the file it came in, as it was imported.
-    A :attr:`PaymentStatus.DUPLICATE` is a later sighting of the payment with the same ``bank_id``; its reason
+    reference (``file:SOURCE/REFERENCE``). ``filename`` names the file it came in, as it was imported; ``message``
+    is what the payer wrote with it (camt.054 ``Ustrd``, an OCR giro's free text), on one line and cut to fit
+    (:func:`krav.domain.plausible.fit_text`). A :attr:`PaymentStatus.DUPLICATE` is a later sighting of the payment with the same ``bank_id``; its reason
     names the first.
     """
 
@@ -237,6 +249,7 @@ class ClientPayment:
     filename: str | None = None
     id: int | None = None
     ordered_on: date | None = None  # the day the debtor's bank got the order, where the file says (R-CLM-14)
+    message: str | None = None
 
     def __post_init__(self) -> None:
         if not self.bank_id:
@@ -289,6 +302,30 @@ class StoredLetter:
     @property
     def total(self) -> Money:
         return Money.sum((line.total for line in self.lines), self.lines[0].principal.currency if self.lines else "NOK")
+
+
+@dataclass(frozen=True, slots=True)
+class ClaimToMatch:
+    """An open claim with the letters that asked for its money (those with a KID), newest first: what a payment
+    of the manual-matching queue is matched against (R-CLM-7)."""
+
+    claim: Claim
+    letters: tuple[LetterToPay, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class ClaimWaiting:
+    """R-SVC-2: a claim that waits because its latest letter could not be sent: since when, and that letter."""
+
+    company_id: int
+    collection_id: str
+    invoice_number: str
+    debtor_number: str
+    debtor_name: str
+    since: date
+    letter_id: int
+    letter_type: LetterType
+    letter_n: int
 
 
 @dataclass(frozen=True, slots=True)

@@ -55,6 +55,19 @@ class ClaimFigures(Protocol):
     ) -> tuple[Money, Money] | None: ...
 
 
+class Progress(Protocol):
+    """Where long work says how far it has come (a terminal's progress bar, or nobody): ``done`` of ``total`` units
+    of ``task`` (``steps``: a creditor's steps of the day; ``deliveries``: e-mails and print batches). Called per
+    unit of work that costs something (a step, an e-mail, a print batch), never per row; the receiver decides how
+    often it draws."""
+
+    def __call__(self, task: str, done: int, total: int) -> None: ...
+
+
+def quiet(task: str, done: int, total: int) -> None:
+    """Progress nobody watches: tests, pipes, a what-if."""
+
+
 class RunLock(Protocol):
     """One run at a time per database (``krav run``, ``simulate``, ``demo``, the delivery worker)."""
 
@@ -98,3 +111,5 @@ class Collaborators:
     # a what-if (a scenario, a simulation): a day the rate table does not know assumes the last known rates and
     # says so; a real run holds the creditor's day instead (DOMAIN.md section 8)
     what_if: bool = False
+    # how far the run and the delivery have come: a command that a person watches on a terminal draws it
+    progress: Progress = quiet

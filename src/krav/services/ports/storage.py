@@ -24,10 +24,14 @@ from krav.domain.messages import LedgerReport, Message, MessageKind
 from krav.domain.money import Money
 from krav.domain.party import Company, Customer
 from krav.domain.validation import Candidate
+from krav.services.ports.access import AccessRepository
 from krav.services.ports.models import (
     AgreementChange,
     AllocationChannel,
+    ClaimEventRecord,
     ClaimFilter,
+    ClaimToMatch,
+    ClaimWaiting,
     ClientPayment,
     Delivery,
     DeliveryStatus,
@@ -76,7 +80,12 @@ class LedgerRepository(Protocol):
     def add_batch(self, company_id: int, text: str, source: str) -> int: ...
     def add_voucher(self, company_id: int, batch_id: int, number: int, voucher: Voucher) -> PostedVoucher: ...
     def voucher(self, company_id: int, voucher_id: int) -> PostedVoucher: ...
-    def vouchers(self, company_id: int) -> list[PostedVoucher]: ...
+    def vouchers(
+        self, company_id: int, *, voucher_type: int | None = None, text: str | None = None
+    ) -> list[PostedVoucher]:
+        """The company's posted vouchers (of one type, or with one text, where given), by number."""
+        ...
+
     def voucher_chain(self, company_id: int) -> StoredChain:
         """R-LED-1: the company's vouchers, by number, with their lines and the hashes they were posted with."""
         ...
@@ -176,6 +185,14 @@ class CollectionRepository(Protocol):
     def claims(self, company_id: int, where: ClaimFilter | None = None) -> list[Claim]: ...
     def add_events(self, company_id: int, claim_ids: dict[str, int], events: Sequence[Event], *, by: str) -> None: ...
     def history(self, company_id: int, claim_id: int) -> list[HistoryEntry]: ...
+    def last_event_seq(self, company_id: int) -> int:
+        """The place of the company's latest claim event in its history (0: none yet)."""
+        ...
+
+    def events_after(self, company_id: int, after: int, limit: int) -> list[ClaimEventRecord]:
+        """The company's claim events after place ``after``, in order, at most ``limit``."""
+        ...
+
     def event_chain(self, company_id: int) -> StoredChain:
         """R-ACT-5: the company's claim events, in the order they were written, with their hashes."""
         ...
@@ -196,6 +213,16 @@ class CollectionRepository(Protocol):
         claim_id: int | None = None,
     ) -> list[StoredLetter]: ...
     def letter_by_kid(self, kid: str) -> StoredLetter | None: ...
+    def claims_to_match(self) -> list[ClaimToMatch]:
+        """R-CLM-7: every open claim of every creditor with a letter that carries a KID, each with those letters,
+        newest first: what the manual-matching queue is matched against. A fixed number of queries."""
+        ...
+
+    def claims_waiting(self) -> list[ClaimWaiting]:
+        """R-SVC-2: every claim of every creditor that waits for its latest letter, which could not be sent, with
+        that letter; the longest waiting first. One query."""
+        ...
+
     def wait_for_letter(self, company_id: int, letter_id: int, since: date) -> dict[str, int]:
         """R-SVC-2: the letter could not be sent: each of its claims whose latest letter it is waits for it from
         ``since`` (one set-based write). Returns them, collection ID to id."""
@@ -331,7 +358,8 @@ class PersonalDataRepository(Protocol):
     def erase(self, company_id: int, customer: Customer) -> dict[str, int]:
         """Write the erased ``customer`` over the stored one and over each copy of it that may change: the claims'
         debtor fields, the messages that submitted its items, its letters' delivery addresses
-        and errors, and the payer of a payment's later sightings. What is append-only or sealed by a hash stays.
+        and errors, and the payer and message of a payment's later sightings. What is append-only or sealed by a
+        hash stays.
         Returns how many rows changed, by table."""
         ...
 
@@ -360,6 +388,8 @@ class UnitOfWork(Protocol):
     def deliveries(self) -> DeliveryRepository: ...
     @property
     def personal_data(self) -> PersonalDataRepository: ...
+    @property
+    def access(self) -> AccessRepository: ...
 
     def __enter__(self) -> Self: ...
     def __exit__(

@@ -6,6 +6,7 @@ their recorded columns; see the migrations. The vouchers and the claims' history
 (:mod:`krav.adapters.db.chains`).
 """
 
+from krav.adapters.db.tables.access import api_key, idempotency_key, webhook, webhook_delivery
 from krav.adapters.db.tables.base import Ore, metadata
 from krav.adapters.db.tables.collection import (
     allocation,
@@ -81,6 +82,7 @@ __all__ = [
     "agreement",
     "agreement_change",
     "allocation",
+    "api_key",
     "bank_payment",
     "batch",
     "claim",
@@ -94,6 +96,7 @@ __all__ = [
     "customer",
     "delivery",
     "document",
+    "idempotency_key",
     "imported_file",
     "item_match",
     "ledger_change",
@@ -110,4 +113,6 @@ __all__ = [
     "voucher",
     "voucher_line",
     "voucher_type",
+    "webhook",
+    "webhook_delivery",
 ]

@@ -236,6 +236,7 @@ client_payment = sa.Table(
     # the bank's identity of the transaction (it names the account or the Nets agreement): one payment each
     sa.Column("bank_id", sa.String(300), nullable=False),
     sa.Column("filename", sa.String(500)),
+    sa.Column("message", sa.String(plausible.PAYMENT_MESSAGE)),  # what the payer wrote, cut to fit
     sa.Column("letter_id", sa.ForeignKey("letter.id")),
     sa.Column("status", sa.String(20), nullable=False),
     sa.Column("reason", sa.String(500)),
@@ -262,6 +263,7 @@ client_payment_duplicate = sa.Table(
     sa.Column("payer", sa.String(200)),
     sa.Column("source", sa.String(200), nullable=False),
     sa.Column("filename", sa.String(500)),
+    sa.Column("message", sa.String(plausible.PAYMENT_MESSAGE)),
     sa.Column("reason", sa.String(500), nullable=False),
     sa.Column("created_at", UTCDateTime, nullable=False),
     sa.UniqueConstraint("source", "reference", name="uq_client_payment_duplicate_source_reference"),

@@ -7,7 +7,7 @@ from pathlib import Path
 
 from krav.domain.errors import NotFound
 from krav.services.collection.delivery.documents import letter_document, settlement_documents
-from krav.services.ports import Document, Renderer, Service, UnitOfWork, company_and_id
+from krav.services.ports import Document, DocumentKind, Renderer, Service, UnitOfWork, company_and_id
 
 
 def archive_letter_pdf(
@@ -39,3 +39,18 @@ def write_settlement_files(
                 written.append(doc.filename)
         uow.commit()
     return written
+
+
+def settlement_document(
+    uow: UnitOfWork, orgno: str, reference: str, kind: DocumentKind, *, renderer: Renderer, service: Service
+) -> Document:
+    """One document of the settlement ``reference`` (its report as PDF or CSV, or its pain.001), as archived
+    the first time it was made."""
+    with uow:
+        company, cid = company_and_id(uow, orgno)
+        found = [st for st in uow.collection.settlements(cid) if st.reference == reference]
+        if not found:
+            raise NotFound(f"no settlement {reference} for company {orgno}")
+        docs = settlement_documents(uow, company, found[0].id, renderer, service)
+        uow.commit()
+    return next(d for d in docs if d.kind is kind)

@@ -9,7 +9,9 @@ from datetime import UTC, date, datetime, time
 
 from krav.domain.agreement import Agreement, DunningFlow
 from krav.domain.collection.letters import Letter, Recipient, Sender, deadline_from
+from krav.domain.collection.migration_letters import IMPORTED_LETTER
 from krav.domain.collection.settlement import SettlementReport
+from krav.domain.errors import NotFound
 from krav.domain.party import Company
 from krav.formats.pain001 import PainParty, PainPayment, build_remittance
 from krav.formats.settlement_csv import settlement_csv
@@ -100,6 +102,8 @@ def letter_document(
     a letter sent before that was archived on first ask, byte for byte after that). A letter not sent yet is
     rendered as it stands, and not archived: it is dated the day it goes out (R-SVC-2)."""
     assert company.id is not None
+    if stored.note == IMPORTED_LETTER:  # docs/migration.md: Krav did not send it, so it has no PDF to show for it
+        raise NotFound(f"letter {stored.id} was sent by the earlier collection service: Krav has no PDF of it")
     found = uow.deliveries.document(company.id, DocumentKind.LETTER, str(stored.id))
     if found is not None:
         return found

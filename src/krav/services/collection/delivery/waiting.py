@@ -4,16 +4,26 @@ when the letter goes, on a later day, it counts from that day: the claim's deadl
 
 Both happen only off the normal path: :func:`hold` when a delivery failed or bounced, :func:`release` when a
 letter went out later than it was dated or after its claims waited. A letter sent the day it was written costs
-nothing here.
+nothing here. :func:`held_claims` says which claims wait, since when and why (``krav outbox status``).
 """
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import date
 
 from krav.domain.collection.events import Event, EventKind
 from krav.domain.collection.letters import deadline_from
-from krav.services.ports import Channel, ClaimFilter, Delivery, StoredLetter, UnitOfWork
+from krav.services.ports import (
+    Channel,
+    ClaimFilter,
+    ClaimWaiting,
+    Delivery,
+    DeliveryKind,
+    DeliveryStatus,
+    StoredLetter,
+    UnitOfWork,
+)
 
 _HOW = {Channel.EMAIL: "by e-mail", Channel.PRINT: "on paper"}
 
@@ -26,8 +36,8 @@ def hold(uow: UnitOfWork, d: Delivery, letter: StoredLetter, on: date, why: str)
     """The letter of ``d`` could not be sent on ``on`` (``why``): its claims wait for it, each with an event in
     its history. Inside the caller's transaction; returns how many claims wait."""
     held = uow.collection.wait_for_letter(d.company_id, letter.id, on)
-    if held:
-        detail = f"{letter.type.value} {letter.n} not sent ({why}); the claim waits until it has been (R-SVC-2)"
+    if held:  # R-SVC-2
+        detail = f"{letter.type.value} {letter.n} not sent ({why}); the claim waits until it has been"
         events = [Event(cid, on, EventKind.DELIVERY, None, detail[:1000]) for cid in sorted(held)]
         uow.collection.add_events(d.company_id, held, events, by="service")
     return len(held)
@@ -65,3 +75,36 @@ def release(uow: UnitOfWork, d: Delivery, letter: StoredLetter, on: date) -> Non
     uow.collection.add_events(
         d.company_id, {c.collection_id: c.id for c in changed if c.id is not None}, events, by="service"
     )
+
+
+@dataclass(frozen=True, slots=True)
+class HeldClaim:
+    """A claim that waits for its latest letter, which could not be sent: its creditor (organisation number), the
+    claim and the letter, the letter's latest delivery (None where it has none) and why the letter could not be
+    sent (the latest error of its deliveries)."""
+
+    creditor: str
+    claim: ClaimWaiting
+    delivery: Delivery | None
+    why: str | None
+
+
+def held_claims(uow: UnitOfWork) -> list[HeldClaim]:
+    """R-SVC-2: every claim that waits for a letter that could not be sent, the longest waiting first, with where
+    the letter's delivery stands and why. Inside the caller's unit of work; three queries however many claims."""
+    waiting = uow.collection.claims_waiting()
+    if not waiting:
+        return []
+    creditors = {c.id: c.orgno for c in uow.companies.all()}
+    letters = {w.letter_id for w in waiting}
+    unsent = [s for s in DeliveryStatus if s is not DeliveryStatus.SENT]
+    by_letter: dict[int, list[Delivery]] = {}
+    for d in sorted(uow.deliveries.deliveries(statuses=unsent), key=lambda d: d.id):
+        if d.kind is DeliveryKind.LETTER and d.ref_id in letters:
+            by_letter.setdefault(d.ref_id, []).append(d)
+    held: list[HeldClaim] = []
+    for w in waiting:
+        mine = by_letter.get(w.letter_id, [])
+        errors = [d.last_error for d in mine if d.last_error]
+        held.append(HeldClaim(creditors[w.company_id], w, mine[-1] if mine else None, errors[-1] if errors else None))
+    return held

@@ -54,8 +54,10 @@ from krav.services.ports import (
     StoredLetter,
     UnitOfWork,
 )
+from krav.services.ports.outside import Progress, quiet
 
 __all__ = [
+    "DELIVERIES",
     "MAX_ATTEMPTS",
     "SUBJECTS",
     "OutboxReport",
@@ -68,6 +70,8 @@ __all__ = [
 ]
 
 MAX_ATTEMPTS = 5
+#: the progress task of a delivery round (:class:`~krav.services.ports.outside.Progress`)
+DELIVERIES = "deliveries"
 
 
 @dataclass
@@ -202,6 +206,7 @@ def deliver(
     resume: bool = False,
     retry_failed: bool = True,
     max_attempts: int | None = MAX_ATTEMPTS,
+    progress: Progress = quiet,
 ) -> OutboxReport:
     """Render, archive and send what is due on the business day ``on``: e-mails one by one, print letters as
     one batch PDF per creditor and day with a CSV manifest. A delivery is made while it is ``pending`` (or
@@ -209,7 +214,8 @@ def deliver(
     ``sent`` once its batch is written, so a worker killed before that leaves it to be made again. An e-mail
     whose address the server refuses goes into the day's print batch. ``resume``: see :func:`mark_interrupted`;
     ``retry_failed=False`` leaves the failed ones (the daily run retries them once, before its steps);
-    ``max_attempts``: tries before a delivery waits for :func:`retry` (None: no limit)."""
+    ``max_attempts``: tries before a delivery waits for :func:`retry` (None: no limit); ``progress`` hears of
+    each e-mail and each print batch done."""
     report = OutboxReport()
     report.uncertain = mark_interrupted(uow, stale_after=stale_after, resume=resume)
     statuses = [DeliveryStatus.PENDING, DeliveryStatus.FAILED] if retry_failed else [DeliveryStatus.PENDING]
@@ -217,15 +223,23 @@ def deliver(
         due = uow.deliveries.deliveries(statuses=statuses, limit=limit, max_attempts=max_attempts)
     work = _Round(uow, renderer, service, print_dir, remittance_dir or print_dir.parent / "remittance", on, report)
     on_paper: list[Delivery] = []
-    for d in [d for d in due if d.channel is Channel.EMAIL]:
+    emails = [d for d in due if d.channel is Channel.EMAIL]
+    printed = [d for d in due if d.channel is Channel.PRINT]
+    total = len(emails) + len({d.company_id for d in printed})  # an e-mail refused goes into a print batch
+    if due:
+        progress(DELIVERIES, 0, total)
+    for done, d in enumerate(emails, start=1):
         paper = _deliver_email(work, d, mailer)
         if paper is not None:
             on_paper.append(paper)
+        progress(DELIVERIES, done, total)
     batches: dict[int, list[Delivery]] = defaultdict(list)
-    for d in [d for d in due if d.channel is Channel.PRINT] + on_paper:
+    for d in printed + on_paper:
         batches[d.company_id].append(d)
-    for company_id, group in sorted(batches.items()):
+    total = len(emails) + len(batches)
+    for done, (company_id, group) in enumerate(sorted(batches.items()), start=len(emails) + 1):
         _deliver_print(work, company_id, group)
+        progress(DELIVERIES, done, total)
     return report
 
 
@@ -477,6 +491,7 @@ def deliver_now(
         resume=True,
         retry_failed=retry_failed,
         max_attempts=max_attempts,
+        progress=collab.progress,
     )
 
 

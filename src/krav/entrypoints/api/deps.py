@@ -1,0 +1,130 @@
+"""What every route depends on: the wired app, who the request acts as, the company it acts on (never another
+tenant's), and the business date."""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass
+from datetime import date, datetime
+from typing import Annotated, Any
+from zoneinfo import ZoneInfo
+
+from fastapi import Depends, Path, Query, Request
+from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
+from pydantic import BaseModel
+from starlette.concurrency import run_in_threadpool
+
+from krav.bootstrap import App
+from krav.domain.access import Permission, Principal
+from krav.domain.errors import NotFound
+from krav.domain.party import Company
+from krav.entrypoints.api.problems import ApiProblem
+from krav.services import queries
+from krav.services.access import KeyVerifier, Unauthenticated
+
+bearer = HTTPBearer(auto_error=False, description="An API key: `Authorization: Bearer krav_…`")
+
+
+async def krav(request: Request) -> App:
+    app: App = request.app.state.krav
+    return app
+
+
+def verifier(request: Request) -> KeyVerifier:
+    found: KeyVerifier = request.app.state.verifier
+    return found
+
+
+Krav = Annotated[App, Depends(krav)]
+
+
+async def principal(
+    request: Request,
+    credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(bearer)],
+    app: Krav,
+) -> Principal:
+    """Who the request acts as; 401 for a missing, unknown, wrong or revoked key (never which)."""
+    token = credentials.credentials if credentials is not None else None
+    try:
+        return await run_in_threadpool(verifier(request).principal, app.reader(), token)
+    except Unauthenticated:
+        raise ApiProblem(
+            401,
+            "unauthenticated",
+            "give a valid API key: Authorization: Bearer krav_…",
+            headers={"WWW-Authenticate": 'Bearer realm="krav"'},
+        ) from None
+
+
+Who = Annotated[Principal, Depends(principal)]
+
+
+def require(who: Principal, permission: Permission) -> None:
+    if not who.may(permission):
+        raise ApiProblem(403, "forbidden", f"a {who.role.value} may not do this ({permission.value})")
+
+
+@dataclass(frozen=True, slots=True)
+class Tenant:
+    """The company a request acts on, visible to the principal, and who acts."""
+
+    company: Company
+    company_id: int
+    who: Principal
+
+    @property
+    def orgno(self) -> str:
+        return self.company.orgno
+
+
+OrgnoPath = Annotated[
+    str, Path(description="The creditor's organisation number (9 digits).", pattern=r"^\d{9}$", examples=["974760673"])
+]
+
+
+def tenant_for(permission: Permission) -> Any:
+    """A dependency: the company of the path, if the principal sees it (else 404, as for a company that does not
+    exist — another tenant's data is never confirmed), and if its role may do ``permission`` (else 403)."""
+
+    async def dependency(orgno: OrgnoPath, who: Who, app: Krav) -> Tenant:
+        company = await run_in_threadpool(queries.company, app.reader(), orgno)
+        if company is None or company.id is None or not who.sees(company.id):
+            raise NotFound(f"no company {orgno}")
+        require(who, permission)
+        return Tenant(company, company.id, who)
+
+    return Depends(dependency)
+
+
+Reader = Annotated[Tenant, tenant_for(Permission.READ)]
+LedgerWriter = Annotated[Tenant, tenant_for(Permission.LEDGER)]
+Collector = Annotated[Tenant, tenant_for(Permission.COLLECT)]
+Admin = Annotated[Tenant, tenant_for(Permission.ADMIN)]
+CaseHandler = Annotated[Tenant, tenant_for(Permission.CASE)]
+
+OnQuery = Annotated[
+    date | None, Query(alias="on", description="The business date (ISO 8601); today in Europe/Oslo if left out.")
+]
+
+
+def business_date(on: date | None) -> date:
+    """The business date given, or today in Europe/Oslo (R-TIME-1: the clock is read only in the faces)."""
+    return on if on is not None else datetime.now(ZoneInfo("Europe/Oslo")).date()
+
+
+def now() -> datetime:
+    return datetime.now(ZoneInfo("UTC"))
+
+
+def etag(body: BaseModel) -> str:
+    """A strong ETag of a resource as answered: the SHA-256 of its JSON."""
+    return '"' + hashlib.sha256(body.model_dump_json().encode()).hexdigest()[:32] + '"'
+
+
+def check_if_match(request: Request, current: BaseModel) -> None:
+    """A change sent with ``If-Match`` is refused (412) unless the resource is still as the sender read it."""
+    wanted = request.headers.get("if-match")
+    if wanted is None or wanted.strip() == "*":
+        return
+    if etag(current) not in {tag.strip() for tag in wanted.split(",")}:
+        raise ApiProblem(412, "precondition_failed", "the resource changed since you read it; read it again")
