@@ -7,6 +7,7 @@ from datetime import date
 from typing import Annotated, Literal
 
 from fastapi import APIRouter, Path, Query, Request, Response
+from pydantic import Field
 from starlette.concurrency import run_in_threadpool
 
 from krav.bootstrap import require_service_identity
@@ -73,7 +74,7 @@ def list_claims(
 
 @router.get("/companies/{orgno}/claims/{claim}", response_model=s.ClaimDetailOut)
 def get_claim(
-    claim: Annotated[str, s.Field(max_length=40, description="The collection id or the invoice number.")],
+    claim: Annotated[str, Field(max_length=40, description="The collection id or the invoice number.")],
     tenant: Reader,
     app: Krav,
     on: OnQuery = None,

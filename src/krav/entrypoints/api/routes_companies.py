@@ -6,6 +6,7 @@ from __future__ import annotations
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Query, Request, Response
+from pydantic import Field
 
 from krav.domain.access import Permission
 from krav.domain.agreement import field_values
@@ -160,7 +161,7 @@ def list_voucher_types(tenant: Reader, app: Krav) -> list[s.VoucherTypeOut]:
 
 @router.put("/companies/{orgno}/voucher-types/{code}", response_model=s.VoucherTypeOut, tags=["ledger"])
 def set_voucher_type(
-    code: Annotated[int, s.Field(ge=1, le=9999)], body: s.VoucherTypeIn, tenant: Admin, app: Krav
+    code: Annotated[int, Field(ge=1, le=9999)], body: s.VoucherTypeIn, tenant: Admin, app: Krav
 ) -> s.VoucherTypeOut:
     """Add or change a voucher type and what it means to collection."""
     voucher_type = VoucherType(code, body.name, body.collection_type)

@@ -4,7 +4,9 @@ settlement reports rendered once and archived, byte for byte the same after that
 from __future__ import annotations
 
 import hashlib
+import io
 import re
+from collections.abc import Sequence
 from datetime import UTC, date, datetime, time
 
 from krav.domain.agreement import Agreement, DunningFlow
@@ -12,10 +14,21 @@ from krav.domain.collection.letters import Letter, Recipient, Sender, deadline_f
 from krav.domain.collection.migration_letters import IMPORTED_LETTER
 from krav.domain.collection.settlement import SettlementReport
 from krav.domain.errors import NotFound
+from krav.domain.money import format_amount
 from krav.domain.party import Company
+from krav.formats.csv_safe import safe_writer
 from krav.formats.pain001 import PainParty, PainPayment, build_remittance
 from krav.formats.settlement_csv import settlement_csv
-from krav.services.ports import ClaimFilter, Document, DocumentKind, Renderer, Service, StoredLetter, UnitOfWork
+from krav.services.ports import (
+    ClaimFilter,
+    Delivery,
+    Document,
+    DocumentKind,
+    Renderer,
+    Service,
+    StoredLetter,
+    UnitOfWork,
+)
 
 PDF = "application/pdf"
 
@@ -190,3 +203,35 @@ def settlement_documents(
             )
         )
     return docs
+
+
+def print_manifest(letters: Sequence[tuple[Delivery, StoredLetter, Letter, Document]]) -> str:
+    """The print batch's manifest (CSV, ``;``): each letter in page order, its recipient, total, KID and deadline."""
+    manifest = io.StringIO()
+    writer = safe_writer(manifest, delimiter=";")  # names and numbers stay text in a spreadsheet
+    writer.writerow(
+        [
+            *("page_order", "letter_id", "debtor", "n", "type"),
+            *("name", "street", "postcode", "city", "country", "total", "kid", "deadline"),
+        ]
+    )
+    for order, (_, stored, letter, _doc) in enumerate(letters, start=1):
+        r = letter.recipient
+        writer.writerow(
+            [
+                order,
+                stored.id,
+                stored.debtor,
+                stored.n,
+                stored.type.value,
+                r.name[:200],
+                r.street,
+                r.postcode,
+                r.city,
+                r.country,
+                format_amount(letter.total),
+                stored.kid or "",
+                letter.deadline.isoformat() if letter.deadline else "",
+            ]
+        )
+    return manifest.getvalue()

@@ -16,7 +16,6 @@ day's print batch at once.
 from __future__ import annotations
 
 import hashlib
-import io
 from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass, field
@@ -25,9 +24,7 @@ from pathlib import Path
 
 from krav.domain.agreement import Agreement
 from krav.domain.collection.letters import Letter
-from krav.domain.money import format_amount
 from krav.domain.party import Company
-from krav.formats.csv_safe import safe_writer
 from krav.services.collection.delivery import waiting
 from krav.services.collection.delivery.documents import (
     PDF,
@@ -35,6 +32,7 @@ from krav.services.collection.delivery.documents import (
     letter_filename,
     list_document,
     payee_account,
+    print_manifest,
     settlement_documents,
 )
 from krav.services.collection.delivery.mail_text import SUBJECTS, letter_mail, list_mail, settlement_mail
@@ -361,37 +359,6 @@ def _failed(
         work.report.errors.extend(f"{d.delivery_key} by {d.channel.value}: {error}" for d in deliveries)
 
 
-def _manifest(letters: Sequence[tuple[Delivery, StoredLetter, Letter, Document]]) -> str:
-    manifest = io.StringIO()
-    writer = safe_writer(manifest, delimiter=";")  # names and numbers stay text in a spreadsheet
-    writer.writerow(
-        [
-            *("page_order", "letter_id", "debtor", "n", "type"),
-            *("name", "street", "postcode", "city", "country", "total", "kid", "deadline"),
-        ]
-    )
-    for order, (_, stored, letter, _doc) in enumerate(letters, start=1):
-        r = letter.recipient
-        writer.writerow(
-            [
-                order,
-                stored.id,
-                stored.debtor,
-                stored.n,
-                stored.type.value,
-                r.name[:200],
-                r.street,
-                r.postcode,
-                r.city,
-                r.country,
-                format_amount(letter.total),
-                stored.kid or "",
-                letter.deadline.isoformat() if letter.deadline else "",
-            ]
-        )
-    return manifest.getvalue()
-
-
 def _deliver_print(work: _Round, company_id: int, group: list[Delivery]) -> None:
     uow, on = work.uow, work.on
     with uow:
@@ -432,7 +399,7 @@ def _deliver_print(work: _Round, company_id: int, group: list[Delivery]) -> None
             first = min(d.id for d, _, _, _ in letters)
             name = f"utskrift-{company.orgno}-{on.isoformat()}-{first}.pdf"
             (folder / name).write_bytes(content)
-            (folder / name.replace(".pdf", ".csv")).write_text(_manifest(letters), "utf-8")
+            (folder / name.replace(".pdf", ".csv")).write_text(print_manifest(letters), "utf-8")
             batch = (f"{on.isoformat()}#{first}", name, content)
         for _, doc in lists:
             (folder / doc.filename).write_bytes(doc.content)
