@@ -244,7 +244,7 @@ def settlement_postings(reference: Annotated[str, Path(max_length=60)], tenant: 
         lines=[
             s.PostingLineOut(
                 account=line.account,
-                amount=f"{line.amount.amount:.2f}",
+                amount=s.decimal(line.amount),
                 customer=line.customer,
                 settles=list(line.settles),
                 text=line.text,

@@ -44,10 +44,10 @@ def get_balance(tenant: Reader, app: Krav) -> s.BalanceOut:
     check = ledger.balance(app.reader(), tenant.orgno)
     return s.BalanceOut(
         balanced=check.balanced,
-        trial_balance={account: f"{m.amount:.2f}" for account, m in check.trial_balance.items()},
+        trial_balance={account: s.decimal(m) for account, m in check.trial_balance.items()},
         account_names=check.account_names,
         subledger_mismatches={
-            customer: [f"{a.amount:.2f}", f"{b.amount:.2f}"] for customer, (a, b) in check.subledger_mismatches.items()
+            customer: [s.decimal(a), s.decimal(b)] for customer, (a, b) in check.subledger_mismatches.items()
         },
         customers_checked=check.customers_checked,
     )

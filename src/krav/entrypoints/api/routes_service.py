@@ -58,11 +58,11 @@ async def upload_payment_file(
         matched=len(report.matched),
         unmatched=len(report.unmatched),
         duplicates=len(report.duplicates),
-        total=f"{report.total.amount:.2f}",
+        total=s.decimal(report.total),
         payments=[
             s.PaymentOutcomeOut(
                 reference=o.reference,
-                amount=f"{o.amount.amount:.2f}",
+                amount=s.decimal(o.amount),
                 paid_on=o.paid_on,
                 kid=o.kid,
                 matched=o.matched,
@@ -89,7 +89,7 @@ def list_unmatched(who: Who, app: Krav) -> list[s.QueuedPaymentOut]:
                     invoice_number=c.invoice_number,
                     debtor=c.debtor_number,
                     debtor_name=c.debtor_name,
-                    balance=f"{c.balance.amount:.2f}",
+                    balance=s.decimal(c.balance),
                     kid=c.kid,
                     points=c.points,
                     reasons=list(c.reasons),

@@ -24,6 +24,7 @@ from krav.entrypoints.api.schemas.base import (
     ProblemError,
     Text,
     amount,
+    decimal,
     money,
     problem_responses,
 )
@@ -164,6 +165,7 @@ __all__ = [
     "WebhookOut",
     "WriteOffIn",
     "amount",
+    "decimal",
     "money",
     "problem_responses",
 ]

@@ -27,8 +27,13 @@ Day = Annotated[date, Field(ge=date(1990, 1, 1), le=date(2099, 12, 31))]
 Id = Annotated[int, Field(ge=1, le=2**31 - 1)]
 
 
+def decimal(value: Money) -> str:
+    """An amount as the API writes it: a decimal string with two decimals."""
+    return f"{value.amount:.2f}"
+
+
 def money(value: Money | None) -> str | None:
-    return None if value is None else f"{value.amount:.2f}"
+    return None if value is None else decimal(value)
 
 
 def amount(value: str) -> Money:
