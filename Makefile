@@ -21,9 +21,12 @@ $(STAMP): pyproject.toml
 
 install: $(STAMP)
 
-## make run: set up the embedded database, load the demo creditor and show it.
+## make run: set up the embedded database, load the demo creditor and show it, then serve the creditor portal.
+PORT ?= 8000
 run: install
 	$(BIN)/krav demo
+	@echo "krav: the creditor portal on http://127.0.0.1:$(PORT)/ (Ctrl-C stops it)"
+	$(BIN)/krav serve --host 127.0.0.1 --port $(PORT)
 
 ## make test: every check — lint, format, types, import contracts, unit, integration (SQLite and PostgreSQL), end-to-end.
 test: install lint typecheck contracts security pytest

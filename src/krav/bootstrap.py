@@ -12,6 +12,7 @@ from tempfile import TemporaryDirectory
 from sqlalchemy.engine import Engine, make_url
 
 from krav.adapters.db.engine import make_engine
+from krav.adapters.db.job_schema import ensure_job_schema
 from krav.adapters.db.lock import DatabaseRunLock
 from krav.adapters.db.migrate import upgrade
 from krav.adapters.db.snapshot import copy_database
@@ -28,6 +29,7 @@ from krav.domain.rates import RateTables
 from krav.services.collection import ServiceFigures
 from krav.services.demo import DEMO_SERVICE
 from krav.services.ports import (
+    NO_JOB_QUEUE,
     ClaimFigures,
     Collaborators,
     Mailer,
@@ -69,6 +71,15 @@ class App:
     def reader(self) -> UnitOfWork:
         """A unit of work that only reads: it never waits for a writer (SQLite's WAL), and cannot commit."""
         return SqlUnitOfWork(self.engine, before_commit=Relay(self.rates), read_only=True)
+
+    def job_queue_url(self) -> str:
+        """The address Krav's workers reach the job queue at (PostgreSQL), the queue's tables made the first time;
+        :class:`~krav.services.ports.JobsUnavailable` on SQLite, where ``krav run`` does the work itself."""
+        if self.engine.dialect.name != "postgresql":
+            NO_JOB_QUEUE.defer([])  # raises JobsUnavailable, saying what to do
+        self.migrate()
+        ensure_job_schema(self.engine)
+        return self.engine.url.set(drivername="postgresql").render_as_string(hide_password=False)
 
     def migrate(self) -> None:
         if not self._migrated:

@@ -6,8 +6,8 @@ from __future__ import annotations
 from dataclasses import replace
 from datetime import datetime
 
-from krav.domain.access import ApiKey
-from krav.services.ports import IdempotentRequest, Webhook, WebhookDelivery
+from krav.domain.access import ApiKey, User, UserRole
+from krav.services.ports import IdempotentRequest, SavedFilter, Webhook, WebhookDelivery
 from tests.fakes.store import DuplicateKey, FakeStore
 
 
@@ -127,3 +127,48 @@ class FakeAccess:
             last_error=error,
             delivered_at=delivered_at,
         )
+
+    # -- the portal's users ------------------------------------------------------------------------------------
+
+    def add_user(self, user: User) -> int:
+        if any(u.email == user.email for u in self.s.users.values()):
+            raise DuplicateKey(f"portal_user.email {user.email}")
+        user_id = self.s.new_id("portal_user")
+        self.s.users[user_id] = replace(user, id=user_id, roles=())
+        return user_id
+
+    def user(self, user_id: int) -> User | None:
+        return self.s.users.get(user_id)
+
+    def user_by_email(self, email: str) -> User | None:
+        return next((u for u in self.s.users.values() if u.email == email), None)
+
+    def users(self, company_id: int | None = None) -> list[User]:
+        return [
+            u for u in self.s.users.values() if company_id is None or any(r.company_id == company_id for r in u.roles)
+        ]
+
+    def set_password(self, user_id: int, password_hash: str) -> None:
+        self.s.users[user_id] = replace(self.s.users[user_id], password_hash=password_hash)
+
+    def add_user_role(self, user_id: int, role: UserRole) -> None:
+        user = self.s.users[user_id]
+        self.s.users[user_id] = replace(user, roles=(*user.roles, replace(role, id=self.s.new_id("user_role"))))
+
+    def revoke_user_role(self, user_id: int, company_id: int | None, at: datetime) -> int:
+        user = self.s.users[user_id]
+        kept = tuple(r for r in user.roles if r.company_id != company_id)
+        self.s.users[user_id] = replace(user, roles=kept)
+        return len(user.roles) - len(kept)
+
+    def saved_filters(self, user_id: int, company_id: int) -> list[SavedFilter]:
+        return sorted(
+            (f for f in self.s.saved_filters.values() if (f.user_id, f.company_id) == (user_id, company_id)),
+            key=lambda f: f.name,
+        )
+
+    def save_filter(self, saved: SavedFilter) -> None:
+        self.s.saved_filters[(saved.user_id, saved.company_id, saved.name)] = saved
+
+    def delete_filter(self, user_id: int, company_id: int, name: str) -> int:
+        return 0 if self.s.saved_filters.pop((user_id, company_id, name), None) is None else 1

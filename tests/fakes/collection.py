@@ -7,7 +7,7 @@ import copy
 import json
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import replace
-from datetime import date
+from datetime import date, datetime
 from typing import Any
 
 from krav.domain.collection.allocation import Applied
@@ -36,6 +36,7 @@ from krav.services.ports import (
 from tests.fakes import queues
 from tests.fakes.chains import add_events as add_event_rows
 from tests.fakes.chains import event_chain
+from tests.fakes.payment_batches import PaymentBatches
 from tests.fakes.store import (
     _SETTLED_CHANNELS,
     AllocationRow,
@@ -61,7 +62,7 @@ def _letter_line_as_read_back(line: LetterLine) -> LetterLine:
     )
 
 
-class FakeCollection:
+class FakeCollection(PaymentBatches):
     """Claims and their history, letters, lists, payments, allocations, settlements and the run's done-records."""
 
     def __init__(self, store: FakeStore) -> None:
@@ -118,6 +119,11 @@ class FakeCollection:
             rows = [c for c in rows if c.paid_confirmation_due or c.interest_note_due or c.objection_answer_due]
         if f.stage is not None:
             rows = [c for c in rows if c.stage == f.stage]
+        if f.stages is not None:
+            stages = set(f.stages)
+            rows = [c for c in rows if c.stage in stages]
+        if f.paused is not None:
+            rows = [c for c in rows if c.paused is f.paused]
         if f.debtor is not None:
             rows = [c for c in rows if c.debtor.number == f.debtor]
         rows.sort(key=lambda c: (c.due_date, c.invoice_number))
@@ -580,7 +586,11 @@ class FakeCollection:
     def last_run_day(self, company_id: int) -> date | None:
         return max((day for cid, day, _ in self.s.run_steps if cid == company_id), default=None)
 
+    def last_run_finished(self, company_id: int) -> datetime | None:
+        return max((at for (cid, _, _), at in self.s.run_finished.items() if cid == company_id), default=None)
+
     def mark_step(self, company_id: int, day: date, step: str, summary: dict[str, Any]) -> None:
         key = (company_id, day, step)
         _refuse_duplicate(key in self.s.run_steps, f"run step {step} of {day}")
         self.s.run_steps[key] = json.dumps(summary, default=str, sort_keys=True)
+        self.s.run_finished[key] = _now()

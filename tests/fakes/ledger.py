@@ -121,6 +121,9 @@ class FakeLedger:
         known[customer.number] = replace(customer, id=found.id)
         return "updated"
 
+    def save_customers(self, company_id: int, customers: Sequence[Customer]) -> list[str]:
+        return [self.save_customer(company_id, c) for c in customers]
+
     def customers(self, company_id: int, numbers: Iterable[str] | None = None) -> dict[str, Customer]:
         known = self.s.customers.get(company_id, {})
         wanted = sorted(known) if numbers is None else sorted(set(numbers) & set(known))
@@ -165,6 +168,11 @@ class FakeLedger:
         posted[voucher_id] = replace(stored, lines=tuple(_as_read_back(line) for line in voucher.lines))
         seal_voucher(self.s, company_id, posted[voucher_id])
         return stored
+
+    def add_vouchers(
+        self, company_id: int, batch_id: int, numbers: Sequence[int], vouchers: Sequence[Voucher]
+    ) -> list[PostedVoucher]:
+        return [self.add_voucher(company_id, batch_id, n, v) for n, v in zip(numbers, vouchers, strict=True)]
 
     def voucher_chain(self, company_id: int) -> StoredChain:
         return voucher_chain(self.s, company_id)

@@ -7,7 +7,7 @@ from dataclasses import dataclass, field, fields
 from datetime import UTC, date, datetime
 from typing import Any
 
-from krav.domain.access import ApiKey
+from krav.domain.access import ApiKey, User
 from krav.domain.agreement import Agreement
 from krav.domain.collection.allocation import Applied
 from krav.domain.collection.claims import Claim
@@ -34,6 +34,7 @@ from krav.services.ports import (
     ImportRecord,
     LedgerChange,
     PostedBankPayment,
+    SavedFilter,
     StoredLetter,
     StoredSettlement,
     Webhook,
@@ -194,6 +195,7 @@ class FakeStore:
     allocations: dict[int, AllocationRow] = field(default_factory=dict)
     settlements: dict[int, SettlementRow] = field(default_factory=dict)
     run_steps: dict[tuple[int, date, str], str] = field(default_factory=dict)
+    run_finished: dict[tuple[int, date, str], datetime] = field(default_factory=dict)
     # the archive and the delivery outbox
     documents: dict[int, DocumentRow] = field(default_factory=dict)
     deliveries: dict[int, Delivery] = field(default_factory=dict)
@@ -202,6 +204,9 @@ class FakeStore:
     idempotency: dict[tuple[str, str], IdempotentRequest] = field(default_factory=dict)
     webhooks: dict[int, Webhook] = field(default_factory=dict)
     webhook_deliveries: dict[int, WebhookDelivery] = field(default_factory=dict)
+    # the portal's users, each with its roles not revoked
+    users: dict[int, User] = field(default_factory=dict)
+    saved_filters: dict[tuple[int, int, str], SavedFilter] = field(default_factory=dict)
 
     def snapshot(self) -> FakeStore:
         """A copy to work on: every table and nested table copied, the rows shared. Rows are frozen values, and

@@ -12,6 +12,8 @@ from krav.domain.collection.letters import CollectionListRow, Letter, Sender
 from krav.domain.collection.settlement import SettlementReport
 from krav.domain.rates import RateTables
 from krav.services.ports import (
+    NO_JOB_QUEUE,
+    NoJobQueue,
     OutgoingMail,
     UnitOfWork,
 )
@@ -110,6 +112,12 @@ class FakeUnitOfWork:
     @property
     def access(self) -> FakeAccess:
         return self._open().access
+
+    @property
+    def jobs(self) -> NoJobQueue:
+        """As on SQLite: no job queue; the work runs in the command's own process."""
+        self._open()
+        return NO_JOB_QUEUE
 
     def __enter__(self) -> Self:
         if self._repositories is not None:

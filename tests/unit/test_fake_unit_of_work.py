@@ -106,3 +106,18 @@ def test_a_key_the_database_holds_unique_is_refused_twice() -> None:
             uow.collection.mark_step(1, TODAY, "letters", {})
         with pytest.raises(DuplicateKey, match=f"company {ORGNO}"):
             uow.companies.add(Company(ORGNO, "Igjen AS"))
+
+
+def test_the_last_run_finished_when_its_latest_step_was_marked() -> None:
+    uow = relayed_unit_of_work(RATES)
+    with uow:
+        uow.companies.add(Company(ORGNO, "Eksempel AS"))
+        assert uow.collection.last_run_finished(1) is None
+        uow.collection.mark_step(1, TODAY, "letters", {})
+        first = uow.collection.last_run_finished(1)
+        uow.collection.mark_step(1, TODAY, "payments", {})
+        latest = uow.collection.last_run_finished(1)
+        assert first is not None
+        assert latest is not None
+        assert first <= latest
+        assert uow.collection.last_run_finished(2) is None

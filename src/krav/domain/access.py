@@ -95,6 +95,7 @@ class Principal:
     name: str
     role: Role
     company_id: int | None
+    via: str = "api"  # how the principal came in: an API key, or a user of the portal
 
     def may(self, permission: Permission) -> bool:
         return role_may(self.role, permission)
@@ -106,7 +107,7 @@ class Principal:
     @property
     def actor(self) -> str:
         """How the principal is named in a claim's history and an audit trail."""
-        return f"api:{self.name}"
+        return f"{self.via}:{self.name}"
 
 
 @dataclass(frozen=True, slots=True)
@@ -131,3 +132,56 @@ class ApiKey:
     def principal(self) -> Principal:
         assert self.id is not None
         return Principal(self.id, self.name, self.role, self.company_id)
+
+
+@dataclass(frozen=True, slots=True)
+class UserRole:
+    """A role a portal user holds: in one company (a creditor's role), or across companies (the service's)."""
+
+    role: Role
+    company_id: int | None
+    granted_at: datetime
+    granted_by: str
+    id: int | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class User:
+    """A person who logs in to the portal: an e-mail, a password stored hashed (argon2, never the password), and
+    the roles held per company; a disabled user is refused at once."""
+
+    email: str
+    name: str
+    password_hash: str
+    created_at: datetime
+    created_by: str
+    disabled_at: datetime | None = None
+    roles: tuple[UserRole, ...] = ()
+    id: int | None = None
+
+    @property
+    def active(self) -> bool:
+        return self.disabled_at is None
+
+    def role_in(self, company_id: int) -> Role | None:
+        """The strongest role the user holds in the company (a role of the service counts in every company)."""
+        held = [r.role for r in self.roles if r.company_id is None or r.company_id == company_id]
+        if not held:
+            return None
+        return max(held, key=lambda role: len(_GRANTS[role]))
+
+    def principal(self, company_id: int) -> Principal | None:
+        """Who the user acts as in the company, or None when the user holds no role there."""
+        role = self.role_in(company_id)
+        if role is None or self.id is None:
+            return None
+        scope = None if role.across_companies else company_id
+        return Principal(self.id, self.email, role, scope, via="portal")
+
+
+def normal_email(value: str) -> str:
+    """An e-mail address as users are found by: trimmed and in lower case; an error when it is no address."""
+    email = value.strip().lower()
+    if len(email) > 200 or "@" not in email or email.startswith("@") or email.endswith("@") or " " in email:
+        raise InputError(f"e-mail: {value!r} is not an e-mail address")
+    return email

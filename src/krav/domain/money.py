@@ -25,6 +25,7 @@ ORE = Decimal("0.01")
 DEFAULT_CURRENCY = "NOK"
 _CURRENCY = re.compile(r"^[A-Z]{3}$")
 _SEEN_CURRENCIES: set[str] = {DEFAULT_CURRENCY}  # codes already checked against _CURRENCY
+_ZEROS: dict[str, Money] = {}  # one zero per currency, shared by every read of a stored 0
 
 
 def round_ore(value: Decimal) -> Decimal:
@@ -96,6 +97,11 @@ class Money:
             raise TypeError(f"øre must be an int, got {type(ore).__name__}")
         if currency not in _SEEN_CURRENCIES:
             return cls(Decimal(ore).scaleb(-2), currency)
+        if ore == 0:  # most stored fees and interest are nothing: one shared zero per currency (Money is frozen)
+            zero = _ZEROS.get(currency)
+            if zero is None:
+                zero = _ZEROS[currency] = cls(Decimal(0).scaleb(-2), currency)
+            return zero
         # whole øre scaled by 10^-2 is exact to the øre by construction: skip the checks (storage reads many)
         money = object.__new__(cls)
         object.__setattr__(money, "amount", Decimal(ore).scaleb(-2))

@@ -223,6 +223,10 @@ def check_date(
 _LINE_BREAKS = {"\n", "\r", "\t"}
 
 
+#: every character of the categories :func:`_control` names (Cc, Cs, Zl, Zp): a text without one passes at once
+_ANY_CONTROL = re.compile("[\x00-\x1f\x7f-\x9f\u2028\u2029\ud800-\udfff]")
+
+
 def _control(ch: str) -> bool:
     # Cc: C0/C1 controls and DEL; Cs: an unpaired surrogate (no encoding writes it); Zl/Zp: Unicode line breaks
     return unicodedata.category(ch) in ("Cc", "Cs", "Zl", "Zp")
@@ -244,6 +248,8 @@ def check_text(
         return None
     if len(value) > limit:
         raise FieldError(field, f"is {len(value)} characters long; at most {limit} fit", where=where)
+    if _ANY_CONTROL.search(value) is None:
+        return value
     for position, ch in enumerate(value, start=1):
         if _control(ch) and not (multiline and ch in _LINE_BREAKS):
             name = {"\x00": "NUL", "\r": "CR", "\n": "LF", "\t": "TAB"}.get(ch, "control")

@@ -76,6 +76,19 @@ def terms(uow: UnitOfWork, orgno: str, rates: RateTables, on: date) -> Terms:
         )
 
 
+def missing(uow: UnitOfWork, orgno: str) -> list[str]:
+    """What the creditor's agreement lacks before it can be activated (section 10), each item named; none when it
+    can be."""
+    with uow:
+        company = uow.companies.get(orgno)
+        assert company.id is not None
+        return missing_for_activation(
+            uow.agreements.get(company.id),
+            creditor_bank_account=company.bank_account,
+            chart=set(uow.ledger.accounts(company.id)),
+        )
+
+
 def activate(
     uow: UnitOfWork, orgno: str, *, by: str, on: date, accept_terms: bool, rates: RateTables | None = None
 ) -> AgreementView:

@@ -240,6 +240,30 @@ def _business_day(
     steps: Sequence[Step],
 ) -> BusinessDay:
     result = BusinessDay(on)
+    _start(uow, on, collab, result, deliver_letters=deliver_letters)
+    orgnos = creditors(uow, company)
+    total = len(orgnos) * len(steps)
+    collab.progress(STEPS_DONE, 0, total)
+    for n, orgno in enumerate(orgnos):
+        counted = partial(_steps_done, collab.progress, n * len(steps), total)
+        result.creditors.append(_isolated(uow, orgno, on, collab, steps, counted))
+        counted(len(steps))  # a creditor held or skipped has run none of its steps, and is done all the same
+    if deliver_letters:
+        _deliver(uow, on, collab, result, retry_failed=False)
+    return result
+
+
+def start_of_day(uow: UnitOfWork, on: date, collab: Collaborators) -> BusinessDay:
+    """What a business day does before the creditors' steps (the workers' day starts so too, see
+    :mod:`krav.services.jobs`); the caller holds the run lock. Its ``problems`` and ``troubled`` say what
+    went wrong; nothing here stops the creditors' days."""
+    result = BusinessDay(on)
+    _start(uow, on, collab, result, deliver_letters=True)
+    return result
+
+
+def _start(uow: UnitOfWork, on: date, collab: Collaborators, result: BusinessDay, *, deliver_letters: bool) -> None:
+    """The inbox's payment files, the delivery status notifications, and what earlier days could not send."""
     if collab.inbox is not None:
         try:
             result.inbox = import_inbox(uow, collab.inbox, max_bytes=collab.max_file_bytes)
@@ -256,16 +280,6 @@ def _business_day(
         # often they failed before: a claim waits for its letter only as long as the cause lasts, and each run
         # that still cannot send it says so
         _deliver(uow, on, collab, result, retry_failed=True)
-    orgnos = creditors(uow, company)
-    total = len(orgnos) * len(steps)
-    collab.progress(STEPS_DONE, 0, total)
-    for n, orgno in enumerate(orgnos):
-        counted = partial(_steps_done, collab.progress, n * len(steps), total)
-        result.creditors.append(_isolated(uow, orgno, on, collab, steps, counted))
-        counted(len(steps))  # a creditor held or skipped has run none of its steps, and is done all the same
-    if deliver_letters:
-        _deliver(uow, on, collab, result, retry_failed=False)
-    return result
 
 
 #: the folder of the inbox where delivery status notifications are dropped (R-SVC-2)

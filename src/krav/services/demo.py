@@ -8,19 +8,20 @@ from __future__ import annotations
 import random
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 from decimal import Decimal
 from pathlib import Path
 
+from krav.domain.access import Role
 from krav.domain.ledger import accounts as acc
 from krav.domain.ledger import voucher_types as vt
 from krav.domain.ledger.vouchers import Batch, Voucher, VoucherLine
 from krav.domain.money import Money
 from krav.domain.party import Address, Company, Customer, CustomerKind
-from krav.services import agreements, ledger
+from krav.services import agreements, ledger, users
 from krav.services.collection.delivery import letter_document
 from krav.services.daily_run import BusinessDay, run_days
-from krav.services.ports import Collaborators, Service, UnitOfWork
+from krav.services.ports import Collaborators, SecretHasher, Service, UnitOfWork
 
 #: R-SVC-1: the complete identity of a collection service that does not exist, for the demo and the what-ifs
 #: (scenarios, simulations); every page of its letters says it is a demo. A real run never uses it.
@@ -39,6 +40,10 @@ DEMO_SERVICE = Service(
 )
 
 DEMO_ORGNO = "921605900"
+#: the demo creditor's user of the portal (a creditor admin), made by `krav demo`; its log-in is printed for
+#: everyone to use, so the password is nothing secret
+DEMO_USER = "demo@fjellbekk-ror.example"
+DEMO_PASSWORD = "fjellbekk-demo"  # nosec B105
 DEMO_COMPANY = Company(
     orgno=DEMO_ORGNO,
     name="Fjellbekk Rørleggerservice AS",
@@ -257,7 +262,7 @@ def load_demo(uow: UnitOfWork, *, today: date, seed: int = 2025, customers: int 
 def debtor_payments_file(uow: UnitOfWork, on: date, *, account: str, seed: int = 7) -> bytes | None:
     """A camt.054 file of the client account with the demo debtors who pay on ``on``: some pay a letter sent five
     days before in full, a few pay part of it. Deterministic for a date."""
-    from datetime import UTC, datetime, time
+    from datetime import UTC, time
 
     from krav.formats.camt054_writer import Credit, build_camt054
 
@@ -319,6 +324,18 @@ def run_demo(
 
     run_days(uow, start, today, collab, company=DEMO_ORGNO, before_day=payments_arrive, after_day=after_day)
     return summary
+
+
+def demo_user(uow: UnitOfWork, hasher: SecretHasher, *, now: datetime) -> bool:
+    """The demo creditor's portal user (:data:`DEMO_USER`, a creditor admin), made once; False when it exists."""
+    with uow:
+        if uow.access.user_by_email(DEMO_USER) is not None:
+            return False
+    made = users.create_user(
+        uow, hasher, email=DEMO_USER, name="Demo (Fjellbekk)", password=DEMO_PASSWORD, by="demo", now=now
+    )
+    users.grant(uow, made.email, Role.CREDITOR_ADMIN, DEMO_ORGNO, by="demo", now=now)
+    return True
 
 
 def export_letters(uow: UnitOfWork, collab: Collaborators, folder: Path) -> int:

@@ -137,12 +137,11 @@ def import_saft(
         done = _already(uow, company.id, "saft", digest, filename, orgno)
         if done is not None:
             return done
-        counts = {"created": 0, "updated": 0, "unchanged": 0}
-        for saft_customer in saft.customers:
-            customer = check_customer(
-                saft_customer.customer, where=f"{filename}, customer {saft_customer.customer.number}"
-            )
-            counts[uow.ledger.save_customer(company.id, customer)] += 1
+        counts = _saved(
+            uow,
+            company.id,
+            [check_customer(c.customer, where=f"{filename}, customer {c.customer.number}") for c in saft.customers],
+        )
         open_items = rebuilt.open_items()
         existing = uow.ledger.existing_invoice_numbers(company.id, [i.number for i in open_items if i.is_debit])
         to_post = [i for i in open_items if not (i.is_debit and i.number in existing)]
@@ -180,6 +179,14 @@ def import_saft(
         uow.imports.record(company.id, "saft", digest, filename, _summary(report))
         uow.commit()
         return report
+
+
+def _saved(uow: UnitOfWork, company_id: int, customers: Sequence[Customer]) -> dict[str, int]:
+    """The customers saved in bulk, and how many were ``created``, ``updated`` and ``unchanged``."""
+    counts = {"created": 0, "updated": 0, "unchanged": 0}
+    for outcome in uow.ledger.save_customers(company_id, customers):
+        counts[outcome] += 1
+    return counts
 
 
 def _imported(item: RebuiltItem) -> ImportedItem:
@@ -228,9 +235,7 @@ def import_customers_csv(uow: UnitOfWork, orgno: str, data: bytes, *, filename: 
         done = _already(uow, company.id, "customers", digest, filename, orgno)
         if done is not None:
             return done
-        counts = {"created": 0, "updated": 0, "unchanged": 0}
-        for customer in customers:
-            counts[uow.ledger.save_customer(company.id, customer)] += 1
+        counts = _saved(uow, company.id, customers)
         report = ImportReport(
             kind="customers",
             filename=filename,
@@ -381,8 +386,7 @@ def receive_invoices(
     with uow:
         company = uow.companies.get(orgno)
         assert company.id is not None
-        for customer in checked:
-            uow.ledger.save_customer(company.id, customer)
+        uow.ledger.save_customers(company.id, checked)
         report = post_invoices_in(
             uow, orgno, invoices, source=source, where=lambda i: f"invoices[{i.line}]", batch_source="api"
         )

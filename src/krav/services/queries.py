@@ -15,6 +15,7 @@ from krav.domain.collection.interest import interest_accrued, interest_outstandi
 from krav.domain.collection.letters import Letter, Recipient
 from krav.domain.collection.progress import Progress, claim_progress
 from krav.domain.errors import NotFound
+from krav.domain.ledger.accounts import Account
 from krav.domain.ledger.voucher_types import VoucherType
 from krav.domain.money import Money
 from krav.domain.party import Company
@@ -58,6 +59,12 @@ def voucher_types(uow: UnitOfWork, orgno: str) -> list[VoucherType]:
     """A company's voucher types with what each means to collection (R-LED-2), by code."""
     with uow:
         return sorted(uow.ledger.voucher_types(company_id(uow, orgno)).values(), key=lambda v: v.code)
+
+
+def accounts(uow: UnitOfWork, orgno: str) -> list[Account]:
+    """A company's chart of accounts, by number."""
+    with uow:
+        return sorted(uow.ledger.accounts(company_id(uow, orgno)).values(), key=lambda a: a.number)
 
 
 # -- claims -------------------------------------------------------------------------------------------------------

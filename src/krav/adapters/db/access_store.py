@@ -8,8 +8,8 @@ from typing import Any
 import sqlalchemy as sa
 
 from krav.adapters.db import tables as t
-from krav.domain.access import ApiKey, Role
-from krav.services.ports import IdempotentRequest, Webhook, WebhookDelivery
+from krav.domain.access import ApiKey, Role, User, UserRole
+from krav.services.ports import IdempotentRequest, SavedFilter, Webhook, WebhookDelivery
 
 
 class SqlAccess:
@@ -210,6 +210,114 @@ class SqlAccess:
                 delivered_at=delivered_at,
             )
         )
+
+    # -- the portal's users --------------------------------------------------------------------------------------
+
+    def add_user(self, user: User) -> int:
+        u = t.portal_user
+        values = {
+            "email": user.email,
+            "name": user.name,
+            "password_hash": user.password_hash,
+            "created_at": user.created_at,
+            "created_by": user.created_by,
+            "disabled_at": user.disabled_at,
+        }
+        return int(self.conn.execute(u.insert().values(**values).returning(u.c.id)).scalar_one())
+
+    def user(self, user_id: int) -> User | None:
+        found = self._users(t.portal_user.c.id == user_id)
+        return found[0] if found else None
+
+    def user_by_email(self, email: str) -> User | None:
+        found = self._users(t.portal_user.c.email == email)
+        return found[0] if found else None
+
+    def users(self, company_id: int | None = None) -> list[User]:
+        if company_id is None:
+            return self._users(None)
+        r = t.user_role
+        holders = sa.select(r.c.user_id).where(r.c.company_id == company_id, r.c.revoked_at.is_(None))
+        return self._users(t.portal_user.c.id.in_(holders))
+
+    def _users(self, where: Any) -> list[User]:
+        u, r = t.portal_user, t.user_role
+        query = sa.select(u).order_by(u.c.id)
+        if where is not None:
+            query = query.where(where)
+        rows = list(self.conn.execute(query))
+        if not rows:
+            return []
+        roles: dict[int, list[UserRole]] = {row.id: [] for row in rows}
+        held = self.conn.execute(
+            sa.select(r).where(r.c.user_id.in_(list(roles)), r.c.revoked_at.is_(None)).order_by(r.c.id)
+        )
+        for g in held:
+            roles[g.user_id].append(UserRole(Role(g.role), g.company_id, g.granted_at, g.granted_by, id=g.id))
+        return [
+            User(
+                email=row.email,
+                name=row.name,
+                password_hash=row.password_hash,
+                created_at=row.created_at,
+                created_by=row.created_by,
+                disabled_at=row.disabled_at,
+                roles=tuple(roles[row.id]),
+                id=row.id,
+            )
+            for row in rows
+        ]
+
+    def set_password(self, user_id: int, password_hash: str) -> None:
+        u = t.portal_user
+        self.conn.execute(u.update().where(u.c.id == user_id).values(password_hash=password_hash))
+
+    def add_user_role(self, user_id: int, role: UserRole) -> None:
+        self.conn.execute(
+            t.user_role.insert().values(
+                user_id=user_id,
+                company_id=role.company_id,
+                role=role.role.value,
+                granted_at=role.granted_at,
+                granted_by=role.granted_by,
+            )
+        )
+
+    def revoke_user_role(self, user_id: int, company_id: int | None, at: datetime) -> int:
+        r = t.user_role
+        scope = r.c.company_id.is_(None) if company_id is None else r.c.company_id == company_id
+        done = self.conn.execute(
+            r.update().where(r.c.user_id == user_id, scope, r.c.revoked_at.is_(None)).values(revoked_at=at)
+        )
+        return int(done.rowcount)
+
+    # -- the portal users' saved filters -------------------------------------------------------------------------
+
+    def saved_filters(self, user_id: int, company_id: int) -> list[SavedFilter]:
+        f = t.saved_filter
+        rows = self.conn.execute(
+            sa.select(f).where(f.c.user_id == user_id, f.c.company_id == company_id).order_by(f.c.name)
+        )
+        return [SavedFilter(r.user_id, r.company_id, r.name, r.query, r.created_at) for r in rows]
+
+    def save_filter(self, saved: SavedFilter) -> None:
+        self.delete_filter(saved.user_id, saved.company_id, saved.name)
+        self.conn.execute(
+            t.saved_filter.insert().values(
+                user_id=saved.user_id,
+                company_id=saved.company_id,
+                name=saved.name,
+                query=saved.query,
+                created_at=saved.created_at,
+            )
+        )
+
+    def delete_filter(self, user_id: int, company_id: int, name: str) -> int:
+        f = t.saved_filter
+        done = self.conn.execute(
+            f.delete().where(f.c.user_id == user_id, f.c.company_id == company_id, f.c.name == name)
+        )
+        return int(done.rowcount)
 
 
 def _key(r: sa.Row[Any]) -> ApiKey:

@@ -3,7 +3,7 @@ R-LED-1), and the balances read off them."""
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from typing import Any
 
 import sqlalchemy as sa
@@ -12,7 +12,7 @@ from krav.adapters.db import tables as t
 from krav.adapters.db.chains import VOUCHER_COUNTER, chain_length, last_voucher_hash, seal_voucher, voucher_links
 from krav.adapters.db.counters import next_value, next_values
 from krav.adapters.db.customer_store import SqlCustomers
-from krav.adapters.db.types import utcnow
+from krav.adapters.db.types import chunks, utcnow
 from krav.domain.errors import NotFound
 from krav.domain.ledger.accounts import Account, AccountKind
 from krav.domain.ledger.voucher_types import CollectionVoucherType, VoucherType
@@ -85,47 +85,74 @@ class SqlBooks(SqlCustomers):
         )
 
     def add_voucher(self, company_id: int, batch_id: int, number: int, voucher: Voucher) -> PostedVoucher:
-        """Post a voucher with its lines, sealed and linked after the company's voucher numbered before it
-        (:mod:`krav.adapters.db.chains`)."""
-        head = {
-            "company_id": company_id,
-            "batch_id": batch_id,
-            "number": number,
-            "voucher_type": voucher.voucher_type,
-            "date": voucher.date,
-            "text": voucher.text,
-            "reverses_id": voucher.reverses,
-        }
-        lines = [
-            {
-                "company_id": company_id,
-                "line_no": n,
-                "account": line.account,
-                "customer_id": self._customer_id(company_id, line.customer) if line.customer else None,
-                "amount_ore": line.amount.ore,
-                "currency": line.amount.currency,
-                "item": line.item,
-                "settles": "\x1f".join(line.settles),
-                "due_date": line.due_date,
-                "kid": line.kid,
-                "reference": line.reference,
-                "text": line.text,
-            }
-            for n, line in enumerate(voucher.lines, start=1)
-        ]
-        head, lines = seal_voucher(last_voucher_hash(self.conn, company_id, number), head, lines)
-        voucher_id = self.conn.execute(t.voucher.insert().values(head).returning(t.voucher.c.id)).scalar_one()
-        self.conn.execute(t.voucher_line.insert(), [{**line, "voucher_id": voucher_id} for line in lines])
-        return PostedVoucher(
-            id=voucher_id,
-            number=number,
-            voucher_type=voucher.voucher_type,
-            date=voucher.date,
-            lines=voucher.lines,
-            text=voucher.text,
-            batch_id=batch_id,
-            reverses=voucher.reverses,
+        """Post a voucher with its lines (see :meth:`add_vouchers`)."""
+        return self.add_vouchers(company_id, batch_id, [number], [voucher])[0]
+
+    def add_vouchers(
+        self, company_id: int, batch_id: int, numbers: Sequence[int], vouchers: Sequence[Voucher]
+    ) -> list[PostedVoucher]:
+        """Post vouchers with their lines, numbered ``numbers`` (one after the other, as the counter handed them
+        out), each sealed and linked after the company's voucher numbered before it
+        (:mod:`krav.adapters.db.chains`): a few statements per :data:`~krav.adapters.db.types.CHUNK` vouchers, however many."""
+        if not vouchers:
+            return []
+        customer_ids = self._customer_ids_of(
+            company_id, {line.customer for v in vouchers for line in v.lines if line.customer}
         )
+        previous = last_voucher_hash(self.conn, company_id, numbers[0])
+        heads: list[dict[str, Any]] = []
+        line_rows: list[list[dict[str, Any]]] = []
+        for number, voucher in zip(numbers, vouchers, strict=True):
+            head = {
+                "company_id": company_id,
+                "batch_id": batch_id,
+                "number": number,
+                "voucher_type": voucher.voucher_type,
+                "date": voucher.date,
+                "text": voucher.text,
+                "reverses_id": voucher.reverses,
+            }
+            lines = [
+                {
+                    "company_id": company_id,
+                    "line_no": n,
+                    "account": line.account,
+                    "customer_id": customer_ids[line.customer] if line.customer else None,
+                    "amount_ore": line.amount.ore,
+                    "currency": line.amount.currency,
+                    "item": line.item,
+                    "settles": "\x1f".join(line.settles),
+                    "due_date": line.due_date,
+                    "kid": line.kid,
+                    "reference": line.reference,
+                    "text": line.text,
+                }
+                for n, line in enumerate(voucher.lines, start=1)
+            ]
+            head, lines = seal_voucher(previous, head, lines)
+            previous = str(head["chain_hash"])
+            heads.append(head)
+            line_rows.append(lines)
+        ids: list[int] = []
+        insert = t.voucher.insert().returning(t.voucher.c.id, sort_by_parameter_order=True)
+        for chunk in chunks(heads):
+            ids.extend(self.conn.execute(insert, list(chunk)).scalars())
+        rows = [{**line, "voucher_id": vid} for vid, lines in zip(ids, line_rows, strict=True) for line in lines]
+        for chunk in chunks(rows):
+            self.conn.execute(t.voucher_line.insert(), list(chunk))
+        return [
+            PostedVoucher(
+                id=voucher_id,
+                number=number,
+                voucher_type=voucher.voucher_type,
+                date=voucher.date,
+                lines=voucher.lines,
+                text=voucher.text,
+                batch_id=batch_id,
+                reverses=voucher.reverses,
+            )
+            for voucher_id, number, voucher in zip(ids, numbers, vouchers, strict=True)
+        ]
 
     def _vouchers(
         self,

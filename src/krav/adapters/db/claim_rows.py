@@ -79,6 +79,20 @@ def periods_from_text(text: str | None, currency: str) -> tuple[InterestPeriod, 
     )
 
 
+#: Each group's fields as columns, worked out once: (field, column, how the value is stored: money, the booked
+#: periods, or as it is).
+_MONEY_KIND, _PERIODS_KIND, _PLAIN_KIND = 0, 1, 2
+_PLAN: dict[str, tuple[tuple[str, str, int], ...]] = {
+    name: tuple(
+        (f.name, f"{f.name}_ore", _MONEY_KIND)
+        if f.name in _MONEY[name]
+        else (f.name, f.name, _PERIODS_KIND if f.name == _PERIODS else _PLAIN_KIND)
+        for f in fields(group)
+    )
+    for name, group in GROUPS.items()
+}
+
+
 def claim_values(claim: Claim) -> dict[str, Any]:
     """The claim's columns (all but its id and company)."""
     values: dict[str, Any] = {
@@ -97,33 +111,32 @@ def claim_values(claim: Claim) -> dict[str, Any]:
     }
     for name in _DEBTOR:
         values[f"debtor_{name}"] = getattr(claim.debtor, name)
-    for name, group in GROUPS.items():
+    for name, plan in _PLAN.items():
         state = getattr(claim, name)
-        for f in fields(group):
-            value = getattr(state, f.name)
-            if f.name in _MONEY[name]:
-                values[f"{f.name}_ore"] = value.ore
-            elif f.name == _PERIODS:
-                values[f.name] = periods_to_text(value)
+        for field_name, column, kind in plan:
+            value = getattr(state, field_name)
+            if kind == _MONEY_KIND:
+                values[column] = value.ore
             else:
-                values[f.name] = value
+                values[column] = periods_to_text(value) if kind == _PERIODS_KIND else value
     return values
 
 
 def claim_from_row(row: sa.Row[Any]) -> Claim:
     """The claim stored in ``row``."""
     currency = row.currency
+    values = row._mapping
     groups: dict[str, Any] = {}
-    for name, group in GROUPS.items():
+    for name, plan in _PLAN.items():
         kwargs = {
-            f.name: Money.from_ore(getattr(row, f"{f.name}_ore"), currency)
-            if f.name in _MONEY[name]
-            else periods_from_text(getattr(row, f.name), currency)
-            if f.name == _PERIODS
-            else getattr(row, f.name)
-            for f in fields(group)
+            field_name: Money.from_ore(values[column], currency)
+            if kind == _MONEY_KIND
+            else periods_from_text(values[column], currency)
+            if kind == _PERIODS_KIND
+            else values[column]
+            for field_name, column, kind in plan
         }
-        groups[name] = group(**kwargs)
+        groups[name] = GROUPS[name](**kwargs)
     due_date: date = row.due_date
     return Claim(
         row.company_id,

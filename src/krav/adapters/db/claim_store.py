@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import json
+from collections import defaultdict
 from collections.abc import Iterable, Sequence
-from datetime import date
+from datetime import date, datetime
 from typing import Any
 
 import sqlalchemy as sa
@@ -27,6 +28,8 @@ from krav.services.ports import (
 
 class SqlClaims:
     conn: sa.Connection
+    # the claims read in this transaction, each with the row it was made from (so that saving writes what changed)
+    read: dict[int, tuple[Claim, Any]]
 
     # -- claims ----------------------------------------------------------------------------------------------
 
@@ -46,12 +49,22 @@ class SqlClaims:
         return [claim.stored_as(ids[claim.collection_id]) for claim in claims]
 
     def save_claims(self, claims: Iterable[Claim]) -> None:
-        """Write the claims' state back in one bulk statement (``executemany``)."""
-        rows = [{"the_id": c.id, **claim_values(c)} for c in claims]
-        if not rows:
-            return
-        values: dict[str, Any] = {name: sa.bindparam(name) for name in rows[0] if name != "the_id"}
-        self.conn.execute(t.claim.update().where(t.claim.c.id == sa.bindparam("the_id")).values(values), rows)
+        """Write the claims' state back in bulk: of a claim read in this transaction only the columns that changed
+        since (one ``executemany`` per set of changed columns), of any other every column."""
+        read = self.read
+        changed: dict[tuple[str, ...], list[dict[str, Any]]] = defaultdict(list)
+        for claim in claims:
+            values = claim_values(claim)
+            before = read.get(claim.id) if claim.id is not None else None
+            if before is not None and before[0] is claim:  # this very object, made from this row
+                row = before[1]
+                values = {name: value for name, value in values.items() if row[name] != value}
+                if not values:
+                    continue
+            changed[tuple(values)].append({"the_id": claim.id, **values})
+        for names, rows in changed.items():
+            update = t.claim.update().where(t.claim.c.id == sa.bindparam("the_id"))
+            self.conn.execute(update.values({name: sa.bindparam(name) for name in names}), rows)
 
     def claim(self, company_id: int, collection_id: str) -> Claim | None:
         row = self.conn.execute(
@@ -78,6 +91,10 @@ class SqlClaims:
             )
         if f.stage is not None:
             query = query.where(c.c.stage == f.stage.value)
+        if f.stages is not None:
+            query = query.where(c.c.stage.in_([s.value for s in f.stages]))
+        if f.paused is not None:
+            query = query.where(c.c.paused.is_(f.paused))
         if f.debtor is not None:
             query = query.where(c.c.debtor_number == f.debtor)
         query = query.order_by(c.c.due_date, c.c.invoice_number)
@@ -86,7 +103,12 @@ class SqlClaims:
             (c.c.invoice_number, f.invoice_numbers),
             (c.c.id, f.ids),
         ]
-        return [claim_from_row(r) for r in rows_where_in(self.conn, query, keyed)]
+        found = []
+        for row in rows_where_in(self.conn, query, keyed):
+            claim = claim_from_row(row)
+            self.read[row.id] = (claim, row._mapping)
+            found.append(claim)
+        return found
 
     def add_events(self, company_id: int, claim_ids: dict[str, int], events: Sequence[Event], *, by: str) -> None:
         """Append events to the claims' history in one statement, each with its place in the company's chain and
@@ -184,6 +206,13 @@ class SqlClaims:
             sa.select(sa.func.max(rs.c.run_date)).where(rs.c.company_id == company_id)
         ).scalar_one_or_none()
         return day
+
+    def last_run_finished(self, company_id: int) -> datetime | None:
+        rs = t.run_step
+        at: datetime | None = self.conn.execute(
+            sa.select(sa.func.max(rs.c.finished_at)).where(rs.c.company_id == company_id)
+        ).scalar_one_or_none()
+        return at
 
     def mark_step(self, company_id: int, day: date, step: str, summary: dict[str, Any]) -> None:
         self.conn.execute(

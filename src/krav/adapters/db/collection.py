@@ -17,3 +17,4 @@ class SqlCollection(SqlClaims, SqlLetters, SqlMoney):
 
     def __init__(self, conn: sa.Connection) -> None:
         self.conn = conn
+        self.read = {}

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from typing import Any
 
 import sqlalchemy as sa
@@ -38,18 +38,39 @@ class SqlCustomers:
 
     def save_customer(self, company_id: int, customer: Customer) -> str:
         """Insert or update by customer number; returns ``created``, ``updated`` or ``unchanged``."""
+        return self.save_customers(company_id, [customer])[0]
+
+    def save_customers(self, company_id: int, customers: Sequence[Customer]) -> list[str]:
+        """Insert or update each by customer number, as :meth:`save_customer` does one after the other, in a few
+        statements per :data:`~krav.adapters.db.types.CHUNK` customers; what became of each, in order."""
+        numbers = [c.number for c in customers]
+        if len(set(numbers)) != len(numbers):  # a later record of a number sees the earlier one: one at a time
+            return [outcome for c in customers for outcome in self.save_customers(company_id, [c])]
         table = t.customer
-        row = self.conn.execute(
-            sa.select(table).where(table.c.company_id == company_id, table.c.number == customer.number)
-        ).one_or_none()
-        values = self._customer_values(customer, carry_consent(customer, None if row is None else self._customer(row)))
-        if row is None:
-            self.conn.execute(table.insert().values(company_id=company_id, number=customer.number, **values))
-            return "created"
-        if all(getattr(row, k) == v for k, v in values.items()):
-            return "unchanged"
-        self.conn.execute(table.update().where(table.c.id == row.id).values(**values))
-        return "updated"
+        stored: dict[str, sa.Row[Any]] = {}
+        for chunk in chunks(sorted(numbers)):
+            query = sa.select(table).where(table.c.company_id == company_id, table.c.number.in_(chunk))
+            stored.update((row.number, row) for row in self.conn.execute(query))
+        inserts: list[dict[str, Any]] = []
+        updates: list[dict[str, Any]] = []
+        outcomes: list[str] = []
+        for customer in customers:
+            row = stored.get(customer.number)
+            consent = carry_consent(customer, None if row is None else self._customer(row))
+            values = self._customer_values(customer, consent)
+            if row is None:
+                inserts.append({"company_id": company_id, "number": customer.number, **values})
+                outcomes.append("created")
+            elif all(getattr(row, k) == v for k, v in values.items()):
+                outcomes.append("unchanged")
+            else:
+                updates.append({"the_id": row.id, **values})
+                outcomes.append("updated")
+        if inserts:
+            self.conn.execute(table.insert(), inserts)
+        if updates:
+            self.conn.execute(table.update().where(table.c.id == sa.bindparam("the_id")), updates)
+        return outcomes
 
     @staticmethod
     def _customer(row: sa.Row[Any], prefix: str = "") -> Customer:
@@ -83,12 +104,21 @@ class SqlCustomers:
         return {r.number: self._customer(r) for r in self.conn.execute(query.order_by(t.customer.c.number))}
 
     def _customer_id(self, company_id: int, number: str) -> int:
-        key = (company_id, number)
-        if key not in self._customer_ids:
-            found = self.conn.execute(
-                sa.select(t.customer.c.id).where(t.customer.c.company_id == company_id, t.customer.c.number == number)
-            ).scalar_one_or_none()
-            if found is None:
+        return self._customer_ids_of(company_id, [number])[number]
+
+    def _customer_ids_of(self, company_id: int, numbers: Iterable[str]) -> dict[str, int]:
+        """The row ids of the company's customers numbered ``numbers``, looked up a chunk at a time (and kept);
+        NotFound names the first unknown number."""
+        wanted = sorted({n for n in numbers if (company_id, n) not in self._customer_ids})
+        for chunk in chunks(wanted):
+            query = sa.select(t.customer.c.id, t.customer.c.number).where(
+                t.customer.c.company_id == company_id, t.customer.c.number.in_(chunk)
+            )
+            self._customer_ids.update(((company_id, row.number), row.id) for row in self.conn.execute(query))
+        found: dict[str, int] = {}
+        for number in numbers:
+            key = (company_id, number)
+            if key not in self._customer_ids:
                 raise NotFound(f"unknown customer {number!r}")
-            self._customer_ids[key] = found
-        return self._customer_ids[key]
+            found[number] = self._customer_ids[key]
+        return found

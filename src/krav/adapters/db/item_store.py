@@ -12,11 +12,12 @@ import sqlalchemy as sa
 
 from krav.adapters.db import tables as t
 from krav.adapters.db.customer_store import SqlCustomers
-from krav.adapters.db.types import chunks, rows_where_in, utcnow
+from krav.adapters.db.types import chunks, many_objects, rows_where_in, utcnow
 from krav.domain.ledger.matching import Allocation
 from krav.domain.ledger.open_items import OpenItem, settled_status
 from krav.domain.ledger.voucher_types import CollectionVoucherType, appears_in_proposal
 from krav.domain.money import Money
+from krav.domain.party import Customer
 from krav.domain.validation import Candidate
 from krav.services.ports import ItemFilter, LikelyValid, NewItem, PostedBankPayment
 
@@ -25,46 +26,44 @@ class SqlItems(SqlCustomers):
     # -- open items ------------------------------------------------------------------------------------------
 
     def add_items(self, company_id: int, items: Sequence[NewItem]) -> list[OpenItem]:
+        """Open items of posted voucher lines, in ``items``' order: a few statements per
+        :data:`~krav.adapters.db.types.CHUNK` items."""
         if not items:
             return []
-        line_ids = {
-            (r.voucher_id, r.line_no): r.id
-            for r in self.conn.execute(
-                sa.select(t.voucher_line.c.id, t.voucher_line.c.voucher_id, t.voucher_line.c.line_no).where(
-                    t.voucher_line.c.voucher_id.in_({i.voucher_id for i in items})
-                )
-            )
-        }
+        customer_ids = self._customer_ids_of(company_id, {i.customer for i in items})
+        line = t.voucher_line
+        line_ids: dict[tuple[int, int], int] = {}
+        for chunk in chunks(sorted({i.voucher_id for i in items})):
+            query = sa.select(line.c.id, line.c.voucher_id, line.c.line_no).where(line.c.voucher_id.in_(chunk))
+            line_ids.update(((r.voucher_id, r.line_no), r.id) for r in self.conn.execute(query))
+        rows = [
+            {
+                "company_id": company_id,
+                "customer_id": customer_ids[item.customer],
+                "voucher_id": item.voucher_id,
+                "voucher_line_id": line_ids[(item.voucher_id, item.voucher_line_no)],
+                "number": item.number,
+                "voucher_type": item.voucher_type,
+                "amount_ore": item.amount.ore,
+                "remaining_ore": item.remaining.ore,
+                "currency": item.amount.currency,
+                "invoice_date": item.invoice_date,
+                "due_date": item.due_date,
+                "settled_status": int(settled_status(item.amount, item.remaining)),
+                "reminder_count": 0,
+                "exempt": item.exempt,
+                "fee_outstanding_ore": 0,
+                "interest_outstanding_ore": 0,
+                "kid": item.kid,
+                "reference": item.reference,
+            }
+            for item in items
+        ]
+        insert = t.open_item.insert().returning(t.open_item.c.id, sort_by_parameter_order=True)
         ids: list[int] = []
-        for item in items:
-            ids.append(
-                self.conn.execute(
-                    t.open_item.insert()
-                    .values(
-                        company_id=company_id,
-                        customer_id=self._customer_id(company_id, item.customer),
-                        voucher_id=item.voucher_id,
-                        voucher_line_id=line_ids[(item.voucher_id, item.voucher_line_no)],
-                        number=item.number,
-                        voucher_type=item.voucher_type,
-                        amount_ore=item.amount.ore,
-                        remaining_ore=item.remaining.ore,
-                        currency=item.amount.currency,
-                        invoice_date=item.invoice_date,
-                        due_date=item.due_date,
-                        settled_status=int(settled_status(item.amount, item.remaining)),
-                        reminder_count=0,
-                        exempt=item.exempt,
-                        fee_outstanding_ore=0,
-                        interest_outstanding_ore=0,
-                        kid=item.kid,
-                        reference=item.reference,
-                    )
-                    .returning(t.open_item.c.id)
-                ).scalar_one()
-            )
-        by_id = {item.id: item for item in self.items(company_id, ItemFilter(ids=ids))}
-        return [by_id[item_id] for item_id in ids]  # in the order of ``items``
+        for some in chunks(rows):
+            ids.extend(self.conn.execute(insert, list(some)).scalars())
+        return [_new_item(item_id, item) for item_id, item in zip(ids, items, strict=True)]
 
     @staticmethod
     def _item(row: sa.Row[Any]) -> OpenItem:
@@ -168,17 +167,22 @@ class SqlItems(SqlCustomers):
             rows = []
             for chunk in chunks(sorted(set(ids))):
                 rows.extend(self.conn.execute(query.where(oi.c.id.in_(chunk))))
-        return [
-            Candidate(
-                item=self._item(r),
-                customer=self._customer(r, "c_"),
-                voucher_type_mapped=appears_in_proposal(
-                    CollectionVoucherType(r.collection_type) if r.collection_type else None
-                ),
-                customer_has_unmatched_entries=bool(r.unmatched),
-            )
-            for r in rows
-        ]
+        customers: dict[int, Customer] = {}  # a customer's items share its one Customer
+        mapped = {
+            kind: appears_in_proposal(CollectionVoucherType(kind) if kind else None)
+            for kind in {r.collection_type for r in rows}
+        }
+        with many_objects():
+            return [
+                Candidate(
+                    item=self._item(r),
+                    customer=customers.get(r.customer_id)
+                    or customers.setdefault(r.customer_id, self._customer(r, "c_")),
+                    voucher_type_mapped=mapped[r.collection_type],
+                    customer_has_unmatched_entries=bool(r.unmatched),
+                )
+                for r in rows
+            ]
 
     def set_collection_ids(self, company_id: int, wanted: Mapping[int, str]) -> set[int]:
         """Mark items submitted with their collection IDs, each only if it is not already (R-VAL-3), in one bulk
@@ -245,12 +249,12 @@ class SqlItems(SqlCustomers):
 
     def save_remaining(self, company_id: int, items: Iterable[OpenItem]) -> None:
         oi = t.open_item
-        for item in items:
-            self.conn.execute(
-                oi.update()
-                .where(oi.c.company_id == company_id, oi.c.id == item.id)
-                .values(remaining_ore=item.remaining.ore, settled_status=int(item.status))
-            )
+        rows = [
+            {"the_id": item.id, "remaining_ore": item.remaining.ore, "settled_status": int(item.status)}
+            for item in items
+        ]
+        if rows:
+            self.conn.execute(oi.update().where(oi.c.company_id == company_id, oi.c.id == sa.bindparam("the_id")), rows)
 
     def record_allocations(
         self,
@@ -309,3 +313,28 @@ class SqlItems(SqlCustomers):
                 posted_at=utcnow(),
             )
         )
+
+
+def _new_item(item_id: int, item: NewItem) -> OpenItem:
+    """An item as :meth:`SqlItems.add_items` stored it (as :meth:`SqlItems.items` would read it back)."""
+    cur = item.amount.currency
+    zero = Money.from_ore(0, cur)
+    return OpenItem(
+        id=item_id,
+        customer=item.customer,
+        number=item.number,
+        voucher_type=item.voucher_type,
+        amount=Money.from_ore(item.amount.ore, cur),
+        remaining=Money.from_ore(item.remaining.ore, cur),
+        invoice_date=item.invoice_date,
+        due_date=item.due_date,
+        reminder_count=0,
+        reminded_on=None,
+        exempt=item.exempt,
+        collection_id=None,
+        fee_outstanding=zero,
+        interest_outstanding=zero,
+        kid=item.kid,
+        reference=item.reference,
+        voucher_id=item.voucher_id,
+    )

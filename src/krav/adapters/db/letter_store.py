@@ -25,6 +25,7 @@ from krav.services.ports import (
     ClaimWaiting,
     DeliveryKind,
     DeliveryStatus,
+    LetterOfKid,
     StoredLetter,
 )
 
@@ -287,6 +288,20 @@ class SqlLetters:
             return None
         found = self.letters(row.company_id, kid=kid)
         return found[0] if found else None
+
+    def letters_of_kids(self, kids: Iterable[str]) -> dict[str, LetterOfKid]:
+        """The letters with these KIDs, whatever creditor each belongs to, by KID: a query per chunk of KIDs."""
+        lt, lk = t.letter, t.letter_kid
+        found: dict[str, LetterOfKid] = {}
+        for chunk in chunks(sorted(set(kids))):
+            rows = self.conn.execute(
+                sa.select(lk.c.kid, lt.c.id, lt.c.company_id, lt.c.debtor_number, lt.c.n, lt.c.sent_on)
+                .join(lt, lt.c.id == lk.c.letter_id)
+                .where(lk.c.kid.in_(chunk))
+            )
+            for r in rows:
+                found[r.kid] = LetterOfKid(r.id, r.company_id, r.debtor_number, r.n, r.sent_on)
+        return found
 
     def claims_to_match(self) -> list[ClaimToMatch]:
         """R-CLM-7: every open claim with a letter that carries a KID, of every creditor, with those letters newest

@@ -51,32 +51,47 @@ class DatabaseRunLock:
             finally:
                 self._local.depth = 0
 
-    def _acquire(self, what: str) -> AbstractContextManager[None]:
+    @contextmanager
+    def share(self, what: str) -> Iterator[None]:
+        """Hold the lock shared for ``what`` (a worker's part of a day: one creditor, one share of letters): any
+        number of holders at once, none while a whole run holds it (:class:`RunInProgress` at once)."""
+        if getattr(self._local, "depth", 0):  # this thread runs the whole day: its parts are its own
+            yield
+            return
+        with self._acquire(what, shared=True):
+            yield
+
+    def _acquire(self, what: str, *, shared: bool = False) -> AbstractContextManager[None]:
         if self.engine.dialect.name == "postgresql":
-            return self._advisory(what)
+            return self._advisory(what, shared=shared)
         path = _sqlite_file(self.engine)
-        return self._file(path, what) if path is not None else self._memory(what)
+        return self._file(path, what, shared=shared) if path is not None else self._memory(what)
 
     @contextmanager
-    def _advisory(self, what: str) -> Iterator[None]:
+    def _advisory(self, what: str, *, shared: bool) -> Iterator[None]:
+        take, give = (
+            (sa.func.pg_try_advisory_lock_shared, sa.func.pg_advisory_unlock_shared)
+            if shared
+            else (sa.func.pg_try_advisory_lock, sa.func.pg_advisory_unlock)
+        )
         with self.engine.connect() as conn:
-            got = conn.execute(sa.select(sa.func.pg_try_advisory_lock(ADVISORY_KEY))).scalar_one()
+            got = conn.execute(sa.select(take(ADVISORY_KEY))).scalar_one()
             conn.commit()
             if not got:
                 raise RunInProgress(f"{what}: another Krav run holds this database; try again when it has finished")
             try:
                 yield
             finally:
-                conn.execute(sa.select(sa.func.pg_advisory_unlock(ADVISORY_KEY)))
+                conn.execute(sa.select(give(ADVISORY_KEY)))
                 conn.commit()
 
     @contextmanager
-    def _file(self, path: Path, what: str) -> Iterator[None]:
+    def _file(self, path: Path, what: str, *, shared: bool) -> Iterator[None]:
         path.parent.mkdir(parents=True, exist_ok=True)
         fd = os.open(path, os.O_RDWR | os.O_CREAT, 0o600)
         try:
             try:
-                fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+                fcntl.flock(fd, (fcntl.LOCK_SH if shared else fcntl.LOCK_EX) | fcntl.LOCK_NB)
             except BlockingIOError:
                 holder = _read(fd)
                 raise RunInProgress(
@@ -84,12 +99,16 @@ class DatabaseRunLock:
                     + (f" ({holder})" if holder else "")
                     + "; try again when it has finished"
                 ) from None
-            os.ftruncate(fd, 0)
-            os.write(fd, f"{what}, process {os.getpid()}, since {datetime.now(UTC):%Y-%m-%d %H:%M:%S} UTC\n".encode())
+            if not shared:  # the one holder says who it is; shared holders leave the file alone
+                os.ftruncate(fd, 0)
+                os.write(
+                    fd, f"{what}, process {os.getpid()}, since {datetime.now(UTC):%Y-%m-%d %H:%M:%S} UTC\n".encode()
+                )
             try:
                 yield
             finally:
-                os.ftruncate(fd, 0)
+                if not shared:
+                    os.ftruncate(fd, 0)
                 fcntl.flock(fd, fcntl.LOCK_UN)
         finally:
             os.close(fd)

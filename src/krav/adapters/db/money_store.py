@@ -17,6 +17,7 @@ from krav.domain.money import Money
 from krav.services.ports import (
     AllocationChannel,
     ClientPayment,
+    PaymentApplication,
     PaymentStatus,
     StoredSettlement,
     UnsettledAllocation,
@@ -31,52 +32,70 @@ class SqlMoney:
     def add_payment(self, payment: ClientPayment) -> int | None:
         """Record an incoming payment; None when the same (source, reference) is there already. The unique
         index on ``bank_id`` refuses a second payment of one bank transaction."""
-        exists = self.conn.execute(
-            sa.select(t.client_payment.c.id).where(
-                t.client_payment.c.source == payment.source, t.client_payment.c.reference == payment.reference
-            )
-        ).scalar_one_or_none()
-        if exists is not None:
-            return None
-        return int(
-            self.conn.execute(
-                t.client_payment.insert()
-                .values(
-                    **_sighting(payment),
-                    company_id=payment.company_id,
-                    letter_id=payment.letter_id,
-                    status=payment.status,
-                    reason=payment.reason,
-                )
-                .returning(t.client_payment.c.id)
-            ).scalar_one()
-        )
+        return self.add_payments([payment])[0]
 
     def add_duplicate(self, payment: ClientPayment, *, first_id: int) -> int | None:
         """Record a later sighting of the payment ``first_id``; None when the same (source, reference) is there
         already."""
-        d = t.client_payment_duplicate
-        exists = self.conn.execute(
-            sa.select(d.c.id).where(d.c.source == payment.source, d.c.reference == payment.reference)
-        ).scalar_one_or_none()
-        if exists is not None:
-            return None
-        return int(
-            self.conn.execute(
-                d.insert()
-                .values(
-                    **_sighting(payment),
-                    payment_id=first_id,
-                    reason=payment.reason or f"a duplicate of payment {first_id}",
-                )
-                .returning(d.c.id)
-            ).scalar_one()
-        )
+        return self.add_duplicates([(payment, first_id)])[0]
 
     def payment_by_bank_id(self, bank_id: str) -> ClientPayment | None:
         p = t.client_payment
         row = self.conn.execute(sa.select(p).where(p.c.bank_id == bank_id)).first()
         return self._payment(row) if row is not None else None
+
+    def payments_by_bank_id(self, bank_ids: Iterable[str]) -> dict[str, ClientPayment]:
+        p = t.client_payment
+        found: dict[str, ClientPayment] = {}
+        for chunk in chunks(sorted(set(bank_ids))):
+            for row in self.conn.execute(sa.select(p).where(p.c.bank_id.in_(chunk))):
+                found[row.bank_id] = self._payment(row)
+        return found
+
+    def add_payments(self, payments: Sequence[ClientPayment]) -> list[int | None]:
+        """:meth:`add_payment` of each in turn, in a few statements per chunk of payments."""
+        rows = [
+            {
+                **_sighting(p),
+                "company_id": p.company_id,
+                "letter_id": p.letter_id,
+                "status": p.status,
+                "reason": p.reason,
+            }
+            for p in payments
+        ]
+        return self._add_new(t.client_payment, payments, rows)
+
+    def add_duplicates(self, sightings: Sequence[tuple[ClientPayment, int]]) -> list[int | None]:
+        """:meth:`add_duplicate` of each in turn, in a few statements per chunk of sightings."""
+        rows = [
+            {**_sighting(p), "payment_id": first_id, "reason": p.reason or f"a duplicate of payment {first_id}"}
+            for p, first_id in sightings
+        ]
+        return self._add_new(t.client_payment_duplicate, [p for p, _ in sightings], rows)
+
+    def _add_new(
+        self, table: sa.Table, payments: Sequence[ClientPayment], rows: Sequence[dict[str, Any]]
+    ) -> list[int | None]:
+        """Insert ``rows`` (one per payment) but those whose (source, reference) the table holds already, or an
+        earlier one of them holds; their ids in order, None for each left out."""
+        there: set[tuple[str, str]] = set()
+        for source in {p.source for p in payments}:
+            wanted = sorted({p.reference for p in payments if p.source == source})
+            for chunk in chunks(wanted):
+                query = sa.select(table.c.reference).where(table.c.source == source, table.c.reference.in_(chunk))
+                there.update((source, reference) for reference in self.conn.execute(query).scalars())
+        new: list[int] = []
+        for n, p in enumerate(payments):
+            if (p.source, p.reference) not in there:
+                there.add((p.source, p.reference))
+                new.append(n)
+        ids: list[int | None] = [None] * len(payments)
+        insert = table.insert().returning(table.c.id, sort_by_parameter_order=True)
+        for places in chunks(new):
+            for n, the_id in zip(places, self.conn.execute(insert, [rows[n] for n in places]).scalars(), strict=True):
+                ids[n] = int(the_id)
+        return ids
 
     def payments_from(self, source: str) -> bool:
         """Whether payments or duplicates of this source (a file's SHA-256) were recorded before."""
@@ -179,42 +198,48 @@ class SqlMoney:
         channel: AllocationChannel,
         payment_id: int | None,
     ) -> None:
-        rows = [
-            {
-                "company_id": company_id,
-                "claim_id": claim_ids[a.collection_id],
-                "on_date": on,
-                "channel": channel,
-                "payment_id": payment_id,
-                "principal_ore": a.principal.ore,
-                "fee_ore": a.fee.ore,
-                "interest_ore": a.interest.ore,
-                "salaer_ore": a.salaer.ore,
-                "overpaid_ore": a.overpaid.ore,
-            }
-            for a in applied
-        ]
+        rows = _allocation_rows(company_id, claim_ids, applied, on=on, channel=channel, payment_id=payment_id)
         if rows:
             self.conn.execute(t.allocation.insert(), rows)
+
+    def record_applied_payments(
+        self, company_id: int, applications: Sequence[PaymentApplication], *, applied_on: date
+    ) -> None:
+        channel = AllocationChannel.CLIENT_ACCOUNT
+        rows = [
+            row
+            for a in applications
+            for row in _allocation_rows(
+                company_id, a.claim_ids, a.applied, on=a.on, channel=channel, payment_id=a.payment_id
+            )
+        ]
+        for chunk in chunks(rows):
+            self.conn.execute(t.allocation.insert(), list(chunk))
+        p = t.client_payment
+        statuses = [
+            {"the_id": a.payment_id, "status": PaymentStatus.APPLIED.value, "applied_on": applied_on, "reason": None}
+            for a in applications
+        ]
+        for chunk in chunks(statuses):
+            self.conn.execute(p.update().where(p.c.id == sa.bindparam("the_id")), list(chunk))
 
     def payments_applied(self, company_id: int, collection_ids: Iterable[str]) -> dict[str, list[PaymentApplied]]:
         """R-CLM-9: the debtor's payments (direct and to the client account) applied to these claims, by
         collection ID in the order applied, each dated the day it was made (R-CLM-14)."""
         a, c, p = t.allocation, t.claim, t.client_payment
+        paid_by_the_debtor = {AllocationChannel.DIRECT.value, AllocationChannel.CLIENT_ACCOUNT.value}
         found: dict[str, list[PaymentApplied]] = {}
         for chunk in chunks(sorted(set(collection_ids))):
             rows = self.conn.execute(
                 sa.select(a, c.c.collection_id, c.c.currency, p.c.ordered_on)
                 .join(c, c.c.id == a.c.claim_id)
                 .outerjoin(p, p.c.id == a.c.payment_id)
-                .where(
-                    a.c.company_id == company_id,
-                    c.c.collection_id.in_(chunk),
-                    a.c.channel.in_((AllocationChannel.DIRECT.value, AllocationChannel.CLIENT_ACCOUNT.value)),
-                )
+                .where(c.c.collection_id.in_(chunk))
                 .order_by(a.c.id)
-            )
+            )  # by the claims' unique collection IDs to their allocations (ix_allocation_claim); the rest here
             for r in rows:
+                if r.company_id != company_id or r.channel not in paid_by_the_debtor:
+                    continue
                 made_on: date = r.on_date if r.ordered_on is None else min(r.ordered_on, r.on_date)
                 found.setdefault(r.collection_id, []).append(
                     PaymentApplied(
@@ -355,6 +380,32 @@ class SqlMoney:
             )
             for r in rows
         ]
+
+
+def _allocation_rows(
+    company_id: int,
+    claim_ids: dict[str, int],
+    applied: Sequence[Applied],
+    *,
+    on: date,
+    channel: AllocationChannel,
+    payment_id: int | None,
+) -> list[dict[str, Any]]:
+    return [
+        {
+            "company_id": company_id,
+            "claim_id": claim_ids[a.collection_id],
+            "on_date": on,
+            "channel": channel,
+            "payment_id": payment_id,
+            "principal_ore": a.principal.ore,
+            "fee_ore": a.fee.ore,
+            "interest_ore": a.interest.ore,
+            "salaer_ore": a.salaer.ore,
+            "overpaid_ore": a.overpaid.ore,
+        }
+        for a in applied
+    ]
 
 
 def _sighting(payment: ClientPayment) -> dict[str, Any]:

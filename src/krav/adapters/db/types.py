@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import gc
 from collections.abc import Iterable, Iterator, Sequence
+from contextlib import contextmanager
 from datetime import UTC, datetime
 from typing import Any, TypeVar
 
@@ -63,3 +65,16 @@ def rows_where_in(
     for chunk in chunks(first_values):
         rows.extend(conn.execute(query.where(first.in_(chunk))))
     return rows
+
+
+@contextmanager
+def many_objects() -> Iterator[None]:
+    """Build many small objects from rows (domain values of a whole query) with the cyclic garbage collector
+    paused: they hold no cycles, and the collector would otherwise walk them again and again as they grow."""
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was_enabled:
+            gc.enable()

@@ -14,6 +14,7 @@ from krav.adapters.db.agreements import SqlAgreements
 from krav.adapters.db.collection import SqlCollection
 from krav.adapters.db.company_store import SqlCompanies
 from krav.adapters.db.deliveries import SqlDeliveries
+from krav.adapters.db.job_store import job_queue
 from krav.adapters.db.ledger_store import SqlLedger
 from krav.adapters.db.message_store import SqlImportLog, SqlOutbox
 from krav.adapters.db.personal_data_store import SqlPersonalData
@@ -50,6 +51,7 @@ class SqlUnitOfWork:
         self.deliveries = SqlDeliveries(self._conn)
         self.personal_data = SqlPersonalData(self._conn)
         self.access = SqlAccess(self._conn)
+        self.jobs = job_queue(self._conn)
         return self
 
     @property

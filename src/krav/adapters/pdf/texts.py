@@ -25,7 +25,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
-from functools import cache
+from functools import cache, lru_cache
 from pathlib import Path
 
 from jinja2 import FileSystemLoader, StrictUndefined, TemplateError
@@ -109,8 +109,10 @@ def format_account(account: str, *, where: str | None = None) -> str:
     return str(kontonr.format(compact))
 
 
+@lru_cache(maxsize=256)
 def format_iban(value: str | None) -> str:
-    """An IBAN in groups of four, as printed: ``NO39 1602 0000 000`` (as given when it is not an IBAN).
+    """An IBAN in groups of four, as printed: ``NO39 1602 0000 000`` (as given when it is not an IBAN). Kept for
+    the values seen: every letter prints the same few, and checking one costs more than drawing it.
 
     >>> format_iban("NO3916020000000")
     'NO39 1602 0000 000'

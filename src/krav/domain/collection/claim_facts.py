@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from dataclasses import replace
 from datetime import date, timedelta
+from typing import Self
 
 from krav.domain.collection.letters import Recipient
 from krav.domain.collection.schedule import DAYS_AFTER_DEMAND_BEFORE_LEGAL_NOTICE, pause_expiry
@@ -116,6 +117,15 @@ class ClaimFacts:
 
     def __repr__(self) -> str:
         return f"Claim({self.collection_id!r}, invoice {self.invoice_number!r}, {self._stage.value})"
+
+    def __deepcopy__(self, memo: dict[int, object]) -> Self:
+        """A copy that changes apart from this one. Every field holds a frozen value (the groups of the state are
+        replaced, never changed), so the copy shares them: as deep as a deep copy, at the cost of a shallow one."""
+        twin = object.__new__(type(self))
+        for name in ClaimFacts.__slots__:
+            object.__setattr__(twin, name, getattr(self, name))
+        memo[id(self)] = twin
+        return twin
 
     def __eq__(self, other: object) -> bool:
         """Two claims are equal when they are in the same state (as two reads of one stored claim are)."""

@@ -42,8 +42,20 @@ class _DayWeights:
         return self.cumulative[end.toordinal() - first + 1] - self.cumulative[start.toordinal() - first + 1]
 
 
-@lru_cache(maxsize=8)
+_last_weights: list[tuple[RateTables, _DayWeights]] = []  # the table asked for last, by identity
+
+
 def _day_weights(rates: RateTables) -> _DayWeights:
+    """:func:`_weights_of` the table; the one asked for last is found by identity, without hashing the table."""
+    if _last_weights and _last_weights[0][0] is rates:
+        return _last_weights[0][1]
+    weights = _weights_of(rates)
+    _last_weights[:] = [(rates, weights)]
+    return weights
+
+
+@lru_cache(maxsize=8)
+def _weights_of(rates: RateTables) -> _DayWeights:
     """The day weights of the rate table, built once per table (a year's rate in units of 10^-places percent)."""
     places = max((-int(e.rate.as_tuple().exponent) for e in rates.interest_rates), default=0)
     places = max(places, 0)

@@ -1,6 +1,6 @@
 """The REST API under ``/api/v1`` (FastAPI): the same use cases and queries as the CLI, for an ERP that keeps its
 books elsewhere and for the service's own tools. OpenAPI at ``/api/v1/openapi.json``, its docs at
-``/api/v1/docs``; ``krav serve`` runs it.
+``/api/v1/docs``; ``krav serve`` runs it, with the creditor portal at ``/`` (:mod:`krav.entrypoints.portal`).
 
 Every request carries an API key (``Authorization: Bearer krav_…``); a creditor's key sees its one company and
 nothing of any other (another tenant's company answers 404, as one that does not exist). Errors are RFC 9457
@@ -21,6 +21,7 @@ from starlette.concurrency import run_in_threadpool
 
 from krav import __version__
 from krav.bootstrap import App, bootstrap
+from krav.entrypoints import portal
 from krav.entrypoints.api import problems, routes_claims, routes_companies, routes_ledger, routes_service, schemas
 from krav.entrypoints.api.idempotency import IdempotencyMiddleware
 from krav.services import webhooks
@@ -76,6 +77,7 @@ def create_app(krav: App | None = None, *, deliver_webhooks: bool = True) -> Fas
         v1.include_router(module.router)
     api.include_router(v1)
     _document_problems(api)
+    portal.install(api, krav)
     return api
 
 

@@ -19,6 +19,7 @@ from krav.domain.access import Permission, Principal
 from krav.domain.errors import NotFound
 from krav.domain.party import Company
 from krav.entrypoints.api.problems import ApiProblem
+from krav.entrypoints.clock import oslo_today
 from krav.services import queries
 from krav.services.access import KeyVerifier, Unauthenticated
 
@@ -109,7 +110,7 @@ OnQuery = Annotated[
 
 def business_date(on: date | None) -> date:
     """The business date given, or today in Europe/Oslo (R-TIME-1: the clock is read only in the faces)."""
-    return on if on is not None else datetime.now(ZoneInfo("Europe/Oslo")).date()
+    return on if on is not None else oslo_today()
 
 
 def now() -> datetime:

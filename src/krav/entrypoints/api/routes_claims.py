@@ -18,7 +18,7 @@ from krav.domain.plausible import check_file_size
 from krav.entrypoints.api import schemas as s
 from krav.entrypoints.api import views
 from krav.entrypoints.api.deps import Admin, Collector, Krav, OnQuery, Reader, business_date
-from krav.services import claim_import, collection, ledger, queries
+from krav.services import claim_import, collection, dashboard, ledger, queries
 from krav.services.collection.delivery.archive import archive_letter_pdf, settlement_document
 from krav.services.ports import DocumentKind
 
@@ -32,7 +32,9 @@ def list_claims(
     on: OnQuery = None,
     stage: Stage | None = None,
     customer: Annotated[str | None, Query(max_length=40)] = None,
-    q: Annotated[str | None, Query(max_length=100, description="Text in the invoice, debtor or collection id.")] = None,
+    q: Annotated[
+        str | None, Query(max_length=100, description="Text in the invoice, debtor, org. no. or collection id.")
+    ] = None,
     due_from: date | None = None,
     due_to: date | None = None,
     include_closed: bool = False,
@@ -49,20 +51,7 @@ def list_claims(
         stage=stage,
         include_closed=include_closed or stage is Stage.CLOSED,
     )
-    text = q.lower() if q else None
-    chosen = [
-        v
-        for v in found
-        if (customer is None or v.claim.debtor.number == customer)
-        and (due_from is None or v.claim.due_date >= due_from)
-        and (due_to is None or v.claim.due_date <= due_to)
-        and (
-            text is None
-            or text in v.claim.invoice_number.lower()
-            or text in v.claim.collection_id.lower()
-            or text in v.claim.debtor.name.lower()
-        )
-    ]
+    chosen = dashboard.search_claims(found, text=q, customer=customer, due_from=due_from, due_to=due_to)
     key = sort.lstrip("-")
     chosen.sort(
         key=lambda v: (v.owed.amount if key == "owed" else getattr(v.claim, key), v.claim.collection_id),

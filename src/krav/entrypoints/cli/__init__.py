@@ -30,6 +30,8 @@ from krav.entrypoints.cli import (
     run,
     scenario,
     serve,
+    users,
+    workers,
 )
 from krav.entrypoints.cli.common import get_app, reset_app
 from krav.entrypoints.labels import Lang, use
@@ -94,6 +96,7 @@ app.command("run")(run.run_command)
 app.command("simulate")(run.simulate_command)
 app.command("demo")(run.demo_command)
 app.command("serve")(serve.serve_command)
+app.command("worker")(workers.worker_command)
 
 app.add_typer(companies.app, name="company")
 app.add_typer(ledger.app, name="ledger")
@@ -109,6 +112,8 @@ app.add_typer(rates.app, name="rates")
 app.add_typer(debtor.app, name="debtor")
 app.add_typer(serve.keys_app, name="keys")
 app.add_typer(serve.webhooks_app, name="webhooks")
+app.add_typer(users.app, name="users")
+app.add_typer(workers.jobs_app, name="jobs")
 
 
 def main() -> None:

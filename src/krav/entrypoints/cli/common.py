@@ -9,17 +9,17 @@ import getpass
 import os
 import re
 from collections.abc import Callable, Iterable
-from datetime import date, datetime
+from datetime import date
 from functools import wraps
 from pathlib import Path
 from typing import Annotated, Any, NoReturn, ParamSpec, TypeVar
-from zoneinfo import ZoneInfo
 
 import typer
 
 from krav.bootstrap import App, bootstrap, max_file_bytes, missing_database, shown_url
 from krav.domain.errors import InputError, KravError, NotFound
 from krav.domain.plausible import check_date, check_file_size
+from krav.entrypoints.clock import oslo_today
 from krav.entrypoints.output import dumps
 
 P = ParamSpec("P")
@@ -39,7 +39,7 @@ def business_date(value: str | None) -> date:
     clock is read only here)."""
     if value:
         return given_date(value, "--date")
-    return datetime.now(ZoneInfo("Europe/Oslo")).date()
+    return oslo_today()
 
 
 def given_date(value: str, option: str) -> date:

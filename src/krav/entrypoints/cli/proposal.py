@@ -61,14 +61,14 @@ def submit_command(
     if all_valid and items:
         raise InputError("choose --items or --all-valid, not both")
     if all_valid:
-        rows = submission.proposal(krav.reader(), company, today=today, status="valid")
-        items = [r.item.id for r in rows]
-    if not items:
-        if all_valid:
+        results = submission.submit_all_valid(krav.uow(), company, today=today)
+        if not results:
             typer.echo("no valid items to submit")
             return
+    elif not items:
         raise InputError("say what to submit: --items ID --items ID … or --all-valid")
-    results = submission.submit(krav.uow(), company, items, today=today)
+    else:
+        results = submission.submit(krav.uow(), company, items, today=today)
     if json_out:
         echo_json(submit_json(results))
     else:

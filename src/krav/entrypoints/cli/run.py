@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import itertools
 from dataclasses import replace
-from datetime import date
+from datetime import UTC, date, datetime
 from typing import Annotated
 
 import typer
@@ -35,12 +35,20 @@ OneCompanyOpt = Annotated[str | None, typer.Option("--company", "-c", help="One 
 DryRunOpt = Annotated[
     bool, typer.Option("--dry-run", help="Show what the day's run would do and send, on a copy; change nothing.")
 ]
+NoSendOpt = Annotated[
+    bool,
+    typer.Option("--no-send", help="Run the day's steps and leave the letters in the outbox (for `krav outbox send`)."),
+]
 
 
 # R-TIME-5 (the steps of a day, in order), R-SVC-1 (refused without the service's identity)
 @handle_errors
 def run_command(
-    on: DateOpt = None, company: OneCompanyOpt = None, json_out: JsonOpt = False, dry_run: DryRunOpt = False
+    on: DateOpt = None,
+    company: OneCompanyOpt = None,
+    json_out: JsonOpt = False,
+    dry_run: DryRunOpt = False,
+    no_send: NoSendOpt = False,
 ) -> None:
     """Run one business day for each creditor, step by step in the order of the day; running the same date again
     changes nothing. Refused, with nothing changed, while the service's identity is incomplete."""
@@ -51,7 +59,9 @@ def run_command(
         return
     with progress(word("progress run")) as bar:
         collab = replace(krav.collaborators(), progress=bar)
-        today = daily_run.run_business_day(krav.uow(), business_date(on), collab, company=company)
+        today = daily_run.run_business_day(
+            krav.uow(), business_date(on), collab, company=company, deliver_letters=not no_send
+        )
     if json_out:
         echo_json(show.business_day_json(today))
     else:
@@ -161,3 +171,5 @@ def demo_command(
     typer.echo(f"\n{count} letter(s) as PDF in {letters_dir}")
     typer.echo(f"print batches in {krav.print_dir}, e-mails in {krav.settings.home / 'mail'}")
     typer.echo(f"\nTry: krav proposal --company {demo.DEMO_ORGNO}   krav letters list --company {demo.DEMO_ORGNO}")
+    demo.demo_user(krav.uow(), krav.hasher, now=datetime.now(UTC))
+    typer.echo(f"\nThe creditor portal (krav serve): log in as {demo.DEMO_USER} with the password {demo.DEMO_PASSWORD}")

@@ -23,12 +23,14 @@ def serve_command(
     port: Annotated[int, typer.Option(envvar="KRAV_PORT", help="The port to listen on.")] = 8000,
     workers: Annotated[int, typer.Option(envvar="KRAV_WORKERS", min=1, max=64, help="Worker processes.")] = 1,
 ) -> None:
-    """Serve the REST API (/api/v1, OpenAPI at /api/v1/openapi.json, docs at /api/v1/docs) on the configured
-    database. Requests need a key: make one with `krav keys create`."""
+    """Serve the REST API (/api/v1, OpenAPI at /api/v1/openapi.json, docs at /api/v1/docs) and the creditor
+    portal (/) on the configured database. Requests need a key (`krav keys create`); the portal, a user (`krav
+    users create`)."""
     import uvicorn
 
     get_app()  # the database is created or brought up to date before the first request
     typer.echo(f"Krav API on http://{host}:{port}/api/v1 (docs: http://{host}:{port}/api/v1/docs)", err=True)
+    typer.echo(f"The creditor portal on http://{host}:{port}/ (users: krav users create)", err=True)
     uvicorn.run(
         "krav.entrypoints.api:create_app", factory=True, host=host, port=port, workers=workers, log_level="info"
     )

@@ -10,13 +10,13 @@ ledger (R-LED-3).
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
 from krav.domain.agreement import Agreement
-from krav.domain.collection.claims import Claim
+from krav.domain.collection.claims import Claim, Stage
 from krav.domain.collection.events import Event, EventKind
 from krav.domain.collection.interest import interest_outstanding
 from krav.domain.collection.letter_content import confirmation_line
@@ -35,7 +35,7 @@ from krav.domain.messages import ClaimChanged
 from krav.domain.money import Money
 from krav.domain.party import Company
 from krav.services.collection.delivery import enqueue_letters, enqueue_list, payee_account
-from krav.services.collection.holding import Check, Decide, Held, decide_holding
+from krav.services.collection.holding import Decide, Held, decide_holding
 from krav.services.ports import ClaimFilter, Service, StoredLetter, UnitOfWork
 
 
@@ -86,9 +86,17 @@ class StepOutcome:
 
 
 def save_changes(
-    uow: UnitOfWork, company: Company, day: Day, claims: Iterable[Claim], result: StepResult, *, by: str
+    uow: UnitOfWork,
+    company: Company,
+    day: Day,
+    claims: Iterable[Claim],
+    result: StepResult,
+    *,
+    by: str,
+    owed: Mapping[str, Money] | None = None,
 ) -> None:
-    """Store what a step changed: the claims and their events, and tell the ledger their new figures (R-LED-3)."""
+    """Store what a step changed: the claims and their events, and tell the ledger their new figures (R-LED-3).
+    ``owed``: each changed claim's interest outstanding where the step worked it out already."""
     changed = [c for c in claims if c.collection_id in result.changed]
     if not changed:
         return
@@ -96,6 +104,7 @@ def save_changes(
     uow.collection.save_claims(changed)
     ids = {c.collection_id: c.id for c in changed if c.id is not None}
     uow.collection.add_events(company.id, ids, result.events, by=by)
+    known = owed or {}
     uow.outbox.add_many(
         company.id,
         [
@@ -105,9 +114,8 @@ def save_changes(
                 stage=claim.stage.value,
                 principal_outstanding=claim.principal_outstanding,
                 fee_outstanding=claim.fees_outstanding,
-                interest_outstanding=interest_outstanding(
-                    claim, day.today, day.rates, charge_interest=day.charge_interest
-                ),
+                interest_outstanding=known.get(claim.collection_id)
+                or interest_outstanding(claim, day.today, day.rates, charge_interest=day.charge_interest),
                 changed_on=day.today,
             )
             for claim in changed
@@ -130,19 +138,25 @@ def store_letters(uow: UnitOfWork, ctx: CreditorDay, result: StepResult) -> list
     return stored
 
 
-def _figures(ctx: CreditorDay) -> Check:
+class _Figures:
     """What storing a decision computes for each changed claim (its interest for the ledger): a claim whose
-    figures cannot be worked out is held as well."""
-    day = ctx.day
+    figures cannot be worked out is held as well. Keeps what the last check worked out, so that it is worked
+    out once."""
 
-    def check(claims: list[Claim], result: StepResult) -> object:
-        return [
-            interest_outstanding(c, day.today, day.rates, charge_interest=day.charge_interest)
+    def __init__(self, day: Day) -> None:
+        self.day = day
+        self.checked: list[Claim] | None = None  # the claims the last check saw
+        self.owed: dict[str, Money] = {}
+
+    def __call__(self, claims: list[Claim], result: StepResult) -> object:
+        day = self.day
+        self.checked = claims
+        self.owed = {
+            c.collection_id: interest_outstanding(c, day.today, day.rates, charge_interest=day.charge_interest)
             for c in claims
             if c.collection_id in result.changed
-        ]
-
-    return check
+        }
+        return self.owed
 
 
 def hold(uow: UnitOfWork, ctx: CreditorDay, held: list[Held]) -> None:
@@ -158,12 +172,25 @@ def hold(uow: UnitOfWork, ctx: CreditorDay, held: list[Held]) -> None:
     uow.collection.add_events(ctx.company_id, ids, events, by="service")
 
 
+@dataclass(frozen=True, slots=True)
+class _Decided:
+    """What a step decided: the claims to store, the decision, the claims held, and the interest outstanding
+    of the changed claims where it was worked out for exactly these."""
+
+    claims: list[Claim]
+    result: StepResult
+    held: list[Held]
+    owed: Mapping[str, Money]
+
+
 def _decided(
     uow: UnitOfWork, ctx: CreditorDay, load: Callable[[], list[Claim]], decide: Decide, *, step: str
-) -> tuple[list[Claim], StepResult, list[Held]]:
-    claims, result, held = decide_holding(load, decide, _figures(ctx), _case_numbers(uow, ctx.company_id), step=step)
+) -> _Decided:
+    figures = _Figures(ctx.day)
+    claims, result, held = decide_holding(load, decide, figures, _case_numbers(uow, ctx.company_id), step=step)
     hold(uow, ctx, held)
-    return claims, result, held
+    # when the last check saw other claims (trial copies, with some held), the figures are worked out again
+    return _Decided(claims, result, held, figures.owed if figures.checked is claims else {})
 
 
 def _claims_step(
@@ -177,22 +204,26 @@ def _claims_step(
 ) -> StepOutcome:
     """Decide, store what changed, and store the letters (``complete`` adds to them what the claims alone do
     not know)."""
-    claims, result, held = _decided(uow, ctx, load, decide, step=step)
-    save_changes(uow, ctx.company, ctx.day, claims, result, by="service")
+    found = _decided(uow, ctx, load, decide, step=step)
+    result = found.result
+    save_changes(uow, ctx.company, ctx.day, found.claims, result, by="service", owed=found.owed)
     if complete is not None:
         complete(result)
     stored = store_letters(uow, ctx, result)
-    return StepOutcome(letters=Counter(letter.type for letter in stored), events=len(result.events), held=held)
+    return StepOutcome(letters=Counter(letter.type for letter in stored), events=len(result.events), held=found.held)
 
 
-def _due(uow: UnitOfWork, ctx: CreditorDay) -> Callable[[], list[Claim]]:
-    """The open claims whose next action has come (one indexed query)."""
-    return lambda: uow.collection.claims(ctx.company_id, ClaimFilter(due_by=ctx.today))
+def _due(uow: UnitOfWork, ctx: CreditorDay, *stages: Stage, paused: bool | None = None) -> Callable[[], list[Claim]]:
+    """The open claims (in ``stages``, when given) whose next action has come (one query over the index of due claims): the
+    only ones the step can act on, so that each step reads its own claims and no others."""
+    where = ClaimFilter(due_by=ctx.today, stages=stages or None, paused=paused)
+    return lambda: uow.collection.claims(ctx.company_id, where)
 
 
 def pause_expiry(uow: UnitOfWork, ctx: CreditorDay) -> StepOutcome:
     """R-TIME-5 (2), R-ACT-1."""
-    return _claims_step(uow, ctx, _due(uow, ctx), lambda cs, _: expire_pauses(cs, ctx.day), step="pause_expiry")
+    due = _due(uow, ctx, paused=True)
+    return _claims_step(uow, ctx, due, lambda cs, _: expire_pauses(cs, ctx.day), step="pause_expiry")
 
 
 def confirmations(uow: UnitOfWork, ctx: CreditorDay) -> StepOutcome:
@@ -223,9 +254,8 @@ def what_was_paid(uow: UnitOfWork, company_id: int, result: StepResult) -> None:
 
 def letters(uow: UnitOfWork, ctx: CreditorDay) -> StepOutcome:
     """R-TIME-5 (4, 5): the first letters of new claims and notices after reminders (R-CLM-2, R-CLM-3)."""
-    return _claims_step(
-        uow, ctx, _due(uow, ctx), lambda cs, _: reminder_and_notice_letters(cs, ctx.day), step="letters"
-    )
+    due = _due(uow, ctx, Stage.NEW, Stage.REMINDER)
+    return _claims_step(uow, ctx, due, lambda cs, _: reminder_and_notice_letters(cs, ctx.day), step="letters")
 
 
 def _case_numbers(uow: UnitOfWork, company_id: int) -> Iterator[str]:
@@ -238,7 +268,7 @@ def inkasso(uow: UnitOfWork, ctx: CreditorDay) -> StepOutcome:
     return _claims_step(
         uow,
         ctx,
-        _due(uow, ctx),
+        _due(uow, ctx, Stage.COLLECTION_LIST),
         lambda cs, numbers: transfers_to_inkasso(cs, ctx.day, case_numbers=numbers),
         step="inkasso",
     )
@@ -246,18 +276,20 @@ def inkasso(uow: UnitOfWork, ctx: CreditorDay) -> StepOutcome:
 
 def legal(uow: UnitOfWork, ctx: CreditorDay) -> StepOutcome:
     """R-TIME-5 (7), R-CLM-13."""
-    return _claims_step(uow, ctx, _due(uow, ctx), lambda cs, _: legal_steps(cs, ctx.day), step="legal")
+    due = _due(uow, ctx, Stage.INKASSO)
+    return _claims_step(uow, ctx, due, lambda cs, _: legal_steps(cs, ctx.day), step="legal")
 
 
 def collection_list(uow: UnitOfWork, ctx: CreditorDay) -> StepOutcome:
     """R-TIME-5 (8), R-CLM-4: the Tuesday list, stored with what each claim owed that day and sent to the
     creditor."""
-    claims, result, held = _decided(
-        uow, ctx, _due(uow, ctx), lambda cs, _: draw_collection_list(cs, ctx.day), step="collection_list"
+    found = _decided(
+        uow, ctx, _due(uow, ctx, Stage.NOTICE), lambda cs, _: draw_collection_list(cs, ctx.day), step="collection_list"
     )
+    result, held = found.result, found.held
     if not result.listed:
         return StepOutcome(held=held)
-    save_changes(uow, ctx.company, ctx.day, claims, result, by="service")
+    save_changes(uow, ctx.company, ctx.day, found.claims, result, by="service", owed=found.owed)
     day = ctx.day
     owed = [
         (c, interest_outstanding(c, day.today, day.rates, charge_interest=day.charge_interest)) for c in result.listed

@@ -31,6 +31,7 @@ from krav.services.ports import (
     AllocationChannel,
     ClaimFilter,
     ClientPayment,
+    PaymentApplication,
     PaymentStatus,
     StoredLetter,
     UnitOfWork,
@@ -116,6 +117,7 @@ def money_in(uow: UnitOfWork, ctx: CreditorDay) -> StepOutcome:
         applied_count += 1
     uow.outbox.mark_handled(handled)
 
+    applications: list[PaymentApplication] = []
     for payment in payments:
         assert payment.id is not None
         letter = letters.get(payment.letter_id) if payment.letter_id is not None else None
@@ -135,12 +137,10 @@ def money_in(uow: UnitOfWork, ctx: CreditorDay) -> StepOutcome:
             continue
         claims.update((c.collection_id, c) for c in worked)
         ids = {c.collection_id: c.id or 0 for c in worked}
-        uow.collection.add_allocations(
-            cid, ids, applied, on=payment.received_on, channel=AllocationChannel.CLIENT_ACCOUNT, payment_id=payment.id
-        )
+        applications.append(PaymentApplication(payment.id, payment.received_on, ids, tuple(applied)))
         result.merge(step)
-        uow.collection.set_payment_status(payment.id, PaymentStatus.APPLIED, on=day.today)
         applied_count += 1
+    uow.collection.record_applied_payments(cid, applications, applied_on=day.today)
     save_changes(uow, ctx.company, ctx.day, claims.values(), result, by="service")
     hold(uow, ctx, held)
     return StepOutcome(payments_applied=applied_count, events=len(result.events), held=held)

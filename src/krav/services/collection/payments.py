@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import hashlib
 import os
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date
 from pathlib import Path
 
@@ -132,35 +132,49 @@ def import_payments(uow: UnitOfWork, data: bytes, *, filename: str, on: date | N
     with uow:
         if uow.collection.payments_from(source):
             report.already_imported = True
+        firsts = uow.collection.payments_by_bank_id(p.bank_id for p in parsed.payments)
+        letters = uow.collection.letters_of_kids(p.kid for p in parsed.payments if p.kid)
+        orgnos: dict[int, str] = {}
+        records: list[ClientPayment] = []
+        sightings: list[tuple[ClientPayment, ClientPayment | int]] = []  # with the first, or its place in records
+        in_file: dict[str, int] = {}
         for payment in parsed.payments:
-            first = uow.collection.payment_by_bank_id(payment.bank_id)
+            first = firsts.get(payment.bank_id)
             if first is not None and (first.source, first.reference) != (source, payment.reference):
-                report.outcomes.append(_record_duplicate(uow, payment, first, source, filename))
+                sightings.append((_sighting(payment, source, filename), first))
+                report.outcomes.append(_duplicate_outcome(payment, first))
                 continue
-            letter = uow.collection.letter_by_kid(payment.kid) if payment.kid else None
+            earlier = in_file.get(payment.bank_id)
+            if first is None and earlier is not None and records[earlier].reference != payment.reference:
+                sightings.append((_sighting(payment, source, filename), earlier))
+                report.outcomes.append(_duplicate_outcome(payment, None))
+                continue
+            letter = letters.get(payment.kid) if payment.kid else None
             reason = _why_unmatched(
                 payment, letter is not None, written=letter.written if letter is not None else None, on=on
             )
-            company_orgno = None
-            if letter is not None and reason is None:
-                company_orgno = uow.companies.by_id(letter.company_id).orgno
-            record = ClientPayment(
-                received_on=payment.paid_on,
-                ordered_on=payment.ordered_on,
-                amount=payment.amount,
-                reference=payment.reference,
-                source=source,
-                kid=payment.kid,
-                payer=payment.payer_name,
-                company_id=letter.company_id if letter is not None and reason is None else None,
-                letter_id=letter.id if letter is not None and reason is None else None,
-                status=PaymentStatus.PENDING if reason is None else PaymentStatus.UNMATCHED,
-                reason=reason,
-                bank_id=payment.bank_id,
-                filename=filename,
-                message=_message(payment),
+            to = letter if letter is not None and reason is None else None
+            if to is not None and to.company_id not in orgnos:
+                orgnos[to.company_id] = uow.companies.by_id(to.company_id).orgno
+            in_file.setdefault(payment.bank_id, len(records))
+            records.append(
+                ClientPayment(
+                    received_on=payment.paid_on,
+                    ordered_on=payment.ordered_on,
+                    amount=payment.amount,
+                    reference=payment.reference,
+                    source=source,
+                    kid=payment.kid,
+                    payer=payment.payer_name,
+                    company_id=to.company_id if to is not None else None,
+                    letter_id=to.id if to is not None else None,
+                    status=PaymentStatus.PENDING if reason is None else PaymentStatus.UNMATCHED,
+                    reason=reason,
+                    bank_id=payment.bank_id,
+                    filename=filename,
+                    message=_message(payment),
+                )
             )
-            uow.collection.add_payment(record)
             report.outcomes.append(
                 PaymentOutcome(
                     payment.reference,
@@ -168,24 +182,22 @@ def import_payments(uow: UnitOfWork, data: bytes, *, filename: str, on: date | N
                     payment.paid_on,
                     payment.kid,
                     reason is None,
-                    company_orgno,
-                    f"{letter.debtor}/{letter.n}" if letter is not None and reason is None else None,
+                    orgnos[to.company_id] if to is not None else None,
+                    f"{to.debtor}/{to.n}" if to is not None else None,
                     reason,
                     ordered_on=payment.ordered_on,
                 )
             )
+        ids = uow.collection.add_payments(records)
+        _record_duplicates(uow, sightings, records, ids, report)
         uow.commit()
     assert report.matched_total + report.unmatched_total + report.duplicates_total == report.total
     return report
 
 
-def _record_duplicate(
-    uow: UnitOfWork, payment: IncomingPayment, first: ClientPayment, source: str, filename: str
-) -> PaymentOutcome:
-    """Record a second sighting of ``first``, never to be applied (R-BANK-2)."""
-    assert first.id is not None
-    reason = _duplicate_reason(first)
-    sighting = ClientPayment(
+def _sighting(payment: IncomingPayment, source: str, filename: str) -> ClientPayment:
+    """A second sighting of a payment on the account, never to be applied (R-BANK-2); its reason comes later."""
+    return ClientPayment(
         received_on=payment.paid_on,
         ordered_on=payment.ordered_on,
         amount=payment.amount,
@@ -194,15 +206,43 @@ def _record_duplicate(
         kid=payment.kid,
         payer=payment.payer_name,
         status=PaymentStatus.DUPLICATE,
-        reason=reason,
         bank_id=payment.bank_id,
         filename=filename,
         message=_message(payment),
     )
-    uow.collection.add_duplicate(sighting, first_id=first.id)
+
+
+def _duplicate_outcome(payment: IncomingPayment, first: ClientPayment | None) -> PaymentOutcome:
+    """The report's line of a duplicate; its reason is filled in once the first sighting has its id."""
+    reason = _duplicate_reason(first) if first is not None else None
     return PaymentOutcome(
         payment.reference, payment.amount, payment.paid_on, payment.kid, False, reason=reason, duplicate=True
     )
+
+
+def _record_duplicates(
+    uow: UnitOfWork,
+    sightings: list[tuple[ClientPayment, ClientPayment | int]],
+    records: list[ClientPayment],
+    ids: list[int | None],
+    report: PaymentImportReport,
+) -> None:
+    """Record the second sightings, each naming its first: one on the account before, or one of ``records`` (by
+    its place; stored as ``ids``), whose reason goes into the report's outcome for it too."""
+    if not sightings:
+        return
+    places = iter(n for n, o in enumerate(report.outcomes) if o.duplicate)
+    rows: list[tuple[ClientPayment, int]] = []
+    for sighting, first in sightings:
+        place = next(places)
+        if isinstance(first, int):
+            first_id = ids[first]
+            assert first_id is not None  # a payment of this file, stored just now
+            first = replace(records[first], id=first_id)
+            report.outcomes[place] = replace(report.outcomes[place], reason=_duplicate_reason(first))
+        assert first.id is not None
+        rows.append((replace(sighting, reason=_duplicate_reason(first)), first.id))
+    uow.collection.add_duplicates(rows)
 
 
 def received(uow: UnitOfWork, orgno: str | None = None) -> list[ClientPayment]:

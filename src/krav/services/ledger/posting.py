@@ -3,13 +3,14 @@ item-against-item settlement (R-LED-4) and the reports to the collection service
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
 
 from krav.domain.errors import Conflict, FieldError, MatchingRefused, NotFound
 from krav.domain.ledger import accounts as std_accounts
 from krav.domain.ledger import voucher_types as vt
+from krav.domain.ledger.accounts import Account
 from krav.domain.ledger.matching import Allocation, apply_allocations, match_item_against_item
 from krav.domain.ledger.open_items import OpenItem, SettledStatus
 from krav.domain.ledger.posting import settlement_text, write_off_voucher
@@ -85,24 +86,19 @@ def post_batch_in(
     existing_refs = {i.number: i for i in uow.ledger.items(company_id, ItemFilter(numbers=wanted_refs)) if i.is_debit}
 
     batch_id = uow.ledger.add_batch(company_id, batch.text or source_name, batch.source)
-    posted: list[PostedVoucher] = []
-    created: list[OpenItem] = []
-    allocations: list[Allocation] = []
-    items_by_number = dict(existing_refs)
-    touched: dict[int, OpenItem] = {}
-    for n, voucher in enumerate(batch.vouchers, start=1):
-        where = f"{source_name}, voucher {n}"
-        number = uow.ledger.next_number(company_id, "voucher")
-        stored = uow.ledger.add_voucher(company_id, batch_id, number, voucher)
-        posted.append(stored)
-        new_items = [
+    numbers = uow.ledger.next_numbers(company_id, "voucher", len(batch.vouchers))
+    posted = uow.ledger.add_vouchers(company_id, batch_id, numbers, batch.vouchers)
+    receivable = [_receivable_lines(v, accounts) for v in batch.vouchers]
+    created = uow.ledger.add_items(
+        company_id,
+        [
             NewItem(
-                customer=line.customer,
-                number=line.item or str(number),
-                voucher_type=voucher.voucher_type,
+                customer=customer,
+                number=line.item or str(stored.number),
+                voucher_type=stored.voucher_type,
                 amount=line.original_amount or line.amount,
                 remaining=line.amount,
-                invoice_date=voucher.date,
+                invoice_date=stored.date,
                 due_date=line.due_date,
                 voucher_id=stored.id,
                 voucher_line_no=line_no,
@@ -110,13 +106,18 @@ def post_batch_in(
                 reference=line.reference,
                 exempt=line.exempt,
             )
-            for line_no, line in enumerate(voucher.lines, start=1)
-            if line.customer and accounts[line.account].receivable
-        ]
-        items = uow.ledger.add_items(company_id, new_items)
-        created.extend(items)
-        settling_lines = [ln for ln in voucher.lines if ln.customer and accounts[ln.account].receivable]
-        for line, item in zip(settling_lines, items, strict=True):
+            for stored, lines in zip(posted, receivable, strict=True)
+            for line_no, line, customer in lines
+        ],
+    )
+    allocations: list[Allocation] = []
+    items_by_number = dict(existing_refs)
+    touched: dict[int, OpenItem] = {}
+    made = iter(created)
+    for n, (stored, lines) in enumerate(zip(posted, receivable, strict=True), start=1):
+        where = f"{source_name}, voucher {n}"
+        for _, line, _ in lines:
+            item = next(made)
             if item.is_debit:
                 items_by_number[item.number] = item
             if not line.settles:
@@ -134,13 +135,22 @@ def post_batch_in(
             for i in state.values():
                 if i.is_debit:
                     items_by_number[i.number] = i
-            uow.ledger.record_allocations(company_id, found, method="posting", on=voucher.date, voucher_id=stored.id)
+            uow.ledger.record_allocations(company_id, found, method="posting", on=stored.date, voucher_id=stored.id)
             allocations.extend(found)
 
     uow.ledger.save_remaining(company_id, touched.values())
     reports = report_settlements(uow, company, allocations, touched, types, on=None) if report else []
     final = {i.id: touched.get(i.id, i) for i in created}
     return PostingResult(batch_id, tuple(posted), tuple(final.values()), tuple(allocations), tuple(reports))
+
+
+def _receivable_lines(voucher: Voucher, accounts: Mapping[str, Account]) -> list[tuple[int, VoucherLine, str]]:
+    """The voucher's lines on a receivables account naming a customer (each an open item), with their numbers."""
+    found: list[tuple[int, VoucherLine, str]] = []
+    for line_no, line in enumerate(voucher.lines, start=1):
+        if line.customer and accounts[line.account].receivable:
+            found.append((line_no, line, line.customer))
+    return found
 
 
 def post_batch_file(uow: UnitOfWork, orgno: str, data: bytes, *, filename: str) -> PostingResult:

@@ -161,16 +161,35 @@ def submit(uow: UnitOfWork, orgno: str, item_ids: Sequence[int], *, today: date)
     return sorted(results, key=lambda r: order.get(r.item_id, len(order)))
 
 
+def _valid(uow: UnitOfWork, company: Company, agreement: Agreement, *, today: date) -> list[Candidate]:
+    """Every valid item of the proposal, in its order: the candidates narrowed in SQL by what the rules hold as
+    predicates (one query), every rule of R-VAL-1 then checked over those rows."""
+    assert company.id is not None
+    narrowing = LikelyValid(
+        due_by=today - timedelta(days=effective_days_before_transfer(agreement)),
+        minimum_ore=agreement.minimum_amount.ore,
+    )
+    candidates = uow.ledger.candidates(company.id, today=today, likely_valid=narrowing)
+    return [c for c in candidates if not validate_item(c, agreement, today)]
+
+
+def submit_all_valid(uow: UnitOfWork, orgno: str, *, today: date) -> list[SubmitResult]:
+    """R-VAL-2: submit every valid item of the proposal at once (``krav submit --all-valid``), in the proposal's
+    order; an empty list when none is valid."""
+    with uow:
+        company, _, agreement = _company(uow, orgno)
+        valid = _valid(uow, company, agreement, today=today)
+        order = {c.item.id: n for n, c in enumerate(valid)}
+        # numbered in the items' order, as items chosen by id are (:func:`submit`)
+        results = submit_candidates(uow, company, agreement, sorted(valid, key=lambda c: c.item.id), today=today)
+        uow.commit()
+    return sorted(results, key=lambda r: order[r.item_id])
+
+
 def auto_transfer_in(uow: UnitOfWork, company: Company, *, today: date) -> list[SubmitResult]:
     """R-VAL-2 auto-transfer inside the caller's unit of work: submit every valid item of the proposal."""
     assert company.id is not None
     agreement = uow.agreements.get(company.id)
     if not agreement.active or not agreement.auto_transfer:
         return []
-    narrowing = LikelyValid(
-        due_by=today - timedelta(days=effective_days_before_transfer(agreement)),
-        minimum_ore=agreement.minimum_amount.ore,
-    )
-    candidates = uow.ledger.candidates(company.id, today=today, likely_valid=narrowing)
-    valid = [c for c in candidates if not validate_item(c, agreement, today)]
-    return submit_candidates(uow, company, agreement, valid, today=today)
+    return submit_candidates(uow, company, agreement, _valid(uow, company, agreement, today=today), today=today)

@@ -7,7 +7,18 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Protocol
 
-from krav.domain.access import ApiKey
+from krav.domain.access import ApiKey, User, UserRole
+
+
+@dataclass(frozen=True, slots=True)
+class SavedFilter:
+    """A filter of the claims list a portal user saved by a name, in one company: the list's query string."""
+
+    user_id: int
+    company_id: int
+    name: str
+    query: str
+    created_at: datetime
 
 
 @dataclass(frozen=True, slots=True)
@@ -99,6 +110,36 @@ class AccessRepository(Protocol):
         error: str | None,
         delivered_at: datetime | None,
     ) -> None: ...
+
+    # the portal's users
+    def add_user(self, user: User) -> int: ...
+    def user(self, user_id: int) -> User | None:
+        """The user with its roles not revoked."""
+        ...
+
+    def user_by_email(self, email: str) -> User | None: ...
+    def users(self, company_id: int | None = None) -> list[User]:
+        """Every user, or those holding a role in one company, each with its roles not revoked."""
+        ...
+
+    def set_password(self, user_id: int, password_hash: str) -> None: ...
+    def add_user_role(self, user_id: int, role: UserRole) -> None: ...
+    def revoke_user_role(self, user_id: int, company_id: int | None, at: datetime) -> int:
+        """Revoke the user's roles in the company (None: the roles across companies); returns how many."""
+        ...
+
+    # the portal users' saved filters
+    def saved_filters(self, user_id: int, company_id: int) -> list[SavedFilter]:
+        """The user's saved filters in the company, by name."""
+        ...
+
+    def save_filter(self, saved: SavedFilter) -> None:
+        """Keep the filter, in place of the user's filter of the same name in the company."""
+        ...
+
+    def delete_filter(self, user_id: int, company_id: int, name: str) -> int:
+        """Delete the user's filter of that name in the company; returns how many (0 or 1)."""
+        ...
 
 
 class SecretHasher(Protocol):

@@ -8,6 +8,7 @@ from datetime import date, datetime
 from enum import StrEnum
 
 from krav.domain.audit import Linked
+from krav.domain.collection.allocation import Applied
 from krav.domain.collection.claims import Claim, Stage
 from krav.domain.collection.events import EventKind
 from krav.domain.collection.identity import IdentityGap, identity_gaps
@@ -77,7 +78,8 @@ class ClaimFilter:
     None does not.
 
     ``due_by`` selects what the daily run must look at (open claims whose next action has come, one indexed
-    query); ``letters_due`` the claims owed a confirmation, an interest note or an answer to an objection.
+    query); ``stages`` and ``paused`` narrow it to the claims a step can act on; ``letters_due`` the claims owed
+    a confirmation, an interest note or an answer to an objection.
     """
 
     collection_ids: Iterable[str] | None = None
@@ -86,6 +88,8 @@ class ClaimFilter:
     open_only: bool = False
     due_by: date | None = None
     stage: Stage | None = None
+    stages: Iterable[Stage] | None = None
+    paused: bool | None = None
     debtor: str | None = None
     letters_due: bool = False
 
@@ -264,6 +268,29 @@ class PostedBankPayment:
     bank_id: str
     filename: str
     voucher_id: int
+
+
+@dataclass(frozen=True, slots=True)
+class PaymentApplication:
+    """What one client-account payment applied to its letter's claims (``claim_ids`` by collection ID), on the
+    day it reached the account: stored with the day's others at once."""
+
+    payment_id: int
+    on: date
+    claim_ids: dict[str, int]
+    applied: tuple[Applied, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class LetterOfKid:
+    """What a payment needs of the letter whose KID it carries: whose it is, its number and the day it was written
+    (:attr:`StoredLetter.written`)."""
+
+    id: int
+    company_id: int
+    debtor: str
+    n: int
+    written: date
 
 
 @dataclass(frozen=True, slots=True)

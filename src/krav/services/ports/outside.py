@@ -75,6 +75,11 @@ class RunLock(Protocol):
         """Hold the lock while the block runs; :class:`krav.domain.errors.RunInProgress` when another holds it."""
         ...
 
+    def share(self, what: str) -> AbstractContextManager[None]:
+        """Hold the lock shared while the block runs (a worker's part of a day): beside other shared holders,
+        never beside :meth:`hold` (:class:`krav.domain.errors.RunInProgress`)."""
+        ...
+
 
 class ProcessRunLock:
     """A run lock within one process, for a database no other process can reach (one in memory)."""
@@ -90,6 +95,10 @@ class ProcessRunLock:
             yield
         finally:
             self._lock.release()
+
+    def share(self, what: str) -> AbstractContextManager[None]:
+        """One process has no workers beside it: a part of a day holds the lock as a run does."""
+        return self.hold(what)
 
 
 @dataclass(frozen=True, slots=True)

@@ -25,6 +25,7 @@ from krav.domain.money import Money
 from krav.domain.party import Company, Customer
 from krav.domain.validation import Candidate
 from krav.services.ports.access import AccessRepository
+from krav.services.ports.jobs import JobQueue
 from krav.services.ports.models import (
     AgreementChange,
     AllocationChannel,
@@ -41,9 +42,11 @@ from krav.services.ports.models import (
     ImportRecord,
     ItemFilter,
     LedgerChange,
+    LetterOfKid,
     LikelyValid,
     NewDelivery,
     NewItem,
+    PaymentApplication,
     PaymentStatus,
     PendingMessage,
     PostedBankPayment,
@@ -72,6 +75,10 @@ class LedgerRepository(Protocol):
 
     # customers
     def save_customer(self, company_id: int, customer: Customer) -> str: ...
+    def save_customers(self, company_id: int, customers: Sequence[Customer]) -> list[str]:
+        """:meth:`save_customer` of each in turn, in bulk: ``created``, ``updated`` or ``unchanged`` of each."""
+        ...
+
     def customers(self, company_id: int, numbers: Iterable[str] | None = None) -> dict[str, Customer]: ...
 
     # vouchers and items
@@ -79,6 +86,12 @@ class LedgerRepository(Protocol):
     def next_numbers(self, company_id: int, counter: str, count: int) -> range: ...
     def add_batch(self, company_id: int, text: str, source: str) -> int: ...
     def add_voucher(self, company_id: int, batch_id: int, number: int, voucher: Voucher) -> PostedVoucher: ...
+    def add_vouchers(
+        self, company_id: int, batch_id: int, numbers: Sequence[int], vouchers: Sequence[Voucher]
+    ) -> list[PostedVoucher]:
+        """Post vouchers numbered ``numbers`` (consecutive, from :meth:`next_numbers`), in bulk, in order."""
+        ...
+
     def voucher(self, company_id: int, voucher_id: int) -> PostedVoucher: ...
     def vouchers(
         self, company_id: int, *, voucher_type: int | None = None, text: str | None = None
@@ -213,6 +226,10 @@ class CollectionRepository(Protocol):
         claim_id: int | None = None,
     ) -> list[StoredLetter]: ...
     def letter_by_kid(self, kid: str) -> StoredLetter | None: ...
+    def letters_of_kids(self, kids: Iterable[str]) -> dict[str, LetterOfKid]:
+        """The letters with these KIDs, whatever creditor each belongs to, by KID: a query per chunk of KIDs."""
+        ...
+
     def claims_to_match(self) -> list[ClaimToMatch]:
         """R-CLM-7: every open claim of every creditor with a letter that carries a KID, each with those letters,
         newest first: what the manual-matching queue is matched against. A fixed number of queries."""
@@ -250,6 +267,18 @@ class CollectionRepository(Protocol):
         """The payment on the client account with this bank identity (its first sighting), if any."""
         ...
 
+    def payments_by_bank_id(self, bank_ids: Iterable[str]) -> dict[str, ClientPayment]:
+        """:meth:`payment_by_bank_id` of each of ``bank_ids`` found, in a query per chunk."""
+        ...
+
+    def add_payments(self, payments: Sequence[ClientPayment]) -> list[int | None]:
+        """:meth:`add_payment` of each in turn, in bulk: the ids, None where (source, reference) was there."""
+        ...
+
+    def add_duplicates(self, sightings: Sequence[tuple[ClientPayment, int]]) -> list[int | None]:
+        """:meth:`add_duplicate` of each (sighting, first payment's id) in turn, in bulk."""
+        ...
+
     def payments_from(self, source: str) -> bool:
         """Whether payments or duplicates of this source (a file's SHA-256) were recorded before."""
         ...
@@ -282,6 +311,13 @@ class CollectionRepository(Protocol):
         channel: AllocationChannel,
         payment_id: int | None,
     ) -> None: ...
+    def record_applied_payments(
+        self, company_id: int, applications: Sequence[PaymentApplication], *, applied_on: date
+    ) -> None:
+        """Each payment's allocations (channel client account) and its status APPLIED on ``applied_on``, as
+        :meth:`add_allocations` and :meth:`set_payment_status` of each in turn do, in bulk."""
+        ...
+
     def unsettled(self, company_id: int, up_to: date) -> list[UnsettledAllocation]: ...
     def payments_applied(self, company_id: int, collection_ids: Iterable[str]) -> dict[str, list[PaymentApplied]]:
         """R-CLM-9: what each payment of the debtor (direct, or to the client account) did to each of these claims,
@@ -299,6 +335,10 @@ class CollectionRepository(Protocol):
     def step_done(self, company_id: int, day: date, step: str) -> bool: ...
     def last_run_day(self, company_id: int) -> date | None:
         """The latest business day a step of the daily run was done for the creditor (None: never run)."""
+        ...
+
+    def last_run_finished(self, company_id: int) -> datetime | None:
+        """When the latest step of the daily run for the creditor finished (None: never run)."""
         ...
 
     def mark_step(self, company_id: int, day: date, step: str, summary: dict[str, Any]) -> None: ...
@@ -390,6 +430,8 @@ class UnitOfWork(Protocol):
     def personal_data(self) -> PersonalDataRepository: ...
     @property
     def access(self) -> AccessRepository: ...
+    @property
+    def jobs(self) -> JobQueue: ...
 
     def __enter__(self) -> Self: ...
     def __exit__(

@@ -6,7 +6,15 @@ their recorded columns; see the migrations. The vouchers and the claims' history
 (:mod:`krav.adapters.db.chains`).
 """
 
-from krav.adapters.db.tables.access import api_key, idempotency_key, webhook, webhook_delivery
+from krav.adapters.db.tables.access import (
+    api_key,
+    idempotency_key,
+    portal_user,
+    saved_filter,
+    user_role,
+    webhook,
+    webhook_delivery,
+)
 from krav.adapters.db.tables.base import Ore, metadata
 from krav.adapters.db.tables.collection import (
     allocation,
@@ -108,8 +116,11 @@ __all__ = [
     "message",
     "metadata",
     "open_item",
+    "portal_user",
     "run_step",
+    "saved_filter",
     "settlement",
+    "user_role",
     "voucher",
     "voucher_line",
     "voucher_type",

@@ -71,3 +71,44 @@ webhook_delivery = sa.Table(
     sa.UniqueConstraint("webhook_id", "event_id", name="uq_webhook_delivery_event"),
     sa.Index("ix_webhook_delivery_due", "status", "next_attempt_at"),
 )
+
+# A person who logs in to the portal: the e-mail found by, the argon2 hash of the password (never the password).
+portal_user = sa.Table(
+    "portal_user",
+    metadata,
+    sa.Column("id", sa.Integer, primary_key=True),
+    sa.Column("email", sa.String(200), nullable=False, unique=True),
+    sa.Column("name", sa.String(100), nullable=False),
+    sa.Column("password_hash", sa.String(200), nullable=False),
+    sa.Column("created_at", UTCDateTime, nullable=False),
+    sa.Column("created_by", sa.String(100), nullable=False),
+    sa.Column("disabled_at", UTCDateTime),
+)
+
+# A role a user holds in one company (company_id None: a role of the service, across companies), until revoked.
+user_role = sa.Table(
+    "user_role",
+    metadata,
+    sa.Column("id", sa.Integer, primary_key=True),
+    sa.Column("user_id", sa.ForeignKey("portal_user.id"), nullable=False),
+    sa.Column("company_id", sa.ForeignKey("company.id")),
+    sa.Column("role", sa.String(20), nullable=False),
+    sa.Column("granted_at", UTCDateTime, nullable=False),
+    sa.Column("granted_by", sa.String(100), nullable=False),
+    sa.Column("revoked_at", UTCDateTime),
+    sa.Index("ix_user_role_user", "user_id"),
+    sa.Index("ix_user_role_company", "company_id"),
+)
+
+# A filter of the claims list a user saved, by a name, per company: the list's query string as chosen.
+saved_filter = sa.Table(
+    "saved_filter",
+    metadata,
+    sa.Column("id", sa.Integer, primary_key=True),
+    sa.Column("user_id", sa.ForeignKey("portal_user.id"), nullable=False),
+    sa.Column("company_id", sa.ForeignKey("company.id"), nullable=False),
+    sa.Column("name", sa.String(60), nullable=False),
+    sa.Column("query", sa.String(500), nullable=False),
+    sa.Column("created_at", UTCDateTime, nullable=False),
+    sa.UniqueConstraint("user_id", "company_id", "name", name="uq_saved_filter_name"),
+)

@@ -287,6 +287,7 @@ allocation = sa.Table(
     sa.Column("settlement_id", sa.ForeignKey("settlement.id")),
     sa.CheckConstraint("channel in ('client_account', 'direct', 'credit', 'creditor_costs')", name="channel"),
     sa.Index("ix_allocation_unsettled", "company_id", "channel", "settlement_id"),
+    sa.Index("ix_allocation_claim", "claim_id", "id"),
 )
 
 settlement = sa.Table(

@@ -10,6 +10,7 @@ from collections.abc import Sequence
 from datetime import UTC, date, datetime, time
 
 from krav.domain.agreement import Agreement, DunningFlow
+from krav.domain.collection.claims import Claim
 from krav.domain.collection.letters import Letter, Recipient, Sender, deadline_from
 from krav.domain.collection.migration_letters import IMPORTED_LETTER
 from krav.domain.collection.settlement import SettlementReport
@@ -58,16 +59,19 @@ def compose_letter(
     *,
     sent_on: date | None = None,
     account: str | None = None,
+    claims: Sequence[Claim] | None = None,
 ) -> Letter:
-    """The letter as data, with its sender, the service, and the debtor as their claims recorded them.
+    """The letter as data, with its sender, the service, and the debtor as their claims recorded them (``claims``:
+    the letter's claims where the caller read them already).
 
     R-SVC-2: a letter going out (``sent_on``: the day it goes) is dated that day, its deadline counted from then,
     and names the ``account`` the debtor pays to as the settings say now (so a letter that could not be sent
     does not keep a setting that was wrong when it was written)."""
     assert company.id is not None
-    claims = uow.collection.claims(
-        company.id, ClaimFilter(collection_ids=[line.collection_id for line in stored.lines])
-    )
+    if claims is None:
+        claims = uow.collection.claims(
+            company.id, ClaimFilter(collection_ids=[line.collection_id for line in stored.lines])
+        )
     recipient = max(claims, key=lambda c: c.submitted_on).debtor if claims else _unknown(stored.debtor)
     return Letter(
         type=stored.type,

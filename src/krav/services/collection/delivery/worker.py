@@ -3,8 +3,9 @@
 Each delivery has a key (one per letter) and goes ``pending → sending → sent``; a delivery found still ``sending``
 by a later worker may or may not have left (the process died between sending and marking it sent), so it is
 marked ``uncertain`` and reported rather than sent twice; a failed one is retried up to :data:`MAX_ATTEMPTS`
-times and then reported (the daily run tries it once each run, however often it failed). E-mails go one by one;
-print letters go as one batch PDF per creditor and day with a CSV manifest.
+times and then reported (the daily run tries it once each run, however often it failed). Everything due goes, in
+parts of :data:`~krav.services.collection.delivery.round.PART`: e-mails one by one; print letters as one batch PDF
+per creditor and part with a CSV manifest.
 
 R-SVC-2: a letter counts as sent when it was handed to print or accepted by the mail server, on the business day
 the worker runs for (``on``). It is rendered then, dated that day with its deadline counted from it and the
@@ -15,28 +16,18 @@ day's print batch at once.
 
 from __future__ import annotations
 
-import hashlib
 from collections import defaultdict
 from collections.abc import Sequence
-from dataclasses import dataclass, field
-from datetime import UTC, date, datetime, timedelta
+from datetime import date, timedelta
 from pathlib import Path
 
-from krav.domain.agreement import Agreement
 from krav.domain.collection.letters import Letter
 from krav.domain.party import Company
 from krav.services.collection.delivery import waiting
-from krav.services.collection.delivery.documents import (
-    PDF,
-    compose_letter,
-    letter_filename,
-    list_document,
-    payee_account,
-    print_manifest,
-    settlement_documents,
-)
+from krav.services.collection.delivery.documents import PDF, list_document, print_manifest, settlement_documents
 from krav.services.collection.delivery.mail_text import SUBJECTS, letter_mail, list_mail, settlement_mail
 from krav.services.collection.delivery.outbox import paper_copy
+from krav.services.collection.delivery.round import OutboxReport, Round, now, parts
 from krav.services.ports import (
     Channel,
     Collaborators,
@@ -72,96 +63,6 @@ MAX_ATTEMPTS = 5
 DELIVERIES = "deliveries"
 
 
-@dataclass
-class OutboxReport:
-    sent: int = 0
-    failed: int = 0
-    uncertain: int = 0
-    printed: int = 0
-    bounced: int = 0  # refused by the mail server: on paper instead (R-SVC-2)
-    held: int = 0  # claims that wait for a letter that could not be sent (R-SVC-2)
-    errors: list[str] = field(default_factory=list)
-    notes: list[str] = field(default_factory=list)
-
-    def add(self, other: OutboxReport) -> None:
-        """Take in what another round of the worker did (the same day)."""
-        self.sent += other.sent
-        self.failed += other.failed
-        self.uncertain += other.uncertain
-        self.printed += other.printed
-        self.bounced += other.bounced
-        self.held += other.held
-        self.errors.extend(other.errors)
-        self.notes.extend(other.notes)
-
-
-@dataclass
-class _Round:
-    """One round of the worker: what it works with, the business day it sends on, and what it did."""
-
-    uow: UnitOfWork
-    renderer: Renderer
-    service: Service
-    print_dir: Path
-    remittance_dir: Path
-    on: date
-    report: OutboxReport
-    creditors: dict[int, tuple[Company, Agreement]] = field(default_factory=dict)
-
-    def creditor(self, company_id: int) -> tuple[Company, Agreement]:
-        """The creditor and its agreement, read once a round (inside a transaction)."""
-        if company_id not in self.creditors:
-            self.creditors[company_id] = (
-                self.uow.companies.by_id(company_id),
-                self.uow.agreements.get(company_id),
-            )
-        return self.creditors[company_id]
-
-    def letter(self, company_id: int, stored: StoredLetter) -> tuple[Letter, Document]:
-        """R-SVC-2: the letter as it goes out today, and its PDF: the archived one where it was archived before
-        (a resend), else made now, archived once it went (:meth:`went`)."""
-        company, agreement = self.creditor(company_id)
-        letter = compose_letter(
-            self.uow,
-            company,
-            stored,
-            self.service,
-            sent_on=self.on,
-            account=payee_account(agreement, company, self.service),
-        )
-        found = self.uow.deliveries.document(company_id, DocumentKind.LETTER, str(stored.id))
-        if found is not None:
-            return letter, found
-        content = self.renderer.render_letter(letter)
-        digest = hashlib.sha256(content).hexdigest()
-        return letter, Document(
-            DocumentKind.LETTER, str(stored.id), letter_filename(stored), PDF, digest, content, _now()
-        )
-
-    def went(self, d: Delivery, stored: StoredLetter, letter: Letter, doc: Document) -> None:
-        """The letter went out today: archived as it went, its claims released where they waited or its date
-        moved, and the delivery marked sent (inside the caller's transaction)."""
-        self.uow.deliveries.archive(
-            d.company_id, DocumentKind.LETTER, doc.ref, doc.filename, doc.media_type, doc.content
-        )
-        if waiting.needs_release(d, stored, self.on):
-            waiting.release(self.uow, d, stored, self.on)
-        self.uow.deliveries.set_status(
-            d.id,
-            DeliveryStatus.SENT,
-            sent_at=_now(),
-            attempt=d.channel is Channel.PRINT,
-            expect=DeliveryStatus.SENDING,
-            sent_on=self.on,
-            account=letter.account,
-            claims_held=False,
-        )
-
-
-def _now() -> datetime:
-    return datetime.now(UTC)
-
-
 def mark_interrupted(uow: UnitOfWork, *, stale_after: timedelta = timedelta(minutes=10), resume: bool = False) -> int:
     """Deliveries left ``sending`` by a worker that died. An e-mail handed to the mail server may have left, so it
     becomes ``uncertain`` and is reported, never sent twice; a print delivery left nothing outside Krav's own
@@ -170,7 +71,7 @@ def mark_interrupted(uow: UnitOfWork, *, stale_after: timedelta = timedelta(minu
     uncertain."""
     with uow:
         count = 0
-        cutoff = _now() if resume else _now() - stale_after
+        cutoff = now() if resume else now() - stale_after
         for d in uow.deliveries.deliveries(statuses=[DeliveryStatus.SENDING]):
             if d.sent_at is not None or d.updated_at > cutoff:
                 continue
@@ -198,54 +99,72 @@ def deliver(
     print_dir: Path,
     service: Service,
     on: date,
-    limit: int = 1000,
+    limit: int | None = None,
     stale_after: timedelta = timedelta(minutes=10),
     remittance_dir: Path | None = None,
     resume: bool = False,
     retry_failed: bool = True,
     max_attempts: int | None = MAX_ATTEMPTS,
     progress: Progress = quiet,
+    company_id: int | None = None,
+    share: tuple[int, int] | None = None,
 ) -> OutboxReport:
-    """Render, archive and send what is due on the business day ``on``: e-mails one by one, print letters as
-    one batch PDF per creditor and day with a CSV manifest. A delivery is made while it is ``pending`` (or
+    """Render, archive and send what is due on the business day ``on`` (all of it, or the first ``limit``), part
+    by part: e-mails one by one, print letters as one batch PDF per creditor and part with a CSV manifest. A delivery is made while it is ``pending`` (or
     ``failed``): an e-mail becomes ``sending`` only when it is handed to the mail server, a print delivery
     ``sent`` once its batch is written, so a worker killed before that leaves it to be made again. An e-mail
     whose address the server refuses goes into the day's print batch. ``resume``: see :func:`mark_interrupted`;
     ``retry_failed=False`` leaves the failed ones (the daily run retries them once, before its steps);
     ``max_attempts``: tries before a delivery waits for :func:`retry` (None: no limit); ``progress`` hears of
-    each e-mail and each print batch done."""
+    each e-mail and each print batch done. ``company_id`` and ``share`` (k of n: the deliveries whose id leaves k
+    divided by n) narrow it to one worker's part; a delivery claimed by another is left to it."""
     report = OutboxReport()
     report.uncertain = mark_interrupted(uow, stale_after=stale_after, resume=resume)
     statuses = [DeliveryStatus.PENDING, DeliveryStatus.FAILED] if retry_failed else [DeliveryStatus.PENDING]
     with uow:
-        due = uow.deliveries.deliveries(statuses=statuses, limit=limit, max_attempts=max_attempts)
-    work = _Round(uow, renderer, service, print_dir, remittance_dir or print_dir.parent / "remittance", on, report)
-    on_paper: list[Delivery] = []
-    emails = [d for d in due if d.channel is Channel.EMAIL]
-    printed = [d for d in due if d.channel is Channel.PRINT]
-    total = len(emails) + len({d.company_id for d in printed})  # an e-mail refused goes into a print batch
+        due = uow.deliveries.deliveries(
+            statuses=statuses, limit=limit, max_attempts=max_attempts, company_id=company_id
+        )
+    if share is not None:
+        due = [d for d in due if d.id % share[1] == share[0]]
+    work = Round(uow, renderer, service, print_dir, remittance_dir or print_dir.parent / "remittance", on, report)
+    # every delivery due goes today, part by part: each part read at once and its print batch written and
+    # committed before the next (R-SVC-2: no letter of the day waits for a later run)
+    total = len(due) - len([d for d in due if d.channel is Channel.PRINT]) + len(list(parts(due)))
     if due:
         progress(DELIVERIES, 0, total)
-    for done, d in enumerate(emails, start=1):
-        paper = _deliver_email(work, d, mailer)
-        if paper is not None:
-            on_paper.append(paper)
-        progress(DELIVERIES, done, total)
-    batches: dict[int, list[Delivery]] = defaultdict(list)
-    for d in printed + on_paper:
-        batches[d.company_id].append(d)
-    total = len(emails) + len(batches)
-    for done, (company_id, group) in enumerate(sorted(batches.items()), start=len(emails) + 1):
-        _deliver_print(work, company_id, group)
-        progress(DELIVERIES, done, total)
+    done = 0
+    for part in parts(due):
+        done = _deliver_part(work, part, mailer, progress, done, total)
     return report
 
 
-def _stored_letter(uow: UnitOfWork, company_id: int, letter_id: int) -> StoredLetter:
-    found = uow.collection.letters(company_id, letter_ids=[letter_id])
-    if not found:
-        raise LookupError(f"no letter {letter_id}")
-    return found[0]
+def _deliver_part(
+    work: Round, part: Sequence[Delivery], mailer: Mailer, progress: Progress, done: int, total: int
+) -> int:
+    """Deliver one part of the outbox: its e-mails one by one, then its print letters (and the e-mails refused)
+    as one batch per creditor. Returns how many units of progress are done."""
+    with work.uow:
+        work.read_part(part)
+    on_paper: list[Delivery] = []
+    try:
+        for d in part:
+            if d.channel is Channel.EMAIL:
+                paper = _deliver_email(work, d, mailer)
+                if paper is not None:
+                    on_paper.append(paper)
+                done += 1
+                progress(DELIVERIES, done, total)
+    finally:
+        work.flush_sent()
+    batches: dict[int, list[Delivery]] = defaultdict(list)
+    for d in [d for d in part if d.channel is Channel.PRINT] + on_paper:
+        batches[d.company_id].append(d)
+    for company_id, group in sorted(batches.items()):
+        _deliver_print(work, company_id, group)
+    done += 1
+    progress(DELIVERIES, min(done, total), total)
+    return done
 
 
 def _write_remittance(folder: Path, company: Company, docs: Sequence[Document]) -> None:
@@ -261,15 +180,18 @@ def _reason(exc: BaseException) -> str:
     return f"{type(exc).__name__}: {exc}"
 
 
-def _deliver_email(work: _Round, d: Delivery, mailer: Mailer) -> Delivery | None:
-    """Send one e-mail; returns its paper copy when the mail server refused the address (R-SVC-2)."""
+def _deliver_email(work: Round, d: Delivery, mailer: Mailer) -> Delivery | None:
+    """Send one e-mail; returns its paper copy when the mail server refused the address (R-SVC-2). The e-mail
+    sent before it is marked sent in the transaction that marks this one sending (one commit per e-mail): a
+    worker that dies in between leaves it ``sending``, as one that died before marking it sent always did."""
     uow = work.uow
     letter: tuple[StoredLetter, Letter, Document] | None = None
     try:
         with uow:
+            work.mark_sent()
             company, _ = work.creditor(d.company_id)
             if d.kind is DeliveryKind.LETTER:
-                stored = _stored_letter(uow, d.company_id, d.ref_id)
+                stored = work.stored_letter(d.company_id, d.ref_id)
                 made, doc = work.letter(d.company_id, stored)
                 letter = (stored, made, doc)
                 mail = letter_mail(d, company, doc, made, work.service)
@@ -279,14 +201,18 @@ def _deliver_email(work: _Round, d: Delivery, mailer: Mailer) -> Delivery | None
                 mail = settlement_mail(d, company, docs, work.service)
             else:
                 mail = list_mail(d, company, list_document(uow, company, d.ref_id, work.renderer), work.service)
+            # made, and marked sending in the same transaction: committed before the mail server hears of it
+            taken = uow.deliveries.set_status(d.id, DeliveryStatus.SENDING, attempt=True, expect=d.status)
             uow.commit()
-    except Exception as exc:  # a letter that cannot be made is recorded and retried; the rest go on
+            work.sent_marked()
+            if not taken:
+                return None  # another worker took it
+    except BaseException as exc:  # a letter that cannot be made is recorded and retried; the rest go on
+        work.flush_sent()
+        if not isinstance(exc, Exception):
+            raise
         _failed(work, [d], _reason(exc), expect=d.status)
         return None
-    with uow:
-        if not uow.deliveries.set_status(d.id, DeliveryStatus.SENDING, attempt=True, expect=d.status):
-            return None  # another worker took it
-        uow.commit()
     try:
         mailer.send(mail)
     except RecipientRefused as exc:  # nothing left: the letter goes on paper today instead
@@ -294,19 +220,12 @@ def _deliver_email(work: _Round, d: Delivery, mailer: Mailer) -> Delivery | None
     except Exception as exc:  # not accepted by the mail server: recorded and retried
         _failed(work, [d], _reason(exc), expect=DeliveryStatus.SENDING, counted=True)
         return None
-    with uow:
-        if letter is not None:
-            work.went(d, *letter)
-        else:
-            uow.deliveries.set_status(
-                d.id, DeliveryStatus.SENT, sent_at=_now(), expect=DeliveryStatus.SENDING, sent_on=work.on
-            )
-        uow.commit()
+    work.went_by_email(d, letter)
     work.report.sent += 1
     return None
 
 
-def _refused(work: _Round, d: Delivery, why: str) -> Delivery | None:
+def _refused(work: Round, d: Delivery, why: str) -> Delivery | None:
     """R-SVC-2: the mail server refused the address: the e-mail bounced, and a paper copy joins today's batch."""
     uow = work.uow
     with uow:
@@ -324,7 +243,7 @@ def _refused(work: _Round, d: Delivery, why: str) -> Delivery | None:
 
 
 def _failed(
-    work: _Round,
+    work: Round,
     deliveries: Sequence[Delivery],
     error: str,
     *,
@@ -346,7 +265,7 @@ def _failed(
         if d.kind is DeliveryKind.LETTER:
             try:
                 with uow:
-                    held = waiting.hold(uow, d, _stored_letter(uow, d.company_id, d.ref_id), work.on, error[:200])
+                    held = waiting.hold(uow, d, work.stored_letter(d.company_id, d.ref_id), work.on, error[:200])
                     uow.deliveries.set_status(d.id, DeliveryStatus.FAILED, error=stored[:1000], claims_held=held > 0)
                     uow.commit()
                 work.report.held += held
@@ -359,7 +278,7 @@ def _failed(
         work.report.errors.extend(f"{d.delivery_key} by {d.channel.value}: {error}" for d in deliveries)
 
 
-def _deliver_print(work: _Round, company_id: int, group: list[Delivery]) -> None:
+def _deliver_print(work: Round, company_id: int, group: list[Delivery]) -> None:
     uow, on = work.uow, work.on
     with uow:
         company, _ = work.creditor(company_id)
@@ -373,10 +292,11 @@ def _deliver_print(work: _Round, company_id: int, group: list[Delivery]) -> None
     for d in claimed:
         try:
             with uow:
-                if d.kind is DeliveryKind.LETTER:
-                    stored = _stored_letter(uow, company_id, d.ref_id)
+                if d.kind is DeliveryKind.LETTER:  # only read: archived when the batch went (nothing to commit)
+                    stored = work.stored_letter(company_id, d.ref_id)
                     letters.append((d, stored, *work.letter(company_id, stored)))
-                elif d.kind is DeliveryKind.SETTLEMENT:
+                    continue
+                if d.kind is DeliveryKind.SETTLEMENT:
                     docs = settlement_documents(uow, company, d.ref_id, work.renderer, work.service)
                     _write_remittance(work.remittance_dir, company, docs)
                     lists.extend((d, doc) for doc in docs if doc.kind is not DocumentKind.PAIN001)
@@ -414,7 +334,7 @@ def _deliver_print(work: _Round, company_id: int, group: list[Delivery]) -> None
             work.went(d, stored, letter, doc)
         for d, _ in lists:
             uow.deliveries.set_status(
-                d.id, DeliveryStatus.SENT, sent_at=_now(), attempt=True, expect=DeliveryStatus.SENDING, sent_on=on
+                d.id, DeliveryStatus.SENT, sent_at=now(), attempt=True, expect=DeliveryStatus.SENDING, sent_on=on
             )
         uow.commit()
     work.report.printed += len(claimed)
@@ -444,9 +364,12 @@ def deliver_now(
     *,
     retry_failed: bool = True,
     max_attempts: int | None = MAX_ATTEMPTS,
+    company_id: int | None = None,
+    share: tuple[int, int] | None = None,
 ) -> OutboxReport:
     """:func:`deliver` with the collaborators of a run, the run lock held by the caller (so that what a worker
-    that died left half-done is resumed at once)."""
+    that died left half-done is resumed at once); a worker's share (``company_id``, ``share``) resumes nothing
+    another worker may be sending, and leaves that to the uncertain window."""
     return deliver(
         uow,
         renderer=collab.renderer,
@@ -455,10 +378,12 @@ def deliver_now(
         service=collab.service,
         on=on,
         remittance_dir=collab.remittance_dir,
-        resume=True,
+        resume=share is None,
         retry_failed=retry_failed,
         max_attempts=max_attempts,
         progress=collab.progress,
+        company_id=company_id,
+        share=share,
     )
 
 
