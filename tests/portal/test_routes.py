@@ -133,6 +133,7 @@ def _routes(orgno: str, ids: dict[str, str]) -> list[tuple[str, str]]:
         ("GET", f"{base}/settlements/{ids['settlement']}"),
         ("GET", f"{base}/settlements/{ids['settlement']}/report.pdf"),
         ("GET", f"{base}/settlements/{ids['settlement']}/report.csv"),
+        ("GET", f"{base}/settlements/{ids['settlement']}/pain001.xml"),
         ("GET", f"{base}/claims.xlsx"),
         ("POST", f"{base}/claims/actions"),
         ("POST", f"{base}/claims/filters"),
@@ -338,6 +339,19 @@ def test_the_portal_shows_the_apis_numbers_for_the_demo_creditor(portal: Portal,
         found = next(s for s in api if s["reference"] == ids["settlement"])
         assert shown["total"] == Decimal(found["total"])
         assert shown["lines_total"] == shown["total"]
+
+
+def test_a_settlements_payment_file_pays_its_total_to_the_creditor(portal: Portal) -> None:
+    portal.log_in()
+    ids = demo_ids(portal)
+    page = portal.client.get(f"/c/{DEMO}/settlements/{ids['settlement']}").text
+    assert f"/settlements/{ids['settlement']}/pain001.xml" in page
+    got = portal.client.get(f"/c/{DEMO}/settlements/{ids['settlement']}/pain001.xml")
+    assert got.status_code == 200
+    assert got.headers["content-type"].startswith("application/xml")
+    assert b"pain.001" in got.content
+    total = amounts_of(page)["total"]
+    assert f"<InstdAmt Ccy=\"NOK\">{total}</InstdAmt>".encode() in got.content
 
 
 def test_amounts_and_dates_are_in_norwegian_formats(portal: Portal) -> None:

@@ -11,12 +11,14 @@ pages.
 from __future__ import annotations
 
 import inspect
-from collections.abc import Awaitable, Callable
+from collections.abc import Callable
 from typing import Any
 
 from fastapi import FastAPI, Request, Response
 from fastapi.staticfiles import StaticFiles
+from starlette.datastructures import MutableHeaders
 from starlette.exceptions import HTTPException as StarletteHTTPException
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from krav.bootstrap import App
 from krav.domain.errors import KravError
@@ -82,24 +84,40 @@ def install(api: FastAPI, krav: App) -> None:
         api.include_router(module.router, include_in_schema=False)
     _answer_errors_as_pages(api)
 
-    @api.middleware("http")
-    async def session_cookie(request: Request, call_next: Callable[[Request], Awaitable[Response]]) -> Response:
-        response = await call_next(request)
-        if request.url.path.startswith(API):
-            return response
-        session = getattr(request.state, "portal_session", None)
-        if session is not None:
-            response.set_cookie(
-                COOKIE,
-                portal_of(request).signer.dumps(session),
-                max_age=IDLE,
-                httponly=True,
-                samesite="lax",
-                secure=request.url.scheme == "https",
-            )
-        for name, value in _HEADERS.items():
-            response.headers.setdefault(name, value)
-        return response
+    api.add_middleware(SessionCookie, signer=api.state.portal.signer)
+
+
+class SessionCookie:
+    """Writes the session a portal page used back into its cookie, and the portal's security headers, as the
+    response starts. A pure ASGI middleware: the API's paths pass through untouched, at no cost."""
+
+    def __init__(self, app: ASGIApp, signer: Signer) -> None:
+        self.app = app
+        self.signer = signer
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http" or str(scope["path"]).startswith(API):
+            await self.app(scope, receive, send)
+            return
+        state = scope.setdefault("state", {})  # where the page's ``request.state`` keeps the session
+        secure = scope.get("scheme") == "https"
+
+        async def send_with_session(message: Message) -> None:
+            if message["type"] == "http.response.start":
+                headers = MutableHeaders(scope=message)
+                session = state.get("portal_session")
+                if session is not None:
+                    cookie = Response()
+                    cookie.set_cookie(
+                        COOKIE, self.signer.dumps(session), max_age=IDLE, httponly=True, samesite="lax", secure=secure
+                    )
+                    headers.append("set-cookie", cookie.headers["set-cookie"])
+                for name, value in _HEADERS.items():
+                    if name not in headers:
+                        headers[name] = value
+            await send(message)
+
+        await self.app(scope, receive, send_with_session)
 
 
 def _error_page(request: Request, status: int, title: str, detail: str) -> Response:

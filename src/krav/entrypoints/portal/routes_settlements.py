@@ -1,5 +1,5 @@
 """Settlements (R-BANK-3): each payout with its lines per claim, which add up to the amount remitted to the
-bank; its postings; its report as PDF and CSV."""
+bank; its postings; its report as PDF and CSV, and the pain.001 payment file that remitted it."""
 
 from __future__ import annotations
 
@@ -17,6 +17,7 @@ router = APIRouter()
 _FILES = {
     "report.pdf": (DocumentKind.SETTLEMENT_PDF, "application/pdf"),
     "report.csv": (DocumentKind.SETTLEMENT_CSV, "text/csv; charset=utf-8"),
+    "pain001.xml": (DocumentKind.PAIN001, "application/xml"),
 }
 
 
@@ -38,7 +39,7 @@ def settlement(reference: str, tenant: Reader) -> Response:
 
 @router.get("/c/{orgno}/settlements/{reference}/{name}")
 def settlement_file(reference: str, name: str, tenant: Reader) -> Response:
-    """The settlement's report as archived (PDF inline, CSV to download)."""
+    """The settlement's report as archived (PDF inline, CSV to download), or its pain.001 file."""
     if name not in _FILES:
         raise NotFound(f"no file {name}")
     kind, media = _FILES[name]

@@ -13,6 +13,7 @@ import base64
 import hashlib
 import hmac
 import json
+import os
 import secrets
 import time
 from dataclasses import dataclass, replace
@@ -60,8 +61,13 @@ class Signer:
         path = home / "portal.key"
         if not path.exists():
             home.mkdir(parents=True, exist_ok=True)
-            path.write_text(secrets.token_hex(32), encoding="ascii")
-            path.chmod(0o600)
+            try:  # made readable by its owner only from the start; a worker that made it first wins
+                fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+            except FileExistsError:
+                pass
+            else:
+                with os.fdopen(fd, "w", encoding="ascii") as key:
+                    key.write(secrets.token_hex(32))
         return cls(bytes.fromhex(path.read_text(encoding="ascii").strip()))
 
     def _mac(self, payload: bytes) -> str:

@@ -110,6 +110,7 @@ WORDS: dict[str, Pair] = {
     "postings": ("Posteringer", "Postings"),
     "report pdf": ("Rapport (PDF)", "Report (PDF)"),
     "report csv": ("Rapport (CSV)", "Report (CSV)"),
+    "payment file": ("Betalingsfil (pain.001)", "Payment file (pain.001)"),
     "not found": ("Finnes ikke", "Not found"),
     "not found text": ("Siden finnes ikke, eller du har ikke tilgang til den.", "No such page, or not yours to see."),
     "forbidden": ("Rollen din kan ikke gjøre dette.", "Your role may not do this."),

@@ -158,21 +158,12 @@ def import_payments(uow: UnitOfWork, data: bytes, *, filename: str, on: date | N
                 orgnos[to.company_id] = uow.companies.by_id(to.company_id).orgno
             in_file.setdefault(payment.bank_id, len(records))
             records.append(
-                ClientPayment(
-                    received_on=payment.paid_on,
-                    ordered_on=payment.ordered_on,
-                    amount=payment.amount,
-                    reference=payment.reference,
-                    source=source,
-                    kid=payment.kid,
-                    payer=payment.payer_name,
+                replace(
+                    _as_recorded(payment, source, filename),
                     company_id=to.company_id if to is not None else None,
                     letter_id=to.id if to is not None else None,
                     status=PaymentStatus.PENDING if reason is None else PaymentStatus.UNMATCHED,
                     reason=reason,
-                    bank_id=payment.bank_id,
-                    filename=filename,
-                    message=_message(payment),
                 )
             )
             report.outcomes.append(
@@ -195,8 +186,8 @@ def import_payments(uow: UnitOfWork, data: bytes, *, filename: str, on: date | N
     return report
 
 
-def _sighting(payment: IncomingPayment, source: str, filename: str) -> ClientPayment:
-    """A second sighting of a payment on the account, never to be applied (R-BANK-2); its reason comes later."""
+def _as_recorded(payment: IncomingPayment, source: str, filename: str) -> ClientPayment:
+    """A payment of the bank's file as the client account records it, before it is matched."""
     return ClientPayment(
         received_on=payment.paid_on,
         ordered_on=payment.ordered_on,
@@ -205,11 +196,15 @@ def _sighting(payment: IncomingPayment, source: str, filename: str) -> ClientPay
         source=source,
         kid=payment.kid,
         payer=payment.payer_name,
-        status=PaymentStatus.DUPLICATE,
         bank_id=payment.bank_id,
         filename=filename,
         message=_message(payment),
     )
+
+
+def _sighting(payment: IncomingPayment, source: str, filename: str) -> ClientPayment:
+    """A second sighting of a payment on the account, never to be applied (R-BANK-2); its reason comes later."""
+    return replace(_as_recorded(payment, source, filename), status=PaymentStatus.DUPLICATE)
 
 
 def _duplicate_outcome(payment: IncomingPayment, first: ClientPayment | None) -> PaymentOutcome:
