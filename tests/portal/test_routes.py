@@ -351,7 +351,7 @@ def test_a_settlements_payment_file_pays_its_total_to_the_creditor(portal: Porta
     assert got.headers["content-type"].startswith("application/xml")
     assert b"pain.001" in got.content
     total = amounts_of(page)["total"]
-    assert f"<InstdAmt Ccy=\"NOK\">{total}</InstdAmt>".encode() in got.content
+    assert f'<InstdAmt Ccy="NOK">{total}</InstdAmt>'.encode() in got.content
 
 
 def test_amounts_and_dates_are_in_norwegian_formats(portal: Portal) -> None:
