@@ -24,7 +24,8 @@ hold):
             ``krav ledger match --equal-amounts`` against a plain keyed dict match on tuples of integer øre, and
             that with the items read and written through sqlite3.
 
-FLOORS.md's HTTP row is not measured: Krav has no HTTP API yet.
+FLOORS.md's HTTP row is measured by bench/api.py (it needs wrk), and the `krav` commands themselves by imports.py,
+daily.py and workers.py.
 """
 
 from __future__ import annotations
@@ -1349,7 +1350,7 @@ def main() -> None:
     if "saft" in only:
         bench_saft(args.quick, runs)
 
-    print(f"\nSummary (medians of {runs} runs; ratio = Krav / floor; HTTP not measured: Krav has no HTTP API yet)")
+    print(f"\nSummary (medians of {runs} runs; ratio = Krav / floor; HTTP: bench/api.py)")
     width = max((len(r.benchmark) for r in ROWS), default=10)
     print(f"{'benchmark':<{width}}  {'Krav':>22}  {'floor':>18}  {'ratio':>7}  note")
     for row in ROWS:

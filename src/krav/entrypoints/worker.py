@@ -29,8 +29,9 @@ DAILY_CRON = "30 4 * * *"
 #: how long a worker may be silent before its jobs are given to another (seconds)
 STALLED_AFTER = 60.0
 
-#: a creditor's day or a share of letters is tried again after 2, 4, 8, 16 s, then left failed for the operator
-RETRY = procrastinate.RetryStrategy(max_attempts=5, exponential_wait=2)
+#: a creditor's day or a share of letters is tried again after 2, 4, 8 … 512 s (about 17 minutes in all: long
+#: enough for a whole `krav run` holding the database to end), then left failed for the operator
+RETRY = procrastinate.RetryStrategy(max_attempts=10, exponential_wait=2)
 
 
 def make_queue_app(krav: Krav, *, periodic: bool = True) -> procrastinate.App:
