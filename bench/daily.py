@@ -40,15 +40,17 @@ import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
-from datetime import UTC, date, datetime, timedelta
+from datetime import date, timedelta
 from pathlib import Path
 from typing import Any
 
 HERE = Path(__file__).resolve().parent
 ROOT = HERE.parent
 sys.path.insert(0, str(ROOT / "src"))
+sys.path.insert(0, str(ROOT))
 
 import sqlalchemy as sa  # noqa: E402
+from bench.ledger_load import opening_voucher  # noqa: E402
 from reportlab.lib.pagesizes import A4  # noqa: E402
 from reportlab.pdfgen import canvas  # noqa: E402
 
@@ -139,24 +141,7 @@ def load(url: str, items: int) -> int:
                     "due_date": invoice_date + timedelta(days=14),
                 }
             )
-        now = datetime.now(UTC)
-        batch_id = conn.execute(
-            t.batch.insert()
-            .values(company_id=company_id, text="Inngående balanse", source="bench", posted_at=now)
-            .returning(t.batch.c.id)
-        ).scalar_one()
-        voucher_id = conn.execute(
-            t.voucher.insert()
-            .values(
-                company_id=company_id,
-                batch_id=batch_id,
-                number=1,
-                voucher_type=OUTGOING_INVOICE,
-                date=SUBMIT_DAY - timedelta(days=200),
-                text="Inngående balanse, kundefordringer",
-            )
-            .returning(t.voucher.c.id)
-        ).scalar_one()
+        voucher_id = opening_voucher(conn, company_id, SUBMIT_DAY - timedelta(days=200))
         line: dict[str, Any] = {"voucher_id": voucher_id, "company_id": company_id, "currency": "NOK"}
         line.update(settles="", kid=None, reference=None, text="Inngående balanse")
         lines = [

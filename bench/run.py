@@ -55,9 +55,11 @@ from typing import Any
 
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE.parent / "src"))
+sys.path.insert(0, str(HERE.parent))
 
 import numpy as np  # noqa: E402  (a bench-only dependency: `pip install numpy` into the venv)
 import sqlalchemy as sa  # noqa: E402
+from bench.ledger_load import opening_voucher  # noqa: E402
 from lxml import etree  # noqa: E402
 from sqlalchemy.engine import Engine  # noqa: E402
 
@@ -294,23 +296,7 @@ def load_ledger(url: str, customers: int, items: int, today: date) -> Ledger:
             conn.execute(t.customer.insert(), _customers(rng, company_id, range(start, min(start + chunk, customers))))
         customer_ids = list(conn.execute(sa.select(t.customer.c.id).order_by(t.customer.c.id)).scalars())
         item_rows = _items(rng, customer_ids, items, today)
-        batch_id = conn.execute(
-            t.batch.insert()
-            .values(company_id=company_id, text="Inngående balanse", source="bench", posted_at=datetime.now(UTC))
-            .returning(t.batch.c.id)
-        ).scalar_one()
-        voucher_id = conn.execute(
-            t.voucher.insert()
-            .values(
-                company_id=company_id,
-                batch_id=batch_id,
-                number=1,
-                voucher_type=OUTGOING_INVOICE,
-                date=today - timedelta(days=730),
-                text="Inngående balanse, kundefordringer",
-            )
-            .returning(t.voucher.c.id)
-        ).scalar_one()
+        voucher_id = opening_voucher(conn, company_id, today - timedelta(days=730))
         lines = [
             {
                 "voucher_id": voucher_id,
