@@ -44,7 +44,14 @@ class FakePersonalData:
     def erase(self, company_id: int, customer: Customer) -> dict[str, int]:
         self._require(company_id, customer.number)
         self.s.customers[company_id][customer.number] = customer
-        changed = {"customer": 1, "claim": 0, "message": 0, "delivery": 0, "client_payment_duplicate": 0}
+        changed = {
+            "customer": 1,
+            "claim": 0,
+            "claim_page": 0,
+            "message": 0,
+            "delivery": 0,
+            "client_payment_duplicate": 0,
+        }
         collection_ids = set()
         for claim_id, claim in list(self.s.claims.items()):
             if claim.company_id != company_id or claim.debtor.number != customer.number:
@@ -54,6 +61,8 @@ class FakePersonalData:
             self.s.claims[claim_id] = erased
             collection_ids.add(claim.collection_id)
             changed["claim"] += 1
+            changed["claim_page"] += sum(1 for key in list(self.s.claim_pages) if key[0] == claim_id)
+            self.s.claim_pages = {k: v for k, v in self.s.claim_pages.items() if k[0] != claim_id}
         for row_id, row in list(self.s.messages.items()):
             message = row.message
             if not (isinstance(message, ItemSubmitted) and message.collection_id in collection_ids):

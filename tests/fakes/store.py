@@ -160,6 +160,13 @@ class DocumentRow:
     document: Document
 
 
+@dataclass(frozen=True, slots=True)
+class PageRow:
+    as_of: date
+    stamp: str
+    body: str
+
+
 @dataclass
 class FakeStore:
     """The tables, as dictionaries of domain values. ``ids`` are the tables' id sequences and ``counters`` the
@@ -207,6 +214,8 @@ class FakeStore:
     # the portal's users, each with its roles not revoked
     users: dict[int, User] = field(default_factory=dict)
     saved_filters: dict[tuple[int, int, str], SavedFilter] = field(default_factory=dict)
+    # claims' kept pages, by claim and view
+    claim_pages: dict[tuple[int, str], PageRow] = field(default_factory=dict)
 
     def snapshot(self) -> FakeStore:
         """A copy to work on: every table and nested table copied, the rows shared. Rows are frozen values, and

@@ -22,6 +22,7 @@ from tests.fakes.access import FakeAccess
 from tests.fakes.collection import FakeCollection
 from tests.fakes.deliveries import FakeDeliveries
 from tests.fakes.ledger import FakeCompanies, FakeLedger
+from tests.fakes.pages import FakeClaimPages
 from tests.fakes.personal_data import FakePersonalData
 from tests.fakes.shared import FakeAgreements, FakeImportLog, FakeOutbox
 from tests.fakes.store import FakeStore
@@ -38,6 +39,7 @@ class _Repositories:
     deliveries: FakeDeliveries
     personal_data: FakePersonalData
     access: FakeAccess
+    pages: FakeClaimPages
 
     @classmethod
     def over(cls, store: FakeStore) -> _Repositories:
@@ -51,6 +53,7 @@ class _Repositories:
             FakeDeliveries(store),
             FakePersonalData(store),
             FakeAccess(store),
+            FakeClaimPages(store),
         )
 
 
@@ -112,6 +115,10 @@ class FakeUnitOfWork:
     @property
     def access(self) -> FakeAccess:
         return self._open().access
+
+    @property
+    def pages(self) -> FakeClaimPages:
+        return self._open().pages
 
     @property
     def jobs(self) -> NoJobQueue:

@@ -95,6 +95,25 @@ class KeyVerifier:
 
     def principal(self, uow: UnitOfWork, token: str | None) -> Principal:
         """Who ``token`` is, or :class:`Unauthenticated`."""
+        key, digest, secret = self._stored(uow, token)
+        assert key.id is not None  # a stored key has its id
+        if self._checked.get(digest) != key.id:
+            if not self.hasher.verify(key.secret_hash, secret):
+                raise Unauthenticated("wrong secret")
+            self._checked[digest] = key.id
+            while len(self._checked) > self.remember:
+                self._checked.popitem(last=False)
+        return key.principal()
+
+    def known_principal(self, uow: UnitOfWork, token: str | None) -> Principal | None:
+        """Who ``token`` is if this process has checked its secret before (its stored row is read every time, so
+        a revoked key is refused on its next request); None: the secret is still to be checked (argon2, tens of
+        milliseconds: :meth:`principal`). :class:`Unauthenticated` for a token that cannot be a valid key."""
+        key, digest, _ = self._stored(uow, token)
+        return key.principal() if self._checked.get(digest) == key.id else None
+
+    def _stored(self, uow: UnitOfWork, token: str | None) -> tuple[ApiKey, bytes, str]:
+        """The active key ``token`` names, the token's digest and its secret."""
         if not token:
             raise Unauthenticated("no API key")
         m = _KEY.match(token.strip())
@@ -105,14 +124,4 @@ class KeyVerifier:
             key = uow.access.key_by_prefix(prefix)
         if key is None or not key.active or key.id is None:
             raise Unauthenticated("unknown or revoked key")
-        digest = hashlib.sha256(token.strip().encode()).digest()
-        known = self._checked.get(digest)
-        if known is None or known != key.id:
-            if not self.hasher.verify(key.secret_hash, secret):
-                raise Unauthenticated("wrong secret")
-            self._checked[digest] = key.id
-            while len(self._checked) > self.remember:
-                self._checked.popitem(last=False)
-        else:
-            self._checked.move_to_end(digest)
-        return key.principal()
+        return key, hashlib.sha256(token.strip().encode()).digest(), secret

@@ -20,6 +20,7 @@ from krav.domain.calendar import is_bank_day
 from krav.domain.collection.letters import LetterType
 from krav.domain.collection.steps import Day
 from krav.domain.money import Money
+from krav.services import claim_pages
 from krav.services.collection import CreditorDay, StepOutcome
 from krav.services.collection import day as service_day
 from krav.services.collection import money as service_money
@@ -263,7 +264,12 @@ def start_of_day(uow: UnitOfWork, on: date, collab: Collaborators) -> BusinessDa
 
 
 def _start(uow: UnitOfWork, on: date, collab: Collaborators, result: BusinessDay, *, deliver_letters: bool) -> None:
-    """The inbox's payment files, the delivery status notifications, and what earlier days could not send."""
+    """The inbox's payment files, the delivery status notifications, and what earlier days could not send; the
+    claims' pages kept from earlier days are dropped (stale by their day)."""
+    try:
+        claim_pages.forget_stale(uow, on)
+    except Exception as exc:  # they are only stale: each is made again when it is read
+        result.problems.append(f"claims' pages of earlier days: {_reason(exc)}")
     if collab.inbox is not None:
         try:
             result.inbox = import_inbox(uow, collab.inbox, max_bytes=collab.max_file_bytes)

@@ -238,15 +238,19 @@ def claim_detail(uow: UnitOfWork, company: int, ref: str, *, on: date, rates: Ra
     """One claim of the company with id ``company``, by collection ID or invoice number, with its history and its
     letters, read in one transaction; NotFound when there is no such claim."""
     with uow:
-        charge = uow.agreements.get(company).charge_interest
         by_id = uow.collection.claim(company, ref)
         found = [by_id] if by_id is not None else uow.collection.claims(company, ClaimFilter(invoice_numbers=[ref]))
         if not found or found[0].id is None:
             raise NotFound(f"no claim {ref}")
-        c = found[0]
-        assert c.id is not None
-        history = uow.collection.history(company, c.id)
-        letters = uow.collection.letters(company, claim_id=c.id)
+        return claim_detail_in(uow, company, found[0], on=on, rates=rates)
+
+
+def claim_detail_in(uow: UnitOfWork, company: int, c: Claim, *, on: date, rates: RateTables) -> ClaimDetail:
+    """The detail of claim ``c`` of the company with id ``company``, read in ``uow``'s open transaction."""
+    assert c.id is not None
+    charge = uow.agreements.get(company).charge_interest
+    history = uow.collection.history(company, c.id)
+    letters = uow.collection.letters(company, claim_id=c.id)
     view = ClaimView(
         ClaimRecord.of(c),
         interest_accrued(c, on, rates, charge_interest=charge),

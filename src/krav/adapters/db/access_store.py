@@ -2,14 +2,23 @@
 
 from __future__ import annotations
 
+import functools
 from datetime import datetime
+from types import SimpleNamespace
 from typing import Any
 
 import sqlalchemy as sa
 
 from krav.adapters.db import tables as t
+from krav.adapters.db.types import hot_row
 from krav.domain.access import ApiKey, Role, User, UserRole
 from krav.services.ports import IdempotentRequest, SavedFilter, Webhook, WebhookDelivery
+
+
+@functools.cache
+def _key_by_prefix() -> sa.Select[Any]:
+    """A key by its prefix, built once (every API request reads one)."""
+    return sa.select(t.api_key).where(t.api_key.c.prefix == sa.bindparam("prefix", type_=sa.String))
 
 
 class SqlAccess:
@@ -33,8 +42,8 @@ class SqlAccess:
         return int(self.conn.execute(k.insert().values(**values).returning(k.c.id)).scalar_one())
 
     def key_by_prefix(self, prefix: str) -> ApiKey | None:
-        row = self.conn.execute(sa.select(t.api_key).where(t.api_key.c.prefix == prefix)).first()
-        return _key(row) if row is not None else None
+        row = hot_row(self.conn, _key_by_prefix(), {"prefix": prefix})
+        return _key(SimpleNamespace(**row)) if row is not None else None
 
     def key(self, key_id: int) -> ApiKey | None:
         row = self.conn.execute(sa.select(t.api_key).where(t.api_key.c.id == key_id)).first()
@@ -320,7 +329,7 @@ class SqlAccess:
         return int(done.rowcount)
 
 
-def _key(r: sa.Row[Any]) -> ApiKey:
+def _key(r: Any) -> ApiKey:
     return ApiKey(
         prefix=r.prefix,
         secret_hash=r.secret_hash,

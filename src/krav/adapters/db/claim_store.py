@@ -64,7 +64,10 @@ class SqlClaims:
             changed[tuple(values)].append({"the_id": claim.id, **values})
         for names, rows in changed.items():
             update = t.claim.update().where(t.claim.c.id == sa.bindparam("the_id"))
-            self.conn.execute(update.values({name: sa.bindparam(name) for name in names}), rows)
+            # the revision is raised here, in the same statement (else the database's trigger writes the row again)
+            columns: dict[str, Any] = {name: sa.bindparam(name) for name in names}
+            columns["revision"] = t.claim.c.revision + 1
+            self.conn.execute(update.values(columns), rows)
 
     def claim(self, company_id: int, collection_id: str) -> Claim | None:
         row = self.conn.execute(

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 from typing import Any
 
 import sqlalchemy as sa
@@ -25,6 +26,12 @@ def _company_values(company: Company) -> dict[str, Any]:
         "email": company.email,
         "phone": company.phone,
     }
+
+
+@functools.cache
+def _by_orgno() -> sa.Select[Any]:
+    """A company by organisation number, built once (every API request reads one)."""
+    return sa.select(t.company).where(t.company.c.orgno == sa.bindparam("orgno", type_=sa.String))
 
 
 class SqlCompanies:
@@ -62,7 +69,7 @@ class SqlCompanies:
         return self._company(row)
 
     def find(self, orgno: str) -> Company | None:
-        row = self.conn.execute(sa.select(t.company).where(t.company.c.orgno == orgno)).one_or_none()
+        row = self.conn.execute(_by_orgno(), {"orgno": orgno}).one_or_none()
         return None if row is None else self._company(row)
 
     def get(self, orgno: str) -> Company:

@@ -14,6 +14,12 @@ from sqlalchemy import event
 from sqlalchemy.engine import Engine
 from sqlalchemy.pool import StaticPool
 
+#: How long a SQLite writer waits for another to finish before it gives up (and says the database is busy).
+BUSY_TIMEOUT_MS = 30_000
+
+#: SQLite connections kept open per process (the API server's thread pool runs 40 requests at a time).
+POOL_SIZE = 40
+
 
 def _sqlite_path(url: sa.URL) -> Path | None:
     database = url.database
@@ -34,6 +40,9 @@ def make_engine(url: str) -> Engine:
         kwargs["poolclass"] = StaticPool
     else:
         path.parent.mkdir(parents=True, exist_ok=True)
+        # a SQLite connection is cheap to keep and dear to open (its pragmas, a cold page cache): keep as many as
+        # the server's thread pool uses, and hand out the one used last (its cache is warm)
+        kwargs.update(pool_size=POOL_SIZE, max_overflow=POOL_SIZE, pool_use_lifo=True)
     engine = sa.create_engine(parsed, **kwargs)
 
     @event.listens_for(engine, "connect")
@@ -45,13 +54,27 @@ def make_engine(url: str) -> Engine:
             cursor.execute("PRAGMA journal_mode=WAL")
         cursor.execute("PRAGMA synchronous=FULL")
         cursor.execute("PRAGMA foreign_keys=ON")
-        cursor.execute("PRAGMA busy_timeout=30000")
+        cursor.execute(f"PRAGMA busy_timeout={BUSY_TIMEOUT_MS}")
         cursor.close()
 
     @event.listens_for(engine, "begin")
     def _on_begin(conn: sa.Connection) -> None:
         # a reader's transaction is deferred (WAL lets it read while another writes); a writer queues at once
-        deferred = conn.get_execution_options().get("krav_read_only", False)
-        conn.exec_driver_sql("BEGIN" if deferred else "BEGIN IMMEDIATE")
+        options = conn.get_execution_options()
+        if options.get("krav_glance", False):
+            return  # each statement reads the last commit on its own (no BEGIN, nothing to end)
+        if options.get("krav_read_only", False):
+            conn.exec_driver_sql("BEGIN")
+            return
+        patience = options.get("krav_lock_wait_ms")
+        if patience is None:
+            conn.exec_driver_sql("BEGIN IMMEDIATE")
+            return
+        # a writer that gives up soon (for what may be left undone): it waits ``patience`` ms for another writer
+        conn.exec_driver_sql(f"PRAGMA busy_timeout={int(patience)}")
+        try:
+            conn.exec_driver_sql("BEGIN IMMEDIATE")
+        finally:
+            conn.exec_driver_sql(f"PRAGMA busy_timeout={BUSY_TIMEOUT_MS}")
 
     return engine

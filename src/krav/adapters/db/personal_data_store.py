@@ -100,6 +100,10 @@ class SqlPersonalData:
                 debtor_email_for_letters=bool(customer.email_for_letters),
             )
         )
+        # the kept pages of its claims hold the data as it was: dropped, made again from the erased data when read
+        changed["claim_page"] = self._update(
+            sa.delete(t.claim_page).where(t.claim_page.c.claim_id.in_(sa.select(claim.c.id).where(claims)))
+        )
         collection_ids = sa.select(claim.c.collection_id).where(claims)
         changed["message"] = self._erase_messages(company_id, collection_ids, customer)
         letters = sa.select(lt.c.id).where(lt.c.company_id == company_id, lt.c.debtor_number == customer.number)
@@ -117,7 +121,7 @@ class SqlPersonalData:
         )
         return changed
 
-    def _update(self, statement: sa.Update) -> int:
+    def _update(self, statement: sa.Update | sa.Delete) -> int:
         return int(self.conn.execute(statement).rowcount or 0)
 
     def _erase_messages(self, company_id: int, collection_ids: sa.Select[Any], customer: Customer) -> int:

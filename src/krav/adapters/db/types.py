@@ -78,3 +78,43 @@ def many_objects() -> Iterator[None]:
     finally:
         if was_enabled:
             gc.enable()
+
+
+class _Prepared:
+    """A statement compiled once for a dialect, with its columns' result processors."""
+
+    __slots__ = ("compiled", "names", "processors")
+
+    def __init__(self, statement: sa.Select[Any], dialect: Dialect) -> None:
+        self.compiled = statement.compile(dialect=dialect)
+        self.names = [str(column.key) for column in statement.selected_columns]
+        self.processors = [column.type._cached_result_processor(dialect, None) for column in statement.selected_columns]
+
+
+_prepared: dict[tuple[int, str], tuple[sa.Select[Any], _Prepared]] = {}
+
+
+def hot_row(conn: sa.Connection, statement: sa.Select[Any], params: dict[str, Any]) -> dict[str, Any] | None:
+    """The first row of ``statement`` (built once, e.g. under ``functools.cache``) as column name → value, run on
+    the driver's cursor of ``conn``: compiled once per dialect and typed as SQLAlchemy types it, without the
+    rest of SQLAlchemy's work per execution — for the one-row reads every API request makes (its key, its page)."""
+    key = (id(statement), conn.dialect.name)
+    found = _prepared.get(key)
+    if found is None or found[0] is not statement:
+        found = _prepared[key] = (statement, _Prepared(statement, conn.dialect))
+    prepared = found[1]
+    compiled = prepared.compiled
+    values = compiled.construct_params(params)
+    args: Any = tuple(values[name] for name in compiled.positiontup or ()) if compiled.positional else values
+    cursor = conn.connection.driver_connection.cursor()  # type: ignore[union-attr]
+    try:
+        cursor.execute(compiled.string, args)
+        row = cursor.fetchone()
+    finally:
+        cursor.close()
+    if row is None:
+        return None
+    return {
+        name: (process(value) if process is not None else value)
+        for name, process, value in zip(prepared.names, prepared.processors, row, strict=True)
+    }

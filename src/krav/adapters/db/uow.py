@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from types import TracebackType
-from typing import Self
+from typing import Self, TypeVar, cast
 
 import sqlalchemy as sa
 from sqlalchemy.engine import Engine
@@ -17,8 +17,12 @@ from krav.adapters.db.deliveries import SqlDeliveries
 from krav.adapters.db.job_store import job_queue
 from krav.adapters.db.ledger_store import SqlLedger
 from krav.adapters.db.message_store import SqlImportLog, SqlOutbox
+from krav.adapters.db.page_store import SqlClaimPages
 from krav.adapters.db.personal_data_store import SqlPersonalData
 from krav.domain.errors import DatabaseBusy
+from krav.services.ports import JobQueue
+
+_R = TypeVar("_R")
 
 
 class SqlUnitOfWork:
@@ -30,29 +34,90 @@ class SqlUnitOfWork:
     """
 
     def __init__(
-        self, engine: Engine, *, before_commit: Callable[[SqlUnitOfWork], None], read_only: bool = False
+        self,
+        engine: Engine,
+        *,
+        before_commit: Callable[[SqlUnitOfWork], None],
+        read_only: bool = False,
+        glance: bool = False,
+        lock_wait_ms: int | None = None,
     ) -> None:
         self.engine = engine
         self.before_commit = before_commit
-        self.read_only = read_only
+        self.read_only = read_only or glance
+        self.glance = glance
+        self.lock_wait_ms = lock_wait_ms
         self._conn: sa.Connection | None = None
+        self._repositories: dict[Callable[[sa.Connection], object], object] = {}
 
     def __enter__(self) -> Self:
         self._conn = self.engine.connect()
-        if self.read_only:
+        if self.glance:
+            # one read that needs no transaction: each statement reads the last commit on its own
+            if self.engine.dialect.name == "sqlite":
+                self._conn.execution_options(krav_glance=True)
+            else:
+                self._conn.execution_options(isolation_level="AUTOCOMMIT")
+        elif self.read_only:
             # on SQLite a reader begins a deferred transaction: it reads the last commit and waits for no writer
             self._conn.execution_options(krav_read_only=True)
-        self.companies = SqlCompanies(self._conn)
-        self.ledger = SqlLedger(self._conn)
-        self.outbox = SqlOutbox(self._conn)
-        self.imports = SqlImportLog(self._conn)
-        self.agreements = SqlAgreements(self._conn)
-        self.collection = SqlCollection(self._conn)
-        self.deliveries = SqlDeliveries(self._conn)
-        self.personal_data = SqlPersonalData(self._conn)
-        self.access = SqlAccess(self._conn)
-        self.jobs = job_queue(self._conn)
+        elif self.lock_wait_ms is not None:
+            # on SQLite a writer that gives up after this long when another writes (raising DatabaseBusy)
+            self._conn.execution_options(krav_lock_wait_ms=self.lock_wait_ms)
+        self._repositories = {}
         return self
+
+    def _repository(self, kind: Callable[[sa.Connection], _R]) -> _R:
+        """The repository ``kind`` on this transaction's connection, made the first time it is asked for (a
+        request that reads one row pays for one repository, not eleven)."""
+        found = self._repositories.get(kind)
+        if found is None:
+            found = self._repositories[kind] = kind(self.connection)
+        return cast(_R, found)
+
+    @property
+    def companies(self) -> SqlCompanies:
+        return self._repository(SqlCompanies)
+
+    @property
+    def ledger(self) -> SqlLedger:
+        return self._repository(SqlLedger)
+
+    @property
+    def outbox(self) -> SqlOutbox:
+        return self._repository(SqlOutbox)
+
+    @property
+    def imports(self) -> SqlImportLog:
+        return self._repository(SqlImportLog)
+
+    @property
+    def agreements(self) -> SqlAgreements:
+        return self._repository(SqlAgreements)
+
+    @property
+    def collection(self) -> SqlCollection:
+        return self._repository(SqlCollection)
+
+    @property
+    def deliveries(self) -> SqlDeliveries:
+        return self._repository(SqlDeliveries)
+
+    @property
+    def personal_data(self) -> SqlPersonalData:
+        return self._repository(SqlPersonalData)
+
+    @property
+    def access(self) -> SqlAccess:
+        return self._repository(SqlAccess)
+
+    @property
+    def jobs(self) -> JobQueue:
+        return self._repository(job_queue)
+
+    @property
+    def pages(self) -> SqlClaimPages:
+        return self._repository(SqlClaimPages)
 
     @property
     def connection(self) -> sa.Connection:
@@ -64,6 +129,7 @@ class SqlUnitOfWork:
         self, exc_type: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None
     ) -> None:
         conn, self._conn = self._conn, None
+        self._repositories = {}
         if conn is None:
             return
         try:

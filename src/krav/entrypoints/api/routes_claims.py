@@ -18,7 +18,7 @@ from krav.domain.plausible import check_file_size
 from krav.entrypoints.api import schemas as s
 from krav.entrypoints.api import views
 from krav.entrypoints.api.deps import Admin, Collector, Krav, OnQuery, Reader, business_date
-from krav.services import claim_import, collection, dashboard, ledger, queries
+from krav.services import claim_import, claim_pages, collection, dashboard, ledger, queries
 from krav.services.collection.delivery.archive import archive_letter_pdf, settlement_document
 from krav.services.ports import DocumentKind
 
@@ -61,20 +61,43 @@ def list_claims(
     return s.Page[s.ClaimOut](items=[views.claim(v) for v in rows], next_cursor=following)
 
 
+#: The API's claim page in the claims' kept pages (krav.services.claim_pages); a new version of its JSON is a new
+#: view, so a page kept by an older Krav is never answered.
+CLAIM_PAGE = "api.v1.claim.1"
+
+
 @router.get("/companies/{orgno}/claims/{claim}", response_model=s.ClaimDetailOut)
-def get_claim(
+async def get_claim(
     claim: Annotated[str, Field(max_length=40, description="The collection id or the invoice number.")],
     tenant: Reader,
-    app: Krav,
     on: OnQuery = None,
-) -> s.ClaimDetailOut:
+) -> Response:
     """One claim: its amounts and next step, its history, and its letters."""
-    found = queries.claim_detail(app.reader(), tenant.company_id, claim, on=business_date(on), rates=app.rates)
+    app = tenant.app
+    day, rates = business_date(on), app.rates
+    # the kept page, read on the event loop (one read by index); else made in the thread pool, and kept
+    body = claim_pages.kept_page(app.glance(), tenant.company_id, claim, view=CLAIM_PAGE, on=day, rates=rates)
+    if body is None:
+        body = await run_in_threadpool(
+            claim_pages.claim_page,
+            app.reader(),
+            app.uow_if_free(),
+            tenant.company_id,
+            claim,
+            view=CLAIM_PAGE,
+            on=day,
+            rates=rates,
+            render=_claim_json,
+        )
+    return Response(body, media_type="application/json")
+
+
+def _claim_json(found: queries.ClaimDetail) -> str:
     return s.ClaimDetailOut(
         claim=views.claim(found.view),
         history=[views.history(h) for h in found.history],
         letters=[views.letter(lt) for lt in found.letters],
-    )
+    ).model_dump_json()
 
 
 @router.post("/companies/{orgno}/claims/actions", response_model=list[s.ActionResultOut])

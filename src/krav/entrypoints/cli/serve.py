@@ -31,9 +31,7 @@ def serve_command(
     get_app()  # the database is created or brought up to date before the first request
     typer.echo(f"Krav API on http://{host}:{port}/api/v1 (docs: http://{host}:{port}/api/v1/docs)", err=True)
     typer.echo(f"The creditor portal on http://{host}:{port}/ (users: krav users create)", err=True)
-    uvicorn.run(
-        "krav.entrypoints.api:create_app", factory=True, host=host, port=port, workers=workers, log_level="info"
-    )
+    uvicorn.run("krav.entrypoints.api:serve_app", factory=True, host=host, port=port, workers=workers, log_level="info")
 
 
 @keys_app.command("create")

@@ -63,9 +63,11 @@ from krav.services.ports.outside import (
 )
 from krav.services.ports.storage import (
     AgreementRepository,
+    ClaimPages,
     CollectionRepository,
     CompanyRepository,
     DeliveryRepository,
+    FoundPage,
     ImportLog,
     LedgerRepository,
     MessageOutbox,
@@ -87,6 +89,7 @@ __all__ = [
     "ClaimEventRecord",
     "ClaimFigures",
     "ClaimFilter",
+    "ClaimPages",
     "ClaimToMatch",
     "ClaimWaiting",
     "ClientPayment",
@@ -99,6 +102,7 @@ __all__ = [
     "DeliveryStatus",
     "Document",
     "DocumentKind",
+    "FoundPage",
     "HistoryEntry",
     "IdempotentRequest",
     "ImportLog",

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Mapping, Sequence
+from dataclasses import dataclass
 from datetime import date, datetime
 from types import TracebackType
 from typing import Any, Protocol, Self
@@ -404,6 +405,39 @@ class PersonalDataRepository(Protocol):
         ...
 
 
+@dataclass(frozen=True, slots=True)
+class FoundPage:
+    """A claim found by collection ID or invoice number, with the stamp of what its page is made from now and, if
+    a page was kept with that very stamp, that page (``body``; None: make it again)."""
+
+    claim_id: int
+    stamp: str
+    body: str | None
+
+
+class ClaimPages(Protocol):
+    """Claims' pages as a face answers them (the API's JSON), kept while what each was made from is unchanged —
+    a read model that answers a claim's page with one read. What makes a page stale is the database's to tell
+    (the stamp), not the callers': every change to a claim, its history, its letters or their deliveries, or to
+    its company's interest setting, changes the stamp, by whatever program it was made."""
+
+    def find(self, company_id: int, ref: str, *, view: str, salt: str) -> FoundPage | None:
+        """The company's claim with collection ID ``ref`` (or else invoice number ``ref``): its stamp now — what
+        ``salt`` says (the day, the rate table) with the claim's own state — and its kept page of ``view`` if that
+        page has this stamp. None: the company has no such claim. Read the stamp before what the page is made of,
+        in the same transaction: a change after it then only makes the kept page stale."""
+        ...
+
+    def keep(self, claim_id: int, *, view: str, as_of: date, stamp: str, body: str) -> None:
+        """Keep ``body`` as the claim's page of ``view`` made on ``as_of`` from ``stamp`` (replacing one kept)."""
+        ...
+
+    def forget(self, *, claim_ids: Iterable[int] | None = None, before: date | None = None) -> int:
+        """Drop kept pages: of these claims (their debtor's data was erased), or made before ``before`` (stale by
+        their day). Returns how many."""
+        ...
+
+
 class UnitOfWork(Protocol):
     """One transaction: everything a use case writes is committed together, or nothing is.
 
@@ -432,6 +466,8 @@ class UnitOfWork(Protocol):
     def access(self) -> AccessRepository: ...
     @property
     def jobs(self) -> JobQueue: ...
+    @property
+    def pages(self) -> ClaimPages: ...
 
     def __enter__(self) -> Self: ...
     def __exit__(

@@ -85,6 +85,9 @@ claim = sa.Table(
     sa.Column("objection_text", sa.Text),
     # R-SVC-2: the claim's latest letter could not be sent (since that day): it takes no step until it has been
     sa.Column("letter_unsent_since", sa.Date),
+    # raised by one on every change of the row, by the database itself (migration 0018): what a kept page of the
+    # claim (``claim_page``) was made from
+    sa.Column("revision", sa.Integer, nullable=False, server_default="0"),
     sa.UniqueConstraint("company_id", "invoice_number", name="uq_claim_company_invoice"),
     sa.CheckConstraint(
         "stage in ('new', 'reminder', 'notice', 'collection_list', 'inkasso', 'legal', 'closed')", name="stage"
@@ -165,6 +168,20 @@ letter_line = sa.Table(
     sa.Column("compensation_ore", Ore),
     sa.Index("ix_letter_line_letter", "letter_id"),
     sa.Index("ix_letter_line_claim", "claim_id"),
+)
+
+# A claim's page as a face answers it (the API's JSON), kept while what it was made from is unchanged: ``stamp``
+# names the day, the rate table and the claim's revision, last event, last letter line and deliveries it was made
+# from (krav.adapters.db.page_store); a page whose stamp no longer matches is made again on its next read.
+claim_page = sa.Table(
+    "claim_page",
+    metadata,
+    sa.Column("claim_id", sa.ForeignKey("claim.id"), primary_key=True),
+    sa.Column("view", sa.String(20), primary_key=True),
+    sa.Column("as_of", sa.Date, nullable=False),
+    sa.Column("stamp", sa.String(300), nullable=False),
+    sa.Column("body", sa.Text, nullable=False),
+    sa.Index("ix_claim_page_as_of", "as_of"),
 )
 
 # R-CLM-16: how a letter line's interest accrued, period by period (the line by its letter and position)
