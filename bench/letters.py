@@ -43,7 +43,16 @@ def _letters(count: int) -> list[object]:
     from krav.domain.money import Money
 
     service = Sender(
-        "Krav Inkasso AS", "923609016", "Postboks 123 Sentrum", "0104", "Oslo", "post@krav.example", "22334455"
+        "Krav Inkasso AS",
+        "923609016",
+        "Postboks 123 Sentrum",
+        "0104",
+        "Oslo",
+        "post@krav.example",
+        "22334455",
+        account="16020000000",
+        iban="NO3916020000000",
+        bic="DNBANOKKXXX",
     )
     creditor = Sender("Eksempel Handel AS", "974760673", "Storgata 10", "0155", "Oslo", "faktura@eksempel.example")
     letters: list[object] = []

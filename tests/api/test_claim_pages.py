@@ -4,6 +4,7 @@ it changes — whoever changed it, Krav or another program writing the database 
 from __future__ import annotations
 
 from collections.abc import Callable
+from datetime import date
 from typing import Any
 
 import pytest
@@ -11,6 +12,7 @@ import sqlalchemy as sa
 
 from krav.adapters.db import tables as t
 from krav.domain.access import Role
+from krav.domain.personal_data import ERASED, erased
 from tests.api.conftest import A, Api, Caller, company_body, set_up_company
 
 ON = {"on": "2025-01-20"}
@@ -109,3 +111,31 @@ def test_another_companys_claim_has_no_page_for_it(api: Api) -> None:
     assert stranger.get(f"/companies/{other}/claims/{ref}", params=ON).status_code == 404
     with api.krav.engine.connect() as conn:
         assert conn.execute(sa.select(sa.func.count()).select_from(t.claim_page)).scalar() == 0
+
+
+def _pages(api: Api) -> int:
+    with api.krav.engine.connect() as conn:
+        return int(conn.execute(sa.select(sa.func.count()).select_from(t.claim_page)).scalar_one())
+
+
+def test_the_daily_run_drops_the_pages_of_earlier_days(api: Api) -> None:
+    viewer, ref = _claim_with_a_letter(api)
+    assert viewer.get(f"/companies/{A}/claims/{ref}", params=ON).status_code == 200
+    assert _pages(api) == 1
+    operator = api.as_(api.key(Role.OPERATOR))
+    assert operator.post("/runs", json={"on": "2025-01-21"}).status_code == 200
+    assert _pages(api) == 0
+
+
+def test_erasing_a_debtor_drops_the_pages_of_its_claims(api: Api) -> None:
+    viewer, ref = _claim_with_a_letter(api)
+    assert viewer.get(f"/companies/{A}/claims/{ref}", params=ON).status_code == 200
+    with api.krav.uow() as uow:
+        company = uow.companies.get(A)
+        assert company.id is not None
+        customer = uow.ledger.customers(company.id)["20001"]
+        changed = uow.personal_data.erase(company.id, erased(customer, date(2031, 1, 1)))
+        uow.commit()
+    assert changed["claim_page"] == 1
+    assert _pages(api) == 0
+    assert viewer.get(f"/companies/{A}/claims/{ref}", params=ON).json()["claim"]["debtor_name"] == ERASED

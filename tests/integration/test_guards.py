@@ -186,6 +186,8 @@ def test_every_guarded_table_has_its_triggers(books: Engine) -> None:
             wanted = {"no_replace", "no_delete"}
     guarded: dict[str, set[str]] = {}
     for table, name in rows:
+        if (table, name) == ("claim", "claim_revision"):
+            continue  # not a guard: it raises a claim's revision on every change (migration 0018)
         guarded.setdefault(table, set()).add(name.removeprefix(f"{table}_"))
     assert set(guarded) == set(t.GUARDED)
     assert all(wanted <= names for names in guarded.values()), guarded

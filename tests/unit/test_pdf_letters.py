@@ -14,6 +14,7 @@ from dataclasses import replace
 from datetime import date, timedelta
 from decimal import Decimal
 from pathlib import Path
+from typing import Any
 
 import pytest
 from pypdf import PdfReader
@@ -521,3 +522,25 @@ def test_the_collection_list_names_its_thursday_and_how_to_act_and_no_portal_r_c
     assert "13.02.2025" not in manual  # without the automatic list nothing moves on a Thursday by itself
     for text in (automatic, manual):
         assert "portal" not in text.lower()
+
+
+def test_a_print_batch_reuses_the_layout_of_letters_rendered_on_their_own(monkeypatch: pytest.MonkeyPatch) -> None:
+    """A print letter is rendered alone (its archived copy), then in its batch: laid out once, the same bytes."""
+    letters = [make_letter(LetterType.REMINDER), make_letter(LetterType.NOTICE, claims=2)]
+    fresh = LetterRenderer().render_letters(letters)
+    renderer = LetterRenderer()
+    made: list[Letter] = []
+    lay_out = renderer._lay_out
+
+    def counting(letter: Letter) -> Any:
+        made.append(letter)
+        return lay_out(letter)
+
+    monkeypatch.setattr(renderer, "_lay_out", counting)
+    alone = [renderer.render_letter(letter) for letter in letters]
+    assert renderer.render_letters(letters) == fresh
+    assert made == letters  # each laid out once, for its own PDF
+    assert alone[0] == LetterRenderer().render_letter(letters[0])
+    # an equal letter that is another object is laid out anew (the layout is kept by the object)
+    renderer.render_letters([replace(letters[0])])
+    assert len(made) == 3

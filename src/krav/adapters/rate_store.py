@@ -28,7 +28,7 @@ import tempfile
 import tomllib
 from dataclasses import replace
 from datetime import datetime
-from functools import lru_cache
+from functools import cached_property, lru_cache
 from importlib.resources import files
 from pathlib import Path
 
@@ -51,9 +51,10 @@ class RateStore:
         self.home = home
         self.configured = configured
 
-    @property
+    @cached_property
     def stored_path(self) -> Path:
-        """Where a loaded table is kept: ``$KRAV_HOME/rates/current.toml``."""
+        """Where a loaded table is kept: ``$KRAV_HOME/rates/current.toml`` (looked at on every read of the rates:
+        made once)."""
         return self.home / "rates" / "current.toml"
 
     @property

@@ -88,7 +88,9 @@ class _Prepared:
     def __init__(self, statement: sa.Select[Any], dialect: Dialect) -> None:
         self.compiled = statement.compile(dialect=dialect)
         self.names = [str(column.key) for column in statement.selected_columns]
-        self.processors = [column.type._cached_result_processor(dialect, None) for column in statement.selected_columns]
+        self.processors = [
+            column.type.dialect_impl(dialect).result_processor(dialect, None) for column in statement.selected_columns
+        ]
 
 
 _prepared: dict[tuple[int, str], tuple[sa.Select[Any], _Prepared]] = {}

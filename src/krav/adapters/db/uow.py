@@ -49,8 +49,15 @@ class SqlUnitOfWork:
         self.lock_wait_ms = lock_wait_ms
         self._conn: sa.Connection | None = None
         self._repositories: dict[Callable[[sa.Connection], object], object] = {}
+        self._depth = 0
 
     def __enter__(self) -> Self:
+        if self.glance and self._conn is not None:
+            # a glance holds no transaction, so its blocks may nest: the inner ones read on the outer one's
+            # connection (a request's reads, one connection)
+            self._depth += 1
+            return self
+        self._depth = 1
         self._conn = self.engine.connect()
         if self.glance:
             # one read that needs no transaction: each statement reads the last commit on its own
@@ -128,6 +135,9 @@ class SqlUnitOfWork:
     def __exit__(
         self, exc_type: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None
     ) -> None:
+        self._depth -= 1
+        if self._depth > 0:
+            return
         conn, self._conn = self._conn, None
         self._repositories = {}
         if conn is None:

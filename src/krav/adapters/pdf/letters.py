@@ -19,6 +19,7 @@ sums and what a template sees), :mod:`krav.adapters.pdf.letter_flow` (text, tabl
 from __future__ import annotations
 
 import io
+import threading
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
@@ -86,8 +87,14 @@ __all__ = [
 class LetterRenderer:
     """Renders letters and collection lists as PDF with one set of texts (the packaged one by default)."""
 
+    #: How many letters' layouts a renderer keeps: a print letter is rendered on its own (the archived copy) and
+    #: then again in its print batch, which then reuses its layout (a batch is made of at most 500 letters).
+    KEEP_LAID_OUT = 1024
+
     def __init__(self, texts: LetterTexts | None = None) -> None:
         self.texts = texts or packaged_texts()
+        self._laid_out: dict[int, tuple[Letter, _LaidOut]] = {}
+        self._lock = threading.Lock()
 
     def render_letter(self, letter: Letter) -> bytes:
         """One letter as a complete PDF."""
@@ -97,7 +104,7 @@ class LetterRenderer:
         """Every letter in one PDF, each starting on a new page (the daily print batch)."""
         if not letters:
             raise FieldError("letters", "nothing to render; give at least one letter")
-        laid_out = [self._lay_out(letter) for letter in letters]
+        laid_out = [self._laid_out_once(letter) for letter in letters]
         first = laid_out[0]
         buffer = io.BytesIO()
         created = max(letter.sent_on for letter in letters)
@@ -123,6 +130,20 @@ class LetterRenderer:
         """The collection list of ``creditor`` for ``list_date``, rows in the order given (R-CLM-4); ``automatic``:
         the agreement's automatic list (the claims move on the Thursday unless stopped)."""
         return collection_list.render_collection_list(creditor, list_date, rows, texts=self.texts, automatic=automatic)
+
+    def _laid_out_once(self, letter: Letter) -> _LaidOut:
+        """``letter`` laid out: by this renderer the first time it was rendered (the same letter object), else
+        now. Letters are immutable values, so a kept layout is the letter's as long as the object lives (the
+        renderer holds it while it keeps the layout, so its id is not reused meanwhile)."""
+        kept = self._laid_out.get(id(letter))
+        if kept is not None and kept[0] is letter:
+            return kept[1]
+        laid_out = self._lay_out(letter)
+        with self._lock:
+            while len(self._laid_out) >= self.KEEP_LAID_OUT:
+                del self._laid_out[next(iter(self._laid_out))]
+            self._laid_out[id(letter)] = (letter, laid_out)
+        return laid_out
 
     def _lay_out(self, letter: Letter) -> _LaidOut:
         check_letter(letter)

@@ -8,6 +8,7 @@ rate periods are summed unrounded, and the segment is rounded to øre when it cl
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 from datetime import date, timedelta
 from decimal import Decimal, localcontext
@@ -169,20 +170,33 @@ def split_segment(principal: Money, start: date, end: date, rates: RateTables) -
     if end <= start or not principal.is_positive():
         return ()
     one = timedelta(days=1)
-    groups: list[tuple[date, date, Decimal, Fraction]] = []
+    # each period's exact amount as a numerator over one denominator for all: the table's integer day weights
+    # where they cover the segment (as the open segment is computed), else the fractions themselves
+    weights = _day_weights(rates)
+    whole = weights.covers(start, end)
+    denominator = weights.denominator if whole else 1
+    groups: list[tuple[date, date, Decimal, Fraction | int]] = []
     for period in rates.interest_periods(start + one, end + one):
-        days = (period.end - period.start).days
-        exact = Fraction(principal.ore * days) * Fraction(period.rate) / (100 * days_in_year(period.start.year))
         first, last = period.start - one, period.end - one  # as R-TIME-4 counts: the days after first up to last
+        exact: Fraction | int
+        if whole:
+            exact = principal.ore * weights.between(first, last)
+        else:
+            days = (period.end - period.start).days
+            exact = Fraction(principal.ore * days) * Fraction(period.rate) / (100 * days_in_year(period.start.year))
         if groups and groups[-1][2] == period.rate and groups[-1][1].year == period.start.year:
             begun, _, rate, summed = groups[-1]
             groups[-1] = (begun, last, rate, summed + exact)
         else:
             groups.append((first, last, period.rate, exact))
-    total = round_half_up_ore(sum((g[3] for g in groups), Fraction(0)))
-    floors = [g[3].numerator // g[3].denominator for g in groups]
+    if not whole:  # to one denominator: the least common one of the periods' fractions
+        denominator = math.lcm(*(Fraction(g[3]).denominator for g in groups))
+        groups = [(a, b, r, Fraction(x).numerator * (denominator // Fraction(x).denominator)) for a, b, r, x in groups]
+    numerators = [int(g[3]) for g in groups]
+    total = (2 * sum(numerators) + denominator) // (2 * denominator)  # rounded half up (R-MONEY-1)
+    floors = [n // denominator for n in numerators]
     left = total - sum(floors)
-    by_remainder = sorted(range(len(groups)), key=lambda i: (-(groups[i][3] - floors[i]), i))
+    by_remainder = sorted(range(len(groups)), key=lambda i: (-(numerators[i] % denominator), i))
     for index in by_remainder[:left]:
         floors[index] += 1
     return tuple(

@@ -21,6 +21,7 @@ from krav.entrypoints.api.problems import ApiProblem
 from krav.entrypoints.clock import oslo_today
 from krav.services import queries
 from krav.services.access import KeyVerifier, Unauthenticated
+from krav.services.ports import UnitOfWork
 
 bearer = HTTPBearer(auto_error=False, description="An API key: `Authorization: Bearer krav_…`")
 
@@ -38,8 +39,16 @@ def verifier(request: Request) -> KeyVerifier:
 Krav = Annotated[App, Depends(krav)]
 
 
-async def principal(
-    request: Request, credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(bearer)]
+Credentials = Annotated[HTTPAuthorizationCredentials | None, Depends(bearer)]
+
+
+async def principal(request: Request, credentials: Credentials) -> Principal:
+    """Who the request acts as (the dependency; see :func:`principal_on`)."""
+    return await principal_on(request, credentials, None)
+
+
+async def principal_on(
+    request: Request, credentials: HTTPAuthorizationCredentials | None, glance: UnitOfWork | None
 ) -> Principal:
     """Who the request acts as; 401 for a missing, unknown, wrong or revoked key (never which). The key's row is
     read on the event loop (one read by index); only a secret this process has not checked yet goes to the thread
@@ -48,7 +57,7 @@ async def principal(
     app: App = request.app.state.krav  # (not a dependency of its own: each costs FastAPI work on every request)
     check = verifier(request)
     try:
-        known = check.known_principal(app.glance(), token)
+        known = check.known_principal(glance or app.glance(), token)
         return known if known is not None else await run_in_threadpool(check.principal, app.reader(), token)
     except Unauthenticated:
         raise ApiProblem(
@@ -95,25 +104,39 @@ OrgnoPath = Annotated[
 ]
 
 
-def tenant_for(permission: Permission) -> Any:
-    """A dependency: the company of the path, if the principal sees it (else 404, as for a company that does not
-    exist — another tenant's data is never confirmed), and if its role may do ``permission`` (else 403)."""
-
-    async def dependency(request: Request, orgno: OrgnoPath, who: Who) -> Tenant:
-        app: App = request.app.state.krav
-        # companies' ids by organisation number as this server has read them: an id never changes and no company
-        # is ever deleted, so each is read once (its row when a route needs more than its id: Tenant.company)
-        known: dict[str, int] = request.app.state.company_ids
-        company_id = known.get(orgno)
-        if company_id is None:
-            company = queries.company(app.glance(), orgno)  # one read by index, on the event loop
-            if company is None or company.id is None:
-                raise NotFound(f"no company {orgno}")
-            company_id = known[orgno] = company.id
-        if not who.sees(company_id):
+async def tenant(
+    request: Request,
+    orgno: str,
+    credentials: HTTPAuthorizationCredentials | None,
+    permission: Permission,
+    glance: UnitOfWork | None = None,
+) -> Tenant:
+    """The company ``orgno``, if the request's principal sees it (else 404, as for a company that does not exist —
+    another tenant's data is never confirmed), and if its role may do ``permission`` (else 403). The dependency
+    :func:`tenant_for` calls it; a route read most often calls it itself (a dependency costs FastAPI's dependency
+    solving on every request). ``glance``: an open glance to read on (the request's one connection)."""
+    who = await principal_on(request, credentials, glance)
+    app: App = request.app.state.krav
+    # companies' ids by organisation number as this server has read them: an id never changes and no company is
+    # ever deleted, so each is read once (its row when a route needs more than its id: Tenant.company)
+    known: dict[str, int] = request.app.state.company_ids
+    company_id = known.get(orgno)
+    if company_id is None:
+        company = queries.company(glance or app.glance(), orgno)  # one read by index, on the event loop
+        if company is None or company.id is None:
             raise NotFound(f"no company {orgno}")
-        require(who, permission)
-        return Tenant(app, orgno, company_id, who)
+        company_id = known[orgno] = company.id
+    if not who.sees(company_id):
+        raise NotFound(f"no company {orgno}")
+    require(who, permission)
+    return Tenant(app, orgno, company_id, who)
+
+
+def tenant_for(permission: Permission) -> Any:
+    """A dependency: :func:`tenant` for ``permission``."""
+
+    async def dependency(request: Request, orgno: OrgnoPath, credentials: Credentials) -> Tenant:
+        return await tenant(request, orgno, credentials, permission)
 
     return Depends(dependency)
 

@@ -10,14 +10,15 @@ from fastapi import APIRouter, Path, Query, Request, Response
 from pydantic import Field
 from starlette.concurrency import run_in_threadpool
 
-from krav.bootstrap import require_service_identity
+from krav.bootstrap import App, require_service_identity
+from krav.domain.access import Permission
 from krav.domain.collection.actions import Action
 from krav.domain.collection.claims import Stage
 from krav.domain.errors import Conflict, NotFound
 from krav.domain.plausible import check_file_size
+from krav.entrypoints.api import deps, views
 from krav.entrypoints.api import schemas as s
-from krav.entrypoints.api import views
-from krav.entrypoints.api.deps import Admin, Collector, Krav, OnQuery, Reader, business_date
+from krav.entrypoints.api.deps import Admin, Collector, Credentials, Krav, OnQuery, OrgnoPath, Reader, business_date
 from krav.services import claim_import, claim_pages, collection, dashboard, ledger, queries
 from krav.services.collection.delivery.archive import archive_letter_pdf, settlement_document
 from krav.services.ports import DocumentKind
@@ -68,21 +69,26 @@ CLAIM_PAGE = "api.v1.claim.1"
 
 @router.get("/companies/{orgno}/claims/{claim}", response_model=s.ClaimDetailOut)
 async def get_claim(
+    request: Request,
+    orgno: OrgnoPath,
     claim: Annotated[str, Field(max_length=40, description="The collection id or the invoice number.")],
-    tenant: Reader,
+    credentials: Credentials,
     on: OnQuery = None,
 ) -> Response:
     """One claim: its amounts and next step, its history, and its letters."""
-    app = tenant.app
+    app: App = request.app.state.krav
     day, rates = business_date(on), app.rates
-    # the kept page, read on the event loop (one read by index); else made in the thread pool, and kept
-    body = claim_pages.kept_page(app.glance(), tenant.company_id, claim, view=CLAIM_PAGE, on=day, rates=rates)
+    # the tenant as Reader resolves it, called rather than declared (the read made most often), and the kept page:
+    # read on the event loop on one connection (an indexed read each); a page to make goes to the thread pool
+    with app.glance() as glance:
+        found = await deps.tenant(request, orgno, credentials, Permission.READ, glance)
+        body = claim_pages.kept_page(glance, found.company_id, claim, view=CLAIM_PAGE, on=day, rates=rates)
     if body is None:
         body = await run_in_threadpool(
             claim_pages.claim_page,
             app.reader(),
             app.uow_if_free(),
-            tenant.company_id,
+            found.company_id,
             claim,
             view=CLAIM_PAGE,
             on=day,
