@@ -343,7 +343,8 @@ def krav(env: dict[str, str], *args: str) -> float:
     command = [KRAV, *args]
     profile = os.environ.get("KRAV_BENCH_PROFILE")  # a folder: each command's cProfile output goes there
     if profile:
-        name = "-".join(a for a in args if not a.startswith("-"))[:40]
+        name = "-".join(a for a in args if not a.startswith("-"))[:40] or "help"
+        Path(profile).mkdir(parents=True, exist_ok=True)
         command = [sys.executable, "-m", "cProfile", "-o", f"{profile}/{name}.prof", *command]
     start = time.perf_counter()
     done = subprocess.run(command, env=env, capture_output=True, text=True, check=False)

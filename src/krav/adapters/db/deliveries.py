@@ -49,6 +49,7 @@ class SqlDeliveries:
         if found is not None:
             return found
         digest = hashlib.sha256(content).hexdigest()
+        created = utcnow()
         self.conn.execute(
             t.document.insert().values(
                 company_id=company_id,
@@ -59,12 +60,11 @@ class SqlDeliveries:
                 sha256=digest,
                 size=len(content),
                 content=content,
-                created_at=utcnow(),
+                created_at=created,
             )
         )
-        stored = self.document(company_id, kind, ref)
-        assert stored is not None
-        return stored
+        # as stored (not read back: the PDF went in, a second read would only bring it back)
+        return Document(DocumentKind(kind), ref, filename, media_type, digest, content, created)
 
     def document(self, company_id: int, kind: DocumentKind, ref: str) -> Document | None:
         d = t.document
