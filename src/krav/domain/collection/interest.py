@@ -174,7 +174,6 @@ def split_segment(principal: Money, start: date, end: date, rates: RateTables) -
     # where they cover the segment (as the open segment is computed), else the fractions themselves
     weights = _day_weights(rates)
     whole = weights.covers(start, end)
-    denominator = weights.denominator if whole else 1
     groups: list[tuple[date, date, Decimal, Fraction | int]] = []
     for period in rates.interest_periods(start + one, end + one):
         first, last = period.start - one, period.end - one  # as R-TIME-4 counts: the days after first up to last
@@ -189,10 +188,12 @@ def split_segment(principal: Money, start: date, end: date, rates: RateTables) -
             groups[-1] = (begun, last, rate, summed + exact)
         else:
             groups.append((first, last, period.rate, exact))
-    if not whole:  # to one denominator: the least common one of the periods' fractions
+    if whole:
+        denominator = weights.denominator
+        numerators = [int(g[3]) for g in groups]
+    else:  # the periods' fractions over their least common denominator
         denominator = math.lcm(*(Fraction(g[3]).denominator for g in groups))
-        groups = [(a, b, r, Fraction(x).numerator * (denominator // Fraction(x).denominator)) for a, b, r, x in groups]
-    numerators = [int(g[3]) for g in groups]
+        numerators = [int(Fraction(g[3]) * denominator) for g in groups]
     total = (2 * sum(numerators) + denominator) // (2 * denominator)  # rounded half up (R-MONEY-1)
     floors = [n // denominator for n in numerators]
     left = total - sum(floors)
