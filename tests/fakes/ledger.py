@@ -242,7 +242,9 @@ class FakeLedger:
         rows = [
             i
             for i in self._ordered(company_id)
-            if (customer is None or i.customer == customer) and not (open_only and i.status is SettledStatus.SETTLED)
+            if (customer is None or i.customer == customer)
+            and not (open_only and i.status is SettledStatus.SETTLED)
+            and not (f.debits_only and not i.is_debit)
         ]
         # every key given narrows, as in the SQL adapter
         if collection_ids is not None:
@@ -409,6 +411,12 @@ class FakeLedger:
         voucher_id: int | None,
     ) -> None:
         self.s.item_matches.extend(ItemMatchRow(company_id, a, method, on, voucher_id) for a in allocations)
+
+    def record_posting_allocations(
+        self, company_id: int, posted: Sequence[tuple[int, date, Sequence[Allocation]]]
+    ) -> None:
+        for voucher_id, on, allocations in posted:
+            self.record_allocations(company_id, allocations, method="posting", on=on, voucher_id=voucher_id)
 
     def voucher_number_of_item(self, company_id: int, item_id: int) -> int:
         item = self.s.items.get(company_id, {}).get(item_id)

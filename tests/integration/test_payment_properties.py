@@ -29,6 +29,7 @@ from hypothesis import strategies as st
 from krav.adapters.db import tables as t
 from krav.bootstrap import App, bootstrap
 from krav.domain.agreement import Agreement
+from krav.domain.collection.events import EventKind
 from krav.domain.kid import KidScheme, is_valid_kid, make_kid
 from krav.domain.money import Money
 from krav.formats.camt054_writer import Credit, build_camt054
@@ -273,6 +274,42 @@ def test_a_part_payment_and_the_letter_total_on_the_same_day_end_alike_in_either
             Money.of("100.00"),
         )
     assert part_first == full_first
+
+
+def test_a_part_payment_spent_on_the_letters_first_claim_leaves_nothing_on_the_other_r_clm_7() -> None:
+    """R-CLM-7: 200.00 to letter 10001/1 (1001: 1000.00 with the fee 35.00, 1002: 500.00) pays the fee, the
+    interest and principal of the first claim in the letter's order and is spent there; the other claim gets no
+    allocation and no payment in its history (a payment of 0.00 on a claim it did not reach would date its paid
+    confirmation by a payment that paid nothing on it)."""
+    app = bootstrap(database_url="sqlite://")
+    try:
+        uow = _setup(app)
+        letters = _letters(uow)
+        name, data = _file([_credit(0, Pay("fixed", "10001", 0, extra_ore=20_000), letters)], "PART")
+        payments.import_payments(uow, data, filename=name)
+        run_day(uow, ORGNO, RUN_DAY, rates=app.rates, service=app.service)
+        with uow:
+            claims = {c.invoice_number: c for c in uow.collection.claims(1) if c.invoice_number in ("1001", "1002")}
+            paid = {
+                number: [h for h in uow.collection.history(1, c.id or 0) if h.kind is EventKind.PAYMENT]
+                for number, c in claims.items()
+            }
+        with app.engine.connect() as conn:
+            a = t.allocation
+            reached = dict(
+                conn.execute(
+                    sa.select(a.c.claim_id, sa.func.count()).where(a.c.payment_id.is_not(None)).group_by(a.c.claim_id)
+                ).all()
+            )
+        first, other = claims["1001"], claims["1002"]
+        assert first.fees_outstanding.is_zero()
+        assert first.principal_outstanding < Money.of("1000.00")
+        assert other.principal_outstanding == Money.of("500.00")
+        assert reached == {first.id: 1}
+        assert [h.amount for h in paid["1001"]] == [Money.of("200.00")]
+        assert paid["1002"] == []
+    finally:
+        app.close()
 
 
 # -- the same payments written again: no payment counted twice ------------------------------------------------------

@@ -71,10 +71,23 @@ def test_no_ore_is_lost_in_any_equal_split_r_money_1(ore: int, parts: int) -> No
     assert max(p.ore for p in split) - min(p.ore for p in split) <= 1
 
 
-@given(ore_amounts, ore_amounts)
-def test_addition_and_subtraction_are_exact(a: int, b: int) -> None:
-    assert (Money.from_ore(a) + Money.from_ore(b)).ore == a + b
-    assert (Money.from_ore(a) - Money.from_ore(b)).ore == a - b
+@given(ore_amounts, ore_amounts, st.sampled_from(["NOK", "EUR"]))
+def test_addition_and_subtraction_are_exact(a: int, b: int, currency: str) -> None:
+    """Sums, differences and signs skip the checks of construction: they must equal the checked construction."""
+    x, y = Money.of(Decimal(a).scaleb(-2), currency), Money.from_ore(b, currency)
+    for made, ore in ((x + y, a + b), (x - y, a - b), (-x, -a), (abs(x), abs(a))):
+        assert made == Money(Decimal(ore).scaleb(-2), currency)
+        assert (made.ore, made.currency) == (ore, currency)
+    with pytest.raises(ValueError, match="cannot combine"):
+        _ = x + Money.from_ore(b, "SEK")
+
+
+def test_one_zero_per_currency_is_shared() -> None:
+    assert Money.zero() is Money.zero("NOK") is Money.from_ore(0)
+    assert Money.zero("EUR") == Money(Decimal("0.00"), "EUR")
+    assert Money.zero("EUR").currency == "EUR"
+    with pytest.raises(ValueError, match="ISO 4217"):
+        Money.zero("kroner")
 
 
 def test_a_product_is_rounded_once_at_the_end_r_money_1() -> None:

@@ -97,11 +97,8 @@ class Money:
             raise TypeError(f"øre must be an int, got {type(ore).__name__}")
         if currency not in _SEEN_CURRENCIES:
             return cls(Decimal(ore).scaleb(-2), currency)
-        if ore == 0:  # most stored fees and interest are nothing: one shared zero per currency (Money is frozen)
-            zero = _ZEROS.get(currency)
-            if zero is None:
-                zero = _ZEROS[currency] = cls(Decimal(0).scaleb(-2), currency)
-            return zero
+        if ore == 0:  # most stored fees and interest are nothing
+            return cls.zero(currency)
         # whole øre scaled by 10^-2 is exact to the øre by construction: skip the checks (storage reads many)
         money = object.__new__(cls)
         object.__setattr__(money, "amount", Decimal(ore).scaleb(-2))
@@ -110,7 +107,11 @@ class Money:
 
     @classmethod
     def zero(cls, currency: str = DEFAULT_CURRENCY) -> Money:
-        return cls(Decimal("0.00"), currency)
+        """Nothing in ``currency``: one shared zero per currency (Money is frozen)."""
+        zero = _ZEROS.get(currency)
+        if zero is None:
+            zero = _ZEROS[currency] = cls(Decimal("0.00"), currency)
+        return zero
 
     @classmethod
     def sum(cls, items: Iterable[Money], currency: str = DEFAULT_CURRENCY) -> Money:
@@ -144,19 +145,29 @@ class Money:
         if other.currency != self.currency:
             raise ValueError(f"cannot combine {self.currency} with {other.currency}")
 
+    def _exact(self, amount: Decimal) -> Money:
+        """Money in this currency of ``amount``, known exact to the øre: a sum, difference or sign of amounts that
+        are (within the 28 digits of ``Decimal``'s context, far beyond any amount :mod:`krav.domain.plausible`
+        admits). The checks of construction are skipped: on the hot paths of allocation and interest they cost
+        more than the arithmetic."""
+        money = object.__new__(Money)
+        object.__setattr__(money, "amount", amount)
+        object.__setattr__(money, "currency", self.currency)
+        return money
+
     def __add__(self, other: Money) -> Money:
         self._same_currency(other)
-        return Money(self.amount + other.amount, self.currency)
+        return self._exact(self.amount + other.amount)
 
     def __sub__(self, other: Money) -> Money:
         self._same_currency(other)
-        return Money(self.amount - other.amount, self.currency)
+        return self._exact(self.amount - other.amount)
 
     def __neg__(self) -> Money:
-        return Money(-self.amount, self.currency)
+        return self._exact(-self.amount)
 
     def __abs__(self) -> Money:
-        return Money(abs(self.amount), self.currency)
+        return self._exact(abs(self.amount))
 
     def __lt__(self, other: Money) -> bool:
         self._same_currency(other)

@@ -121,7 +121,7 @@ def _invoice_item(uow: UnitOfWork, orgno: str, number: str, where: str) -> tuple
     with uow:
         company = uow.companies.get(orgno)
         assert company.id is not None
-        items = [i for i in uow.ledger.items(company.id, ItemFilter(numbers=[number])) if i.is_debit]
+        items = uow.ledger.items(company.id, ItemFilter(numbers=[number], debits_only=True))
     if not items:
         raise FieldError(where, f"no invoice {number!r}")
     return items[0].customer, items[0].remaining

@@ -14,7 +14,7 @@ from krav.adapters.db import tables as t
 from krav.adapters.db.chains import EVENT_COUNTER, chain_length, event_links, last_event_hash, seal_events
 from krav.adapters.db.claim_rows import claim_from_row, claim_values
 from krav.adapters.db.counters import next_value, next_values
-from krav.adapters.db.types import chunks, rows_where_in, utcnow
+from krav.adapters.db.types import chunks, rows_where_in, unindexed, utcnow
 from krav.domain.collection.claims import Claim, Stage
 from krav.domain.collection.events import Event, EventKind
 from krav.domain.money import Money
@@ -79,7 +79,8 @@ class SqlClaims:
         """Claims of one company as ``where`` narrows them, by due date and invoice number."""
         f = where or ClaimFilter()
         c = t.claim
-        query = sa.select(c).where(c.c.company_id == company_id)
+        by_key = f.collection_ids is not None or f.ids is not None  # unique keys: their index, never the company's
+        query = sa.select(c).where((unindexed(c.c.company_id) if by_key else c.c.company_id) == company_id)
         if f.open_only:
             query = query.where(c.c.stage != Stage.CLOSED.value)
         if f.due_by is not None:

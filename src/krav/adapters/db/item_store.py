@@ -5,14 +5,14 @@ by the bank's identity (R-LED-5)."""
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
-from datetime import date
+from datetime import date, datetime
 from typing import Any
 
 import sqlalchemy as sa
 
 from krav.adapters.db import tables as t
 from krav.adapters.db.customer_store import SqlCustomers
-from krav.adapters.db.types import chunks, many_objects, rows_where_in, utcnow
+from krav.adapters.db.types import chunks, many_objects, rows_where_in, unindexed, utcnow
 from krav.domain.ledger.matching import Allocation
 from krav.domain.ledger.open_items import OpenItem, settled_status
 from krav.domain.ledger.voucher_types import CollectionVoucherType, appears_in_proposal
@@ -91,15 +91,18 @@ class SqlItems(SqlCustomers):
     def items(self, company_id: int, where: ItemFilter | None = None) -> list[OpenItem]:
         f = where or ItemFilter()
         oi, cust = t.open_item, t.customer
+        by_key = f.collection_ids is not None or f.ids is not None  # unique keys: their index, never the company's
         query = (
             sa.select(oi, cust.c.number.label("customer"))
             .join(cust, cust.c.id == oi.c.customer_id)
-            .where(oi.c.company_id == company_id)
+            .where((unindexed(oi.c.company_id) if by_key else oi.c.company_id) == company_id)
         )
         if f.customer is not None:
             query = query.where(cust.c.number == f.customer)
         if f.open_only:
             query = query.where(oi.c.settled_status < 3)
+        if f.debits_only:  # as ux_open_item_invoice_number's condition: by numbers, that index answers
+            query = query.where(oi.c.amount_ore > 0)
         query = query.order_by(cust.c.number, oi.c.due_date, oi.c.number, oi.c.id)
         keyed: list[tuple[Any, Iterable[Any] | None]] = [
             (oi.c.collection_id, f.collection_ids),
@@ -265,23 +268,21 @@ class SqlItems(SqlCustomers):
         on: date,
         voucher_id: int | None,
     ) -> None:
-        now = utcnow()
-        rows = [
-            {
-                "company_id": company_id,
-                "debit_item_id": a.debit_id,
-                "credit_item_id": a.credit_id,
-                "amount_ore": a.amount.ore,
-                "currency": a.amount.currency,
-                "method": method,
-                "on_date": on,
-                "voucher_id": voucher_id,
-                "created_at": now,
-            }
-            for a in allocations
-        ]
+        rows = _match_rows(company_id, allocations, method=method, on=on, voucher_id=voucher_id, now=utcnow())
         if rows:
             self.conn.execute(t.item_match.insert(), rows)
+
+    def record_posting_allocations(
+        self, company_id: int, posted: Sequence[tuple[int, date, Sequence[Allocation]]]
+    ) -> None:
+        now = utcnow()
+        rows = [
+            row
+            for voucher_id, on, allocations in posted
+            for row in _match_rows(company_id, allocations, method="posting", on=on, voucher_id=voucher_id, now=now)
+        ]
+        for chunk in chunks(rows):
+            self.conn.execute(t.item_match.insert(), list(chunk))
 
     def voucher_number_of_item(self, company_id: int, item_id: int) -> int:
         return int(
@@ -338,3 +339,23 @@ def _new_item(item_id: int, item: NewItem) -> OpenItem:
         reference=item.reference,
         voucher_id=item.voucher_id,
     )
+
+
+def _match_rows(
+    company_id: int, allocations: Iterable[Allocation], *, method: str, on: date, voucher_id: int | None, now: datetime
+) -> list[dict[str, Any]]:
+    """The ``item_match`` rows of ``allocations``."""
+    return [
+        {
+            "company_id": company_id,
+            "debit_item_id": a.debit_id,
+            "credit_item_id": a.credit_id,
+            "amount_ore": a.amount.ore,
+            "currency": a.amount.currency,
+            "method": method,
+            "on_date": on,
+            "voucher_id": voucher_id,
+            "created_at": now,
+        }
+        for a in allocations
+    ]

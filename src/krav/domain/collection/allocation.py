@@ -42,6 +42,16 @@ class Applied:
         """What of the payment this claim took (the waiver is no money)."""
         return self.principal + self.fee + self.interest + self.salaer + self.overpaid
 
+    @property
+    def reached(self) -> bool:
+        """Whether the payment did anything to the claim: took money for it, moved some between its parts (interest
+        paid beyond a letter's, counted as principal) or waived some of it. A payment spent on the letter's
+        earlier claims does not reach the later ones (R-CLM-7)."""
+        parts = (self.principal, self.fee, self.interest, self.salaer, self.overpaid, self.waived_interest)
+        return any(not p.is_zero() for p in parts) or (
+            self.waived_costs is not None and not self.waived_costs.is_zero()
+        )
+
 
 @dataclass(frozen=True, slots=True)
 class LetterTerms:
@@ -128,6 +138,8 @@ def _cover(
     paid beyond it counts as principal instead, so the outcome does not depend on the order payments arrive in.
     """
     zero = Money.zero(claim.currency)
+    if interest_total is None and take.left.is_zero():  # the payment is spent: this claim gets nothing of it
+        return zero, zero, zero, zero, zero
     moved = zero
     if interest_total is not None and claim.interest_paid > interest_total:
         moved = (claim.interest_paid - interest_total).min(claim.principal_outstanding)
@@ -277,7 +289,9 @@ def settle_if_paid(claim: Claim, on: date, rates: RateTables, *, charge_interest
     principal paid with fees or interest left in stage reminder or notice makes an interest note due."""
     if not claim.is_open:
         return False
-    if owed(claim, on, rates, charge_interest=charge_interest).is_zero():
+    # interest outstanding is never below zero: while principal, fees or salær are owed the claim is not paid
+    owes_more = (claim.principal_outstanding + claim.fees_outstanding + claim.salaer_outstanding).is_positive()
+    if not owes_more and owed(claim, on, rates, charge_interest=charge_interest).is_zero():
         claim.close_paid(on)
         return True
     if (

@@ -241,11 +241,12 @@ def confirmations(uow: UnitOfWork, ctx: CreditorDay) -> StepOutcome:
 def what_was_paid(uow: UnitOfWork, company_id: int, result: StepResult) -> None:
     """R-CLM-9: each paid confirmation states, per claim, what the debtor paid, when, and how it was applied,
     from the payments stored against the claims; kept with the letter, so that it prints the same ever after."""
-    for draft in result.letters:
-        if draft.type is not LetterType.PAID_CONFIRMATION:
-            continue
+    drafts = [draft for draft in result.letters if draft.type is LetterType.PAID_CONFIRMATION]
+    if not drafts:
+        return
+    payments = uow.collection.payments_applied(company_id, (c.collection_id for d in drafts for c in d.claims))
+    for draft in drafts:
         claims = {c.collection_id: c for c in draft.claims}
-        payments = uow.collection.payments_applied(company_id, claims)
         draft.lines = [
             confirmation_line(line, claims[line.collection_id], payments.get(line.collection_id, []))
             for line in draft.lines

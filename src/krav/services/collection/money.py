@@ -118,6 +118,8 @@ def money_in(uow: UnitOfWork, ctx: CreditorDay) -> StepOutcome:
     uow.outbox.mark_handled(handled)
 
     applications: list[PaymentApplication] = []
+    computable: set[tuple[str, date, date | None]] = set()
+    terms: dict[int, LetterTerms] = {}
     for payment in payments:
         assert payment.id is not None
         letter = letters.get(payment.letter_id) if payment.letter_id is not None else None
@@ -129,7 +131,9 @@ def money_in(uow: UnitOfWork, ctx: CreditorDay) -> StepOutcome:
             continue
         on_letter = [claims[line.collection_id] for line in letter.lines if line.collection_id in claims]
         try:
-            worked, applied, step = _apply_payment(payment, letter, on_letter, ctx)
+            if letter.id not in terms:
+                terms[letter.id] = _letter_terms(letter)
+            worked, applied, step = _apply_payment(payment, terms[letter.id], on_letter, ctx, computable)
         except Exception as exc:  # the payment goes to the manual queue with the reason; the rest go on
             uow.collection.set_payment_status(
                 payment.id, PaymentStatus.UNMATCHED, on=day.today, reason=f"could not be applied: {exc}"[:1000]
@@ -183,10 +187,17 @@ def _why_not_applied(payment: ClientPayment, letter: StoredLetter | None) -> str
 
 
 def _apply_payment(
-    payment: ClientPayment, letter: StoredLetter, on_letter: list[Claim], ctx: CreditorDay
+    payment: ClientPayment,
+    terms: LetterTerms,
+    on_letter: list[Claim],
+    ctx: CreditorDay,
+    computable: set[tuple[str, date, date | None]],
 ) -> tuple[list[Claim], list[Applied], StepResult]:
     """A client-account payment applied to copies of its letter's claims as of the day it arrived (R-CLM-7,
-    R-CLM-12), closing what it pays (R-CLM-9); the copies, what it applied, and its events."""
+    R-CLM-12; ``terms``: what the letter stated), closing what it pays (R-CLM-9); the copies, what it applied,
+    and its events. ``computable``: the
+    claims' open segments (claim, start, closed on) whose interest to the business day was worked out already,
+    which is all that could fail of it (the rate table's days)."""
     day = ctx.day
     rates, charge = day.rates, day.charge_interest
     worked = copy.deepcopy(on_letter)
@@ -201,9 +212,12 @@ def _apply_payment(
             rates,
             order=ctx.agreement.allocation_order,
             charge_interest=charge,
-            letter=_letter_terms(letter),
+            letter=terms,
             ordered_on=payment.ordered_on,
         )
+        # a claim the payment did not reach gets no allocation and no event: its history, its settlement lines and
+        # its paid confirmation show the payments that paid something on it
+        applied = [a for a in applied if a.reached]
     else:
         # every claim of the letter is closed already: all of it is kept for refund (R-CLM-9)
         applied = [keep_for_refund(worked[-1], payment.amount)]
@@ -211,8 +225,11 @@ def _apply_payment(
     for claim in open_claims:
         if settle_if_paid(claim, received, rates, charge_interest=charge):
             step.event(claim, received, EventKind.CLOSED, detail="paid")
-    for claim in worked:  # the figures the ledger is told must be computable too
-        interest_outstanding(claim, day.today, rates, charge_interest=charge)
+    for claim in worked:  # the figures the ledger is told must be computable too (once for each open segment)
+        segment = (claim.collection_id, claim.segment_start, claim.closed_on)
+        if segment not in computable:
+            interest_outstanding(claim, day.today, rates, charge_interest=charge)
+            computable.add(segment)
     return worked, applied, step
 
 

@@ -127,7 +127,7 @@ def import_bank_file(
             voucher = result.vouchers[0]
             report.lines.append(BankLine(payment.reference, payment.amount, item.number, how, None, voucher.number))
             uow.ledger.add_posted_bank_payment(company.id, PostedBankPayment(payment.bank_id, filename, voucher.id))
-            refreshed = [i for i in uow.ledger.items(company.id, ItemFilter(numbers=[item.number])) if i.is_debit]
+            refreshed = uow.ledger.items(company.id, ItemFilter(numbers=[item.number], debits_only=True))
             if refreshed:
                 by_number[item.number] = refreshed[0]
                 if refreshed[0].kid:

@@ -51,7 +51,7 @@ class ExemptChange:
 
 
 def _invoice(uow: UnitOfWork, cid: int, orgno: str, invoice: str) -> OpenItem:
-    found = [i for i in uow.ledger.items(cid, ItemFilter(numbers=[invoice])) if i.is_debit]
+    found = uow.ledger.items(cid, ItemFilter(numbers=[invoice], debits_only=True))
     if not found:
         raise NotFound(f"no invoice {invoice} for company {orgno}; see `krav ledger items --all`")
     return found[0]

@@ -83,7 +83,9 @@ def post_batch_in(
     if clashes:
         first = sorted(clashes)[0]
         raise Conflict(f"{new_invoice_numbers[first]}: invoice number {first} exists already in the ledger")
-    existing_refs = {i.number: i for i in uow.ledger.items(company_id, ItemFilter(numbers=wanted_refs)) if i.is_debit}
+    existing_refs = {
+        i.number: i for i in uow.ledger.items(company_id, ItemFilter(numbers=wanted_refs, debits_only=True))
+    }
 
     batch_id = uow.ledger.add_batch(company_id, batch.text or source_name, batch.source)
     numbers = uow.ledger.next_numbers(company_id, "voucher", len(batch.vouchers))
@@ -111,6 +113,7 @@ def post_batch_in(
         ],
     )
     allocations: list[Allocation] = []
+    posted_allocations: list[tuple[int, date, list[Allocation]]] = []
     items_by_number = dict(existing_refs)
     touched: dict[int, OpenItem] = {}
     made = iter(created)
@@ -135,9 +138,11 @@ def post_batch_in(
             for i in state.values():
                 if i.is_debit:
                     items_by_number[i.number] = i
-            uow.ledger.record_allocations(company_id, found, method="posting", on=stored.date, voucher_id=stored.id)
+            assert stored.id is not None
+            posted_allocations.append((stored.id, stored.date, found))
             allocations.extend(found)
 
+    uow.ledger.record_posting_allocations(company_id, posted_allocations)
     uow.ledger.save_remaining(company_id, touched.values())
     reports = report_settlements(uow, company, allocations, touched, types, on=None) if report else []
     final = {i.id: touched.get(i.id, i) for i in created}
@@ -213,7 +218,7 @@ def write_off(
 
 def invoice_item(uow: UnitOfWork, company_id: int, invoice: str, orgno: str) -> OpenItem:
     """The invoice (the debit item) numbered ``invoice``, or NotFound."""
-    found = [i for i in uow.ledger.items(company_id, ItemFilter(numbers=[invoice])) if i.is_debit]
+    found = uow.ledger.items(company_id, ItemFilter(numbers=[invoice], debits_only=True))
     if not found:
         raise NotFound(f"no invoice {invoice!r} for company {orgno}")
     return found[0]

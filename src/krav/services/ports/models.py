@@ -97,13 +97,15 @@ class ClaimFilter:
 @dataclass(frozen=True, slots=True)
 class ItemFilter:
     """Which open items of a creditor to read; every field given narrows (they hold together), every field left as
-    None does not. ``open_only`` leaves out settled items (R-LED-3 settled status 3)."""
+    None does not. ``open_only`` leaves out settled items (R-LED-3 settled status 3); ``debits_only`` leaves out
+    payments and credit notes (an invoice's number is unique among the debits)."""
 
     ids: Iterable[int] | None = None
     numbers: Iterable[str] | None = None
     collection_ids: Iterable[str] | None = None
     customer: str | None = None
     open_only: bool = False
+    debits_only: bool = False
 
 
 @dataclass(frozen=True, slots=True)

@@ -149,6 +149,13 @@ class LedgerRepository(Protocol):
         on: date,
         voucher_id: int | None,
     ) -> None: ...
+    def record_posting_allocations(
+        self, company_id: int, posted: Sequence[tuple[int, date, Sequence[Allocation]]]
+    ) -> None:
+        """Record, at once, the allocations posted vouchers made (R-LED-4): each voucher's id, its date, and
+        what its lines settled (method ``posting``)."""
+        ...
+
     def voucher_number_of_item(self, company_id: int, item_id: int) -> int: ...
 
     # payments of the creditor's own bank files, by the bank's identity
