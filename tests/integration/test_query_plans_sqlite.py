@@ -1,0 +1,87 @@
+"""On SQLite, rows asked for by a list of unique keys are found through those keys' index, never by walking the
+company's every row.
+
+SQLite keeps no statistics unless told to (``ANALYZE``), and without them it judges an ``IN`` list of hundreds of
+keys dearer than the company's own index: it then reads every claim or item of the company for each chunk of the
+list, a read that grows with the company (at 100,000 claims the day's run applying a bank file spent most of its
+time so). The reads by collection IDs (claims and open items) and by invoice numbers (the debits a voucher
+settles) are run as Krav runs them, their SQL caught on its way to the database, and ``EXPLAIN QUERY PLAN`` of
+each must name the key's index.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+import pytest
+import sqlalchemy as sa
+
+from krav.bootstrap import App, bootstrap
+from krav.services import ledger
+from krav.services.ports import ClaimFilter, ItemFilter
+from tests.builders import ORGNO, consumer, invoice, make_company, post
+
+KEYS = 500  # one chunk of an IN list (krav.adapters.db.types.CHUNK)
+
+
+@pytest.fixture
+def app(tmp_path: Path) -> Iterator[App]:
+    krav = bootstrap(database_url=f"sqlite:///{tmp_path / 'krav.sqlite3'}")
+    try:
+        yield krav
+    finally:
+        krav.close()
+
+
+def _plans(app: App, read: Any) -> list[tuple[str, list[str]]]:
+    """Each SELECT that ``read`` sends, with the lines of its query plan."""
+    caught: list[tuple[str, Any]] = []
+
+    def catch(conn: Any, cursor: Any, statement: str, parameters: Any, context: Any, executemany: bool) -> None:
+        if statement.lstrip().upper().startswith("SELECT"):
+            caught.append((statement, parameters))
+
+    sa.event.listen(app.engine, "before_cursor_execute", catch)
+    try:
+        read()
+    finally:
+        sa.event.remove(app.engine, "before_cursor_execute", catch)
+    with app.engine.connect() as conn:
+        return [
+            (statement, [row[3] for row in conn.exec_driver_sql(f"EXPLAIN QUERY PLAN {statement}", parameters)])
+            for statement, parameters in caught
+        ]
+
+
+def _searches(plans: list[tuple[str, list[str]]], table: str) -> list[str]:
+    return [
+        line for _, lines in plans for line in lines if line.startswith(("SEARCH", "SCAN")) and f" {table} " in line
+    ]
+
+
+def test_claims_and_items_by_collection_ids_and_debits_by_number_use_the_keys_index(app: App) -> None:
+    uow = app.uow()
+    company = make_company(uow)
+    assert company.id is not None
+    ledger.save_customers(uow, ORGNO, [consumer("10001")])
+    post(uow, invoice("1001", "10001", "1000.00", date(2025, 3, 1), date(2025, 3, 14)))
+    keys = [f"K1-{n:06d}" for n in range(KEYS)]
+    numbers = ["1001", *(f"{2000 + n}" for n in range(KEYS - 1))]
+
+    def read() -> None:
+        with uow:
+            assert uow.collection.claims(company.id or 0, ClaimFilter(collection_ids=keys)) == []
+            assert uow.ledger.items(company.id or 0, ItemFilter(collection_ids=keys)) == []
+            found = uow.ledger.items(company.id or 0, ItemFilter(numbers=numbers, debits_only=True))
+            assert [i.number for i in found] == ["1001"]
+
+    plans = _plans(app, read)
+    claims, items = _searches(plans, "claim"), _searches(plans, "open_item")
+    assert claims == ["SEARCH claim USING INDEX sqlite_autoindex_claim_1 (collection_id=?)"], plans
+    assert items == [
+        "SEARCH open_item USING INDEX sqlite_autoindex_open_item_1 (collection_id=?)",
+        "SEARCH open_item USING INDEX ux_open_item_invoice_number (company_id=? AND number=?)",
+    ], plans
