@@ -17,7 +17,7 @@ from contextlib import AbstractAsyncContextManager, asynccontextmanager
 from datetime import UTC, datetime
 from typing import Any
 
-from fastapi import APIRouter, FastAPI
+from fastapi import FastAPI
 from starlette.concurrency import run_in_threadpool
 
 from krav import __version__
@@ -74,11 +74,11 @@ def create_app(krav: App | None = None, *, deliver_webhooks: bool = True) -> Fas
     api.state.company_ids = {}  # deps.tenant_for
     problems.install(api)
     api.add_middleware(IdempotencyMiddleware)
-    v1 = APIRouter(prefix=PREFIX, responses=schemas.problem_responses(400, 401, 403, 404, 409, 422, 503))
-    # the claims first: a request is matched against the routes in order, and a claim's page is read the most
+    problems_answered = schemas.problem_responses(400, 401, 403, 404, 409, 422, 503)
+    # the claims first: a request is matched against the routes in order, and a claim's page is read the most; each
+    # router included in the app itself (a router within a router is matched level by level, on every request)
     for module in (routes_claims, routes_companies, routes_ledger, routes_service):
-        v1.include_router(module.router)
-    api.include_router(v1)
+        api.include_router(module.router, prefix=PREFIX, responses=problems_answered)
     _document_problems(api)
     portal.install(api, krav)
     return api

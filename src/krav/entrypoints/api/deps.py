@@ -24,6 +24,8 @@ from krav.services.access import KeyVerifier, Unauthenticated
 from krav.services.ports import UnitOfWork
 
 bearer = HTTPBearer(auto_error=False, description="An API key: `Authorization: Bearer krav_…`")
+#: the name of :data:`bearer`'s security scheme in the OpenAPI document
+BEARER_SCHEME = "HTTPBearer"
 
 
 async def krav(request: Request) -> App:

@@ -18,7 +18,7 @@ from krav.domain.errors import Conflict, NotFound
 from krav.domain.plausible import check_file_size
 from krav.entrypoints.api import deps, views
 from krav.entrypoints.api import schemas as s
-from krav.entrypoints.api.deps import Admin, Collector, Credentials, Krav, OnQuery, OrgnoPath, Reader, business_date
+from krav.entrypoints.api.deps import Admin, Collector, Krav, OnQuery, OrgnoPath, Reader, business_date
 from krav.services import claim_import, claim_pages, collection, dashboard, ledger, queries
 from krav.services.collection.delivery.archive import archive_letter_pdf, settlement_document
 from krav.services.ports import DocumentKind
@@ -67,16 +67,21 @@ def list_claims(
 CLAIM_PAGE = "api.v1.claim.1"
 
 
-@router.get("/companies/{orgno}/claims/{claim}", response_model=s.ClaimDetailOut)
+@router.get(
+    "/companies/{orgno}/claims/{claim}",
+    response_model=s.ClaimDetailOut,
+    # the API key is read by the route itself (as the dependency would: deps.bearer), not solved as a dependency
+    openapi_extra={"security": [{deps.BEARER_SCHEME: []}]},
+)
 async def get_claim(
     request: Request,
     orgno: OrgnoPath,
     claim: Annotated[str, Field(max_length=40, description="The collection id or the invoice number.")],
-    credentials: Credentials,
     on: OnQuery = None,
 ) -> Response:
     """One claim: its amounts and next step, its history, and its letters."""
     app: App = request.app.state.krav
+    credentials = await deps.bearer(request)
     day, rates = business_date(on), app.rates
     # the tenant as Reader resolves it, called rather than declared (the read made most often), and the kept page:
     # read on the event loop on one connection (an indexed read each); a page to make goes to the thread pool
