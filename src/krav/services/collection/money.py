@@ -195,9 +195,8 @@ def _apply_payment(
 ) -> tuple[list[Claim], list[Applied], StepResult]:
     """A client-account payment applied to copies of its letter's claims as of the day it arrived (R-CLM-7,
     R-CLM-12; ``terms``: what the letter stated), closing what it pays (R-CLM-9); the copies, what it applied,
-    and its events. ``computable``: the
-    claims' open segments (claim, start, closed on) whose interest to the business day was worked out already,
-    which is all that could fail of it (the rate table's days)."""
+    and its events. ``computable``: the claims' open segments (claim, start, closed on) whose interest to the
+    business day was worked out already, which is all that could fail of it (the rate table's days)."""
     day = ctx.day
     rates, charge = day.rates, day.charge_interest
     worked = copy.deepcopy(on_letter)
