@@ -1,5 +1,5 @@
 """On SQLite, rows asked for by a list of unique keys are found through those keys' index, never by walking the
-company's every row.
+company's every row; and a list longer than the driver takes in one statement is read in parts.
 
 SQLite keeps no statistics unless told to (``ANALYZE``), and without them it judges an ``IN`` list of hundreds of
 keys dearer than the company's own index: it then reads every claim or item of the company for each chunk of the
@@ -20,9 +20,10 @@ import pytest
 import sqlalchemy as sa
 
 from krav.bootstrap import App, bootstrap
+from krav.domain.agreement import Agreement
 from krav.services import ledger
 from krav.services.ports import ClaimFilter, ItemFilter
-from tests.builders import ORGNO, consumer, invoice, make_company, post
+from tests.builders import ORGNO, consumer, invoice, make_company, post, run_day
 
 KEYS = 500  # one chunk of an IN list (krav.adapters.db.types.CHUNK)
 
@@ -85,3 +86,25 @@ def test_claims_and_items_by_collection_ids_and_debits_by_number_use_the_keys_in
         "SEARCH open_item USING INDEX sqlite_autoindex_open_item_1 (collection_id=?)",
         "SEARCH open_item USING INDEX ux_open_item_invoice_number (company_id=? AND number=?)",
     ], plans
+
+
+def test_letters_asked_for_by_more_ids_than_one_statement_takes_come_back_all_in_order(app: App) -> None:
+    """A day's payments may name more letters than a statement binds (SQLite: 32,766 or 250,000 by its build;
+    PostgreSQL: 65,535): the letters are read in parts, and come back as the query orders them."""
+    uow = app.uow()
+    company = make_company(uow)
+    assert company.id is not None
+    ledger.save_customers(uow, ORGNO, [consumer(f"{10001 + n}") for n in range(3)])
+    issued, due, notice_day = date(2025, 3, 1), date(2025, 3, 14), date(2025, 3, 28)
+    post(uow, *(invoice(f"{1001 + n}", f"{10001 + n}", "100.00", issued, due) for n in range(3)))
+    with uow:
+        uow.agreements.save(company.id, Agreement(active=True, activated_on=notice_day, accepted_by="test"))
+        uow.commit()
+    run_day(uow, ORGNO, notice_day, rates=app.rates, service=app.service)
+    with uow:
+        every = uow.collection.letters(company.id)
+        asked = uow.collection.letters(company.id, letter_ids=range(1, 300_000))
+        some = uow.collection.letters(company.id, letter_ids=[every[-1].id, every[0].id])
+    assert len(every) == 3
+    assert asked == every
+    assert some == [every[0], every[-1]]

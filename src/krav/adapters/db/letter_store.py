@@ -13,7 +13,7 @@ import sqlalchemy as sa
 from krav.adapters.db import tables as t
 from krav.adapters.db.claim_rows import claim_from_row
 from krav.adapters.db.letter_details import read_details, write_details
-from krav.adapters.db.types import chunks, utcnow
+from krav.adapters.db.types import CHUNK, chunks, utcnow
 from krav.domain.collection.claims import Claim, Stage
 from krav.domain.collection.letters import CollectionListRow, LetterLine, LetterType, deadline_from
 from krav.domain.collection.steps import LetterDraft
@@ -180,24 +180,32 @@ class SqlLetters:
     ) -> list[StoredLetter]:
         lt, ll, c, lk = t.letter, t.letter_line, t.claim, t.letter_kid
         query = _letters_query().where(lt.c.company_id == company_id)
-        if letter_ids is not None:
-            query = query.where(lt.c.id.in_(list(letter_ids)))
         if kid is not None:
             query = query.where(lk.c.kid == kid)
         if debtor is not None:
             query = query.where(lt.c.debtor_number == debtor)
         if claim_id is not None:
             query = query.where(lt.c.id.in_(sa.select(ll.c.letter_id).where(ll.c.claim_id == claim_id)))
-        heads = self.conn.execute(query).all()
+        if letter_ids is None:
+            heads = self.conn.execute(query).all()
+        else:  # in chunks, under the driver's limit of bound values (a day's payments may name 100,000 letters)
+            wanted = sorted(set(letter_ids))
+            heads = [h for chunk in chunks(wanted) for h in self.conn.execute(query.where(lt.c.id.in_(chunk)))]
+            if len(wanted) > CHUNK:  # in the query's order again
+                heads.sort(key=lambda h: (h.sent_on, h.debtor_number, h.n))
         if not heads:
             return []
         lines: dict[int, list[LetterLine]] = {}
-        line_rows = self.conn.execute(
+        lines_query = (
             sa.select(ll, c.c.collection_id, c.c.invoice_number, c.c.invoice_date, c.c.due_date, c.c.currency)
             .join(c, c.c.id == ll.c.claim_id)
-            .where(ll.c.letter_id.in_([h.id for h in heads]))
             .order_by(ll.c.letter_id, ll.c.position)
-        ).all()
+        )
+        line_rows = [
+            r
+            for chunk in chunks([h.id for h in heads])
+            for r in self.conn.execute(lines_query.where(ll.c.letter_id.in_(chunk)))
+        ]
         periods, paid = read_details(
             self.conn, [h.id for h in heads], {(r.letter_id, r.position): r.currency for r in line_rows}
         )
