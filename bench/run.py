@@ -57,7 +57,7 @@ HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE.parent / "src"))
 sys.path.insert(0, str(HERE.parent))
 
-import numpy as np  # noqa: E402  (a bench-only dependency: `pip install numpy` into the venv)
+import numpy as np  # noqa: E402
 import sqlalchemy as sa  # noqa: E402
 from bench.ledger_load import opening_voucher  # noqa: E402
 from lxml import etree  # noqa: E402
@@ -96,6 +96,7 @@ from krav.formats.camt054 import parse_camt054  # noqa: E402
 from krav.formats.camt054_writer import Credit, build_camt054  # noqa: E402
 from krav.formats.ocr_giro import parse_ocr_giro  # noqa: E402
 from krav.services import ledger as ledger_service  # noqa: E402
+from krav.services.collection.interest_many import claims_interest, open_segments_ore  # noqa: E402
 from krav.services.ledger import submission  # noqa: E402
 from krav.services.ports import LikelyValid  # noqa: E402
 
@@ -700,9 +701,17 @@ def bench_interest(items: int, runs: int) -> None:
         principal_array = np.array(principals, dtype=np.int64)
         start_array = np.array([(d - base).days for d in dues], dtype=np.int64)
         end_array = np.full(items, (on - base).days, dtype=np.int64)
+        start_ordinals = np.array([d.toordinal() for d in dues], dtype=np.int64)
+        end_ordinals = np.full(items, on.toordinal(), dtype=np.int64)
 
     def krav() -> list[Money]:
         return [interest_accrued(claim, on, rates) for claim in claims]
+
+    def krav_columns() -> np.ndarray:
+        return open_segments_ore(principal_array, start_ordinals, end_ordinals, rates)
+
+    def krav_claims() -> list[Money]:
+        return claims_interest(claims, on, rates).accrued
 
     def floor() -> np.ndarray:
         return interest_floor(rates, principal_array, start_array, end_array, first, on)
@@ -713,6 +722,8 @@ def bench_interest(items: int, runs: int) -> None:
     medians, results = measure(
         {
             "Krav: interest_accrued per claim": krav,
+            "Krav: open_segments_ore on columns": krav_columns,
+            "Krav: claims_interest on the claims": krav_claims,
             "floor: numpy, integer øre": floor,
             "reference: Python loop, integer øre, on the claims": python_integers,
         },
@@ -724,11 +735,17 @@ def bench_interest(items: int, runs: int) -> None:
     python_ore = np.array(results["reference: Python loop, integer øre, on the claims"], dtype=np.int64)
     differ = int(np.count_nonzero(krav_ore != floor_ore))
     assert np.array_equal(python_ore, floor_ore)
+    assert np.array_equal(results["Krav: open_segments_ore on columns"], floor_ore), "the columns differ"
+    claims_ore = [m.ore for m in results["Krav: claims_interest on the claims"]]
+    assert claims_ore == floor_ore.tolist(), "claims_interest differs"
     total = Money.from_ore(int(floor_ore.sum()))
     print(f"  total interest {total.amount} NOK; claims where Krav and the floor differ: {differ}")
     note = f"results differ on {differ} of {items:,} claims" if differ else "same øre on every claim"
     krav_s = medians["Krav: interest_accrued per claim"]
     report("late interest", krav_s, medians["floor: numpy, integer øre"], note)
+    floor_s = medians["floor: numpy, integer øre"]
+    report("late interest, Krav's columns", medians["Krav: open_segments_ore on columns"], floor_s, "same øre")
+    report("late interest, Krav from the claims", medians["Krav: claims_interest on the claims"], floor_s, "same øre")
     report(
         "late interest vs a Python integer loop",
         krav_s,

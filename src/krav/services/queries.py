@@ -22,6 +22,7 @@ from krav.domain.party import Company
 from krav.domain.rates import RateTables
 from krav.services.collection import delivery, matching, payments
 from krav.services.collection.delivery.waiting import HeldClaim, held_claims
+from krav.services.collection.interest_many import claims_interest
 from krav.services.collection.matching import QueuedPayment
 from krav.services.ports import (
     ClaimFilter,
@@ -213,15 +214,11 @@ def claims_view(
         cid = company_id(uow, orgno)
         charge = uow.agreements.get(cid).charge_interest
         claims = uow.collection.claims(cid, ClaimFilter(stage=stage))
+    shown = [c for c in claims if include_closed or c.stage is not Stage.CLOSED]
+    interest = claims_interest(shown, on, rates, charge_interest=charge)
     return [
-        ClaimView(
-            ClaimRecord.of(c),
-            interest_accrued(c, on, rates, charge_interest=charge),
-            interest_outstanding(c, on, rates, charge_interest=charge),
-            claim_progress(c),
-        )
-        for c in claims
-        if include_closed or c.stage is not Stage.CLOSED
+        ClaimView(ClaimRecord.of(c), accrued, outstanding, claim_progress(c))
+        for c, accrued, outstanding in zip(shown, interest.accrued, interest.outstanding, strict=True)
     ]
 
 

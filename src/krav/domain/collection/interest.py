@@ -27,7 +27,7 @@ _LAST_DAY = date(2100, 12, 31)
 
 
 @dataclass(frozen=True, slots=True)
-class _DayWeights:
+class DayWeights:
     """Every interest day's share of a year's rate, as integers, summed from ``first``: the interest of ``p`` øre
     over days (a, b] is exactly ``p · (cumulative[b] − cumulative[a]) / denominator`` øre."""
 
@@ -43,11 +43,12 @@ class _DayWeights:
         return self.cumulative[end.toordinal() - first + 1] - self.cumulative[start.toordinal() - first + 1]
 
 
-_last_weights: list[tuple[RateTables, _DayWeights]] = []  # the table asked for last, by identity
+_last_weights: list[tuple[RateTables, DayWeights]] = []  # the table asked for last, by identity
 
 
-def _day_weights(rates: RateTables) -> _DayWeights:
-    """:func:`_weights_of` the table; the one asked for last is found by identity, without hashing the table."""
+def day_weights(rates: RateTables) -> DayWeights:
+    """The table's integer day weights (:func:`_weights_of`); the one asked for last is found by identity, without
+    hashing the table."""
     if _last_weights and _last_weights[0][0] is rates:
         return _last_weights[0][1]
     weights = _weights_of(rates)
@@ -56,7 +57,7 @@ def _day_weights(rates: RateTables) -> _DayWeights:
 
 
 @lru_cache(maxsize=8)
-def _weights_of(rates: RateTables) -> _DayWeights:
+def _weights_of(rates: RateTables) -> DayWeights:
     """The day weights of the rate table, built once per table (a year's rate in units of 10^-places percent)."""
     places = max((-int(e.rate.as_tuple().exponent) for e in rates.interest_rates), default=0)
     places = max(places, 0)
@@ -67,14 +68,14 @@ def _weights_of(rates: RateTables) -> _DayWeights:
         weight = int(period.rate * scale) * (_YEARS // days_in_year(period.start.year))
         for _ in range((period.end - period.start).days):
             cumulative.append(cumulative[-1] + weight)
-    return _DayWeights(first, tuple(cumulative), 100 * scale * _YEARS)
+    return DayWeights(first, tuple(cumulative), 100 * scale * _YEARS)
 
 
 def _exact_ore(principal: Money, start: date, end: date, rates: RateTables) -> tuple[int, int]:
     """Interest in øre as (numerator, denominator), exact: no rounding anywhere."""
     if end <= start or not principal.is_positive():
         return 0, 1
-    weights = _day_weights(rates)
+    weights = day_weights(rates)
     if weights.covers(start, end):
         return principal.ore * weights.between(start, end), weights.denominator
     exact = segment_interest_ore(principal, start, end, rates)
@@ -172,7 +173,7 @@ def split_segment(principal: Money, start: date, end: date, rates: RateTables) -
     one = timedelta(days=1)
     # each period's exact amount as a numerator over one denominator for all: the table's integer day weights
     # where they cover the segment (as the open segment is computed), else the fractions themselves
-    weights = _day_weights(rates)
+    weights = day_weights(rates)
     whole = weights.covers(start, end)
     groups: list[tuple[date, date, Decimal, Fraction | int]] = []
     for period in rates.interest_periods(start + one, end + one):

@@ -36,6 +36,7 @@ from krav.domain.money import Money
 from krav.domain.party import Company
 from krav.services.collection.delivery import enqueue_letters, enqueue_list, payee_account
 from krav.services.collection.holding import Decide, Held, decide_holding
+from krav.services.collection.interest_many import claims_interest
 from krav.services.ports import ClaimFilter, Service, StoredLetter, UnitOfWork
 
 
@@ -151,11 +152,9 @@ class _Figures:
     def __call__(self, claims: list[Claim], result: StepResult) -> object:
         day = self.day
         self.checked = claims
-        self.owed = {
-            c.collection_id: interest_outstanding(c, day.today, day.rates, charge_interest=day.charge_interest)
-            for c in claims
-            if c.collection_id in result.changed
-        }
+        changed = [c for c in claims if c.collection_id in result.changed]
+        interest = claims_interest(changed, day.today, day.rates, charge_interest=day.charge_interest)
+        self.owed = {c.collection_id: owed for c, owed in zip(changed, interest.outstanding, strict=True)}
         return self.owed
 
 
@@ -292,9 +291,8 @@ def collection_list(uow: UnitOfWork, ctx: CreditorDay) -> StepOutcome:
         return StepOutcome(held=held)
     save_changes(uow, ctx.company, ctx.day, found.claims, result, by="service", owed=found.owed)
     day = ctx.day
-    owed = [
-        (c, interest_outstanding(c, day.today, day.rates, charge_interest=day.charge_interest)) for c in result.listed
-    ]
+    interest = claims_interest(result.listed, day.today, day.rates, charge_interest=day.charge_interest)
+    owed = list(zip(result.listed, interest.outstanding, strict=True))
     list_id = uow.collection.add_list(ctx.company_id, day.today, result.listed[0].listing.transfer_on, owed)
     enqueue_list(uow, ctx.company_id, list_id, day.today, ctx.agreement.collection_list_email)
     return StepOutcome(listed=len(result.listed), events=len(result.events), held=held)
