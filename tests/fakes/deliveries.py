@@ -35,6 +35,13 @@ class FakeDeliveries:
         self.s.documents[document_id] = DocumentRow(document_id, company_id, document)
         return document
 
+    def archived(self, company_id: int, kind: DocumentKind, refs: Sequence[str]) -> set[str]:
+        return {ref for ref in refs if self.document(company_id, kind, ref) is not None}
+
+    def archive_many(self, company_id: int, docs: Sequence[Document]) -> None:
+        for doc in docs:
+            self.archive(company_id, doc.kind, doc.ref, doc.filename, doc.media_type, doc.content)
+
     def document(self, company_id: int, kind: DocumentKind, ref: str) -> Document | None:
         return next(
             (
@@ -107,6 +114,27 @@ class FakeDeliveries:
             ),
             None,
         )
+
+    def mark_sent(
+        self,
+        sent: Sequence[tuple[int, str | None]],
+        *,
+        sent_at: datetime,
+        sent_on: date,
+        attempt: bool,
+        expect: DeliveryStatus,
+    ) -> None:
+        for delivery_id, account in sent:
+            self.set_status(
+                delivery_id,
+                DeliveryStatus.SENT,
+                sent_at=sent_at,
+                attempt=attempt,
+                expect=expect,
+                sent_on=sent_on,
+                account=account,
+                claims_held=False,
+            )
 
     def set_status(
         self,

@@ -5,26 +5,68 @@ from __future__ import annotations
 
 import smtplib
 import ssl
-from email.message import EmailMessage
-from email.utils import formatdate
+from email import charset, encoders, policy
+from email.header import Header
+from email.message import Message
+from email.mime.base import MIMEBase
+from email.mime.multipart import MIMEMultipart
+from email.mime.nonmultipart import MIMENonMultipart
+from email.utils import formataddr, formatdate, parseaddr
 from pathlib import Path
 
 from krav.services.ports import OutgoingMail, RecipientRefused
 
+# the body as quoted-printable UTF-8: readable as it is in the source of the mail, and 7-bit clean
+_UTF8 = charset.Charset("utf-8")
+_UTF8.header_encoding = charset.BASE64
+_UTF8.body_encoding = charset.QP
 
-def build_message(mail: OutgoingMail) -> EmailMessage:
-    """The MIME message: a plain-text body and the attachments; the Message-ID comes from the delivery key."""
-    message = EmailMessage()
-    message["From"] = mail.sender
-    message["To"] = mail.to
-    message["Subject"] = mail.subject
+
+def _header(value: str) -> str | Header:
+    """A header's text, encoded (RFC 2047) only where it is not plain ASCII."""
+    return value if value.isascii() else Header(value, _UTF8)
+
+
+def _address(value: str) -> str:
+    """An address with its display name encoded where that is not plain ASCII."""
+    name, address = parseaddr(value)
+    if not address or value.isascii():
+        return value
+    return formataddr((name, address), charset=_UTF8)
+
+
+def build_message(mail: OutgoingMail) -> Message:
+    """The MIME message: a plain-text body and the attachments; the Message-ID comes from the delivery key.
+
+    Built on the ``email`` package's MIME classes with its first policy (``compat32``), which writes a letter's
+    message in about half the time of ``EmailMessage`` (most of a message is the attachment's base64)."""
+    message = MIMEMultipart()
+    message["From"] = _address(mail.sender)
+    message["To"] = _address(mail.to)
+    message["Subject"] = _header(mail.subject)  # type: ignore[assignment]  # the email package takes a Header
     message["Message-ID"] = mail.message_id
     message["Date"] = formatdate(localtime=False, usegmt=True)
-    message.set_content(mail.body)
+    text = MIMENonMultipart("text", "plain")
+    text.set_payload(mail.body, _UTF8)
+    message.attach(text)
     for attachment in mail.attachments:
         maintype, _, subtype = attachment.media_type.partition("/")
-        message.add_attachment(attachment.content, maintype=maintype, subtype=subtype, filename=attachment.filename)
+        part = MIMEBase(maintype, subtype)
+        part.set_payload(attachment.content)
+        encoders.encode_base64(part)  # as bytes always were: base64, whatever the type
+        part.add_header("Content-Disposition", "attachment", filename=_filename(attachment.filename))
+        message.attach(part)
     return message
+
+
+def as_bytes(message: Message) -> bytes:
+    """The message as a file holds it (lines ended by a line feed; the SMTP client ends them CRLF on the wire)."""
+    return message.as_bytes(policy=policy.compat32)
+
+
+def _filename(name: str) -> str | tuple[str, str, str]:
+    """A file name as a MIME parameter: RFC 2231-encoded where it is not plain ASCII."""
+    return name if name.isascii() else ("utf-8", "", name)
 
 
 class SmtpMailer:
@@ -56,7 +98,7 @@ class SmtpMailer:
                 smtp.starttls(context=ssl.create_default_context())
             self._deliver(smtp, message)
 
-    def _deliver(self, smtp: smtplib.SMTP, message: EmailMessage) -> None:
+    def _deliver(self, smtp: smtplib.SMTP, message: Message) -> None:
         if self.user:
             smtp.login(self.user, self.password or "")
         try:
@@ -89,4 +131,4 @@ class FolderMailer:
     def send(self, mail: OutgoingMail) -> None:
         self.folder.mkdir(parents=True, exist_ok=True)
         name = mail.message_id.strip("<>").split("@", 1)[0]
-        (self.folder / f"{name}.eml").write_bytes(bytes(build_message(mail)))
+        (self.folder / f"{name}.eml").write_bytes(as_bytes(build_message(mail)))

@@ -66,6 +66,43 @@ class SqlDeliveries:
         # as stored (not read back: the PDF went in, a second read would only bring it back)
         return Document(DocumentKind(kind), ref, filename, media_type, digest, content, created)
 
+    def archived(self, company_id: int, kind: DocumentKind, refs: Sequence[str]) -> set[str]:
+        """Which of ``refs`` are archived (their content is not read)."""
+        d = t.document
+        found: set[str] = set()
+        for chunk in chunks(sorted(set(refs))):
+            query = sa.select(d.c.ref).where(d.c.company_id == company_id, d.c.kind == kind, d.c.ref.in_(chunk))
+            found.update(self.conn.execute(query).scalars())
+        return found
+
+    def archive_many(self, company_id: int, docs: Sequence[Document]) -> None:
+        """Keep each document once, in one bulk insert; one archived before (same kind and ref) is left as it
+        is."""
+        d = t.document
+        kept: set[tuple[str, str]] = set()
+        for kind in {doc.kind for doc in docs}:
+            kept.update((kind, ref) for ref in self.archived(company_id, kind, [x.ref for x in docs if x.kind == kind]))
+        rows = []
+        for doc in docs:
+            if (doc.kind, doc.ref) in kept:
+                continue
+            kept.add((doc.kind, doc.ref))
+            rows.append(
+                {
+                    "company_id": company_id,
+                    "kind": doc.kind,
+                    "ref": doc.ref,
+                    "filename": doc.filename,
+                    "media_type": doc.media_type,
+                    "sha256": doc.sha256,
+                    "size": len(doc.content),
+                    "content": doc.content,
+                    "created_at": doc.created_at,
+                }
+            )
+        if rows:
+            self.conn.execute(d.insert(), rows)
+
     def document(self, company_id: int, kind: DocumentKind, ref: str) -> Document | None:
         d = t.document
         row = self.conn.execute(
@@ -160,6 +197,37 @@ class SqlDeliveries:
             return None
         row = self.conn.execute(query).one_or_none()
         return None if row is None else _delivery(row)
+
+    def mark_sent(
+        self,
+        sent: Sequence[tuple[int, str | None]],
+        *,
+        sent_at: datetime,
+        sent_on: date,
+        attempt: bool,
+        expect: DeliveryStatus,
+    ) -> None:
+        """Mark deliveries sent on ``sent_on``, in one statement for all: each ``(delivery id, the account its
+        letter printed or None)``, those still in ``expect``; their claims wait for them no more, the error is
+        cleared and, with ``attempt``, the attempt counted."""
+        if not sent:
+            return
+        d = t.delivery
+        query = (
+            d.update()
+            .where(d.c.id == sa.bindparam("sent_id"), d.c.status == expect)
+            .values(
+                status=DeliveryStatus.SENT,
+                updated_at=utcnow(),
+                last_error=None,
+                sent_at=sent_at,
+                sent_on=sent_on,
+                account=sa.func.coalesce(sa.bindparam("sent_account", type_=d.c.account.type), d.c.account),
+                claims_held=False,
+                attempts=d.c.attempts + (1 if attempt else 0),
+            )
+        )
+        self.conn.execute(query, [{"sent_id": i, "sent_account": account} for i, account in sent])
 
     def set_status(
         self,

@@ -356,6 +356,14 @@ class DeliveryRepository(Protocol):
     def archive(
         self, company_id: int, kind: DocumentKind, ref: str, filename: str, media_type: str, content: bytes
     ) -> Document: ...
+    def archived(self, company_id: int, kind: DocumentKind, refs: Sequence[str]) -> set[str]:
+        """Which of ``refs`` are archived (their content is not read)."""
+        ...
+
+    def archive_many(self, company_id: int, docs: Sequence[Document]) -> None:
+        """Keep each document once, all at once; one archived before (same kind and ref) is left as it is."""
+        ...
+
     def document(self, company_id: int, kind: DocumentKind, ref: str) -> Document | None: ...
     def documents(self, company_id: int, kind: DocumentKind | None = None) -> list[Document]: ...
     def enqueue(self, jobs: Sequence[NewDelivery]) -> None:
@@ -372,6 +380,20 @@ class DeliveryRepository(Protocol):
     ) -> list[Delivery]: ...
     def find(self, *, delivery_id: int | None = None, key: str | None = None) -> Delivery | None:
         """The delivery with this id, or this key."""
+        ...
+
+    def mark_sent(
+        self,
+        sent: Sequence[tuple[int, str | None]],
+        *,
+        sent_at: datetime,
+        sent_on: date,
+        attempt: bool,
+        expect: DeliveryStatus,
+    ) -> None:
+        """Mark deliveries sent on ``sent_on``, all at once: each ``(delivery id, the account its letter printed or
+        None)``, those still in ``expect``; their claims wait for them no more, the error is cleared and, with
+        ``attempt``, the attempt counted."""
         ...
 
     def set_status(

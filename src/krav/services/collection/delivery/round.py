@@ -87,6 +87,8 @@ class Round:
     # the part's stored letters by id, and the claims they are written on by collection ID (:meth:`read_part`)
     stored: dict[int, StoredLetter] = field(default_factory=dict)
     claims: dict[str, Claim] = field(default_factory=dict)
+    # of the part's letters, those archived before it was read (a resend): their PDF is the archived one
+    archived: set[int] = field(default_factory=set)
     # e-mails the mail server accepted that are still to be marked sent (with the next e-mail's commit)
     unmarked: list[tuple[Delivery, tuple[StoredLetter, Letter, Document] | None]] = field(default_factory=list)
 
@@ -102,7 +104,7 @@ class Round:
     def read_part(self, part: Sequence[Delivery]) -> None:
         """The letters of ``part`` and their claims, read in a few queries (inside a transaction). A letter is
         never changed once written, so what is read here holds while the part is delivered."""
-        self.stored, self.claims = {}, {}
+        self.stored, self.claims, self.archived = {}, {}, set()
         wanted: dict[int, list[int]] = defaultdict(list)
         for d in part:
             if d.kind is DeliveryKind.LETTER:
@@ -110,6 +112,8 @@ class Round:
         for company_id, ids in wanted.items():
             letters = self.uow.collection.letters(company_id, letter_ids=ids)
             self.stored.update((letter.id, letter) for letter in letters)
+            refs = self.uow.deliveries.archived(company_id, DocumentKind.LETTER, [str(i) for i in ids])
+            self.archived.update(int(ref) for ref in refs)
             named = {line.collection_id for letter in letters for line in letter.lines}
             found = self.uow.collection.claims(company_id, ClaimFilter(collection_ids=sorted(named)))
             self.claims.update((c.collection_id, c) for c in found)
@@ -138,33 +142,36 @@ class Round:
             account=payee_account(agreement, company, self.service),
             claims=claims if len(claims) == len(stored.lines) else None,
         )
-        found = self.uow.deliveries.document(company_id, DocumentKind.LETTER, str(stored.id))
-        if found is not None:
-            return letter, found
+        # a letter of the part read is known archived or not; any other is looked up
+        if stored.id in self.archived or self.stored.get(stored.id) is not stored:
+            found = self.uow.deliveries.document(company_id, DocumentKind.LETTER, str(stored.id))
+            if found is not None:
+                return letter, found
         content = self.renderer.render_letter(letter)
         digest = hashlib.sha256(content).hexdigest()
         return letter, Document(
             DocumentKind.LETTER, str(stored.id), letter_filename(stored), PDF, digest, content, now()
         )
 
-    def went(self, d: Delivery, stored: StoredLetter, letter: Letter, doc: Document) -> None:
-        """The letter went out today: archived as it went, its claims released where they waited or its date
-        moved, and the delivery marked sent (inside the caller's transaction)."""
-        self.uow.deliveries.archive(
-            d.company_id, DocumentKind.LETTER, doc.ref, doc.filename, doc.media_type, doc.content
-        )
-        if waiting.needs_release(d, stored, self.on):
-            waiting.release(self.uow, d, stored, self.on)
-        self.uow.deliveries.set_status(
-            d.id,
-            DeliveryStatus.SENT,
-            sent_at=now(),
-            attempt=d.channel is Channel.PRINT,
-            expect=DeliveryStatus.SENDING,
-            sent_on=self.on,
-            account=letter.account,
-            claims_held=False,
-        )
+    def went(self, company_id: int, sent: Sequence[tuple[Delivery, StoredLetter, Letter, Document]]) -> None:
+        """Letters of the creditor went out today: each archived as it went, its claims released where they
+        waited or its date moved, and its delivery marked sent — the archive and the deliveries written at once
+        for all (inside the caller's transaction)."""
+        if not sent:
+            return
+        self.uow.deliveries.archive_many(company_id, [doc for _, _, _, doc in sent])
+        for d, stored, _, _ in sent:
+            if waiting.needs_release(d, stored, self.on):
+                waiting.release(self.uow, d, stored, self.on)
+        at = now()
+        for printed in (True, False):  # a print delivery's attempt is counted as it goes; an e-mail's was before
+            self.uow.deliveries.mark_sent(
+                [(d.id, letter.account) for d, _, letter, _ in sent if (d.channel is Channel.PRINT) is printed],
+                sent_at=at,
+                sent_on=self.on,
+                attempt=printed,
+                expect=DeliveryStatus.SENDING,
+            )
 
     def went_by_email(self, d: Delivery, letter: tuple[StoredLetter, Letter, Document] | None) -> None:
         """The mail server accepted ``d``: marked sent with the next commit (:meth:`mark_sent`)."""
@@ -175,7 +182,7 @@ class Round:
         committed."""
         for d, letter in self.unmarked:
             if letter is not None:
-                self.went(d, *letter)
+                self.went(d.company_id, [(d, *letter)])
             else:
                 self.uow.deliveries.set_status(
                     d.id, DeliveryStatus.SENT, sent_at=now(), expect=DeliveryStatus.SENDING, sent_on=self.on

@@ -330,8 +330,7 @@ def _deliver_print(work: Round, company_id: int, group: list[Delivery]) -> None:
     with uow:
         if batch is not None:
             uow.deliveries.archive(company_id, DocumentKind.PRINT_BATCH, batch[0], batch[1], PDF, batch[2])
-        for d, stored, letter, doc in letters:
-            work.went(d, stored, letter, doc)
+        work.went(company_id, letters)
         for d, _ in lists:
             uow.deliveries.set_status(
                 d.id, DeliveryStatus.SENT, sent_at=now(), attempt=True, expect=DeliveryStatus.SENDING, sent_on=on
