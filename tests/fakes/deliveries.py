@@ -115,6 +115,9 @@ class FakeDeliveries:
             None,
         )
 
+    def take(self, deliveries: Sequence[tuple[int, DeliveryStatus]], status: DeliveryStatus) -> set[int]:
+        return {i for i, expect in deliveries if self.set_status(i, status, expect=expect)}
+
     def mark_sent(
         self,
         sent: Sequence[tuple[int, str | None]],

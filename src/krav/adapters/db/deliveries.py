@@ -198,6 +198,24 @@ class SqlDeliveries:
         row = self.conn.execute(query).one_or_none()
         return None if row is None else _delivery(row)
 
+    def take(self, deliveries: Sequence[tuple[int, DeliveryStatus]], status: DeliveryStatus) -> set[int]:
+        """Move each delivery ``(id, the status it is in)`` to ``status``, those still in the status given, in one
+        statement per status they come from; the ids of those moved (another worker may have taken the rest)."""
+        d = t.delivery
+        taken: set[int] = set()
+        now = utcnow()
+        for expect in sorted({s for _, s in deliveries}):
+            ids = sorted(i for i, s in deliveries if s == expect)
+            for chunk in chunks(ids):
+                query = (
+                    d.update()
+                    .where(d.c.id.in_(chunk), d.c.status == expect)
+                    .values(status=status, updated_at=now, last_error=None)
+                    .returning(d.c.id)
+                )
+                taken.update(self.conn.execute(query).scalars())
+        return taken
+
     def mark_sent(
         self,
         sent: Sequence[tuple[int, str | None]],

@@ -382,6 +382,11 @@ class DeliveryRepository(Protocol):
         """The delivery with this id, or this key."""
         ...
 
+    def take(self, deliveries: Sequence[tuple[int, DeliveryStatus]], status: DeliveryStatus) -> set[int]:
+        """Move each delivery ``(id, the status it is in)`` to ``status``, those still in the status given, all at
+        once; the ids of those moved (another worker may have taken the rest)."""
+        ...
+
     def mark_sent(
         self,
         sent: Sequence[tuple[int, str | None]],

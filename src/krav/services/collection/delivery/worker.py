@@ -284,7 +284,8 @@ def _deliver_print(work: Round, company_id: int, group: list[Delivery]) -> None:
         company, _ = work.creditor(company_id)
         # claimed as ``sending`` while the batch is made: nothing leaves Krav's print folder, so a worker that dies
         # meanwhile leaves them to be printed again (:func:`mark_interrupted`)
-        claimed = [d for d in group if uow.deliveries.set_status(d.id, DeliveryStatus.SENDING, expect=d.status)]
+        taken = uow.deliveries.take([(d.id, d.status) for d in group], DeliveryStatus.SENDING)
+        claimed = [d for d in group if d.id in taken]
         uow.commit()
     letters: list[tuple[Delivery, StoredLetter, Letter, Document]] = []
     lists: list[tuple[Delivery, Document]] = []
