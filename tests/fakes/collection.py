@@ -14,7 +14,7 @@ from krav.domain.collection.allocation import Applied
 from krav.domain.collection.claims import Claim, Stage
 from krav.domain.collection.events import Event
 from krav.domain.collection.letter_content import PaymentApplied
-from krav.domain.collection.letters import CollectionListRow, LetterLine, deadline_from
+from krav.domain.collection.letters import CollectionListRow, LetterLine, Recipient, deadline_from
 from krav.domain.collection.settlement import SettlementReportLine
 from krav.domain.collection.steps import LetterDraft
 from krav.domain.money import Money
@@ -101,6 +101,14 @@ class FakeCollection(PaymentBatches):
             None,
         )
         return copy.deepcopy(found)
+
+    def recipients(self, company_id: int, collection_ids: Iterable[str]) -> dict[str, tuple[date, Recipient]]:
+        wanted = set(collection_ids)
+        return {
+            c.collection_id: (c.submitted_on, c.debtor)
+            for c in self.s.claims.values()
+            if c.company_id == company_id and c.collection_id in wanted
+        }
 
     def claims(self, company_id: int, where: ClaimFilter | None = None) -> list[Claim]:
         """Claims of one company as ``where`` narrows them, by due date and invoice number."""

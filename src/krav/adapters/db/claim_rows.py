@@ -42,7 +42,8 @@ GROUPS: dict[str, type[Any]] = {
     "objection_state": Objection,
     "unsent_state": Unsent,
 }
-_DEBTOR = [f.name for f in fields(Recipient)]
+#: a claim's debtor, each field in a column of its own (``debtor_{field}``), in the order of :class:`Recipient`
+DEBTOR_FIELDS = [f.name for f in fields(Recipient)]
 
 
 def _money_fields(group: type[Any]) -> set[str]:
@@ -109,7 +110,7 @@ def claim_values(claim: Claim) -> dict[str, Any]:
         "closed_on": claim.closed_on,
         "next_action_on": claim.next_action_on,
     }
-    for name in _DEBTOR:
+    for name in DEBTOR_FIELDS:
         values[f"debtor_{name}"] = getattr(claim.debtor, name)
     for name, plan in _PLAN.items():
         state = getattr(claim, name)
@@ -146,7 +147,7 @@ def claim_from_row(row: sa.Row[Any]) -> Claim:
         due_date,
         Money.from_ore(row.principal_ore, currency),
         row.submitted_on,
-        Recipient(**{name: getattr(row, f"debtor_{name}") for name in _DEBTOR}),
+        Recipient(**{name: getattr(row, f"debtor_{name}") for name in DEBTOR_FIELDS}),
         rule_set=row.rule_set,
         id=row.id,
         stage=Stage(row.stage),

@@ -12,11 +12,12 @@ import sqlalchemy as sa
 
 from krav.adapters.db import tables as t
 from krav.adapters.db.chains import EVENT_COUNTER, chain_length, event_links, last_event_hash, seal_events
-from krav.adapters.db.claim_rows import claim_from_row, claim_values
+from krav.adapters.db.claim_rows import DEBTOR_FIELDS, claim_from_row, claim_values
 from krav.adapters.db.counters import next_value, next_values
 from krav.adapters.db.types import chunks, rows_where_in, unindexed, utcnow
 from krav.domain.collection.claims import Claim, Stage
 from krav.domain.collection.events import Event, EventKind
+from krav.domain.collection.letters import Recipient
 from krav.domain.money import Money
 from krav.services.ports import (
     ClaimEventRecord,
@@ -113,6 +114,20 @@ class SqlClaims:
             self.read[row.id] = (claim, row._mapping)
             found.append(claim)
         return found
+
+    def recipients(self, company_id: int, collection_ids: Iterable[str]) -> dict[str, tuple[date, Recipient]]:
+        """The debtor each of these claims recorded, with the day it was submitted, by collection ID: only those
+        columns read, through the unique index of collection IDs."""
+        c = t.claim
+        debtor = [c.c[f"debtor_{name}"] for name in DEBTOR_FIELDS]
+        query = sa.select(c.c.collection_id, c.c.submitted_on, *debtor).where(unindexed(c.c.company_id) == company_id)
+        return {
+            row.collection_id: (
+                row.submitted_on,
+                Recipient(**{name: row[2 + n] for n, name in enumerate(DEBTOR_FIELDS)}),
+            )
+            for row in rows_where_in(self.conn, query, [(c.c.collection_id, collection_ids)])
+        }
 
     def add_events(self, company_id: int, claim_ids: dict[str, int], events: Sequence[Event], *, by: str) -> None:
         """Append events to the claims' history in one statement, each with its place in the company's chain and

@@ -13,7 +13,7 @@ from krav.domain.collection.allocation import Applied
 from krav.domain.collection.claims import Claim
 from krav.domain.collection.events import Event
 from krav.domain.collection.letter_content import PaymentApplied
-from krav.domain.collection.letters import CollectionListRow
+from krav.domain.collection.letters import CollectionListRow, Recipient
 from krav.domain.collection.settlement import SettlementReportLine
 from krav.domain.collection.steps import LetterDraft
 from krav.domain.ledger.accounts import Account
@@ -204,6 +204,11 @@ class CollectionRepository(Protocol):
     def save_claims(self, claims: Iterable[Claim]) -> None: ...
     def claim(self, company_id: int, collection_id: str) -> Claim | None: ...
     def claims(self, company_id: int, where: ClaimFilter | None = None) -> list[Claim]: ...
+    def recipients(self, company_id: int, collection_ids: Iterable[str]) -> dict[str, tuple[date, Recipient]]:
+        """The debtor each of these claims recorded, with the day the claim was submitted, by collection ID (only
+        what a letter's recipient takes is read)."""
+        ...
+
     def add_events(self, company_id: int, claim_ids: dict[str, int], events: Sequence[Event], *, by: str) -> None: ...
     def history(self, company_id: int, claim_id: int) -> list[HistoryEntry]: ...
     def last_event_seq(self, company_id: int) -> int:

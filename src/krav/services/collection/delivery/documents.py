@@ -6,11 +6,10 @@ from __future__ import annotations
 import hashlib
 import io
 import re
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from datetime import UTC, date, datetime, time
 
 from krav.domain.agreement import Agreement, DunningFlow
-from krav.domain.collection.claims import Claim
 from krav.domain.collection.letters import Letter, Recipient, Sender, deadline_from
 from krav.domain.collection.migration_letters import IMPORTED_LETTER
 from krav.domain.collection.settlement import SettlementReport
@@ -21,7 +20,6 @@ from krav.formats.csv_safe import safe_writer
 from krav.formats.pain001 import PainParty, PainPayment, build_remittance
 from krav.formats.settlement_csv import settlement_csv
 from krav.services.ports import (
-    ClaimFilter,
     Delivery,
     Document,
     DocumentKind,
@@ -59,20 +57,21 @@ def compose_letter(
     *,
     sent_on: date | None = None,
     account: str | None = None,
-    claims: Sequence[Claim] | None = None,
+    recipients: Mapping[str, tuple[date, Recipient]] | None = None,
 ) -> Letter:
-    """The letter as data, with its sender, the service, and the debtor as their claims recorded them (``claims``:
-    the letter's claims where the caller read them already).
+    """The letter as data, with its sender, the service, and the debtor as the claim submitted last of its claims
+    recorded them (``recipients``: each claim's day of submission and debtor by collection ID, where the caller
+    read them already, for every claim of the letter).
 
     R-SVC-2: a letter going out (``sent_on``: the day it goes) is dated that day, its deadline counted from then,
     and names the ``account`` the debtor pays to as the settings say now (so a letter that could not be sent
     does not keep a setting that was wrong when it was written)."""
     assert company.id is not None
-    if claims is None:
-        claims = uow.collection.claims(
-            company.id, ClaimFilter(collection_ids=[line.collection_id for line in stored.lines])
-        )
-    recipient = max(claims, key=lambda c: c.submitted_on).debtor if claims else _unknown(stored.debtor)
+    named = [line.collection_id for line in stored.lines]
+    if recipients is None or any(n not in recipients for n in named):
+        recipients = uow.collection.recipients(company.id, named)
+    known = [recipients[n] for n in named if n in recipients]
+    recipient = max(known, key=lambda k: k[0])[1] if known else _unknown(stored.debtor)
     return Letter(
         type=stored.type,
         creditor=creditor_sender(company),

@@ -1,8 +1,9 @@
 """One round of the delivery worker: what it works with, and what it reads for a part of the outbox at once.
 
 A round delivers the outbox part by part (:data:`PART` deliveries at a time). For each part it reads the stored
-letters with one query per creditor, and the claims they are written on with one more, so that making a letter
-costs no query of its own; a letter is composed once, and its PDF made from that (R-SVC-2).
+letters with one query per creditor, which of them were archived before, and the debtors of the claims they are
+written on, so that making a letter costs no query of its own; a letter is composed once, and its PDF made from
+that (R-SVC-2).
 """
 
 from __future__ import annotations
@@ -15,14 +16,12 @@ from datetime import UTC, date, datetime
 from pathlib import Path
 
 from krav.domain.agreement import Agreement
-from krav.domain.collection.claims import Claim
-from krav.domain.collection.letters import Letter
+from krav.domain.collection.letters import Letter, Recipient
 from krav.domain.party import Company
 from krav.services.collection.delivery import waiting
 from krav.services.collection.delivery.documents import PDF, compose_letter, letter_filename, payee_account
 from krav.services.ports import (
     Channel,
-    ClaimFilter,
     Delivery,
     DeliveryKind,
     DeliveryStatus,
@@ -84,9 +83,10 @@ class Round:
     on: date
     report: OutboxReport
     creditors: dict[int, tuple[Company, Agreement]] = field(default_factory=dict)
-    # the part's stored letters by id, and the claims they are written on by collection ID (:meth:`read_part`)
+    # the part's stored letters by id, and the debtors of the claims they are written on (with the day each claim
+    # was submitted) by collection ID (:meth:`read_part`)
     stored: dict[int, StoredLetter] = field(default_factory=dict)
-    claims: dict[str, Claim] = field(default_factory=dict)
+    recipients: dict[str, tuple[date, Recipient]] = field(default_factory=dict)
     # of the part's letters, those archived before it was read (a resend): their PDF is the archived one
     archived: set[int] = field(default_factory=set)
     # e-mails the mail server accepted that are still to be marked sent (with the next e-mail's commit)
@@ -102,9 +102,10 @@ class Round:
         return self.creditors[company_id]
 
     def read_part(self, part: Sequence[Delivery]) -> None:
-        """The letters of ``part`` and their claims, read in a few queries (inside a transaction). A letter is
-        never changed once written, so what is read here holds while the part is delivered."""
-        self.stored, self.claims, self.archived = {}, {}, set()
+        """The letters of ``part``, which were archived, and their claims' debtors, read in a few queries (inside a
+        transaction). A letter is never changed once written, so what is read here holds while the part is
+        delivered."""
+        self.stored, self.recipients, self.archived = {}, {}, set()
         wanted: dict[int, list[int]] = defaultdict(list)
         for d in part:
             if d.kind is DeliveryKind.LETTER:
@@ -115,8 +116,7 @@ class Round:
             refs = self.uow.deliveries.archived(company_id, DocumentKind.LETTER, [str(i) for i in ids])
             self.archived.update(int(ref) for ref in refs)
             named = {line.collection_id for letter in letters for line in letter.lines}
-            found = self.uow.collection.claims(company_id, ClaimFilter(collection_ids=sorted(named)))
-            self.claims.update((c.collection_id, c) for c in found)
+            self.recipients.update(self.uow.collection.recipients(company_id, sorted(named)))
 
     def stored_letter(self, company_id: int, letter_id: int) -> StoredLetter:
         """The stored letter, from the part read when it is there, else from the database."""
@@ -132,7 +132,6 @@ class Round:
         """R-SVC-2: the letter as it goes out today, and its PDF: the archived one where it was archived before
         (a resend), else made now, archived once it went (:meth:`went`)."""
         company, agreement = self.creditor(company_id)
-        claims = [self.claims[line.collection_id] for line in stored.lines if line.collection_id in self.claims]
         letter = compose_letter(
             self.uow,
             company,
@@ -140,7 +139,7 @@ class Round:
             self.service,
             sent_on=self.on,
             account=payee_account(agreement, company, self.service),
-            claims=claims if len(claims) == len(stored.lines) else None,
+            recipients=self.recipients,
         )
         # a letter of the part read is known archived or not; any other is looked up
         if stored.id in self.archived or self.stored.get(stored.id) is not stored:
