@@ -9,6 +9,7 @@ Exit codes: 0 done, 1 refused by a rule (or a scenario that does not match), 2 b
 
 from __future__ import annotations
 
+import gc
 from importlib.metadata import PackageNotFoundError
 from importlib.metadata import version as package_version
 from typing import Annotated
@@ -117,6 +118,9 @@ app.add_typer(workers.jobs_app, name="jobs")
 
 
 def main() -> None:
+    # what was imported to start (modules, their tables and templates) lives as long as the command: kept out of
+    # the garbage collector's rounds, which would otherwise walk it all again each time many new objects are made
+    gc.freeze()
     try:
         app()
     finally:
