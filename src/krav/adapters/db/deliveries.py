@@ -94,7 +94,7 @@ class SqlDeliveries:
                     "ref": doc.ref,
                     "filename": doc.filename,
                     "media_type": doc.media_type,
-                    "sha256": doc.sha256,
+                    "sha256": hashlib.sha256(doc.content).hexdigest(),  # of the bytes kept, whatever was said
                     "size": len(doc.content),
                     "content": doc.content,
                     "created_at": doc.created_at,
