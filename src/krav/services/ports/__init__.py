@@ -9,6 +9,7 @@ from krav.services.ports.access import (
     Webhook,
     WebhookDelivery,
 )
+from krav.services.ports.deliveries import DeliveryRepository
 from krav.services.ports.jobs import (
     JOB_QUEUE,
     NO_JOB_QUEUE,
@@ -66,7 +67,6 @@ from krav.services.ports.storage import (
     ClaimPages,
     CollectionRepository,
     CompanyRepository,
-    DeliveryRepository,
     FoundPage,
     ImportLog,
     LedgerRepository,
