@@ -91,14 +91,12 @@ from krav.domain.ledger.voucher_types import OUTGOING_CREDIT_NOTE, OUTGOING_INVO
 from krav.domain.money import Money  # noqa: E402
 from krav.domain.party import Company  # noqa: E402
 from krav.domain.rates import RateTables  # noqa: E402
-from krav.domain.validation import validate_item  # noqa: E402
 from krav.formats.camt054 import parse_camt054  # noqa: E402
 from krav.formats.camt054_writer import Credit, build_camt054  # noqa: E402
 from krav.formats.ocr_giro import parse_ocr_giro  # noqa: E402
 from krav.services import ledger as ledger_service  # noqa: E402
 from krav.services.collection.interest_many import claims_interest, open_segments_ore  # noqa: E402
 from krav.services.ledger import submission  # noqa: E402
-from krav.services.ports import LikelyValid  # noqa: E402
 
 SEED = 20261128
 ORGNO = "974760673"
@@ -370,12 +368,7 @@ def krav_auto_transfer_choice(engine: Engine, today: date) -> dict[str, list[int
         company = uow.companies.get(ORGNO)
         assert company.id is not None
         agreement = uow.agreements.get(company.id)
-        narrowing = LikelyValid(
-            due_by=today - timedelta(days=effective_days_before_transfer(agreement)),
-            minimum_ore=agreement.minimum_amount.ore,
-        )
-        candidates = uow.ledger.candidates(company.id, today=today, likely_valid=narrowing)
-        valid = [c for c in candidates if not validate_item(c, agreement, today)]
+        valid = submission.valid_candidates(uow, company, agreement, today=today)
     grouped: dict[str, list[int]] = {}
     for candidate in valid:
         grouped.setdefault(candidate.customer.number, []).append(candidate.item.id)

@@ -88,6 +88,25 @@ def test_claims_and_items_by_collection_ids_and_debits_by_number_use_the_keys_in
     ], plans
 
 
+def test_the_proposal_reads_the_open_items_by_due_date_not_every_item_without_a_collection_id(app: App) -> None:
+    """``collection_id IS NULL`` looks like an equality to SQLite, which would then walk the unique index of
+    collection IDs through every item never submitted — settled ones too, most of a ledger's items — instead of
+    the open items by due date (a million-item ledger: 0.78 s against 0.69 s for the same rows)."""
+    uow = app.uow()
+    company = make_company(uow)
+    assert company.id is not None
+    ledger.save_customers(uow, ORGNO, [consumer("10001")])
+    post(uow, invoice("1001", "10001", "1000.00", date(2025, 3, 1), date(2025, 3, 14)))
+
+    def read() -> None:
+        with uow:
+            assert [c.item.number for c in uow.ledger.candidates(company.id or 0, today=date(2025, 4, 1))] == ["1001"]
+
+    items = _searches(_plans(app, read), "open_item")
+    assert items[0].startswith("SEARCH open_item USING INDEX ix_open_item_open_by_due (company_id=?"), items
+    assert not any("sqlite_autoindex_open_item_1" in line for line in items), items
+
+
 def test_letters_asked_for_by_more_ids_than_one_statement_takes_come_back_all_in_order(app: App) -> None:
     """A day's payments may name more letters than a statement binds (SQLite: 32,766 or 250,000 by its build;
     PostgreSQL: 65,535): the letters are read in parts, and come back as the query orders them."""

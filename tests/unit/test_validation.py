@@ -383,3 +383,41 @@ def test_validate_item_is_empty_exactly_when_every_rule_passes_and_matches_the_t
     assert len(found) == len(set(found))
     assert found == model(candidate, agreement, today)
     assert all(r.category.value == DOMAIN_TABLE[r.code] and r.message_nb and r.message_en for r in reasons)
+
+
+@settings(max_examples=150)
+@given(st.lists(candidates(), min_size=1, max_size=12), st.lists(st.integers(0, 11), max_size=12), agreements(), _dates)
+def test_validating_many_candidates_at_once_gives_each_the_reasons_of_validating_it_alone_r_val_1(
+    drawn: list[Candidate], shared: list[int], agreement: Agreement, today: date
+) -> None:
+    """``validate_items`` decides the agreement's checks once and a customer's once per customer; candidates that
+    share one ``Customer`` (as the proposal's do), some with and some without unmatched entries, still get exactly
+    what ``validate_item`` gives each."""
+    batch = [
+        replace(c, customer=drawn[shared[n] % len(drawn)].customer) if n < len(shared) else c
+        for n, c in enumerate(drawn)
+    ]
+    assert validation.validate_items(batch, agreement, today) == [
+        tuple(validate_item(c, agreement, today)) for c in batch
+    ]
+    assert validation.validate_items([], agreement, today) == []
+
+
+def test_the_checks_decided_once_read_only_the_agreement_or_the_customer_r_val_1() -> None:
+    """What ``validate_items`` decides once per customer does not change with the item, and what it decides once
+    per call changes with neither: a candidate differing only in its item keeps those reasons."""
+    agreement = active_agreement(active=False, require_email=True)
+    customer = valid_customer(
+        name="",
+        exempt=True,
+        kind=CustomerKind.BUSINESS,
+        address=Address(None, "155", "Oslo"),
+        restricted_on=TODAY - timedelta(days=3),
+    )
+    one = valid_candidate(customer=customer, customer_has_unmatched_entries=True)
+    other = replace(one, item=valid_item(id=2, reminder_count=1, exempt=True, due_date=None), voucher_type_mapped=False)
+    once = validation.AGREEMENT_CHECKS | validation.CUSTOMER_CHECKS
+    for rule in once:
+        assert rule(one, agreement, TODAY) == rule(other, agreement, TODAY) is not None, rule.__name__
+    for rule in validation.AGREEMENT_CHECKS:
+        assert rule(one, agreement, TODAY) == rule(valid_candidate(), agreement, TODAY), rule.__name__

@@ -83,7 +83,8 @@ class Address:
 
     def is_complete(self) -> bool:
         """Street, postcode and city are all present."""
-        return all(value is not None and value.strip() for value in (self.street, self.postcode, self.city))
+        street, postcode, city = self.street, self.postcode, self.city
+        return bool(street and street.strip() and postcode and postcode.strip() and city and city.strip())
 
 
 @dataclass(frozen=True, slots=True)

@@ -12,14 +12,14 @@ import sqlalchemy as sa
 
 from krav.adapters.db import tables as t
 from krav.adapters.db.customer_store import SqlCustomers
-from krav.adapters.db.types import chunks, many_objects, rows_where_in, unindexed, utcnow
+from krav.adapters.db.types import chunks, rows_where_in, unindexed, unindexed_text, utcnow
 from krav.domain.ledger.matching import Allocation
 from krav.domain.ledger.open_items import OpenItem, settled_status
 from krav.domain.ledger.voucher_types import CollectionVoucherType, appears_in_proposal
 from krav.domain.money import Money
-from krav.domain.party import Customer
+from krav.domain.party import Address, Customer, CustomerKind
 from krav.domain.validation import Candidate
-from krav.services.ports import ItemFilter, LikelyValid, NewItem, PostedBankPayment
+from krav.services.ports import ItemFilter, LikelyValid, NewItem, PostedBankPayment, many_objects
 
 
 class SqlItems(SqlCustomers):
@@ -131,13 +131,14 @@ class SqlItems(SqlCustomers):
         unmatched_customers = sa.select(credit.c.customer_id).where(
             credit.c.company_id == company_id, credit.c.amount_ore < 0, credit.c.remaining_ore != 0
         )
+        # narrowed, no customer left has unmatched entries: the flag is known without asking
+        unmatched = sa.false() if likely_valid is not None else oi.c.customer_id.in_(unmatched_customers)
         query = (
             sa.select(
-                oi,
-                cust.c.number.label("customer"),
-                *(column.label(f"c_{column.name}") for column in cust.columns),
+                *(oi.c[name] for name in _CANDIDATE_ITEM),
+                *(cust.c[name] for name in _CANDIDATE_CUSTOMER),
                 vt.c.collection_type,
-                oi.c.customer_id.in_(unmatched_customers).label("unmatched"),
+                unmatched.label("unmatched"),
             )
             .join(cust, cust.c.id == oi.c.customer_id)
             .outerjoin(vt, sa.and_(vt.c.company_id == oi.c.company_id, vt.c.code == oi.c.voucher_type))
@@ -158,34 +159,23 @@ class SqlItems(SqlCustomers):
                 oi.c.remaining_ore >= likely_valid.minimum_ore,
                 oi.c.customer_id.not_in(unmatched_customers),
             )
+        rows: list[Any] = []
         if ids is None:
             query = query.where(
                 oi.c.settled_status < 3,
-                oi.c.collection_id.is_(None),
+                # no index for IS NULL: SQLite would take the unique index on collection IDs for it and walk every
+                # item not submitted; the open items by due date (ix_open_item_open_by_due) serve instead
+                unindexed_text(oi.c.collection_id).is_(None),
                 sa.or_(oi.c.due_date < today, oi.c.due_date.is_(None)),
                 sa.or_(vt.c.collection_type == "invoice", vt.c.collection_type.is_(None)),
             )
-            rows = list(self.conn.execute(query.order_by(oi.c.due_date, oi.c.number)))
+            queries = [query.order_by(oi.c.due_date, oi.c.number)]
         else:
-            rows = []
-            for chunk in chunks(sorted(set(ids))):
-                rows.extend(self.conn.execute(query.where(oi.c.id.in_(chunk))))
-        customers: dict[int, Customer] = {}  # a customer's items share its one Customer
-        mapped = {
-            kind: appears_in_proposal(CollectionVoucherType(kind) if kind else None)
-            for kind in {r.collection_type for r in rows}
-        }
-        with many_objects():
-            return [
-                Candidate(
-                    item=self._item(r),
-                    customer=customers.get(r.customer_id)
-                    or customers.setdefault(r.customer_id, self._customer(r, "c_")),
-                    voucher_type_mapped=mapped[r.collection_type],
-                    customer_has_unmatched_entries=bool(r.unmatched),
-                )
-                for r in rows
-            ]
+            queries = [query.where(oi.c.id.in_(chunk)) for chunk in chunks(sorted(set(ids)))]
+        with many_objects():  # the rows too: a hundred thousand rows would set the collector off again and again
+            for each in queries:
+                rows.extend(self.conn.execute(each))
+            return _candidates(rows)
 
     def set_collection_ids(self, company_id: int, wanted: Mapping[int, str]) -> set[int]:
         """Mark items submitted with their collection IDs, each only if it is not already (R-VAL-3), in one bulk
@@ -359,3 +349,144 @@ def _match_rows(
         }
         for a in allocations
     ]
+
+
+#: the columns a candidate is built from, in the order :func:`_candidates` unpacks them
+_CANDIDATE_ITEM = (
+    "id",
+    "customer_id",
+    "number",
+    "voucher_type",
+    "amount_ore",
+    "remaining_ore",
+    "currency",
+    "invoice_date",
+    "due_date",
+    "reminder_count",
+    "reminded_on",
+    "exempt",
+    "collection_id",
+    "fee_outstanding_ore",
+    "interest_outstanding_ore",
+    "kid",
+    "reference",
+    "voucher_id",
+)
+_CANDIDATE_CUSTOMER = (
+    "number",
+    "name",
+    "kind",
+    "orgno",
+    "street",
+    "postcode",
+    "city",
+    "country",
+    "email",
+    "exempt",
+    "payment_terms_days",
+    "language",
+    "email_for_letters",
+    "restricted_on",
+    "erased_on",
+)
+
+
+def _candidates(rows: Sequence[tuple[Any, ...]]) -> list[Candidate]:
+    """Candidates from the proposal query's plain rows (:data:`_CANDIDATE_ITEM`, :data:`_CANDIDATE_CUSTOMER`, the
+    voucher type's collection type, the unmatched flag), unpacked by position: a customer's items share its one
+    :class:`Customer`, an item's amounts one :class:`Money` while nothing of it is settled, and nothing owed is the
+    shared zero."""
+    customers: dict[int, Customer] = {}
+    mapped: dict[str | None, bool] = {}
+    out: list[Candidate] = []
+    append = out.append
+    from_ore = Money.from_ore
+    for (
+        item_id,
+        customer_id,
+        number,
+        voucher_type,
+        amount_ore,
+        remaining_ore,
+        currency,
+        invoice_date,
+        due_date,
+        reminder_count,
+        reminded_on,
+        exempt,
+        collection_id,
+        fee_ore,
+        interest_ore,
+        kid,
+        reference,
+        voucher_id,
+        *customer_values,
+        collection_type,
+        unmatched,
+    ) in rows:
+        customer = customers.get(customer_id)
+        if customer is None:
+            customer = customers[customer_id] = _customer_of(customer_id, customer_values)
+        amount = from_ore(amount_ore, currency)
+        zero = Money.zero(currency)
+        item = OpenItem(
+            item_id,
+            customer.number,
+            number,
+            voucher_type,
+            amount,
+            amount if remaining_ore == amount_ore else from_ore(remaining_ore, currency),
+            invoice_date,
+            due_date,
+            reminder_count,
+            reminded_on,
+            exempt,
+            collection_id,
+            from_ore(fee_ore, currency) if fee_ore else zero,
+            from_ore(interest_ore, currency) if interest_ore else zero,
+            kid,
+            reference,
+            voucher_id,
+        )
+        is_mapped = mapped.get(collection_type)
+        if is_mapped is None:
+            kind = CollectionVoucherType(collection_type) if collection_type else None
+            is_mapped = mapped[collection_type] = appears_in_proposal(kind)
+        append(Candidate(item, customer, is_mapped, bool(unmatched)))
+    return out
+
+
+def _customer_of(customer_id: int, values: Sequence[Any]) -> Customer:
+    """A customer from the values of :data:`_CANDIDATE_CUSTOMER`, in that order."""
+    (
+        number,
+        name,
+        kind,
+        orgno,
+        street,
+        postcode,
+        city,
+        country,
+        email,
+        exempt,
+        payment_terms_days,
+        language,
+        email_for_letters,
+        restricted_on,
+        erased_on,
+    ) = values
+    return Customer(
+        number,
+        name,
+        CustomerKind(kind),
+        orgno,
+        Address(street, postcode, city, country),
+        email,
+        exempt,
+        payment_terms_days,
+        language,
+        customer_id,
+        email_for_letters,
+        restricted_on,
+        erased_on,
+    )

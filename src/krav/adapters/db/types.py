@@ -2,9 +2,7 @@
 
 from __future__ import annotations
 
-import gc
 from collections.abc import Iterable, Iterator, Sequence
-from contextlib import contextmanager
 from datetime import UTC, datetime
 from typing import Any, TypeVar
 
@@ -57,6 +55,13 @@ def unindexed(column: Any) -> Any:
     return column + 0
 
 
+def unindexed_text(column: Any) -> Any:
+    """A text ``column`` in a form no index serves (``column || ''``, NULL where it is NULL), for ``IS NULL`` on a
+    column with a unique index: SQLite takes that index for ``IS NULL`` as for an equality and walks every row
+    without a value, where another index (or a scan) would narrow first."""
+    return column.concat("")
+
+
 def rows_where_in(
     conn: sa.Connection, query: sa.Select[Any], keyed: Sequence[tuple[Any, Iterable[Any] | None]]
 ) -> list[sa.Row[Any]]:
@@ -73,19 +78,6 @@ def rows_where_in(
     for chunk in chunks(first_values):
         rows.extend(conn.execute(query.where(first.in_(chunk))))
     return rows
-
-
-@contextmanager
-def many_objects() -> Iterator[None]:
-    """Build many small objects from rows (domain values of a whole query) with the cyclic garbage collector
-    paused: they hold no cycles, and the collector would otherwise walk them again and again as they grow."""
-    was_enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if was_enabled:
-            gc.enable()
 
 
 class _Prepared:

@@ -26,7 +26,7 @@ def settled_status(amount: Money, remaining: Money) -> SettledStatus:
     """R-LED-3: 1 when nothing is settled, 3 when nothing remains, 2 in between."""
     if remaining.is_zero():
         return SettledStatus.SETTLED
-    if remaining == amount:
+    if remaining is amount or remaining == amount:
         return SettledStatus.OPEN
     return SettledStatus.PARTLY_OPEN
 

@@ -16,8 +16,8 @@ from krav.domain.agreement import Agreement, effective_days_before_transfer
 from krav.domain.ledger.open_items import OpenItem
 from krav.domain.messages import DebtorData, ItemSubmitted
 from krav.domain.party import Company, Customer
-from krav.domain.validation import Candidate, Reason, validate_item
-from krav.services.ports import LikelyValid, UnitOfWork
+from krav.domain.validation import Candidate, Reason, validate_items
+from krav.services.ports import LikelyValid, UnitOfWork, many_objects
 
 
 @dataclass(frozen=True, slots=True)
@@ -72,11 +72,12 @@ def proposal(
     """
     if status not in ("all", "valid", "invalid"):
         raise ValueError(f"status must be all, valid or invalid, not {status!r}")
-    with uow:
+    with uow, many_objects():
         _, company_id, agreement = _company(uow, orgno)
+        candidates = uow.ledger.candidates(company_id, today=today, customer=customer)
         rows = [
-            ProposalRow(c.item, c.customer, tuple(validate_item(c, agreement, today)), sendable_from(c.item, agreement))
-            for c in uow.ledger.candidates(company_id, today=today, customer=customer)
+            ProposalRow(c.item, c.customer, reasons, sendable_from(c.item, agreement))
+            for c, reasons in zip(candidates, validate_items(candidates, agreement, today), strict=True)
         ]
     if status == "valid":
         return [r for r in rows if r.valid]
@@ -111,7 +112,9 @@ def submit_candidates(
 ) -> list[SubmitResult]:
     """Submit the valid candidates inside the caller's unit of work; refuse the others with their reasons."""
     assert company.id is not None
-    reasons = {c.item.id: tuple(validate_item(c, agreement, today)) for c in candidates}
+    reasons = {
+        c.item.id: found for c, found in zip(candidates, validate_items(candidates, agreement, today), strict=True)
+    }
     valid = [c for c in candidates if not reasons[c.item.id]]
     numbers = uow.ledger.next_numbers(company.id, "collection", len(valid))
     wanted = {c.item.id: f"K{company.id}-{n:06d}" for c, n in zip(valid, numbers, strict=True)}
@@ -161,7 +164,7 @@ def submit(uow: UnitOfWork, orgno: str, item_ids: Sequence[int], *, today: date)
     return sorted(results, key=lambda r: order.get(r.item_id, len(order)))
 
 
-def _valid(uow: UnitOfWork, company: Company, agreement: Agreement, *, today: date) -> list[Candidate]:
+def valid_candidates(uow: UnitOfWork, company: Company, agreement: Agreement, *, today: date) -> list[Candidate]:
     """Every valid item of the proposal, in its order: the candidates narrowed in SQL by what the rules hold as
     predicates (one query), every rule of R-VAL-1 then checked over those rows."""
     assert company.id is not None
@@ -169,8 +172,13 @@ def _valid(uow: UnitOfWork, company: Company, agreement: Agreement, *, today: da
         due_by=today - timedelta(days=effective_days_before_transfer(agreement)),
         minimum_ore=agreement.minimum_amount.ore,
     )
-    candidates = uow.ledger.candidates(company.id, today=today, likely_valid=narrowing)
-    return [c for c in candidates if not validate_item(c, agreement, today)]
+    with many_objects():
+        candidates = uow.ledger.candidates(company.id, today=today, likely_valid=narrowing)
+        return [
+            c
+            for c, reasons in zip(candidates, validate_items(candidates, agreement, today), strict=True)
+            if not reasons
+        ]
 
 
 def submit_all_valid(uow: UnitOfWork, orgno: str, *, today: date) -> list[SubmitResult]:
@@ -178,7 +186,7 @@ def submit_all_valid(uow: UnitOfWork, orgno: str, *, today: date) -> list[Submit
     order; an empty list when none is valid."""
     with uow:
         company, _, agreement = _company(uow, orgno)
-        valid = _valid(uow, company, agreement, today=today)
+        valid = valid_candidates(uow, company, agreement, today=today)
         order = {c.item.id: n for n, c in enumerate(valid)}
         # numbered in the items' order, as items chosen by id are (:func:`submit`)
         results = submit_candidates(uow, company, agreement, sorted(valid, key=lambda c: c.item.id), today=today)
@@ -192,4 +200,6 @@ def auto_transfer_in(uow: UnitOfWork, company: Company, *, today: date) -> list[
     agreement = uow.agreements.get(company.id)
     if not agreement.active or not agreement.auto_transfer:
         return []
-    return submit_candidates(uow, company, agreement, _valid(uow, company, agreement, today=today), today=today)
+    return submit_candidates(
+        uow, company, agreement, valid_candidates(uow, company, agreement, today=today), today=today
+    )

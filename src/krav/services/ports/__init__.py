@@ -9,6 +9,7 @@ from krav.services.ports.access import (
     Webhook,
     WebhookDelivery,
 )
+from krav.services.ports.bulk import many_objects
 from krav.services.ports.deliveries import DeliveryRepository
 from krav.services.ports.jobs import (
     JOB_QUEUE,
@@ -143,4 +144,5 @@ __all__ = [
     "WebhookDelivery",
     "company_and_id",
     "company_id",
+    "many_objects",
 ]
