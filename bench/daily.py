@@ -9,7 +9,9 @@ a temporary ``KRAV_HOME`` (as ``run.py`` does: one opening-balance voucher the o
 overdue and valid, half the customers taking letters by e-mail. Then the commands a user runs are timed as
 subprocesses, in order, each once:
 
-* ``krav submit --all-valid``: every item becomes a claim (floor: the selection query of the valid items);
+* ``krav proposal``: every item with its reasons (none: all are valid), printed as the user sees it (floor: the
+  selection query of the valid items);
+* ``krav submit --all-valid``: every item becomes a claim (floor: the same selection query);
 * ``krav run --no-send`` on that day, a heavy day: every claim's first letter decided and written (floor: the
   query selecting the due claims, read whole);
 * ``krav outbox send``: those letters rendered and delivered, e-mails as .eml files, the rest in print batches
@@ -19,7 +21,8 @@ subprocesses, in order, each once:
 * ``krav run`` on the day the reminders' deadline has run out, a notice day for every claim (the same floor as
   the first run), its letters sent in the run.
 
-It prints each time, its floor, the ratio (also of the time less ``krav --help``, the start-up every command
+``--steps`` runs the first of these only (each needs the ones before it): at N = 1,000,000 the sending and the
+notice day take an hour or more. It prints each time, its floor, the ratio (also of the time less ``krav --help``, the start-up every command
 pays) and how each grows from one size to the next (linear is the size's growth). ``KRAV_BENCH_PROFILE=DIR``
 runs each command under cProfile into DIR. With ``KRAV_BENCH_POSTGRES_URL`` the database is a schema of its own
 on that server, dropped after.
@@ -378,7 +381,10 @@ def database(home: Path) -> Iterator[str]:
         admin.dispose()
 
 
-def one_size(n: int) -> list[Timing]:
+STEPS = ("proposal", "submit", "run", "send", "notice")
+
+
+def one_size(n: int, steps: int = len(STEPS)) -> list[Timing]:
     print(f"\n== N = {n:,} open items over {max(1, n // 10):,} customers", flush=True)
     home = Path(tempfile.mkdtemp(prefix="krav-daily-"))
     try:
@@ -388,29 +394,39 @@ def one_size(n: int) -> list[Timing]:
             start = time.perf_counter()
             company_id = load(url, n)
             print(f"    loaded in {time.perf_counter() - start:.1f} s", flush=True)
-            return _commands(env, url, company_id, n, home)
+            return _commands(env, url, company_id, n, home, steps)
     finally:
         shutil.rmtree(home, ignore_errors=True)
 
 
-def _commands(env: dict[str, str], url: str, company_id: int, n: int, home: Path) -> list[Timing]:
+def _commands(env: dict[str, str], url: str, company_id: int, n: int, home: Path, steps: int) -> list[Timing]:
     # what every command pays before it does anything (Python and Krav's modules loaded)
     found = [Timing("krav --help (start-up)", n, krav(env, "--help"), None, "")]
     selection, valid = floor_selection(url, company_id)
     assert valid == n, f"{valid} valid items of {n}"
+    took = krav(env, "proposal", "--company", ORGNO, "--date", SUBMIT_DAY.isoformat())
+    found.append(Timing("krav proposal", n, took, selection, "selection query", f"{valid:,} rows printed"))
+    if steps < 2:
+        return found
     took = krav(env, "submit", "--company", ORGNO, "--all-valid", "--date", SUBMIT_DAY.isoformat())
     found.append(Timing("krav submit --all-valid", n, took, selection, "selection query"))
+    if steps < 3:
+        return found
     analyze(url)
     due, count = floor_due_claims(url, company_id, SUBMIT_DAY)
     assert count == n, f"{count} claims due of {n}"
     took = krav(env, "run", "--no-send", "--date", SUBMIT_DAY.isoformat())
     found.append(Timing("krav run --no-send, first letters", n, took, due, "due claims query"))
+    if steps < 4:
+        return found
     bare, letters = floor_render(url, company_id, home / "bare")
     took = krav(env, "outbox", "send", "--date", SUBMIT_DAY.isoformat())
     render, rendered = floor_krav_render(env, SUBMIT_DAY)
     assert rendered == letters, f"{rendered} letters rendered of {letters}"
     note = f"{letters:,} letters; bare ReportLab {bare:.2f} s"
     found.append(Timing("krav outbox send", n, took, render, "Krav's renderer alone", note))
+    if steps < 5:
+        return found
     notice_day = next_action(url)
     due, count = floor_due_claims(url, company_id, notice_day)
     took = krav(env, "run", "--date", notice_day.isoformat())
@@ -443,10 +459,11 @@ def summary(timings: list[Timing]) -> None:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--sizes", default="10000,100000", help="numbers of open items, comma-separated")
+    parser.add_argument("--steps", choices=STEPS, default=STEPS[-1], help="the last command to time (default: all)")
     args = parser.parse_args()
     timings: list[Timing] = []
     for n in (int(s) for s in args.sizes.split(",")):
-        timings.extend(one_size(n))
+        timings.extend(one_size(n, STEPS.index(args.steps) + 1))
         summary(timings)
 
 
