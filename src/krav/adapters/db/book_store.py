@@ -12,7 +12,7 @@ from krav.adapters.db import tables as t
 from krav.adapters.db.chains import VOUCHER_COUNTER, chain_length, last_voucher_hash, seal_voucher, voucher_links
 from krav.adapters.db.counters import next_value, next_values
 from krav.adapters.db.customer_store import SqlCustomers
-from krav.adapters.db.types import chunks, utcnow
+from krav.adapters.db.types import chunks, execute_many, utcnow
 from krav.domain.errors import NotFound
 from krav.domain.ledger.accounts import Account, AccountKind
 from krav.domain.ledger.voucher_types import CollectionVoucherType, VoucherType
@@ -139,7 +139,7 @@ class SqlBooks(SqlCustomers):
             ids.extend(self.conn.execute(insert, list(chunk)).scalars())
         rows = [{**line, "voucher_id": vid} for vid, lines in zip(ids, line_rows, strict=True) for line in lines]
         for chunk in chunks(rows):
-            self.conn.execute(t.voucher_line.insert(), list(chunk))
+            execute_many(self.conn, t.voucher_line.insert(), chunk)
         return [
             PostedVoucher(
                 id=voucher_id,

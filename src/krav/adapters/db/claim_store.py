@@ -14,7 +14,7 @@ from krav.adapters.db import tables as t
 from krav.adapters.db.chains import EVENT_COUNTER, chain_length, event_links, last_event_hash, seal_events
 from krav.adapters.db.claim_rows import DEBTOR_FIELDS, claim_from_row, claim_values
 from krav.adapters.db.counters import next_value, next_values
-from krav.adapters.db.types import chunks, rows_where_in, unindexed, utcnow
+from krav.adapters.db.types import chunks, execute_many, rows_where_in, unindexed, utcnow
 from krav.domain.collection.claims import Claim, Stage
 from krav.domain.collection.events import Event, EventKind
 from krav.domain.collection.letters import Recipient
@@ -40,7 +40,7 @@ class SqlClaims:
             return []
         # a plain executemany, then the ids read back by the unique collection ID: RETURNING in parameter order
         # would make SQLite insert row by row
-        self.conn.execute(t.claim.insert(), [{"company_id": c.company_id, **claim_values(c)} for c in claims])
+        execute_many(self.conn, t.claim.insert(), [{"company_id": c.company_id, **claim_values(c)} for c in claims])
         ids: dict[str, int] = {}
         for chunk in chunks(sorted(c.collection_id for c in claims)):
             rows = self.conn.execute(
@@ -68,7 +68,7 @@ class SqlClaims:
             # the revision is raised here, in the same statement (else the database's trigger writes the row again)
             columns: dict[str, Any] = {name: sa.bindparam(name) for name in names}
             columns["revision"] = t.claim.c.revision + 1
-            self.conn.execute(update.values(columns), rows)
+            execute_many(self.conn, update.values(columns), rows)
 
     def claim(self, company_id: int, collection_id: str) -> Claim | None:
         row = self.conn.execute(
@@ -150,7 +150,7 @@ class SqlClaims:
             }
             for seq, e in zip(places, events, strict=True)
         ]
-        self.conn.execute(t.claim_event.insert(), seal_events(last_event_hash(self.conn, company_id), rows))
+        execute_many(self.conn, t.claim_event.insert(), seal_events(last_event_hash(self.conn, company_id), rows))
 
     def event_chain(self, company_id: int) -> StoredChain:
         """The company's claim events as stored, for the audit: read as they are consumed."""

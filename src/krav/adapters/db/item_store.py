@@ -11,13 +11,12 @@ from typing import Any
 import sqlalchemy as sa
 
 from krav.adapters.db import tables as t
+from krav.adapters.db.candidate_rows import CANDIDATE_CUSTOMER, CANDIDATE_ITEM, candidates_of
 from krav.adapters.db.customer_store import SqlCustomers
-from krav.adapters.db.types import chunks, rows_where_in, unindexed, unindexed_text, utcnow
+from krav.adapters.db.types import chunks, execute_many, rows_where_in, unindexed, unindexed_text, utcnow
 from krav.domain.ledger.matching import Allocation
 from krav.domain.ledger.open_items import OpenItem, settled_status
-from krav.domain.ledger.voucher_types import CollectionVoucherType, appears_in_proposal
 from krav.domain.money import Money
-from krav.domain.party import Address, Customer, CustomerKind
 from krav.domain.validation import Candidate
 from krav.services.ports import ItemFilter, LikelyValid, NewItem, PostedBankPayment, many_objects
 
@@ -135,8 +134,8 @@ class SqlItems(SqlCustomers):
         unmatched = sa.false() if likely_valid is not None else oi.c.customer_id.in_(unmatched_customers)
         query = (
             sa.select(
-                *(oi.c[name] for name in _CANDIDATE_ITEM),
-                *(cust.c[name] for name in _CANDIDATE_CUSTOMER),
+                *(oi.c[name] for name in CANDIDATE_ITEM),
+                *(cust.c[name] for name in CANDIDATE_CUSTOMER),
                 vt.c.collection_type,
                 unmatched.label("unmatched"),
             )
@@ -175,7 +174,7 @@ class SqlItems(SqlCustomers):
         with many_objects():  # the rows too: a hundred thousand rows would set the collector off again and again
             for each in queries:
                 rows.extend(self.conn.execute(each))
-            return _candidates(rows)
+            return candidates_of(rows)
 
     def set_collection_ids(self, company_id: int, wanted: Mapping[int, str]) -> set[int]:
         """Mark items submitted with their collection IDs, each only if it is not already (R-VAL-3), in one bulk
@@ -247,7 +246,9 @@ class SqlItems(SqlCustomers):
             for item in items
         ]
         if rows:
-            self.conn.execute(oi.update().where(oi.c.company_id == company_id, oi.c.id == sa.bindparam("the_id")), rows)
+            execute_many(
+                self.conn, oi.update().where(oi.c.company_id == company_id, oi.c.id == sa.bindparam("the_id")), rows
+            )
 
     def record_allocations(
         self,
@@ -272,7 +273,7 @@ class SqlItems(SqlCustomers):
             for row in _match_rows(company_id, allocations, method="posting", on=on, voucher_id=voucher_id, now=now)
         ]
         for chunk in chunks(rows):
-            self.conn.execute(t.item_match.insert(), list(chunk))
+            execute_many(self.conn, t.item_match.insert(), chunk)
 
     def voucher_number_of_item(self, company_id: int, item_id: int) -> int:
         return int(
@@ -349,144 +350,3 @@ def _match_rows(
         }
         for a in allocations
     ]
-
-
-#: the columns a candidate is built from, in the order :func:`_candidates` unpacks them
-_CANDIDATE_ITEM = (
-    "id",
-    "customer_id",
-    "number",
-    "voucher_type",
-    "amount_ore",
-    "remaining_ore",
-    "currency",
-    "invoice_date",
-    "due_date",
-    "reminder_count",
-    "reminded_on",
-    "exempt",
-    "collection_id",
-    "fee_outstanding_ore",
-    "interest_outstanding_ore",
-    "kid",
-    "reference",
-    "voucher_id",
-)
-_CANDIDATE_CUSTOMER = (
-    "number",
-    "name",
-    "kind",
-    "orgno",
-    "street",
-    "postcode",
-    "city",
-    "country",
-    "email",
-    "exempt",
-    "payment_terms_days",
-    "language",
-    "email_for_letters",
-    "restricted_on",
-    "erased_on",
-)
-
-
-def _candidates(rows: Sequence[tuple[Any, ...]]) -> list[Candidate]:
-    """Candidates from the proposal query's plain rows (:data:`_CANDIDATE_ITEM`, :data:`_CANDIDATE_CUSTOMER`, the
-    voucher type's collection type, the unmatched flag), unpacked by position: a customer's items share its one
-    :class:`Customer`, an item's amounts one :class:`Money` while nothing of it is settled, and nothing owed is the
-    shared zero."""
-    customers: dict[int, Customer] = {}
-    mapped: dict[str | None, bool] = {}
-    out: list[Candidate] = []
-    append = out.append
-    from_ore = Money.from_ore
-    for (
-        item_id,
-        customer_id,
-        number,
-        voucher_type,
-        amount_ore,
-        remaining_ore,
-        currency,
-        invoice_date,
-        due_date,
-        reminder_count,
-        reminded_on,
-        exempt,
-        collection_id,
-        fee_ore,
-        interest_ore,
-        kid,
-        reference,
-        voucher_id,
-        *customer_values,
-        collection_type,
-        unmatched,
-    ) in rows:
-        customer = customers.get(customer_id)
-        if customer is None:
-            customer = customers[customer_id] = _customer_of(customer_id, customer_values)
-        amount = from_ore(amount_ore, currency)
-        zero = Money.zero(currency)
-        item = OpenItem(
-            item_id,
-            customer.number,
-            number,
-            voucher_type,
-            amount,
-            amount if remaining_ore == amount_ore else from_ore(remaining_ore, currency),
-            invoice_date,
-            due_date,
-            reminder_count,
-            reminded_on,
-            exempt,
-            collection_id,
-            from_ore(fee_ore, currency) if fee_ore else zero,
-            from_ore(interest_ore, currency) if interest_ore else zero,
-            kid,
-            reference,
-            voucher_id,
-        )
-        is_mapped = mapped.get(collection_type)
-        if is_mapped is None:
-            kind = CollectionVoucherType(collection_type) if collection_type else None
-            is_mapped = mapped[collection_type] = appears_in_proposal(kind)
-        append(Candidate(item, customer, is_mapped, bool(unmatched)))
-    return out
-
-
-def _customer_of(customer_id: int, values: Sequence[Any]) -> Customer:
-    """A customer from the values of :data:`_CANDIDATE_CUSTOMER`, in that order."""
-    (
-        number,
-        name,
-        kind,
-        orgno,
-        street,
-        postcode,
-        city,
-        country,
-        email,
-        exempt,
-        payment_terms_days,
-        language,
-        email_for_letters,
-        restricted_on,
-        erased_on,
-    ) = values
-    return Customer(
-        number,
-        name,
-        CustomerKind(kind),
-        orgno,
-        Address(street, postcode, city, country),
-        email,
-        exempt,
-        payment_terms_days,
-        language,
-        customer_id,
-        email_for_letters,
-        restricted_on,
-        erased_on,
-    )

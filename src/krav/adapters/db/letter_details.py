@@ -13,7 +13,7 @@ from typing import Any
 import sqlalchemy as sa
 
 from krav.adapters.db import tables as t
-from krav.adapters.db.types import chunks
+from krav.adapters.db.types import chunks, execute_many
 from krav.domain.collection.letters import InterestPeriod, LetterLine, PaidOnClaim
 from krav.domain.money import Money
 
@@ -55,9 +55,9 @@ def write_details(conn: sa.Connection, lines: Sequence[tuple[Place, LetterLine]]
                 }
             )
     if periods:
-        conn.execute(t.letter_interest_period.insert(), periods)
+        execute_many(conn, t.letter_interest_period.insert(), periods)
     if paid:
-        conn.execute(t.letter_paid.insert(), paid)
+        execute_many(conn, t.letter_paid.insert(), paid)
 
 
 def read_details(

@@ -13,7 +13,7 @@ import sqlalchemy as sa
 from krav.adapters.db import tables as t
 from krav.adapters.db.claim_rows import claim_from_row
 from krav.adapters.db.letter_details import read_details, write_details
-from krav.adapters.db.types import CHUNK, chunks, utcnow
+from krav.adapters.db.types import CHUNK, chunks, execute_many, utcnow
 from krav.domain.collection.claims import Claim, Stage
 from krav.domain.collection.letters import CollectionListRow, LetterLine, LetterType, deadline_from
 from krav.domain.collection.steps import LetterDraft
@@ -142,7 +142,7 @@ class SqlLetters:
                 }
                 for pos, line in enumerate(draft.lines, start=1)
             )
-        self.conn.execute(t.letter_line.insert(), lines)
+        execute_many(self.conn, t.letter_line.insert(), lines)
         write_details(
             self.conn,
             [

@@ -10,7 +10,7 @@ import sqlalchemy as sa
 
 from krav.adapters.db import tables as t
 from krav.adapters.db.codec import decode_message, encode_message
-from krav.adapters.db.types import chunks, utcnow
+from krav.adapters.db.types import chunks, execute_many, utcnow
 from krav.domain.messages import Direction, LedgerReport, Message, MessageKind, direction_of
 from krav.services.ports import ImportRecord, PendingMessage
 
@@ -40,7 +40,7 @@ class SqlOutbox:
 
     def add_many(self, company_id: int, messages: Sequence[Message], *, on: date) -> None:
         if messages:
-            self.conn.execute(t.message.insert(), [self._row(company_id, m, on, None) for m in messages])
+            execute_many(self.conn, t.message.insert(), [self._row(company_id, m, on, None) for m in messages])
 
     def pending(self, kinds: Iterable[MessageKind]) -> list[PendingMessage]:
         """Unhandled messages of these kinds (the partial index ``ix_message_unhandled``), oldest first."""

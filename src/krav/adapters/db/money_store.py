@@ -9,7 +9,7 @@ from typing import Any
 import sqlalchemy as sa
 
 from krav.adapters.db import tables as t
-from krav.adapters.db.types import chunks, utcnow
+from krav.adapters.db.types import chunks, execute_many, utcnow
 from krav.domain.collection.allocation import Applied
 from krav.domain.collection.letter_content import PaymentApplied
 from krav.domain.collection.settlement import SettlementReportLine
@@ -214,14 +214,14 @@ class SqlMoney:
             )
         ]
         for chunk in chunks(rows):
-            self.conn.execute(t.allocation.insert(), list(chunk))
+            execute_many(self.conn, t.allocation.insert(), chunk)
         p = t.client_payment
         statuses = [
             {"the_id": a.payment_id, "status": PaymentStatus.APPLIED.value, "applied_on": applied_on, "reason": None}
             for a in applications
         ]
         for chunk in chunks(statuses):
-            self.conn.execute(p.update().where(p.c.id == sa.bindparam("the_id")), list(chunk))
+            execute_many(self.conn, p.update().where(p.c.id == sa.bindparam("the_id")), chunk)
 
     def payments_applied(self, company_id: int, collection_ids: Iterable[str]) -> dict[str, list[PaymentApplied]]:
         """R-CLM-9: the debtor's payments (direct and to the client account) applied to these claims, by

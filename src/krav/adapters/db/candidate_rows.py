@@ -1,0 +1,153 @@
+"""The proposal's candidates (R-VAL-1) from the rows of its query: the columns asked for, and the domain values
+made of them by position."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+from krav.domain.ledger.open_items import OpenItem
+from krav.domain.ledger.voucher_types import CollectionVoucherType, appears_in_proposal
+from krav.domain.money import Money
+from krav.domain.party import Address, Customer, CustomerKind
+from krav.domain.validation import Candidate
+
+#: the columns a candidate is built from, in the order :func:`candidates_of` unpacks them
+CANDIDATE_ITEM = (
+    "id",
+    "customer_id",
+    "number",
+    "voucher_type",
+    "amount_ore",
+    "remaining_ore",
+    "currency",
+    "invoice_date",
+    "due_date",
+    "reminder_count",
+    "reminded_on",
+    "exempt",
+    "collection_id",
+    "fee_outstanding_ore",
+    "interest_outstanding_ore",
+    "kid",
+    "reference",
+    "voucher_id",
+)
+CANDIDATE_CUSTOMER = (
+    "number",
+    "name",
+    "kind",
+    "orgno",
+    "street",
+    "postcode",
+    "city",
+    "country",
+    "email",
+    "exempt",
+    "payment_terms_days",
+    "language",
+    "email_for_letters",
+    "restricted_on",
+    "erased_on",
+)
+
+
+def candidates_of(rows: Sequence[tuple[Any, ...]]) -> list[Candidate]:
+    """Candidates from the proposal query's plain rows (:data:`CANDIDATE_ITEM`, :data:`CANDIDATE_CUSTOMER`, the
+    voucher type's collection type, the unmatched flag), unpacked by position: a customer's items share its one
+    :class:`Customer`, an item's amounts one :class:`Money` while nothing of it is settled, and nothing owed is the
+    shared zero."""
+    customers: dict[int, Customer] = {}
+    mapped: dict[str | None, bool] = {}
+    out: list[Candidate] = []
+    append = out.append
+    from_ore = Money.from_ore
+    for (
+        item_id,
+        customer_id,
+        number,
+        voucher_type,
+        amount_ore,
+        remaining_ore,
+        currency,
+        invoice_date,
+        due_date,
+        reminder_count,
+        reminded_on,
+        exempt,
+        collection_id,
+        fee_ore,
+        interest_ore,
+        kid,
+        reference,
+        voucher_id,
+        *customer_values,
+        collection_type,
+        unmatched,
+    ) in rows:
+        customer = customers.get(customer_id)
+        if customer is None:
+            customer = customers[customer_id] = _customer_of(customer_id, customer_values)
+        amount = from_ore(amount_ore, currency)
+        zero = Money.zero(currency)
+        item = OpenItem(
+            item_id,
+            customer.number,
+            number,
+            voucher_type,
+            amount,
+            amount if remaining_ore == amount_ore else from_ore(remaining_ore, currency),
+            invoice_date,
+            due_date,
+            reminder_count,
+            reminded_on,
+            exempt,
+            collection_id,
+            from_ore(fee_ore, currency) if fee_ore else zero,
+            from_ore(interest_ore, currency) if interest_ore else zero,
+            kid,
+            reference,
+            voucher_id,
+        )
+        is_mapped = mapped.get(collection_type)
+        if is_mapped is None:
+            kind = CollectionVoucherType(collection_type) if collection_type else None
+            is_mapped = mapped[collection_type] = appears_in_proposal(kind)
+        append(Candidate(item, customer, is_mapped, bool(unmatched)))
+    return out
+
+
+def _customer_of(customer_id: int, values: Sequence[Any]) -> Customer:
+    """A customer from the values of :data:`CANDIDATE_CUSTOMER`, in that order."""
+    (
+        number,
+        name,
+        kind,
+        orgno,
+        street,
+        postcode,
+        city,
+        country,
+        email,
+        exempt,
+        payment_terms_days,
+        language,
+        email_for_letters,
+        restricted_on,
+        erased_on,
+    ) = values
+    return Customer(
+        number,
+        name,
+        CustomerKind(kind),
+        orgno,
+        Address(street, postcode, city, country),
+        email,
+        exempt,
+        payment_terms_days,
+        language,
+        customer_id,
+        email_for_letters,
+        restricted_on,
+        erased_on,
+    )

@@ -1,0 +1,108 @@
+"""Bulk writes through the driver (``execute_many``) store exactly what SQLAlchemy's own ``executemany`` stores, on
+SQLite and PostgreSQL: dates, UTC timestamps, booleans, money in øre and NULLs, in inserts and in updates that mix
+the rows' values with the statement's own."""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime, timedelta
+from typing import Any
+
+import sqlalchemy as sa
+from sqlalchemy.engine import Engine
+
+from krav.adapters.db import tables as t
+from krav.adapters.db.types import execute_many
+from krav.bootstrap import unit_of_work
+from krav.domain.party import Company
+from krav.services import ledger
+
+AT = datetime(2025, 3, 28, 9, 30, tzinfo=UTC)
+
+
+def _company(engine: Engine, orgno: str) -> int:
+    ledger.create_company(unit_of_work(engine), Company(orgno=orgno, name=f"Kreditor {orgno}"))
+    with unit_of_work(engine) as uow:
+        company_id = uow.companies.get(orgno).id
+    assert company_id is not None
+    return company_id
+
+
+def _messages(company_id: int, count: int) -> list[dict[str, Any]]:
+    return [
+        {
+            "company_id": company_id,
+            "direction": "to_service",
+            "kind": "item_submitted",
+            "collection_id": f"K-{n:06d}" if n % 3 else None,
+            "on_date": date(2025, 3, 1) + timedelta(days=n),
+            "payload": '{"navn": "Ærlig Øst Ås"}',
+            "created_at": AT + timedelta(seconds=n),
+            "handled_at": AT if n % 2 else None,
+        }
+        for n in range(count)
+    ]
+
+
+def _stored(engine: Engine, company_id: int) -> list[tuple[Any, ...]]:
+    m = t.message
+    columns = [m.c.direction, m.c.kind, m.c.collection_id, m.c.on_date, m.c.payload, m.c.created_at, m.c.handled_at]
+    with engine.connect() as conn:
+        return [
+            tuple(r) for r in conn.execute(sa.select(*columns).where(m.c.company_id == company_id).order_by(m.c.id))
+        ]
+
+
+def test_an_insert_through_the_driver_stores_what_sqlalchemy_stores(engine: Engine) -> None:
+    by_krav, by_sqlalchemy = _company(engine, "974760673"), _company(engine, "923609016")
+    with engine.begin() as conn:
+        execute_many(conn, t.message.insert(), _messages(by_krav, 25))
+        conn.execute(t.message.insert(), _messages(by_sqlalchemy, 25))
+    stored = _stored(engine, by_krav)
+    assert stored == _stored(engine, by_sqlalchemy)
+    assert len(stored) == 25
+    assert stored[1][5] == AT + timedelta(seconds=1)  # read back aware, in UTC
+    assert stored[1][3] == date(2025, 3, 2)
+    assert stored[0][2] is None
+    assert stored[0][6] is None
+
+
+def test_an_update_takes_the_rows_values_and_the_statements_own(engine: Engine) -> None:
+    """``the_id`` and the new values come from each row; the company in the WHERE clause, the kind in SET from the
+    statement: a row of another company is not touched."""
+    company_id, other = _company(engine, "974760673"), _company(engine, "923609016")
+    with engine.begin() as conn:
+        conn.execute(t.message.insert(), _messages(company_id, 4) + _messages(other, 4))
+        ids = list(conn.execute(sa.select(t.message.c.id).order_by(t.message.c.id)).scalars())
+        m = t.message
+        update = (
+            m.update()
+            .where(m.c.company_id == company_id, m.c.id == sa.bindparam("the_id"))
+            .values(handled_at=sa.bindparam("handled"), kind="credit_reported")
+        )
+        later = AT + timedelta(days=1)
+        execute_many(conn, update, [{"the_id": i, "handled": later if n % 2 else None} for n, i in enumerate(ids)])
+    stored = _stored(engine, company_id)
+    assert [(row[1], row[6]) for row in stored] == [
+        ("credit_reported", None),
+        ("credit_reported", later),
+        ("credit_reported", None),
+        ("credit_reported", later),
+    ]
+    assert {row[1] for row in _stored(engine, other)} == {"item_submitted"}
+    assert [row[6] for row in _stored(engine, other)] == [None, AT, None, AT]
+
+
+def test_rows_with_their_keys_in_another_order_store_the_same_and_no_rows_write_nothing(engine: Engine) -> None:
+    company_id = _company(engine, "974760673")
+    rows = _messages(company_id, 3)
+    rows[2] = dict(reversed(list(rows[2].items())))
+    with engine.begin() as conn:
+        execute_many(conn, t.message.insert(), rows)
+        execute_many(conn, t.message.insert(), [])
+    stored = _stored(engine, company_id)
+    assert [row[2:4] for row in stored] == [
+        (None, date(2025, 3, 1)),
+        ("K-000001", date(2025, 3, 2)),
+        ("K-000002", date(2025, 3, 3)),
+    ]
+    assert [row[6] for row in stored] == [None, AT, None]
