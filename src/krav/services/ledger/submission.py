@@ -109,12 +109,14 @@ def submit_candidates(
     candidates: Sequence[Candidate],
     *,
     today: date,
+    valid_already: bool = False,
 ) -> list[SubmitResult]:
-    """Submit the valid candidates inside the caller's unit of work; refuse the others with their reasons."""
+    """Submit the valid candidates inside the caller's unit of work; refuse the others with their reasons.
+    ``valid_already``: the caller validated every candidate on ``today`` in this unit of work and found each valid
+    (:func:`valid_candidates`), so they are not validated again."""
     assert company.id is not None
-    reasons = {
-        c.item.id: found for c, found in zip(candidates, validate_items(candidates, agreement, today), strict=True)
-    }
+    found = [()] * len(candidates) if valid_already else validate_items(candidates, agreement, today)
+    reasons: dict[int, tuple[Reason, ...]] = {c.item.id: r for c, r in zip(candidates, found, strict=True)}
     valid = [c for c in candidates if not reasons[c.item.id]]
     numbers = uow.ledger.next_numbers(company.id, "collection", len(valid))
     wanted = {c.item.id: f"K{company.id}-{n:06d}" for c, n in zip(valid, numbers, strict=True)}
@@ -189,7 +191,8 @@ def submit_all_valid(uow: UnitOfWork, orgno: str, *, today: date) -> list[Submit
         valid = valid_candidates(uow, company, agreement, today=today)
         order = {c.item.id: n for n, c in enumerate(valid)}
         # numbered in the items' order, as items chosen by id are (:func:`submit`)
-        results = submit_candidates(uow, company, agreement, sorted(valid, key=lambda c: c.item.id), today=today)
+        ordered = sorted(valid, key=lambda c: c.item.id)
+        results = submit_candidates(uow, company, agreement, ordered, today=today, valid_already=True)
         uow.commit()
     return sorted(results, key=lambda r: order[r.item_id])
 
@@ -200,6 +203,5 @@ def auto_transfer_in(uow: UnitOfWork, company: Company, *, today: date) -> list[
     agreement = uow.agreements.get(company.id)
     if not agreement.active or not agreement.auto_transfer:
         return []
-    return submit_candidates(
-        uow, company, agreement, valid_candidates(uow, company, agreement, today=today), today=today
-    )
+    valid = valid_candidates(uow, company, agreement, today=today)
+    return submit_candidates(uow, company, agreement, valid, today=today, valid_already=True)
