@@ -6,10 +6,11 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
+from krav.adapters.db.customer_store import customer_of
 from krav.domain.ledger.open_items import OpenItem
 from krav.domain.ledger.voucher_types import CollectionVoucherType, appears_in_proposal
 from krav.domain.money import Money
-from krav.domain.party import Address, Customer, CustomerKind
+from krav.domain.party import Customer
 from krav.domain.validation import Candidate
 
 #: the columns a candidate is built from, in the order :func:`candidates_of` unpacks them
@@ -33,30 +34,13 @@ CANDIDATE_ITEM = (
     "reference",
     "voucher_id",
 )
-CANDIDATE_CUSTOMER = (
-    "number",
-    "name",
-    "kind",
-    "orgno",
-    "street",
-    "postcode",
-    "city",
-    "country",
-    "email",
-    "exempt",
-    "payment_terms_days",
-    "language",
-    "email_for_letters",
-    "restricted_on",
-    "erased_on",
-)
 
 
 def candidates_of(rows: Sequence[tuple[Any, ...]]) -> list[Candidate]:
-    """Candidates from the proposal query's plain rows (:data:`CANDIDATE_ITEM`, :data:`CANDIDATE_CUSTOMER`, the
-    voucher type's collection type, the unmatched flag), unpacked by position: a customer's items share its one
-    :class:`Customer`, an item's amounts one :class:`Money` while nothing of it is settled, and nothing owed is the
-    shared zero."""
+    """Candidates from the proposal query's plain rows (:data:`CANDIDATE_ITEM`, the customer's ``CUSTOMER_COLUMNS``,
+    the voucher type's collection type, the unmatched flag), unpacked by position: a customer's items share its
+    one :class:`Customer`, an item's amounts one :class:`Money` while nothing of it is settled, and nothing owed is
+    the shared zero."""
     customers: dict[int, Customer] = {}
     mapped: dict[str | None, bool] = {}
     out: list[Candidate] = []
@@ -87,7 +71,7 @@ def candidates_of(rows: Sequence[tuple[Any, ...]]) -> list[Candidate]:
     ) in rows:
         customer = customers.get(customer_id)
         if customer is None:
-            customer = customers[customer_id] = _customer_of(customer_id, customer_values)
+            customer = customers[customer_id] = customer_of(customer_id, customer_values)
         amount = from_ore(amount_ore, currency)
         zero = Money.zero(currency)
         item = OpenItem(
@@ -115,39 +99,3 @@ def candidates_of(rows: Sequence[tuple[Any, ...]]) -> list[Candidate]:
             is_mapped = mapped[collection_type] = appears_in_proposal(kind)
         append(Candidate(item, customer, is_mapped, bool(unmatched)))
     return out
-
-
-def _customer_of(customer_id: int, values: Sequence[Any]) -> Customer:
-    """A customer from the values of :data:`CANDIDATE_CUSTOMER`, in that order."""
-    (
-        number,
-        name,
-        kind,
-        orgno,
-        street,
-        postcode,
-        city,
-        country,
-        email,
-        exempt,
-        payment_terms_days,
-        language,
-        email_for_letters,
-        restricted_on,
-        erased_on,
-    ) = values
-    return Customer(
-        number,
-        name,
-        CustomerKind(kind),
-        orgno,
-        Address(street, postcode, city, country),
-        email,
-        exempt,
-        payment_terms_days,
-        language,
-        customer_id,
-        email_for_letters,
-        restricted_on,
-        erased_on,
-    )

@@ -73,24 +73,10 @@ class SqlCustomers:
         return outcomes
 
     @staticmethod
-    def _customer(row: sa.Row[Any], prefix: str = "") -> Customer:
-        """A customer from a row of the customer table, or from columns labelled ``{prefix}{column}``."""
+    def _customer(row: sa.Row[Any]) -> Customer:
+        """A customer from a row of the customer table."""
         m = row._mapping
-        return Customer(
-            id=m[f"{prefix}id"],
-            number=m[f"{prefix}number"],
-            name=m[f"{prefix}name"],
-            kind=CustomerKind(m[f"{prefix}kind"]),
-            orgno=m[f"{prefix}orgno"],
-            address=Address(m[f"{prefix}street"], m[f"{prefix}postcode"], m[f"{prefix}city"], m[f"{prefix}country"]),
-            email=m[f"{prefix}email"],
-            exempt=m[f"{prefix}exempt"],
-            payment_terms_days=m[f"{prefix}payment_terms_days"],
-            language=m[f"{prefix}language"],
-            email_for_letters=m[f"{prefix}email_for_letters"],
-            restricted_on=m[f"{prefix}restricted_on"],
-            erased_on=m[f"{prefix}erased_on"],
-        )
+        return customer_of(m["id"], [m[name] for name in CUSTOMER_COLUMNS])
 
     def customers(self, company_id: int, numbers: Iterable[str] | None = None) -> dict[str, Customer]:
         query = sa.select(t.customer).where(t.customer.c.company_id == company_id)
@@ -122,3 +108,59 @@ class SqlCustomers:
                 raise NotFound(f"unknown customer {number!r}")
             found[number] = self._customer_ids[key]
         return found
+
+
+#: the columns of a customer's row :func:`customer_of` makes a :class:`Customer` of, in its order (the row's id apart)
+CUSTOMER_COLUMNS = (
+    "number",
+    "name",
+    "kind",
+    "orgno",
+    "street",
+    "postcode",
+    "city",
+    "country",
+    "email",
+    "exempt",
+    "payment_terms_days",
+    "language",
+    "email_for_letters",
+    "restricted_on",
+    "erased_on",
+)
+
+
+def customer_of(customer_id: int, values: Sequence[Any]) -> Customer:
+    """A customer from the values of :data:`CUSTOMER_COLUMNS`, in that order."""
+    (
+        number,
+        name,
+        kind,
+        orgno,
+        street,
+        postcode,
+        city,
+        country,
+        email,
+        exempt,
+        payment_terms_days,
+        language,
+        email_for_letters,
+        restricted_on,
+        erased_on,
+    ) = values
+    return Customer(
+        number,
+        name,
+        CustomerKind(kind),
+        orgno,
+        Address(street, postcode, city, country),
+        email,
+        exempt,
+        payment_terms_days,
+        language,
+        customer_id,
+        email_for_letters,
+        restricted_on,
+        erased_on,
+    )

@@ -11,8 +11,8 @@ from typing import Any
 import sqlalchemy as sa
 
 from krav.adapters.db import tables as t
-from krav.adapters.db.candidate_rows import CANDIDATE_CUSTOMER, CANDIDATE_ITEM, candidates_of
-from krav.adapters.db.customer_store import SqlCustomers
+from krav.adapters.db.candidate_rows import CANDIDATE_ITEM, candidates_of
+from krav.adapters.db.customer_store import CUSTOMER_COLUMNS, SqlCustomers
 from krav.adapters.db.types import chunks, execute_many, rows_where_in, unindexed, unindexed_text, utcnow
 from krav.domain.ledger.matching import Allocation
 from krav.domain.ledger.open_items import OpenItem, settled_status
@@ -135,7 +135,7 @@ class SqlItems(SqlCustomers):
         query = (
             sa.select(
                 *(oi.c[name] for name in CANDIDATE_ITEM),
-                *(cust.c[name] for name in CANDIDATE_CUSTOMER),
+                *(cust.c[name] for name in CUSTOMER_COLUMNS),
                 vt.c.collection_type,
                 unmatched.label("unmatched"),
             )
