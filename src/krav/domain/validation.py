@@ -385,7 +385,8 @@ def validate_items(candidates: Sequence[Candidate], agreement: Agreement, today:
     """R-VAL-1 for many candidates at once: for each, the reasons :func:`validate_item` gives, in the same order.
 
     The checks of :data:`AGREEMENT_CHECKS` run once, those of :data:`CUSTOMER_CHECKS` once per customer (the
-    candidates of one customer share it; the same values give the same reasons), the item's own per candidate.
+    candidates of one customer share it; the same values give the same reasons), the item's own per candidate,
+    rule by rule over all the candidates.
     """
     if not candidates:
         return []
@@ -398,19 +399,24 @@ def validate_items(candidates: Sequence[Candidate], agreement: Agreement, today:
         for rule in CHECKS
         if rule in AGREEMENT_CHECKS and (reason := rule(first, agreement, today))
     ]
-    # by the customer's identity: the candidates hold their customers for the whole call
-    of_customer: dict[tuple[int, bool], list[tuple[int, Reason]]] = {}
+    # each item check over every candidate: a column of reasons (None where it passes) per check
+    columns = [[rule(candidate, agreement, today) for candidate in candidates] for rule in item_checks]
+    passed = (None,) * len(item_checks)
+    # by the customer's identity (the candidates hold their customers for the whole call), apart for those with
+    # and without unmatched entries
+    of_customer: tuple[dict[int, list[tuple[int, Reason]]], dict[int, list[tuple[int, Reason]]]] = ({}, {})
     out: list[tuple[Reason, ...]] = []
-    for candidate in candidates:
-        key = (id(candidate.customer), candidate.customer_has_unmatched_entries)
-        customer_reasons = of_customer.get(key)
+    append = out.append
+    for candidate, found in zip(candidates, zip(*columns, strict=True), strict=True):
+        known = of_customer[candidate.customer_has_unmatched_entries]
+        customer_reasons = known.get(id(candidate.customer))
         if customer_reasons is None:
-            customer_reasons = of_customer[key] = [
+            customer_reasons = known[id(candidate.customer)] = [
                 (order[rule], reason) for rule in customer_checks if (reason := rule(candidate, agreement, today))
             ]
-        item_reasons = [(order[rule], reason) for rule in item_checks if (reason := rule(candidate, agreement, today))]
-        if not (item_reasons or customer_reasons or of_agreement):
-            out.append(())
+        if found == passed and not (customer_reasons or of_agreement):
+            append(())
         else:
-            out.append(tuple(reason for _, reason in sorted([*item_reasons, *of_agreement, *customer_reasons])))
+            item_reasons = [(order[rule], reason) for rule, reason in zip(item_checks, found, strict=True) if reason]
+            append(tuple(reason for _, reason in sorted([*item_reasons, *of_agreement, *customer_reasons])))
     return out

@@ -3,10 +3,9 @@ made of them by position."""
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Collection, Mapping, Sequence
 from typing import Any
 
-from krav.adapters.db.customer_store import customer_of
 from krav.domain.ledger.open_items import OpenItem
 from krav.domain.ledger.voucher_types import CollectionVoucherType, appears_in_proposal
 from krav.domain.money import Money
@@ -36,12 +35,13 @@ CANDIDATE_ITEM = (
 )
 
 
-def candidates_of(rows: Sequence[tuple[Any, ...]]) -> list[Candidate]:
-    """Candidates from the proposal query's plain rows (:data:`CANDIDATE_ITEM`, the customer's ``CUSTOMER_COLUMNS``,
-    the voucher type's collection type, the unmatched flag), unpacked by position: a customer's items share its
-    one :class:`Customer`, an item's amounts one :class:`Money` while nothing of it is settled, and nothing owed is
-    the shared zero."""
-    customers: dict[int, Customer] = {}
+def candidates_of(
+    rows: Sequence[tuple[Any, ...]], customers: Mapping[int, Customer], unmatched: Collection[int]
+) -> list[Candidate]:
+    """Candidates from the proposal query's plain rows (:data:`CANDIDATE_ITEM`, the voucher type's collection type),
+    unpacked by position, their ``customers`` by id and the ids of the customers with ``unmatched`` entries: a
+    customer's items share its one :class:`Customer`, an item's amounts one :class:`Money` while nothing of it is
+    settled, and nothing owed is the shared zero."""
     mapped: dict[str | None, bool] = {}
     out: list[Candidate] = []
     append = out.append
@@ -65,13 +65,9 @@ def candidates_of(rows: Sequence[tuple[Any, ...]]) -> list[Candidate]:
         kid,
         reference,
         voucher_id,
-        *customer_values,
         collection_type,
-        unmatched,
     ) in rows:
-        customer = customers.get(customer_id)
-        if customer is None:
-            customer = customers[customer_id] = customer_of(customer_id, customer_values)
+        customer = customers[customer_id]
         amount = from_ore(amount_ore, currency)
         zero = Money.zero(currency)
         item = OpenItem(
@@ -97,5 +93,5 @@ def candidates_of(rows: Sequence[tuple[Any, ...]]) -> list[Candidate]:
         if is_mapped is None:
             kind = CollectionVoucherType(collection_type) if collection_type else None
             is_mapped = mapped[collection_type] = appears_in_proposal(kind)
-        append(Candidate(item, customer, is_mapped, bool(unmatched)))
+        append(Candidate(item, customer, is_mapped, customer_id in unmatched))
     return out

@@ -12,11 +12,12 @@ import sqlalchemy as sa
 
 from krav.adapters.db import tables as t
 from krav.adapters.db.candidate_rows import CANDIDATE_ITEM, candidates_of
-from krav.adapters.db.customer_store import CUSTOMER_COLUMNS, SqlCustomers
+from krav.adapters.db.customer_store import CUSTOMER_COLUMNS, SqlCustomers, customer_of
 from krav.adapters.db.types import chunks, execute_many, rows_where_in, unindexed, unindexed_text, utcnow
 from krav.domain.ledger.matching import Allocation
 from krav.domain.ledger.open_items import OpenItem, settled_status
 from krav.domain.money import Money
+from krav.domain.party import Customer
 from krav.domain.validation import Candidate
 from krav.services.ports import ItemFilter, LikelyValid, NewItem, PostedBankPayment, many_objects
 
@@ -130,19 +131,14 @@ class SqlItems(SqlCustomers):
         unmatched_customers = sa.select(credit.c.customer_id).where(
             credit.c.company_id == company_id, credit.c.amount_ore < 0, credit.c.remaining_ore != 0
         )
-        # narrowed, no customer left has unmatched entries: the flag is known without asking
-        unmatched = sa.false() if likely_valid is not None else oi.c.customer_id.in_(unmatched_customers)
+        # the customers' columns are read once per customer, after (a customer has many items)
         query = (
-            sa.select(
-                *(oi.c[name] for name in CANDIDATE_ITEM),
-                *(cust.c[name] for name in CUSTOMER_COLUMNS),
-                vt.c.collection_type,
-                unmatched.label("unmatched"),
-            )
-            .join(cust, cust.c.id == oi.c.customer_id)
+            sa.select(*(oi.c[name] for name in CANDIDATE_ITEM), vt.c.collection_type)
             .outerjoin(vt, sa.and_(vt.c.company_id == oi.c.company_id, vt.c.code == oi.c.voucher_type))
             .where(oi.c.company_id == company_id)
         )
+        if customer is not None or likely_valid is not None:
+            query = query.join(cust, cust.c.id == oi.c.customer_id)
         if customer is not None:
             query = query.where(cust.c.number == customer)
         if likely_valid is not None:
@@ -171,10 +167,24 @@ class SqlItems(SqlCustomers):
             queries = [query.order_by(oi.c.due_date, oi.c.number)]
         else:
             queries = [query.where(oi.c.id.in_(chunk)) for chunk in chunks(sorted(set(ids)))]
+        # narrowed, no customer left has unmatched entries: the flag is known without asking
+        unmatched = set() if likely_valid is not None else set(self.conn.execute(unmatched_customers).scalars())
         with many_objects():  # the rows too: a hundred thousand rows would set the collector off again and again
             for each in queries:
-                rows.extend(self.conn.execute(each))
-            return candidates_of(rows)
+                rows.extend(self.conn.execute(each).all())
+            return candidates_of(rows, self._customers_by_id(company_id, {row[1] for row in rows}), unmatched)
+
+    def _customers_by_id(self, company_id: int, ids: Iterable[int]) -> dict[int, Customer]:
+        """The customers of ``ids`` by id, a query per chunk of ids."""
+        cust = t.customer
+        query = sa.select(cust.c.id, *(cust.c[name] for name in CUSTOMER_COLUMNS)).where(
+            unindexed(cust.c.company_id) == company_id
+        )
+        found: dict[int, Customer] = {}
+        for chunk in chunks(sorted(ids)):
+            for customer_id, *values in self.conn.execute(query.where(cust.c.id.in_(chunk))).all():
+                found[customer_id] = customer_of(customer_id, values)
+        return found
 
     def set_collection_ids(self, company_id: int, wanted: Mapping[int, str]) -> set[int]:
         """Mark items submitted with their collection IDs, each only if it is not already (R-VAL-3), in one bulk

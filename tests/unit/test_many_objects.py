@@ -1,0 +1,63 @@
+"""Many objects built with the cyclic garbage collector paused (``krav.services.ports.many_objects``)."""
+
+from __future__ import annotations
+
+import gc
+from collections.abc import Iterator
+
+import pytest
+
+from krav.services.ports import many_objects
+
+
+@pytest.fixture
+def collector() -> Iterator[None]:
+    was_enabled = gc.isenabled()
+    gc.enable()
+    yield
+    if not was_enabled:
+        gc.disable()
+
+
+def test_the_collector_is_paused_inside_and_enabled_after(collector: None) -> None:
+    with many_objects():
+        assert not gc.isenabled()
+    assert gc.isenabled()
+
+
+def test_a_collector_disabled_before_stays_disabled(collector: None) -> None:
+    gc.disable()
+    with many_objects():
+        built = [[n] for n in range(1_000)]
+    assert not gc.isenabled()
+    assert gc.get_freeze_count() == 0
+    assert built[-1] == [999]
+
+
+def test_what_was_built_goes_to_the_oldest_generation_without_a_walk(collector: None) -> None:
+    with many_objects():
+        built = [[n] for n in range(50_000)]
+    # nothing counted towards the youngest generation's next walk, and the objects are in the oldest one
+    assert gc.get_count()[0] < 700
+    assert gc.get_freeze_count() == 0
+    oldest = {id(o) for o in gc.get_objects(generation=2)}
+    assert id(built[0]) in oldest
+    assert id(built[-1]) in oldest
+
+
+def test_objects_frozen_by_someone_else_stay_frozen(collector: None) -> None:
+    gc.freeze()
+    try:
+        frozen = gc.get_freeze_count()
+        with many_objects():
+            built = [[n] for n in range(1_000)]
+        assert gc.get_freeze_count() == frozen
+        assert built[0] == [0]
+    finally:
+        gc.unfreeze()
+
+
+def test_the_collector_is_enabled_again_after_an_error(collector: None) -> None:
+    with pytest.raises(RuntimeError), many_objects():
+        raise RuntimeError("boom")
+    assert gc.isenabled()
