@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import functools
 from datetime import datetime
+from functools import cache
 from types import SimpleNamespace
 from typing import Any
 
@@ -135,8 +136,7 @@ class SqlAccess:
         ]
 
     def active_webhooks(self) -> list[Webhook]:
-        w = t.webhook
-        return [_webhook(r) for r in self.conn.execute(sa.select(w).where(w.c.disabled_at.is_(None)).order_by(w.c.id))]
+        return [_webhook(r) for r in self.conn.execute(_active_webhooks_statement())]
 
     def advance_webhook(self, webhook_id: int, events_seen: int) -> None:
         w = t.webhook
@@ -370,3 +370,10 @@ def _delivery(r: sa.Row[Any]) -> WebhookDelivery:
         delivered_at=r.delivered_at,
         id=r.id,
     )
+
+
+@cache
+def _active_webhooks_statement() -> sa.Select[Any]:
+    """:meth:`SqlAccess.active_webhooks`' query, made once: the relay asks it before every commit."""
+    w = t.webhook
+    return sa.select(w).where(w.c.disabled_at.is_(None)).order_by(w.c.id)

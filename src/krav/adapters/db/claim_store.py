@@ -121,13 +121,17 @@ class SqlClaims:
         c = t.claim
         debtor = [c.c[f"debtor_{name}"] for name in DEBTOR_FIELDS]
         query = sa.select(c.c.collection_id, c.c.submitted_on, *debtor).where(unindexed(c.c.company_id) == company_id)
-        return {
-            row.collection_id: (
-                row.submitted_on,
-                Recipient(**{name: row[2 + n] for n, name in enumerate(DEBTOR_FIELDS)}),
-            )
-            for row in rows_where_in(self.conn, query, [(c.c.collection_id, collection_ids)])
-        }
+        # the claims of one debtor recorded the same values: one Recipient for them (the columns in its order)
+        shared: dict[tuple[Any, ...], Recipient] = {}
+        found: dict[str, tuple[date, Recipient]] = {}
+        rows: list[Any] = list(rows_where_in(self.conn, query, [(c.c.collection_id, collection_ids)]))
+        for collection_id, submitted_on, *values in rows:
+            key = tuple(values)
+            recipient = shared.get(key)
+            if recipient is None:
+                recipient = shared[key] = Recipient(*key)
+            found[collection_id] = (submitted_on, recipient)
+        return found
 
     def add_events(self, company_id: int, claim_ids: dict[str, int], events: Sequence[Event], *, by: str) -> None:
         """Append events to the claims' history in one statement, each with its place in the company's chain and

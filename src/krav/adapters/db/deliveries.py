@@ -5,6 +5,7 @@ from __future__ import annotations
 import hashlib
 from collections.abc import Iterable, Sequence
 from datetime import date, datetime
+from functools import cache
 from typing import Any
 
 import sqlalchemy as sa
@@ -68,11 +69,10 @@ class SqlDeliveries:
 
     def archived(self, company_id: int, kind: DocumentKind, refs: Sequence[str]) -> set[str]:
         """Which of ``refs`` are archived (their content is not read)."""
-        d = t.document
         found: set[str] = set()
         for chunk in chunks(sorted(set(refs))):
-            query = sa.select(d.c.ref).where(d.c.company_id == company_id, d.c.kind == kind, d.c.ref.in_(chunk))
-            found.update(self.conn.execute(query).scalars())
+            params = {"the_company": company_id, "the_kind": kind, "the_refs": list(chunk)}
+            found.update(self.conn.execute(_archived_statement(), params).scalars())
         return found
 
     def archive_many(self, company_id: int, docs: Sequence[Document]) -> None:
@@ -230,22 +230,11 @@ class SqlDeliveries:
         cleared and, with ``attempt``, the attempt counted."""
         if not sent:
             return
-        d = t.delivery
-        query = (
-            d.update()
-            .where(d.c.id == sa.bindparam("sent_id"), d.c.status == expect)
-            .values(
-                status=DeliveryStatus.SENT,
-                updated_at=utcnow(),
-                last_error=None,
-                sent_at=sent_at,
-                sent_on=sent_on,
-                account=sa.func.coalesce(sa.bindparam("sent_account", type_=d.c.account.type), d.c.account),
-                claims_held=False,
-                attempts=d.c.attempts + (1 if attempt else 0),
-            )
+        common = {"sent_expect": expect, "sent_updated_at": utcnow(), "sent_sent_at": sent_at, "sent_sent_on": sent_on}
+        self.conn.execute(
+            _mark_sent_statement(attempt),
+            [{**common, "sent_id": i, "sent_account": account} for i, account in sent],
         )
-        self.conn.execute(query, [{"sent_id": i, "sent_account": account} for i, account in sent])
 
     def set_status(
         self,
@@ -264,7 +253,6 @@ class SqlDeliveries:
         """Move a delivery to ``status``; with ``expect`` only from that status (False when someone else won).
         ``sent_on`` and ``account``: the business day it was sent and the account its letter printed;
         ``claims_held``: whether its letter's claims wait for it (R-SVC-2)."""
-        d = t.delivery
         values: dict[str, Any] = {"status": status, "updated_at": utcnow(), "last_error": error}
         if sent_at is not None:
             values["sent_at"] = sent_at
@@ -274,11 +262,57 @@ class SqlDeliveries:
             values["account"] = account
         if claims_held is not None:
             values["claims_held"] = claims_held
-        if attempt:
-            values["attempts"] = d.c.attempts + 1
-        if reset_attempts:
-            values["attempts"] = 0
-        query = d.update().where(d.c.id == delivery_id)
-        if expect is not None:
-            query = query.where(d.c.status == expect)
-        return bool(self.conn.execute(query.values(**values)).rowcount)
+        attempts = "reset" if reset_attempts else "count" if attempt else ""
+        query = _status_statement(tuple(values), attempts, expect is not None)
+        params = {f"new_{key}": value for key, value in values.items()}
+        return bool(self.conn.execute(query, {**params, "the_id": delivery_id, "the_expect": expect}).rowcount)
+
+
+# -- statements made once (a day's deliveries each change their status a few times) -----------------------------------
+
+
+@cache
+def _archived_statement() -> sa.Select[Any]:
+    """:meth:`SqlDeliveries.archived`'s query: the refs of a kind archived among a list of them."""
+    d = t.document
+    return sa.select(d.c.ref).where(
+        d.c.company_id == sa.bindparam("the_company"),
+        d.c.kind == sa.bindparam("the_kind", type_=d.c.kind.type),
+        d.c.ref.in_(sa.bindparam("the_refs", expanding=True)),
+    )
+
+
+@cache
+def _mark_sent_statement(attempt: bool) -> sa.Update:
+    """:meth:`SqlDeliveries.mark_sent`'s update, its values bound per row."""
+    d = t.delivery
+    return (
+        d.update()
+        .where(d.c.id == sa.bindparam("sent_id"), d.c.status == sa.bindparam("sent_expect", type_=d.c.status.type))
+        .values(
+            status=DeliveryStatus.SENT,
+            updated_at=sa.bindparam("sent_updated_at", type_=d.c.updated_at.type),
+            last_error=None,
+            sent_at=sa.bindparam("sent_sent_at", type_=d.c.sent_at.type),
+            sent_on=sa.bindparam("sent_sent_on", type_=d.c.sent_on.type),
+            account=sa.func.coalesce(sa.bindparam("sent_account", type_=d.c.account.type), d.c.account),
+            claims_held=False,
+            attempts=d.c.attempts + (1 if attempt else 0),
+        )
+    )
+
+
+@cache
+def _status_statement(keys: tuple[str, ...], attempts: str, expect: bool) -> sa.Update:
+    """:meth:`SqlDeliveries.set_status`'s update of the columns ``keys`` (bound as ``new_<key>``), the attempts
+    counted (``count``), reset (``reset``) or left (``""``), with or without the status expected."""
+    d = t.delivery
+    values: dict[str, Any] = {key: sa.bindparam(f"new_{key}", type_=d.c[key].type) for key in keys}
+    if attempts == "count":
+        values["attempts"] = d.c.attempts + 1
+    elif attempts == "reset":
+        values["attempts"] = 0
+    query = d.update().where(d.c.id == sa.bindparam("the_id"))
+    if expect:
+        query = query.where(d.c.status == sa.bindparam("the_expect", type_=d.c.status.type))
+    return query.values(**values)

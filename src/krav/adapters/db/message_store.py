@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 from datetime import date, datetime
+from functools import cache
 from typing import Any
 
 import sqlalchemy as sa
@@ -44,12 +45,7 @@ class SqlOutbox:
 
     def pending(self, kinds: Iterable[MessageKind]) -> list[PendingMessage]:
         """Unhandled messages of these kinds (the partial index ``ix_message_unhandled``), oldest first."""
-        m = t.message
-        rows = self.conn.execute(
-            sa.select(m.c.id, m.c.company_id, m.c.payload)
-            .where(m.c.handled_at.is_(None), m.c.kind.in_([k.value for k in kinds]))
-            .order_by(m.c.id)
-        )
+        rows = self.conn.execute(_pending_statement(), {"the_kinds": [k.value for k in kinds]})
         return [PendingMessage(r.id, r.company_id, decode_message(r.payload)) for r in rows]
 
     def pending_reports(self, company_id: int, up_to: date) -> list[tuple[int, LedgerReport]]:
@@ -110,3 +106,14 @@ class SqlImportLog:
                 summary=summary,
             )
         )
+
+
+@cache
+def _pending_statement() -> sa.Select[Any]:
+    """:meth:`SqlOutbox.pending`'s query, made once: the relay asks it before every commit."""
+    m = t.message
+    return (
+        sa.select(m.c.id, m.c.company_id, m.c.payload)
+        .where(m.c.handled_at.is_(None), m.c.kind.in_(sa.bindparam("the_kinds", expanding=True)))
+        .order_by(m.c.id)
+    )

@@ -31,6 +31,7 @@ from krav.services.ports import (
     Service,
     StoredLetter,
     UnitOfWork,
+    many_objects,
 )
 
 #: how many deliveries a round reads and works through at once (each e-mail still commits on its own)
@@ -111,7 +112,8 @@ class Round:
             if d.kind is DeliveryKind.LETTER:
                 wanted[d.company_id].append(d.ref_id)
         for company_id, ids in wanted.items():
-            letters = self.uow.collection.letters(company_id, letter_ids=ids)
+            with many_objects():  # the part's letters live while it is delivered: no walk of them meanwhile
+                letters = self.uow.collection.letters(company_id, letter_ids=ids)
             self.stored.update((letter.id, letter) for letter in letters)
             refs = self.uow.deliveries.archived(company_id, DocumentKind.LETTER, [str(i) for i in ids])
             self.archived.update(int(ref) for ref in refs)
