@@ -24,6 +24,7 @@ from krav.services.ports import (
     ClaimFilter,
     HistoryEntry,
     StoredChain,
+    many_objects,
 )
 
 
@@ -109,10 +110,11 @@ class SqlClaims:
             (c.c.id, f.ids),
         ]
         found = []
-        for row in rows_where_in(self.conn, query, keyed):
-            claim = claim_from_row(row)
-            self.read[row.id] = (claim, row._mapping)
-            found.append(claim)
+        with many_objects():  # a day's claims, kept while the day's work on them lasts: no walk of them meanwhile
+            for row in rows_where_in(self.conn, query, keyed):
+                claim = claim_from_row(row)
+                self.read[row.id] = (claim, row._mapping)
+                found.append(claim)
         return found
 
     def recipients(self, company_id: int, collection_ids: Iterable[str]) -> dict[str, tuple[date, Recipient]]:
