@@ -66,6 +66,7 @@ def candidates_of(
         reference,
         voucher_id,
         collection_type,
+        *_,
     ) in rows:
         customer = customers[customer_id]
         amount = from_ore(amount_ore, currency)

@@ -137,8 +137,11 @@ class SqlItems(SqlCustomers):
             .outerjoin(vt, sa.and_(vt.c.company_id == oi.c.company_id, vt.c.code == oi.c.voucher_type))
             .where(oi.c.company_id == company_id)
         )
-        if customer is not None or likely_valid is not None:
-            query = query.join(cust, cust.c.id == oi.c.customer_id)
+        joined = customer is not None or likely_valid is not None
+        if joined:  # the customer's columns come with the join: few items of each customer are left
+            query = query.join(cust, cust.c.id == oi.c.customer_id).add_columns(
+                *(cust.c[name] for name in CUSTOMER_COLUMNS)
+            )
         if customer is not None:
             query = query.where(cust.c.number == customer)
         if likely_valid is not None:
@@ -172,7 +175,15 @@ class SqlItems(SqlCustomers):
         with many_objects():  # the rows too: a hundred thousand rows would set the collector off again and again
             for each in queries:
                 rows.extend(self.conn.execute(each).all())
-            return candidates_of(rows, self._customers_by_id(company_id, {row[1] for row in rows}), unmatched)
+            if joined:
+                start = len(CANDIDATE_ITEM) + 1
+                customers: dict[int, Customer] = {}
+                for row in rows:
+                    if row[1] not in customers:
+                        customers[row[1]] = customer_of(row[1], row[start:])
+            else:
+                customers = self._customers_by_id(company_id, {row[1] for row in rows})
+            return candidates_of(rows, customers, unmatched)
 
     def _customers_by_id(self, company_id: int, ids: Iterable[int]) -> dict[int, Customer]:
         """The customers of ``ids`` by id, a query per chunk of ids."""
