@@ -17,11 +17,6 @@ from sqlalchemy.pool import StaticPool
 #: How long a SQLite writer waits for another to finish before it gives up (and says the database is busy).
 BUSY_TIMEOUT_MS = 30_000
 
-#: How much of a SQLite file each connection reads through memory-mapped I/O instead of a system call per page
-#: (the operating system's page cache, shared by every connection): reads that walk an index to rows spread over
-#: the file (the proposal's open items by due date) are a fifth faster; address space only, not memory.
-MMAP_BYTES = 1 << 30
-
 #: SQLite connections kept open per process (the API server's thread pool runs 40 requests at a time).
 POOL_SIZE = 40
 
@@ -57,7 +52,6 @@ def make_engine(url: str) -> Engine:
         cursor = dbapi_connection.cursor()
         if path is not None:
             cursor.execute("PRAGMA journal_mode=WAL")
-            cursor.execute(f"PRAGMA mmap_size={MMAP_BYTES}")
         cursor.execute("PRAGMA synchronous=FULL")
         cursor.execute("PRAGMA foreign_keys=ON")
         cursor.execute(f"PRAGMA busy_timeout={BUSY_TIMEOUT_MS}")
