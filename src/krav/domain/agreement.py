@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field, fields, replace
-from datetime import date
+from datetime import date, timedelta
 from enum import StrEnum
 from typing import Any
 
@@ -92,6 +92,14 @@ def effective_days_before_transfer(agreement: Agreement) -> int:
     if agreement.days_before_transfer is None:
         return minimum
     return max(agreement.days_before_transfer, minimum)
+
+
+def sendable_from(due_date: date | None, agreement: Agreement) -> date | None:
+    """R-AGR-1: the first day an item due on ``due_date`` may be sent to collection as far as the days before
+    transfer go ("kan sendes fra"): the due date plus the agreement's days; None without a due date."""
+    if due_date is None:
+        return None
+    return due_date + timedelta(days=effective_days_before_transfer(agreement))
 
 
 def ledger_sends_reminders(agreement: Agreement) -> bool:

@@ -21,6 +21,8 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from decimal import ROUND_DOWN, ROUND_HALF_UP, Decimal, InvalidOperation
 
+from krav.domain.frozen import builder
+
 ORE = Decimal("0.01")
 DEFAULT_CURRENCY = "NOK"
 _CURRENCY = re.compile(r"^[A-Z]{3}$")
@@ -100,10 +102,7 @@ class Money:
         if ore == 0:  # most stored fees and interest are nothing
             return cls.zero(currency)
         # whole øre scaled by 10^-2 is exact to the øre by construction: skip the checks (storage reads many)
-        money = object.__new__(cls)
-        object.__setattr__(money, "amount", Decimal(ore).scaleb(-2))
-        object.__setattr__(money, "currency", currency)
-        return money
+        return _unchecked(Decimal(ore).scaleb(-2), currency)
 
     @classmethod
     def zero(cls, currency: str = DEFAULT_CURRENCY) -> Money:
@@ -150,10 +149,7 @@ class Money:
         are (within the 28 digits of ``Decimal``'s context, far beyond any amount :mod:`krav.domain.plausible`
         admits). The checks of construction are skipped: on the hot paths of allocation and interest they cost
         more than the arithmetic."""
-        money = object.__new__(Money)
-        object.__setattr__(money, "amount", amount)
-        object.__setattr__(money, "currency", self.currency)
-        return money
+        return _unchecked(amount, self.currency)
 
     def __add__(self, other: Money) -> Money:
         self._same_currency(other)
@@ -231,6 +227,11 @@ class Money:
 
     def __str__(self) -> str:
         return f"{self.amount} {self.currency}"
+
+
+#: Money of an amount known exact to the øre in a currency already seen, without the checks of construction
+#: (:mod:`krav.domain.frozen`): for :meth:`Money.from_ore` and the arithmetic of :meth:`Money._exact` alone
+_unchecked = builder(Money)
 
 
 def format_amount(money: Money | Decimal) -> str:

@@ -8,10 +8,12 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import date
 from enum import StrEnum
+from functools import lru_cache
+from itertools import compress
 
-from krav.domain.agreement import Agreement, effective_days_before_transfer
+from krav.domain.agreement import Agreement, effective_days_before_transfer, sendable_from
 from krav.domain.ledger.open_items import OpenItem, SettledStatus
 from krav.domain.party import (
     Customer,
@@ -184,10 +186,16 @@ def days_not_passed(c: Candidate, a: Agreement, today: date) -> Reason | None:
     """R-VAL-1 ``days_not_passed`` (R-AGR-1): the days before transfer after the due date have not passed."""
     if c.item.due_date is None:
         return None
-    days = effective_days_before_transfer(a)
-    earliest = c.item.due_date + timedelta(days=days)
-    if today >= earliest:
+    earliest = sendable_from(c.item.due_date, a)
+    if earliest is None or today >= earliest:
         return None
+    return _days_not_passed(effective_days_before_transfer(a), earliest)
+
+
+@lru_cache(maxsize=1024)
+def _days_not_passed(days: int, earliest: date) -> Reason:
+    """The reason of :func:`days_not_passed`, one for each day an item may be sent from (items due the same day
+    share it: a proposal holds thousands)."""
     return _reason(
         "days_not_passed",
         Category.AGREEMENT,
@@ -399,24 +407,32 @@ def validate_items(candidates: Sequence[Candidate], agreement: Agreement, today:
         for rule in CHECKS
         if rule in AGREEMENT_CHECKS and (reason := rule(first, agreement, today))
     ]
-    # each item check over every candidate: a column of reasons (None where it passes) per check
+    # each item check over every candidate: a column of reasons (None where it passes) per check, and the
+    # positions of the candidates that fail one or more
     columns = [[rule(candidate, agreement, today) for candidate in candidates] for rule in item_checks]
-    passed = (None,) * len(item_checks)
+    failing: set[int] = set()
+    positions = range(len(candidates))
+    for column in columns:
+        failing.update(compress(positions, column))
     # by the customer's identity (the candidates hold their customers for the whole call), apart for those with
     # and without unmatched entries
     of_customer: tuple[dict[int, list[tuple[int, Reason]]], dict[int, list[tuple[int, Reason]]]] = ({}, {})
     out: list[tuple[Reason, ...]] = []
     append = out.append
-    for candidate, found in zip(candidates, zip(*columns, strict=True), strict=True):
+    for position, candidate in enumerate(candidates):
         known = of_customer[candidate.customer_has_unmatched_entries]
         customer_reasons = known.get(id(candidate.customer))
         if customer_reasons is None:
             customer_reasons = known[id(candidate.customer)] = [
                 (order[rule], reason) for rule in customer_checks if (reason := rule(candidate, agreement, today))
             ]
-        if found == passed and not (customer_reasons or of_agreement):
+        if not (customer_reasons or of_agreement or position in failing):
             append(())
         else:
-            item_reasons = [(order[rule], reason) for rule, reason in zip(item_checks, found, strict=True) if reason]
+            item_reasons = [
+                (order[rule], reason)
+                for rule, column in zip(item_checks, columns, strict=True)
+                if (reason := column[position])
+            ]
             append(tuple(reason for _, reason in sorted([*item_reasons, *of_agreement, *customer_reasons])))
     return out

@@ -6,6 +6,7 @@ from __future__ import annotations
 from collections.abc import Collection, Mapping, Sequence
 from typing import Any
 
+from krav.domain.frozen import builder
 from krav.domain.ledger.open_items import OpenItem
 from krav.domain.ledger.voucher_types import CollectionVoucherType, appears_in_proposal
 from krav.domain.money import Money
@@ -33,6 +34,10 @@ CANDIDATE_ITEM = (
     "reference",
     "voucher_id",
 )
+
+# built many at a time from stored values (krav.domain.frozen)
+_open_item = builder(OpenItem)
+_candidate = builder(Candidate)
 
 
 def candidates_of(
@@ -71,7 +76,7 @@ def candidates_of(
         customer = customers[customer_id]
         amount = from_ore(amount_ore, currency)
         zero = Money.zero(currency)
-        item = OpenItem(
+        item = _open_item(
             item_id,
             customer.number,
             number,
@@ -94,5 +99,5 @@ def candidates_of(
         if is_mapped is None:
             kind = CollectionVoucherType(collection_type) if collection_type else None
             is_mapped = mapped[collection_type] = appears_in_proposal(kind)
-        append(Candidate(item, customer, is_mapped, customer_id in unmatched))
+        append(_candidate(item, customer, is_mapped, customer_id in unmatched))
     return out

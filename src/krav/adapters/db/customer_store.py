@@ -10,6 +10,7 @@ import sqlalchemy as sa
 from krav.adapters.db import tables as t
 from krav.adapters.db.types import chunks
 from krav.domain.errors import NotFound
+from krav.domain.frozen import builder
 from krav.domain.party import Address, Customer, CustomerKind, carry_consent
 
 
@@ -130,6 +131,12 @@ CUSTOMER_COLUMNS = (
 )
 
 
+# built many at a time from stored values (krav.domain.frozen); the kinds by their stored values
+_customer = builder(Customer)
+_address = builder(Address)
+_KINDS = {kind.value: kind for kind in CustomerKind}
+
+
 def customer_of(customer_id: int, values: Sequence[Any]) -> Customer:
     """A customer from the values of :data:`CUSTOMER_COLUMNS`, in that order."""
     (
@@ -149,12 +156,12 @@ def customer_of(customer_id: int, values: Sequence[Any]) -> Customer:
         restricted_on,
         erased_on,
     ) = values
-    return Customer(
+    return _customer(
         number,
         name,
-        CustomerKind(kind),
+        _KINDS.get(kind) or CustomerKind(kind),
         orgno,
-        Address(street, postcode, city, country),
+        _address(street, postcode, city, country),
         email,
         exempt,
         payment_terms_days,

@@ -12,7 +12,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, timedelta
 
-from krav.domain.agreement import Agreement, effective_days_before_transfer
+from krav.domain.agreement import Agreement, effective_days_before_transfer, sendable_from
+from krav.domain.frozen import builder
 from krav.domain.ledger.open_items import OpenItem
 from krav.domain.messages import DebtorData, ItemSubmitted
 from krav.domain.party import Company, Customer
@@ -36,6 +37,10 @@ class ProposalRow:
         return not self.reasons
 
 
+# the proposal's rows, built many at a time (krav.domain.frozen)
+_proposal_row = builder(ProposalRow)
+
+
 @dataclass(frozen=True, slots=True)
 class SubmitResult:
     """What happened to one item asked to be submitted."""
@@ -55,14 +60,6 @@ def _company(uow: UnitOfWork, orgno: str) -> tuple[Company, int, Agreement]:
     return company, company.id, uow.agreements.get(company.id)
 
 
-def sendable_from(item: OpenItem, agreement: Agreement) -> date | None:
-    """R-AGR-1: the first day ``item`` may be sent to collection as far as the days before transfer go ("kan
-    sendes fra"); None for an item without a due date."""
-    if item.due_date is None:
-        return None
-    return item.due_date + timedelta(days=effective_days_before_transfer(agreement))
-
-
 def proposal(
     uow: UnitOfWork, orgno: str, *, today: date, customer: str | None = None, status: str = "all"
 ) -> list[ProposalRow]:
@@ -75,8 +72,10 @@ def proposal(
     with uow, many_objects():
         _, company_id, agreement = _company(uow, orgno)
         candidates = uow.ledger.candidates(company_id, today=today, customer=customer)
+        # R-AGR-1's first day to send, once per due date (a day's items share it)
+        sendable = {due: sendable_from(due, agreement) for due in {c.item.due_date for c in candidates}}
         rows = [
-            ProposalRow(c.item, c.customer, reasons, sendable_from(c.item, agreement))
+            _proposal_row(c.item, c.customer, reasons, sendable[c.item.due_date])
             for c, reasons in zip(candidates, validate_items(candidates, agreement, today), strict=True)
         ]
     if status == "valid":
