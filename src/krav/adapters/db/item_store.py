@@ -13,7 +13,7 @@ import sqlalchemy as sa
 from krav.adapters.db import tables as t
 from krav.adapters.db.candidate_rows import CANDIDATE_ITEM, candidates_of
 from krav.adapters.db.customer_store import CUSTOMER_COLUMNS, SqlCustomers, customer_of
-from krav.adapters.db.types import chunks, execute_many, rows_where_in, unindexed, unindexed_text, utcnow
+from krav.adapters.db.types import chunks, execute_many, key_in, rows_where_in, unindexed, unindexed_text, utcnow
 from krav.domain.ledger.matching import Allocation
 from krav.domain.ledger.open_items import OpenItem, settled_status
 from krav.domain.money import Money
@@ -169,7 +169,7 @@ class SqlItems(SqlCustomers):
             )
             queries = [query.order_by(oi.c.due_date, oi.c.number)]
         else:
-            queries = [query.where(oi.c.id.in_(chunk)) for chunk in chunks(sorted(set(ids)))]
+            queries = [query.where(condition) for condition in key_in(self.conn.dialect, oi.c.id, sorted(set(ids)))]
         # narrowed, no customer left has unmatched entries: the flag is known without asking
         unmatched = set() if likely_valid is not None else set(self.conn.execute(unmatched_customers).scalars())
         with many_objects():  # the rows too: a hundred thousand rows would set the collector off again and again
@@ -192,8 +192,8 @@ class SqlItems(SqlCustomers):
             unindexed(cust.c.company_id) == company_id
         )
         found: dict[int, Customer] = {}
-        for chunk in chunks(sorted(ids)):
-            for customer_id, *values in self.conn.execute(query.where(cust.c.id.in_(chunk))).all():
+        for condition in key_in(self.conn.dialect, cust.c.id, sorted(ids)):
+            for customer_id, *values in self.conn.execute(query.where(condition)).all():
                 found[customer_id] = customer_of(customer_id, values)
         return found
 
