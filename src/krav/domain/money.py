@@ -128,7 +128,7 @@ class Money:
         """The amount in integer øre, for storage."""
         return int(self.amount.scaleb(2))
 
-    # against a Decimal zero, not the int 0: a comparison of two Decimals costs half of one with an int
+    # the sign against a Decimal zero (or the amount's truth), not the int 0: half the cost of comparing with an int
     def is_zero(self) -> bool:
         return not self.amount
 

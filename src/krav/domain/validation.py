@@ -184,9 +184,7 @@ def agreement_inactive(c: Candidate, a: Agreement, today: date) -> Reason | None
 
 def days_not_passed(c: Candidate, a: Agreement, today: date) -> Reason | None:
     """R-VAL-1 ``days_not_passed`` (R-AGR-1): the days before transfer after the due date have not passed."""
-    if c.item.due_date is None:
-        return None
-    earliest = sendable_from(c.item.due_date, a)
+    earliest = sendable_from(c.item.due_date, a)  # None without a due date (item_no_due_date says so)
     if earliest is None or today >= earliest:
         return None
     return _days_not_passed(effective_days_before_transfer(a), earliest)

@@ -57,7 +57,7 @@ def key_in(dialect: Dialect, column: Any, values: Sequence[Any]) -> Iterator[Any
 
     On PostgreSQL ``column = ANY(:keys)``, the keys bound as one array (per :data:`ARRAY_CHUNK`); elsewhere an
     ``IN`` list per :data:`CHUNK`. An ``IN`` list of hundreds of parameters is rendered, sent and planned anew
-    for every chunk: on PostgreSQL, 64,000 customers read by id took 1.05 s so and 0.37 s as one array."""
+    for every chunk: on PostgreSQL, 64,000 customers read by id took 1.05 s in lists and 0.37 s as one array."""
     if dialect.name == "postgresql":
         array = postgresql.ARRAY(column.type)
         for chunk in chunks(values, ARRAY_CHUNK):
