@@ -27,6 +27,7 @@ from krav.domain.collection.claims import (
     Unsent,
 )
 from krav.domain.collection.letters import InterestPeriod, Recipient
+from krav.domain.frozen import builder
 from krav.domain.money import Money
 
 #: The claim's state groups, by the name the claim reads and restores each under.
@@ -123,35 +124,47 @@ def claim_values(claim: Claim) -> dict[str, Any]:
     return values
 
 
+#: How a claim read from storage makes each group: by position, through :func:`krav.domain.frozen.builder` unless
+#: the group turns a stored value into its own (``__post_init__``: the objection's answer from its text)
+_MAKE: dict[str, Any] = {
+    name: group if hasattr(group, "__post_init__") else builder(group) for name, group in GROUPS.items()
+}
+_RECIPIENT = builder(Recipient)
+_DEBTOR_COLUMNS = tuple(f"debtor_{name}" for name in DEBTOR_FIELDS)
+
+
 def claim_from_row(row: sa.Row[Any]) -> Claim:
     """The claim stored in ``row``."""
-    currency = row.currency
     values = row._mapping
+    currency = values["currency"]
+    from_ore = Money.from_ore
     groups: dict[str, Any] = {}
     for name, plan in _PLAN.items():
-        kwargs = {
-            field_name: Money.from_ore(values[column], currency)
-            if kind == _MONEY_KIND
-            else periods_from_text(values[column], currency)
-            if kind == _PERIODS_KIND
-            else values[column]
-            for field_name, column, kind in plan
-        }
-        groups[name] = GROUPS[name](**kwargs)
-    due_date: date = row.due_date
+        groups[name] = _MAKE[name](
+            *[
+                from_ore(values[column], currency)
+                if kind == _MONEY_KIND
+                else periods_from_text(values[column], currency)
+                if kind == _PERIODS_KIND
+                else values[column]
+                for _, column, kind in plan
+            ]
+        )
+    closed_reason = values["closed_reason"]
+    due_date: date = values["due_date"]
     return Claim(
-        row.company_id,
-        row.collection_id,
-        row.invoice_number,
-        row.invoice_date,
+        values["company_id"],
+        values["collection_id"],
+        values["invoice_number"],
+        values["invoice_date"],
         due_date,
-        Money.from_ore(row.principal_ore, currency),
-        row.submitted_on,
-        Recipient(**{name: getattr(row, f"debtor_{name}") for name in DEBTOR_FIELDS}),
-        rule_set=row.rule_set,
-        id=row.id,
-        stage=Stage(row.stage),
-        closed_reason=ClosedReason(row.closed_reason) if row.closed_reason else None,
-        closed_on=row.closed_on,
+        from_ore(values["principal_ore"], currency),
+        values["submitted_on"],
+        _RECIPIENT(*[values[column] for column in _DEBTOR_COLUMNS]),
+        rule_set=values["rule_set"],
+        id=values["id"],
+        stage=Stage(values["stage"]),
+        closed_reason=ClosedReason(closed_reason) if closed_reason else None,
+        closed_on=values["closed_on"],
         **groups,
     )
