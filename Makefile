@@ -16,6 +16,9 @@ $(STAMP): pyproject.toml
 	@echo "krav: installing Krav and its pinned dependencies into $(VENV) (the first time takes a minute or two)"
 	@$(BIN)/python -m pip install --quiet --upgrade pip
 	@$(BIN)/python -m pip install --quiet --progress-bar on -e '.[dev]'
+	@# Krav's own modules compiled once (an editable install leaves them as source): every command starts
+	@# without compiling them again, also where Python is told not to write its bytecode (PYTHONDONTWRITEBYTECODE)
+	@$(BIN)/python -m compileall -q src/krav
 	@echo "krav: installed; \`$(BIN)/krav --help\` lists the commands"
 	@touch $(STAMP)
 

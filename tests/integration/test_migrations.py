@@ -16,7 +16,7 @@ from sqlalchemy.engine import Engine
 
 from krav.adapters.db import tables as t
 from krav.adapters.db.engine import make_engine
-from krav.adapters.db.migrate import alembic_config, current_revision, head_revision, upgrade
+from krav.adapters.db.migrate import HEAD, alembic_config, current_revision, head_revision, stored_revisions, upgrade
 from krav.adapters.db.tables import metadata
 from tests.conftest import POSTGRES_URL
 
@@ -30,6 +30,24 @@ def test_the_migrations_build_exactly_the_declared_tables(engine: Engine) -> Non
 def test_upgrading_twice_is_harmless(engine: Engine) -> None:
     upgrade(engine)
     assert current_revision(engine) == head_revision()
+
+
+def test_the_newest_revision_known_without_alembic_is_the_scripts_own_head() -> None:
+    """``HEAD`` spares every command loading Alembic: a new migration must move it, or databases would stay behind."""
+    assert head_revision() == HEAD
+
+
+def test_a_database_at_the_newest_revision_is_not_handed_to_alembic(
+    engine: Engine, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    def refuse(*args: object, **kwargs: object) -> None:
+        raise AssertionError("Alembic asked to upgrade a database already at the newest revision")
+
+    monkeypatch.setattr(command, "upgrade", refuse)
+    assert stored_revisions(engine) == {HEAD}
+    upgrade(engine)
+    with pytest.raises(AssertionError, match="already at the newest"):
+        upgrade(engine, HEAD)  # a revision asked for by name still goes through Alembic
 
 
 @pytest.fixture(params=["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)])
@@ -56,6 +74,12 @@ def empty_engine(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Eng
         with admin.begin() as conn:
             conn.execute(sa.text(f'drop schema "{schema}" cascade'))
         admin.dispose()
+
+
+def test_a_new_database_has_no_revision_and_is_built_to_the_newest(empty_engine: Engine) -> None:
+    assert stored_revisions(empty_engine) == set()
+    upgrade(empty_engine)
+    assert stored_revisions(empty_engine) == {HEAD} == {current_revision(empty_engine)}
 
 
 def test_payments_recorded_before_0006_get_an_identity_from_their_file_and_reference(empty_engine: Engine) -> None:

@@ -23,14 +23,6 @@ from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 
-from openpyxl import Workbook
-from openpyxl.cell import WriteOnlyCell
-from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
-from openpyxl.cell.cell import Cell as XlsxCell
-from openpyxl.styles import Font
-from openpyxl.utils import get_column_letter
-from openpyxl.worksheet._write_only import WriteOnlyWorksheet
-
 from krav.domain.money import Money
 from krav.formats.csv_safe import safe_writer
 
@@ -88,23 +80,6 @@ def sheet_csv(sheet: Sheet) -> bytes:
     return "\ufeff".encode() + out.getvalue().encode("utf-8")
 
 
-def _xlsx_cell(ws: WriteOnlyWorksheet, value: Cell) -> XlsxCell:
-    cell = WriteOnlyCell(ws)
-    if isinstance(value, bool):
-        value = "ja" if value else "nei"
-    if isinstance(value, str):
-        cell.value = ILLEGAL_CHARACTERS_RE.sub("", value)[:_MAX_TEXT]
-        cell.data_type = "s"  # text stays text: openpyxl would take "=…" for a formula
-    elif isinstance(value, Decimal | Money):
-        cell.value = _amount(value)  # a number in the file, written from the Decimal: no float on the way
-        cell.number_format = AMOUNT_FORMAT
-    else:
-        cell.value = value
-        if isinstance(value, date):
-            cell.number_format = DATE_FORMAT
-    return cell
-
-
 def _widths(sheet: Sheet) -> Sequence[int]:
     """Each column wide enough for its header and its longest cell as CSV writes it (within reason)."""
     widths = [len(h) for h in sheet.headers]
@@ -115,7 +90,31 @@ def _widths(sheet: Sheet) -> Sequence[int]:
 
 
 def sheet_xlsx(sheet: Sheet) -> bytes:
-    """The sheet as an Excel workbook (see the module docstring)."""
+    """The sheet as an Excel workbook (see the module docstring). openpyxl is loaded here, when a workbook is
+    made, not by every start of Krav."""
+    from openpyxl import Workbook
+    from openpyxl.cell import WriteOnlyCell
+    from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
+    from openpyxl.cell.cell import Cell as XlsxCell
+    from openpyxl.styles import Font
+    from openpyxl.utils import get_column_letter
+
+    def xlsx_cell(value: Cell) -> XlsxCell:
+        cell = WriteOnlyCell(ws)
+        if isinstance(value, bool):
+            value = "ja" if value else "nei"
+        if isinstance(value, str):
+            cell.value = ILLEGAL_CHARACTERS_RE.sub("", value)[:_MAX_TEXT]
+            cell.data_type = "s"  # text stays text: openpyxl would take "=…" for a formula
+        elif isinstance(value, Decimal | Money):
+            cell.value = _amount(value)  # a number in the file, written from the Decimal: no float on the way
+            cell.number_format = AMOUNT_FORMAT
+        else:
+            cell.value = value
+            if isinstance(value, date):
+                cell.number_format = DATE_FORMAT
+        return cell
+
     workbook = Workbook(write_only=True)
     ws = workbook.create_sheet(title=sheet.title.translate(_BAD_TITLE)[:31] or "Sheet")
     for i, width in enumerate(_widths(sheet), start=1):
@@ -124,12 +123,12 @@ def sheet_xlsx(sheet: Sheet) -> bytes:
     bold = Font(bold=True)
     header = []
     for name in sheet.headers:
-        cell = _xlsx_cell(ws, name)
+        cell = xlsx_cell(name)
         cell.font = bold
         header.append(cell)
     ws.append(header)
     for row in sheet.rows:
-        ws.append([_xlsx_cell(ws, value) for value in row])
+        ws.append([xlsx_cell(value) for value in row])
     out = io.BytesIO()
     workbook.save(out)
     return out.getvalue()

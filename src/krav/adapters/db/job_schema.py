@@ -8,7 +8,6 @@ processes starting at once do not both apply it. SQLite holds no job queue.
 from __future__ import annotations
 
 import sqlalchemy as sa
-from procrastinate.schema import SchemaManager
 from sqlalchemy.engine import Engine
 
 #: the transaction lock taken while the job schema is applied (any fixed number Krav alone uses)
@@ -25,6 +24,8 @@ def ensure_job_schema(engine: Engine) -> bool:
         conn.execute(sa.select(sa.func.pg_advisory_xact_lock(SCHEMA_LOCK)))
         if _present(conn):  # another process applied it while this one waited for the lock
             return False
+        from procrastinate.schema import SchemaManager  # loaded where the queue is made, not by every command
+
         # the schema is a script of many statements (functions with $$ bodies): run it as one simple query
         cursor = conn.connection.dbapi_connection.cursor()  # type: ignore[union-attr]
         try:
