@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
-from datetime import date
+from collections.abc import Iterable, Iterator, Sequence
+from datetime import date, datetime
 from typing import Any
 
 import sqlalchemy as sa
@@ -53,10 +53,11 @@ class SqlMoney:
         return found
 
     def add_payments(self, payments: Sequence[ClientPayment]) -> list[int | None]:
-        """:meth:`add_payment` of each in turn, in a few statements per chunk of payments."""
+        """:meth:`add_payment` of each in turn, in a few statements for them all."""
+        now = utcnow()
         rows = [
             {
-                **_sighting(p),
+                **_sighting(p, now),
                 "company_id": p.company_id,
                 "letter_id": p.letter_id,
                 "status": p.status,
@@ -67,9 +68,10 @@ class SqlMoney:
         return self._add_new(t.client_payment, payments, rows)
 
     def add_duplicates(self, sightings: Sequence[tuple[ClientPayment, int]]) -> list[int | None]:
-        """:meth:`add_duplicate` of each in turn, in a few statements per chunk of sightings."""
+        """:meth:`add_duplicate` of each in turn, in a few statements for them all."""
+        now = utcnow()
         rows = [
-            {**_sighting(p), "payment_id": first_id, "reason": p.reason or f"a duplicate of payment {first_id}"}
+            {**_sighting(p, now), "payment_id": first_id, "reason": p.reason or f"a duplicate of payment {first_id}"}
             for p, first_id in sightings
         ]
         return self._add_new(t.client_payment_duplicate, [p for p, _ in sightings], rows)
@@ -78,24 +80,31 @@ class SqlMoney:
         self, table: sa.Table, payments: Sequence[ClientPayment], rows: Sequence[dict[str, Any]]
     ) -> list[int | None]:
         """Insert ``rows`` (one per payment) but those whose (source, reference) the table holds already, or an
-        earlier one of them holds; their ids in order, None for each left out."""
-        there: set[tuple[str, str]] = set()
-        for source in {p.source for p in payments}:
-            wanted = sorted({p.reference for p in payments if p.source == source})
-            for chunk in chunks(wanted):
-                query = sa.select(table.c.reference).where(table.c.source == source, table.c.reference.in_(chunk))
-                there.update((source, reference) for reference in self.conn.execute(query).scalars())
+        earlier one of them holds; their ids in order, None for each left out. Set-based: the references a source
+        (a file) has already are read whole, the rows go in with one ``executemany``, and their ids are read back
+        by source, whatever the number of payments."""
+        sources = {p.source for p in payments}
+        there = {(source, reference) for source, reference, _ in self._recorded(table, sources)}
         new: list[int] = []
         for n, p in enumerate(payments):
             if (p.source, p.reference) not in there:
                 there.add((p.source, p.reference))
                 new.append(n)
         ids: list[int | None] = [None] * len(payments)
-        insert = table.insert().returning(table.c.id, sort_by_parameter_order=True)
-        for places in chunks(new):
-            for n, the_id in zip(places, self.conn.execute(insert, [rows[n] for n in places]).scalars(), strict=True):
-                ids[n] = int(the_id)
+        if not new:
+            return ids
+        execute_many(self.conn, table.insert(), [rows[n] for n in new])
+        stored = {(source, reference): the_id for source, reference, the_id in self._recorded(table, sources)}
+        for n in new:
+            ids[n] = stored[(payments[n].source, payments[n].reference)]
         return ids
+
+    def _recorded(self, table: sa.Table, sources: Iterable[str]) -> Iterator[tuple[str, str, int]]:
+        """(source, reference, id) of every row of ``table`` from ``sources`` (one query per source)."""
+        for source in sources:
+            query = sa.select(table.c.reference, table.c.id).where(table.c.source == source)
+            for reference, the_id in self.conn.execute(query):
+                yield source, reference, int(the_id)
 
     def payments_from(self, source: str) -> bool:
         """Whether payments or duplicates of this source (a file's SHA-256) were recorded before."""
@@ -408,7 +417,7 @@ def _allocation_rows(
     ]
 
 
-def _sighting(payment: ClientPayment) -> dict[str, Any]:
+def _sighting(payment: ClientPayment, now: datetime) -> dict[str, Any]:
     """The columns a payment and a later sighting of it share: what the bank file said (the payer's message too),
     and when it was read."""
     return {
@@ -423,5 +432,5 @@ def _sighting(payment: ClientPayment) -> dict[str, Any]:
         "bank_id": payment.bank_id,
         "filename": payment.filename,
         "message": payment.message,
-        "created_at": utcnow(),
+        "created_at": now,
     }

@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from datetime import UTC, datetime
+from operator import itemgetter
 from typing import Any, TypeVar
 
 import sqlalchemy as sa
@@ -90,33 +91,57 @@ def execute_many(conn: sa.Connection, statement: sa.Insert | sa.Update, rows: Se
         conn.execute(statement, rows)
         return
     names: Sequence[str] = compiled.positiontup if compiled.positional else list(compiled.binds)
-    plan: list[tuple[str, Any, Any]] = []  # bind name, the row's key (None: the statement's own value), processor
-    for name in names:
-        bind = compiled.binds[name]
+    params = _parameters(rows, names, compiled.binds, keys, dialect)
+    if not compiled.positional:
+        params = [dict(zip(names, values, strict=True)) for values in params]
+    conn.exec_driver_sql(compiled.string, params)
+
+
+def _parameters(
+    rows: Sequence[Mapping[str, Any]], names: Sequence[str], binds: Mapping[str, Any], keys: Any, dialect: Any
+) -> list[Any]:
+    """Each row's values in the order of the statement's bind ``names``: taken from the row by its key (all at
+    once, in C), each put through its column type's bind processor where the type has one (a date on SQLite),
+    and the statement's own values (not in the rows) as it states them."""
+    taken: list[str] = []  # the rows' keys, in the order of the statement
+    places: list[int | None] = []  # for each bind, its place among ``taken`` (None: the statement's own value)
+    constants: dict[int, Any] = {}  # place in the parameters -> the statement's own value, processed
+    processed: list[tuple[int, Any]] = []  # place in the parameters -> the processor of the row's value
+    for place, name in enumerate(names):
+        bind = binds[name]
         process = bind.type.dialect_impl(dialect).bind_processor(dialect)
         if bind.key in keys:
-            plan.append((name, bind.key, process))
+            places.append(len(taken))
+            taken.append(bind.key)
+            if process is not None:
+                processed.append((place, process))
         else:
+            places.append(None)
             value = bind.effective_value
-            plan.append((name, None, (lambda _, v=(process(value) if process else value): v)))
-    params: list[Any]
-    if compiled.positional:
-        params = [
-            tuple(
-                (process(row[key]) if process else row[key]) if key is not None else process(None)
-                for _, key, process in plan
-            )
-            for row in rows
-        ]
-    else:
-        params = [
-            {
-                name: (process(row[key]) if process else row[key]) if key is not None else process(None)
-                for name, key, process in plan
-            }
-            for row in rows
-        ]
-    conn.exec_driver_sql(compiled.string, params)
+            constants[place] = process(value) if process else value
+    get = _taker(taken)
+    if not constants and not processed:
+        return [get(row) for row in rows]  # every value as the row holds it, in order: tuples made in C
+    params: list[Any] = []
+    for row in rows:
+        found = get(row)
+        values = [found[i] if i is not None else None for i in places] if constants else list(found)
+        for place, value in constants.items():
+            values[place] = value
+        for place, process in processed:
+            values[place] = process(values[place])
+        params.append(tuple(values))
+    return params
+
+
+def _taker(keys: Sequence[str]) -> Callable[[Mapping[str, Any]], tuple[Any, ...]]:
+    """A function giving a row's values of ``keys`` as a tuple (``itemgetter`` gives a lone value for one key)."""
+    if len(keys) == 1:
+        (key,) = keys
+        return lambda row: (row[key],)
+    if not keys:
+        return lambda row: ()
+    return itemgetter(*keys)
 
 
 def unindexed(column: Any) -> Any:
