@@ -10,7 +10,6 @@ problem details; money is a decimal string; dates are ISO 8601; ``Idempotency-Ke
 from __future__ import annotations
 
 import asyncio
-import gc
 import logging
 from collections.abc import AsyncIterator, Callable
 from contextlib import AbstractAsyncContextManager, asynccontextmanager
@@ -27,6 +26,7 @@ from krav.entrypoints.api import problems, routes_claims, routes_companies, rout
 from krav.entrypoints.api.idempotency import IdempotencyMiddleware
 from krav.services import webhooks
 from krav.services.access import KeyVerifier
+from krav.services.ports import freeze_for_life
 
 PREFIX = "/api/v1"
 #: how often the server posts the webhook deliveries that are due, in seconds
@@ -89,7 +89,7 @@ def serve_app() -> FastAPI:
     templates, which live as long as the server) kept out of the garbage collector's rounds, which would otherwise
     walk it all again and again while requests wait."""
     api = create_app()
-    gc.freeze()
+    freeze_for_life()
     return api
 
 

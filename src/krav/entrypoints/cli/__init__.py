@@ -9,7 +9,6 @@ Exit codes: 0 done, 1 refused by a rule (or a scenario that does not match), 2 b
 
 from __future__ import annotations
 
-import gc
 from importlib.metadata import PackageNotFoundError
 from importlib.metadata import version as package_version
 from typing import Annotated
@@ -36,6 +35,7 @@ from krav.entrypoints.cli import (
 )
 from krav.entrypoints.cli.common import get_app, reset_app
 from krav.entrypoints.labels import Lang, use
+from krav.services.ports import freeze_for_life
 
 __all__ = ["app", "get_app", "main", "reset_app"]
 
@@ -120,7 +120,7 @@ app.add_typer(workers.jobs_app, name="jobs")
 def main() -> None:
     # what was imported to start (modules, their tables and templates) lives as long as the command: kept out of
     # the garbage collector's rounds, which would otherwise walk it all again each time many new objects are made
-    gc.freeze()
+    freeze_for_life()
     try:
         app()
     finally:

@@ -9,7 +9,7 @@ from krav.services.ports.access import (
     Webhook,
     WebhookDelivery,
 )
-from krav.services.ports.bulk import many_objects
+from krav.services.ports.bulk import freeze_for_life, many_objects
 from krav.services.ports.deliveries import DeliveryRepository
 from krav.services.ports.jobs import (
     JOB_QUEUE,
@@ -144,5 +144,6 @@ __all__ = [
     "WebhookDelivery",
     "company_and_id",
     "company_id",
+    "freeze_for_life",
     "many_objects",
 ]
