@@ -7,7 +7,8 @@ from collections.abc import Iterator
 
 import pytest
 
-from krav.services.ports import bulk, freeze_for_life, many_objects
+from krav.services.ports import batch_collector, bulk, freeze_for_life, lasting_collector, many_objects
+from krav.services.ports.bulk import FULL_ROUND_EVERY
 
 
 @pytest.fixture
@@ -78,3 +79,15 @@ def test_the_collector_is_enabled_again_after_an_error(collector: None) -> None:
     with pytest.raises(RuntimeError), many_objects():
         raise RuntimeError("boom")
     assert gc.isenabled()
+
+
+def test_a_batch_commands_collector_makes_full_rounds_a_hundred_times_rarer_and_a_server_as_python_does() -> None:
+    before = gc.get_threshold()
+    try:
+        batch_collector()
+        assert gc.get_threshold() == (before[0], before[1], FULL_ROUND_EVERY)
+        assert FULL_ROUND_EVERY >= 100 * 10  # a hundred times Python's default of 10
+        lasting_collector()
+        assert gc.get_threshold() == bulk._PYTHONS_THRESHOLDS
+    finally:
+        gc.set_threshold(*before)

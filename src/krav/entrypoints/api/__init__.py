@@ -26,7 +26,7 @@ from krav.entrypoints.api import problems, routes_claims, routes_companies, rout
 from krav.entrypoints.api.idempotency import IdempotencyMiddleware
 from krav.services import webhooks
 from krav.services.access import KeyVerifier
-from krav.services.ports import freeze_for_life
+from krav.services.ports import freeze_for_life, lasting_collector
 
 PREFIX = "/api/v1"
 #: how often the server posts the webhook deliveries that are due, in seconds
@@ -90,6 +90,7 @@ def serve_app() -> FastAPI:
     walk it all again and again while requests wait."""
     api = create_app()
     freeze_for_life()
+    lasting_collector()  # `krav serve` starts as a command: its collector as Python sets it
     return api
 
 

@@ -35,7 +35,7 @@ from krav.entrypoints.cli import (
 )
 from krav.entrypoints.cli.common import get_app, reset_app
 from krav.entrypoints.labels import Lang, use
-from krav.services.ports import freeze_for_life
+from krav.services.ports import batch_collector, freeze_for_life
 
 __all__ = ["app", "get_app", "main", "reset_app"]
 
@@ -119,8 +119,10 @@ app.add_typer(workers.jobs_app, name="jobs")
 
 def main() -> None:
     # what was imported to start (modules, their tables and templates) lives as long as the command: kept out of
-    # the garbage collector's rounds, which would otherwise walk it all again each time many new objects are made
+    # the garbage collector's rounds, which would otherwise walk it all again each time many new objects are made;
+    # and what the command builds lives as long too: full rounds rarer
     freeze_for_life()
+    batch_collector()
     try:
         app()
     finally:

@@ -11,6 +11,7 @@ import typer
 from krav.entrypoints.cli.common import DateOpt, JsonOpt, business_date, echo_json, get_app, handle_errors
 from krav.entrypoints.output import table
 from krav.services import jobs as job_service
+from krav.services.ports import lasting_collector
 
 jobs_app = typer.Typer(
     help="The workers' jobs (PostgreSQL): queue a business day, list the jobs, retry a failed one.",
@@ -32,6 +33,7 @@ def worker_command(
     `krav run` does the day's work itself."""
     from krav.entrypoints import worker
 
+    lasting_collector()  # workers run until stopped: the collector as Python sets it, not a batch command's
     krav = get_app()
     krav.job_queue_url()  # refuses SQLite at once, and makes the queue's tables the first time
     krav.close()  # each worker opens its own connections

@@ -9,7 +9,7 @@ from krav.services.ports.access import (
     Webhook,
     WebhookDelivery,
 )
-from krav.services.ports.bulk import freeze_for_life, many_objects
+from krav.services.ports.bulk import batch_collector, freeze_for_life, lasting_collector, many_objects
 from krav.services.ports.deliveries import DeliveryRepository
 from krav.services.ports.jobs import (
     JOB_QUEUE,
@@ -142,8 +142,10 @@ __all__ = [
     "UnsettledAllocation",
     "Webhook",
     "WebhookDelivery",
+    "batch_collector",
     "company_and_id",
     "company_id",
     "freeze_for_life",
+    "lasting_collector",
     "many_objects",
 ]

