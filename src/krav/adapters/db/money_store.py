@@ -9,7 +9,7 @@ from typing import Any
 import sqlalchemy as sa
 
 from krav.adapters.db import tables as t
-from krav.adapters.db.types import chunks, execute_many, utcnow
+from krav.adapters.db.types import chunks, execute_many, key_in, utcnow
 from krav.domain.collection.allocation import Applied
 from krav.domain.collection.letter_content import PaymentApplied
 from krav.domain.collection.settlement import SettlementReportLine
@@ -47,8 +47,8 @@ class SqlMoney:
     def payments_by_bank_id(self, bank_ids: Iterable[str]) -> dict[str, ClientPayment]:
         p = t.client_payment
         found: dict[str, ClientPayment] = {}
-        for chunk in chunks(sorted(set(bank_ids))):
-            for row in self.conn.execute(sa.select(p).where(p.c.bank_id.in_(chunk))):
+        for keys in key_in(self.conn.dialect, p.c.bank_id, sorted(set(bank_ids))):
+            for row in self.conn.execute(sa.select(p).where(keys)):
                 found[row.bank_id] = self._payment(row)
         return found
 

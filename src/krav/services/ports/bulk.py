@@ -41,7 +41,7 @@ def batch_collector() -> None:
 
 def lasting_collector() -> None:
     """The collector as Python sets it, for a process that runs until it is stopped (the server, a worker): the
-    cycles that lived a while are freed within minutes, not never."""
+    cycles that lived a while are freed as often as Python frees them, not a hundred times more rarely."""
     gc.set_threshold(*_PYTHONS_THRESHOLDS)
 
 
