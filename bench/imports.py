@@ -22,6 +22,11 @@ For each N, in a temporary folder and with ``KRAV_HOME`` there (a fresh SQLite d
 
 Each Krav figure is a new process (starting Krav is part of it; ``krav company list`` shows what that costs).
 The table gives Krav, the floor, the ratio and Krav's growth from the first N to the last.
+
+With ``KRAV_BENCH_POSTGRES_URL`` (``postgresql+psycopg://postgres@127.0.0.1:5432/test``) every home's database is
+a database of its own on that server instead (a copy made with ``CREATE DATABASE … TEMPLATE``), dropped after unless ``--keep``;
+the ``executemany`` floors then insert the same rows with plain psycopg (``cursor.executemany``) into the same
+empty schema on the same server.
 """
 
 from __future__ import annotations
@@ -35,6 +40,7 @@ import subprocess
 import sys
 import tempfile
 import time
+import uuid
 from collections.abc import Callable, Sequence
 from contextlib import closing
 from datetime import UTC, date, datetime, timedelta
@@ -42,6 +48,8 @@ from pathlib import Path
 from typing import Any
 
 import netsgiro
+import psycopg
+import sqlalchemy as sa
 from lxml import etree
 
 HERE = Path(__file__).resolve().parent
@@ -64,6 +72,10 @@ PAID_ON = date(2025, 11, 6)
 PARTS = 10  # each letter is paid in this many payments
 LEDGER_TABLES = ("batch", "voucher", "voucher_line", "open_item")
 
+SERVER = os.environ.get("KRAV_BENCH_POSTGRES_URL")  # PostgreSQL: a database per home instead of a SQLite file
+RUN = uuid.uuid4().hex[:8]
+CREATED: list[str] = []  # the databases made on SERVER, dropped at the end
+
 START_UP = "`krav company list` (starting Krav)"
 RESULTS: dict[str, dict[int, tuple[float, float | None]]] = {}  # row -> N -> (Krav, floor)
 
@@ -76,7 +88,7 @@ def _env(home: Path) -> dict[str, str]:
     env.update(
         PYTHONPATH=str(HERE.parent / "src"),
         KRAV_HOME=str(home),
-        KRAV_DATABASE_URL=f"sqlite:///{home / 'krav.sqlite3'}",
+        KRAV_DATABASE_URL=database_url(home),
         KRAV_SAFT_SCHEMA_DIR=str(SCHEMA_130.parent),
         KRAV_MAX_FILE_MB="500",  # a camt.054 of 100,000 entries is 124 MB (the default bound is 100 MB)
     )
@@ -101,6 +113,9 @@ def new_home(folder: Path, name: str, *, company: bool = True) -> Path:
     shutil.rmtree(home, ignore_errors=True)
     home.mkdir(parents=True)
     shutil.copy(HERE.parent / "examples" / "krav.env", home / "krav.env")
+    if SERVER:
+        _server_sql(f'drop database if exists "{_name(home)}"', f'create database "{_name(home)}"')
+        CREATED.append(_name(home))
     krav(home, "init")
     if company:
         krav(home, "company", "create", "--orgno", ORGNO, "--name", "Kreditor AS", "--account", "86011117947")
@@ -111,6 +126,11 @@ def copy_home(home: Path, folder: Path, name: str) -> Path:
     target = folder / name
     shutil.rmtree(target, ignore_errors=True)
     shutil.copytree(home, target)
+    if SERVER:
+        _server_sql(
+            f'drop database if exists "{_name(target)}"', f'create database "{_name(target)}" template "{_name(home)}"'
+        )
+        CREATED.append(_name(target))
     return target
 
 
@@ -118,10 +138,52 @@ def database(home: Path) -> Path:
     return home / "krav.sqlite3"
 
 
+def _name(home: Path) -> str:
+    """The PostgreSQL database of ``home``: named after this run and the home's place (``10000/ledger``)."""
+    return f"krav_bench_{RUN}_{home.parent.name}_{home.name}".replace("-", "_")
+
+
+def _server_url(home: Path | None = None, *, driver: bool = True) -> str:
+    assert SERVER
+    url = sa.make_url(SERVER)
+    if home is not None:
+        url = url.set(database=_name(home))
+    if not driver:
+        url = url.set(drivername="postgresql")
+    return url.render_as_string(hide_password=False)
+
+
+def _server_sql(*statements: str) -> None:
+    """Statements outside a transaction (``CREATE DATABASE`` cannot run in one) on the server's own database."""
+    with psycopg.connect(_server_url(driver=False), autocommit=True) as conn:
+        for statement in statements:
+            conn.execute(statement.encode())
+
+
+def database_url(home: Path) -> str:
+    return _server_url(home) if SERVER else f"sqlite:///{database(home)}"
+
+
 def read(home: Path, query: str) -> list[tuple[Any, ...]]:
     """The rows of ``query`` on the database in ``home``, read-only, the connection closed after."""
+    if SERVER:
+        with psycopg.connect(_server_url(home, driver=False)) as conn:
+            return list(conn.execute(query.encode()))
     with closing(sqlite3.connect(f"file:{database(home)}?mode=ro", uri=True)) as conn:
         return list(conn.execute(query))
+
+
+def table_columns(home: Path, table: str) -> list[str]:
+    if SERVER:
+        return [
+            str(c[0])
+            for c in read(
+                home,
+                "select column_name from information_schema.columns "
+                f"where table_schema = 'public' and table_name = '{table}' order by ordinal_position",
+            )
+        ]
+    return [str(c[1]) for c in read(home, f"pragma table_info({table})")]
 
 
 # -- the files ---------------------------------------------------------------------------------------------------------
@@ -192,13 +254,12 @@ def ocr_bytes(paid: Sequence[tuple[str, int]]) -> bytes:
 
 
 def executemany_floor(source: Path, target: Path, tables: Sequence[str]) -> float:
-    """Plain ``sqlite3``: the rows of ``tables`` in the database of home ``source`` inserted with ``executemany``
-    into that of ``target`` (the same schema, as it was before Krav's import), committed; only the inserts and the
-    commit are timed."""
-    data = {
-        table: ([c[1] for c in read(source, f"pragma table_info({table})")], read(source, f"select * from {table}"))
-        for table in tables
-    }
+    """Plain ``sqlite3`` (or psycopg on PostgreSQL): the rows of ``tables`` in the database of home ``source``
+    inserted with ``executemany`` into that of ``target`` (the same schema, as it was before Krav's import),
+    committed; only the inserts and the commit are timed."""
+    data = {table: (table_columns(source, table), read(source, f"select * from {table}")) for table in tables}
+    if SERVER:
+        return _server_executemany(target, data)
     conn = sqlite3.connect(database(target))
     try:
         start = time.perf_counter()
@@ -209,6 +270,17 @@ def executemany_floor(source: Path, target: Path, tables: Sequence[str]) -> floa
         return time.perf_counter() - start
     finally:
         conn.close()
+
+
+def _server_executemany(target: Path, data: dict[str, tuple[list[str], list[tuple[Any, ...]]]]) -> float:
+    with psycopg.connect(_server_url(target, driver=False)) as conn:
+        start = time.perf_counter()
+        with conn.cursor() as cursor:
+            for table, (names, rows) in data.items():
+                marks = ", ".join(["%s"] * len(names))
+                cursor.executemany(f"insert into {table} ({', '.join(names)}) values ({marks})".encode(), rows)
+        conn.commit()
+        return time.perf_counter() - start
 
 
 def note(row: str, n: int, krav_s: float, floor_s: float | None) -> None:
@@ -340,17 +412,22 @@ def main() -> None:
     only = set(args.only.split(","))
     print(
         f"[imports] {', '.join(f'{s:,}' for s in sizes)} open items; Python {sys.version.split()[0]}, "
-        f"{os.cpu_count()} cores, load average {os.getloadavg()[0]:.2f}",
+        f"{os.cpu_count()} cores, load average {os.getloadavg()[0]:.2f}; "
+        f"{'PostgreSQL (a database per home)' if SERVER else 'SQLite'}",
         flush=True,
     )
     if args.keep:
         args.keep.mkdir(parents=True, exist_ok=True)
-    with tempfile.TemporaryDirectory(prefix="krav-bench-imports-") as tmp:
-        for size in sizes:
-            folder = (args.keep or Path(tmp)) / str(size)
-            folder.mkdir(parents=True, exist_ok=True)
-            bench_size(size, folder, only)
-    table(sizes)
+    try:
+        with tempfile.TemporaryDirectory(prefix="krav-bench-imports-") as tmp:
+            for size in sizes:
+                folder = (args.keep or Path(tmp)) / str(size)
+                folder.mkdir(parents=True, exist_ok=True)
+                bench_size(size, folder, only)
+        table(sizes)
+    finally:
+        if SERVER and not args.keep:
+            _server_sql(*(f'drop database if exists "{name}"' for name in CREATED))
 
 
 if __name__ == "__main__":

@@ -7,11 +7,12 @@ from __future__ import annotations
 from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
+import pytest
 import sqlalchemy as sa
 from sqlalchemy.engine import Engine
 
 from krav.adapters.db import tables as t
-from krav.adapters.db.types import execute_many
+from krav.adapters.db.types import _copy_target, _update_from_arrays, execute_many, insert_for_ids
 from krav.bootstrap import unit_of_work
 from krav.domain.party import Company
 from krav.services import ledger
@@ -106,3 +107,95 @@ def test_rows_with_their_keys_in_another_order_store_the_same_and_no_rows_write_
         ("K-000002", date(2025, 3, 3)),
     ]
     assert [row[6] for row in stored] == [None, AT, None]
+
+
+def test_a_broken_key_fails_as_an_insert_fails_and_stores_none_of_the_rows(engine: Engine) -> None:
+    """On PostgreSQL the rows go in by ``COPY``: a row whose key is taken fails the whole write with the same
+    ``IntegrityError`` an ``INSERT`` raises, and the transaction keeps none of them."""
+    company_id = _company(engine, "974760673")
+    with engine.begin() as conn:
+        conn.execute(t.message.insert(), _messages(company_id, 1))
+        taken = conn.execute(sa.select(t.message.c.id)).scalar_one()
+    rows = [{"id": taken + 1 + n, **row} for n, row in enumerate(_messages(company_id, 3))]
+    rows[2]["id"] = taken
+    with pytest.raises(sa.exc.IntegrityError), engine.begin() as conn:
+        execute_many(conn, t.message.insert(), rows)
+    assert len(_stored(engine, company_id)) == 1
+
+
+def test_an_update_naming_a_row_twice_keeps_the_last_as_one_statement_per_row_would(engine: Engine) -> None:
+    company_id = _company(engine, "974760673")
+    with engine.begin() as conn:
+        conn.execute(t.message.insert(), _messages(company_id, 2))
+        first, second = conn.execute(sa.select(t.message.c.id).order_by(t.message.c.id)).scalars()
+        m = t.message
+        update = m.update().where(m.c.id == sa.bindparam("the_id")).values(kind=sa.bindparam("kind"))
+        rows = [{"the_id": first, "kind": "a"}, {"the_id": second, "kind": "b"}, {"the_id": first, "kind": "c"}]
+        execute_many(conn, update, rows)
+    assert [row[1] for row in _stored(engine, company_id)] == ["c", "b"]
+
+
+@pytest.mark.parametrize("engine", [pytest.param("postgresql", marks=pytest.mark.postgres)], indirect=True)
+def test_on_postgresql_many_rows_are_one_copy_and_one_update(engine: Engine) -> None:
+    """The set-based forms are taken for Krav's plain inserts and updates (else each row is a statement of its
+    own on the server), and refused where they would not say the same: an expression among the values, ``ON
+    CONFLICT``, a row value without its type, a key named twice."""
+    assert engine.dialect.name == "postgresql"
+    m = t.message
+    insert = m.insert().compile(dialect=engine.dialect, column_keys=["kind", "on_date"])
+    names = list(insert.binds)
+    assert _copy_target(insert.string, names) == "message (kind, on_date)"
+    assert _copy_target(insert.string, list(reversed(names))) is None
+    computed = m.insert().values(kind=sa.func.lower(sa.bindparam("kind"))).compile(dialect=engine.dialect)
+    assert _copy_target(computed.string, list(computed.binds)) is None
+    assert _copy_target(insert.string.removesuffix(" RETURNING message.id") + " ON CONFLICT DO NOTHING", names) is None
+
+    company_id = _company(engine, "974760673")
+    with engine.begin() as conn:
+        conn.execute(m.insert(), _messages(company_id, 3))
+        ids = list(conn.execute(sa.select(m.c.id).order_by(m.c.id)).scalars())
+    update = m.update().where(m.c.company_id == company_id, m.c.id == sa.bindparam("the_id"))
+    update = update.values(kind=sa.bindparam("kind"))
+    compiled = update.compile(dialect=engine.dialect, column_keys=["the_id", "kind"])
+    rows = [(f"k{n}", i) for n, i in enumerate(ids)]
+    order = list(compiled.binds)
+    params = [tuple({"kind": kind, "the_id": i}.get(name, company_id) for name in order) for kind, i in rows]
+    made = _update_from_arrays(compiled, order, {"the_id", "kind"}, params)
+    assert made is not None
+    sql, values = made
+    assert "unnest(" in sql
+    assert sql.count("%(") == 3  # the two arrays and the company, bound once
+    assert values["kind"] == ["k0", "k1", "k2"]
+    assert values["the_id"] == ids
+    assert _update_from_arrays(compiled, order, {"the_id", "kind"}, params + params[:1]) is None
+
+    seen: list[str] = []
+
+    def catch(*args: Any) -> None:
+        seen.append(args[2])
+
+    sa.event.listen(engine, "before_cursor_execute", catch)
+    try:
+        with engine.begin() as conn:
+            execute_many(conn, update, [{"the_id": i, "kind": kind} for kind, i in rows])
+            execute_many(conn, m.insert(), _messages(company_id, 50))
+    finally:
+        sa.event.remove(engine, "before_cursor_execute", catch)
+    assert [s for s in seen if s.startswith("UPDATE")] == [sql]  # one statement for the three rows
+    assert not [s for s in seen if s.startswith("INSERT")]  # the 50 rows went by COPY
+    assert [row[1] for row in _stored(engine, company_id)][:3] == ["k0", "k1", "k2"]
+    assert len(_stored(engine, company_id)) == 53
+
+
+def test_rows_inserted_for_their_ids_get_each_its_own_id_in_order(engine: Engine) -> None:
+    company_id = _company(engine, "974760673")
+    rows = _messages(company_id, 7)
+    with engine.begin() as conn:
+        ids = insert_for_ids(conn, t.message, rows)
+        assert insert_for_ids(conn, t.message, []) == []
+        m = t.message
+        stored = {
+            r.id: r.on_date for r in conn.execute(sa.select(m.c.id, m.c.on_date).where(m.c.company_id == company_id))
+        }
+    assert len(set(ids)) == 7
+    assert [stored[i] for i in ids] == [row["on_date"] for row in rows]

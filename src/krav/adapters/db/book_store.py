@@ -12,7 +12,7 @@ from krav.adapters.db import tables as t
 from krav.adapters.db.chains import VOUCHER_COUNTER, chain_length, last_voucher_hash, seal_voucher, voucher_links
 from krav.adapters.db.counters import next_value, next_values
 from krav.adapters.db.customer_store import SqlCustomers
-from krav.adapters.db.types import chunks, execute_many, utcnow
+from krav.adapters.db.types import chunks, execute_many, insert_for_ids, utcnow
 from krav.domain.errors import NotFound
 from krav.domain.ledger.accounts import Account, AccountKind
 from krav.domain.ledger.voucher_types import CollectionVoucherType, VoucherType
@@ -133,10 +133,7 @@ class SqlBooks(SqlCustomers):
             previous = str(head["chain_hash"])
             heads.append(head)
             line_rows.append(lines)
-        ids: list[int] = []
-        insert = t.voucher.insert().returning(t.voucher.c.id, sort_by_parameter_order=True)
-        for chunk in chunks(heads):
-            ids.extend(self.conn.execute(insert, list(chunk)).scalars())
+        ids = insert_for_ids(self.conn, t.voucher, heads)
         rows = [{**line, "voucher_id": vid} for vid, lines in zip(ids, line_rows, strict=True) for line in lines]
         for chunk in chunks(rows):
             execute_many(self.conn, t.voucher_line.insert(), chunk)

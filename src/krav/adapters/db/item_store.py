@@ -13,7 +13,16 @@ import sqlalchemy as sa
 from krav.adapters.db import tables as t
 from krav.adapters.db.candidate_rows import CANDIDATE_ITEM, candidates_of
 from krav.adapters.db.customer_store import CUSTOMER_COLUMNS, SqlCustomers, customer_of
-from krav.adapters.db.types import chunks, execute_many, key_in, rows_where_in, unindexed, unindexed_text, utcnow
+from krav.adapters.db.types import (
+    chunks,
+    execute_many,
+    insert_for_ids,
+    key_in,
+    rows_where_in,
+    unindexed,
+    unindexed_text,
+    utcnow,
+)
 from krav.domain.ledger.matching import Allocation
 from krav.domain.ledger.open_items import OpenItem, settled_status
 from krav.domain.money import Money
@@ -59,10 +68,7 @@ class SqlItems(SqlCustomers):
             }
             for item in items
         ]
-        insert = t.open_item.insert().returning(t.open_item.c.id, sort_by_parameter_order=True)
-        ids: list[int] = []
-        for some in chunks(rows):
-            ids.extend(self.conn.execute(insert, list(some)).scalars())
+        ids = insert_for_ids(self.conn, t.open_item, rows)
         return [_new_item(item_id, item) for item_id, item in zip(ids, items, strict=True)]
 
     @staticmethod

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from datetime import UTC, datetime
 from operator import itemgetter
@@ -92,9 +93,134 @@ def execute_many(conn: sa.Connection, statement: sa.Insert | sa.Update, rows: Se
         return
     names: Sequence[str] = compiled.positiontup if compiled.positional else list(compiled.binds)
     params = _parameters(rows, names, compiled.binds, keys, dialect)
+    if dialect.name == "postgresql" and not statement._returning:
+        target = _copy_target(compiled.string, names) if isinstance(statement, sa.Insert) else None
+        if target is not None:
+            _copy(conn, target, params)
+            return
+        update = _update_from_arrays(compiled, names, keys, params) if isinstance(statement, sa.Update) else None
+        if update is not None:
+            conn.exec_driver_sql(*update)
+            return
     if not compiled.positional:
         params = [dict(zip(names, values, strict=True)) for values in params]
     conn.exec_driver_sql(compiled.string, params)
+
+
+def insert_for_ids(conn: sa.Connection, table: sa.Table, rows: Sequence[Mapping[str, Any]]) -> list[int]:
+    """``rows`` inserted into ``table`` and their new ids, in ``rows``' order. On PostgreSQL the ids are taken from
+    the table's sequence in one statement and the rows, ids and all, go in by ``COPY`` (:func:`execute_many`); else
+    by ``INSERT … RETURNING`` per :data:`CHUNK` rows, the ids returned in the order sent."""
+    if not rows:
+        return []
+    if conn.dialect.name == "postgresql":
+        taken = sa.select(sa.func.nextval(sa.func.pg_get_serial_sequence(table.name, "id"))).select_from(
+            sa.func.generate_series(1, len(rows))
+        )
+        ids = [int(i) for i in conn.execute(taken).scalars()]
+        execute_many(conn, table.insert(), [{**row, "id": i} for i, row in zip(ids, rows, strict=True)])
+        return ids
+    insert = table.insert().returning(table.c.id, sort_by_parameter_order=True)
+    found: list[int] = []
+    for chunk in chunks(rows):
+        found.extend(conn.execute(insert, list(chunk)).scalars())
+    return found
+
+
+#: A plain ``INSERT`` as SQLAlchemy compiles it for PostgreSQL: table, columns, values (and the key it returns).
+_PLAIN_INSERT = re.compile(
+    r"INSERT INTO (?P<table>\S+) \((?P<columns>[^()]*)\) VALUES \((?P<values>.*)\)(?: RETURNING [\w.]+)?"
+)
+#: One value of it: a named parameter, cast to its column's type (``%(amount_ore)s::BIGINT``).
+_CAST_BIND = r"%\({}\)s(?:::[A-Z][A-Z ]*(?:\([0-9, ]+\))?)?"
+
+
+def _copy_target(sql: str, names: Sequence[str]) -> str | None:
+    """``table (columns)`` to ``COPY`` the rows of an ``INSERT`` into, where every value it inserts is one of its
+    parameters in the order of ``names`` (no SQL expression, no ``ON CONFLICT``); else ``None``."""
+    insert = _PLAIN_INSERT.fullmatch(sql)
+    if insert is None:
+        return None
+    values = ", ".join(_CAST_BIND.format(re.escape(name)) for name in names)
+    if re.fullmatch(values, insert["values"]) is None:
+        return None
+    return f"{insert['table']} ({insert['columns']})"
+
+
+def _copy(conn: sa.Connection, target: str, params: Sequence[Sequence[Any]]) -> None:
+    """The rows written with PostgreSQL's ``COPY … FROM STDIN`` on the connection's own transaction: the server
+    takes them as one stream instead of an ``INSERT`` executed for each.
+    A failure is raised as SQLAlchemy raises a failed ``INSERT`` (an ``IntegrityError`` for a broken key)."""
+    driver: Any = conn.connection.driver_connection
+    statement = f"COPY {target} FROM STDIN"
+    try:
+        with driver.cursor() as cursor, cursor.copy(statement.encode()) as copy:
+            for row in params:
+                copy.write_row(row)
+    except driver.Error as exc:
+        raise sa.exc.DBAPIError.instance(statement, None, exc, type(driver).Error) from exc
+
+
+#: A plain ``UPDATE`` as SQLAlchemy compiles it for PostgreSQL (no subquery: checked apart).
+_PLAIN_UPDATE = re.compile(r"UPDATE (?P<table>\S+) SET (?P<set>.+?) WHERE (?P<where>.+)")
+#: A named parameter with its cast, as SQLAlchemy renders each for PostgreSQL.
+_PARAMETER = re.compile(r"%\((?P<name>\w+)\)s(?:::(?P<type>[A-Z][A-Z ]*(?:\([0-9, ]+\))?))?")
+
+
+def _update_from_arrays(
+    compiled: Any, names: Sequence[str], keys: Any, params: Sequence[Sequence[Any]]
+) -> tuple[str, dict[str, Any]] | None:
+    """A plain ``UPDATE`` of many rows as one statement on PostgreSQL: each value the rows give bound as one array
+    and joined by ``unnest`` (``UPDATE t SET a = v.c0 FROM unnest(%(a)s::BIGINT[], …) AS v(c0, …) WHERE t.id =
+    v.c1``), the statement's own values bound once. ``None`` where that would not say the same as running it
+    for each row: a subquery or ``RETURNING``, a row value without its type, or two rows for the same key."""
+    sql = compiled.string
+    update = _PLAIN_UPDATE.fullmatch(sql)
+    if update is None or "SELECT" in sql or "RETURNING" in sql or " FROM " in sql:
+        return None
+    place = {name: n for n, name in enumerate(names)}
+    columns: dict[str, tuple[str, str]] = {}  # a row value's parameter -> (its column in v, its type)
+    in_where: set[str] = set()
+
+    def rewrite(part: str, where: bool) -> str | None:
+        out: list[str] = []
+        last = 0
+        for found in _PARAMETER.finditer(part):
+            name, cast = found["name"], found["type"]
+            if name not in place:
+                return None
+            out.append(part[last : found.start()])
+            last = found.end()
+            if compiled.binds[name].key not in keys:
+                out.append(found[0])  # the statement's own value
+                continue
+            if cast is None:
+                return None
+            column, _ = columns.setdefault(name, (f"c{len(columns)}", cast))
+            out.append(f"v.{column}")
+            if where:
+                in_where.add(name)
+        out.append(part[last:])
+        return "".join(out)
+
+    assignments, condition = rewrite(update["set"], False), rewrite(update["where"], True)
+    if assignments is None or condition is None or not in_where:
+        return None
+    keyed = [place[name] for name in in_where]
+    if len({tuple(row[i] for i in keyed) for row in params}) != len(params):
+        return None  # a key twice: one executemany keeps the last, a join would keep either
+    arrays = ", ".join(f"%({name})s::{cast}[]" for name, (_, cast) in columns.items())
+    statement = (
+        f"UPDATE {update['table']} SET {assignments} FROM unnest({arrays}) AS v({', '.join(c for c, _ in columns.values())}) "
+        f"WHERE {condition}"
+    )
+    values: dict[str, Any] = {}
+    for name in set(place) - set(columns):
+        values[name] = params[0][place[name]] if params else None
+    for name in columns:
+        n = place[name]
+        values[name] = [row[n] for row in params]
+    return statement, values
 
 
 def _parameters(
