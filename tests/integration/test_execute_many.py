@@ -182,6 +182,19 @@ def test_on_postgresql_many_rows_are_one_copy_and_one_update(engine: Engine) -> 
     finally:
         sa.event.remove(engine, "before_cursor_execute", catch)
     assert [s for s in seen if s.startswith("UPDATE")] == [sql]  # one statement for the three rows
+    # a row's key before the statement's own condition, and a timestamp: the types end where the SQL goes on
+    stamped = m.update().where(m.c.id == sa.bindparam("the_id"), m.c.company_id == company_id)
+    stamped = stamped.values(handled_at=sa.bindparam("handled"))
+    seen.clear()
+    sa.event.listen(engine, "before_cursor_execute", catch)
+    try:
+        with engine.begin() as conn:
+            execute_many(conn, stamped, [{"the_id": i, "handled": AT + timedelta(hours=n)} for n, i in enumerate(ids)])
+    finally:
+        sa.event.remove(engine, "before_cursor_execute", catch)
+    assert len(seen) == 1
+    assert "unnest(" in seen[0]
+    assert [row[6] for row in _stored(engine, company_id)][:3] == [AT, AT + timedelta(hours=1), AT + timedelta(hours=2)]
     assert not [s for s in seen if s.startswith("INSERT")]  # the 50 rows went by COPY
     assert [row[1] for row in _stored(engine, company_id)][:3] == ["k0", "k1", "k2"]
     assert len(_stored(engine, company_id)) == 53

@@ -131,8 +131,10 @@ def insert_for_ids(conn: sa.Connection, table: sa.Table, rows: Sequence[Mapping[
 _PLAIN_INSERT = re.compile(
     r"INSERT INTO (?P<table>\S+) \((?P<columns>[^()]*)\) VALUES \((?P<values>.*)\)(?: RETURNING [\w.]+)?"
 )
+#: The type a parameter is cast to: one word, or one of PostgreSQL's names of several, with its size.
+_CAST = r"::(?:(?:TIMESTAMP|TIME) WITH(?:OUT)? TIME ZONE|DOUBLE PRECISION|[A-Z]+)(?:\([0-9, ]+\))?(?![\w\[(])"
 #: One value of it: a named parameter, cast to its column's type (``%(amount_ore)s::BIGINT``).
-_CAST_BIND = r"%\({}\)s(?:::[A-Z][A-Z ]*(?:\([0-9, ]+\))?)?"
+_CAST_BIND = r"%\({}\)s(?:" + _CAST + ")?"
 
 
 def _copy_target(sql: str, names: Sequence[str]) -> str | None:
@@ -164,7 +166,7 @@ def _copy(conn: sa.Connection, target: str, params: Sequence[Sequence[Any]]) -> 
 #: A plain ``UPDATE`` as SQLAlchemy compiles it for PostgreSQL (no subquery: checked apart).
 _PLAIN_UPDATE = re.compile(r"UPDATE (?P<table>\S+) SET (?P<set>.+?) WHERE (?P<where>.+)")
 #: A named parameter with its cast, as SQLAlchemy renders each for PostgreSQL.
-_PARAMETER = re.compile(r"%\((?P<name>\w+)\)s(?:::(?P<type>[A-Z][A-Z ]*(?:\([0-9, ]+\))?))?")
+_PARAMETER = re.compile(r"%\((?P<name>\w+)\)s(?P<cast>" + _CAST + ")?")
 
 
 def _update_from_arrays(
@@ -186,7 +188,7 @@ def _update_from_arrays(
         out: list[str] = []
         last = 0
         for found in _PARAMETER.finditer(part):
-            name, cast = found["name"], found["type"]
+            name, cast = found["name"], found["cast"]
             if name not in place:
                 return None
             out.append(part[last : found.start()])
@@ -209,7 +211,7 @@ def _update_from_arrays(
     keyed = [place[name] for name in in_where]
     if len({tuple(row[i] for i in keyed) for row in params}) != len(params):
         return None  # a key twice: one executemany keeps the last, a join would keep either
-    arrays = ", ".join(f"%({name})s::{cast}[]" for name, (_, cast) in columns.items())
+    arrays = ", ".join(f"%({name})s{cast}[]" for name, (_, cast) in columns.items())
     statement = (
         f"UPDATE {update['table']} SET {assignments} FROM unnest({arrays}) AS v({', '.join(c for c, _ in columns.values())}) "
         f"WHERE {condition}"
