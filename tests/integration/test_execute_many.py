@@ -168,6 +168,9 @@ def test_on_postgresql_many_rows_are_one_copy_and_one_update(engine: Engine) -> 
     assert values["kind"] == ["k0", "k1", "k2"]
     assert values["the_id"] == ids
     assert _update_from_arrays(compiled, order, {"the_id", "kind"}, params + params[:1]) is None
+    ranged = m.update().where(m.c.id <= sa.bindparam("the_id")).values(kind=sa.bindparam("kind"))
+    ranged_sql = ranged.compile(dialect=engine.dialect, column_keys=["the_id", "kind"])
+    assert _update_from_arrays(ranged_sql, list(ranged_sql.binds), {"the_id", "kind"}, [("k", 1), ("l", 2)]) is None
 
     seen: list[str] = []
 
