@@ -42,8 +42,8 @@ class SqlItems(SqlCustomers):
         customer_ids = self._customer_ids_of(company_id, {i.customer for i in items})
         line = t.voucher_line
         line_ids: dict[tuple[int, int], int] = {}
-        for chunk in chunks(sorted({i.voucher_id for i in items})):
-            query = sa.select(line.c.id, line.c.voucher_id, line.c.line_no).where(line.c.voucher_id.in_(chunk))
+        for among in key_in(self.conn.dialect, line.c.voucher_id, sorted({i.voucher_id for i in items})):
+            query = sa.select(line.c.id, line.c.voucher_id, line.c.line_no).where(among)
             line_ids.update(((r.voucher_id, r.line_no), r.id) for r in self.conn.execute(query))
         rows = [
             {
@@ -256,14 +256,9 @@ class SqlItems(SqlCustomers):
     def existing_invoice_numbers(self, company_id: int, numbers: Iterable[str]) -> set[str]:
         oi = t.open_item
         found: set[str] = set()
-        for chunk in chunks(sorted(set(numbers))):
-            found.update(
-                self.conn.execute(
-                    sa.select(oi.c.number).where(
-                        oi.c.company_id == company_id, oi.c.amount_ore > 0, oi.c.number.in_(chunk)
-                    )
-                ).scalars()
-            )
+        for among in key_in(self.conn.dialect, oi.c.number, sorted(set(numbers))):
+            query = sa.select(oi.c.number).where(oi.c.company_id == company_id, oi.c.amount_ore > 0, among)
+            found.update(self.conn.execute(query).scalars())
         return found
 
     def save_remaining(self, company_id: int, items: Iterable[OpenItem]) -> None:
