@@ -168,6 +168,12 @@ def test_on_postgresql_many_rows_are_one_copy_and_one_update(engine: Engine) -> 
     assert values["kind"] == ["k0", "k1", "k2"]
     assert values["the_id"] == ids
     assert _update_from_arrays(compiled, order, {"the_id", "kind"}, params + params[:1]) is None
+    flags = t.claim.update().where(t.claim.c.id == sa.bindparam("the_id")).values(paused=sa.bindparam("paused"))
+    flags_sql = flags.compile(dialect=engine.dialect, column_keys=["the_id", "paused"])
+    flag_params = [tuple({"paused": True, "the_id": 7}[name] for name in flags_sql.binds)]
+    made_flags = _update_from_arrays(flags_sql, list(flags_sql.binds), {"the_id", "paused"}, flag_params)
+    assert made_flags is not None  # a boolean is sent without a cast: its array is typed by its column
+    assert "::BOOLEAN[]" in made_flags[0]
     ranged = m.update().where(m.c.id <= sa.bindparam("the_id")).values(kind=sa.bindparam("kind"))
     ranged_sql = ranged.compile(dialect=engine.dialect, column_keys=["the_id", "kind"])
     assert _update_from_arrays(ranged_sql, list(ranged_sql.binds), {"the_id", "kind"}, [("k", 1), ("l", 2)]) is None

@@ -223,10 +223,10 @@ class SqlItems(SqlCustomers):
 
     def mark_reminded(self, company_id: int, item_ids: Iterable[int], on: date) -> None:
         oi = t.open_item
-        for chunk in chunks(sorted(set(item_ids))):
+        for among in key_in(self.conn.dialect, oi.c.id, sorted(set(item_ids))):
             self.conn.execute(
                 oi.update()
-                .where(oi.c.company_id == company_id, oi.c.id.in_(chunk))
+                .where(oi.c.company_id == company_id, among)
                 .values(reminder_count=oi.c.reminder_count + 1, reminded_on=on)
             )
 
@@ -235,7 +235,8 @@ class SqlItems(SqlCustomers):
         if not figures:
             return
         oi = t.open_item
-        self.conn.execute(
+        execute_many(
+            self.conn,
             oi.update()
             .where(oi.c.company_id == company_id, oi.c.collection_id == sa.bindparam("the_collection_id"))
             .values(fee_outstanding_ore=sa.bindparam("fee"), interest_outstanding_ore=sa.bindparam("interest")),

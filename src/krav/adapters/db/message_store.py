@@ -11,7 +11,7 @@ import sqlalchemy as sa
 
 from krav.adapters.db import tables as t
 from krav.adapters.db.codec import decode_message, encode_message
-from krav.adapters.db.types import chunks, execute_many, utcnow
+from krav.adapters.db.types import execute_many, key_in, utcnow
 from krav.domain.messages import Direction, LedgerReport, Message, MessageKind, direction_of
 from krav.services.ports import ImportRecord, PendingMessage
 
@@ -66,8 +66,8 @@ class SqlOutbox:
 
     def mark_handled(self, message_ids: Iterable[int]) -> None:
         now = utcnow()
-        for chunk in chunks(sorted(set(message_ids))):
-            self.conn.execute(t.message.update().where(t.message.c.id.in_(chunk)).values(handled_at=now))
+        for among in key_in(self.conn.dialect, t.message.c.id, sorted(set(message_ids))):
+            self.conn.execute(t.message.update().where(among).values(handled_at=now))
 
     def reports(self, company_id: int) -> list[LedgerReport]:
         rows = self.conn.execute(

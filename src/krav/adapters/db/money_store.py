@@ -315,10 +315,8 @@ class SqlMoney:
                 .returning(t.settlement.c.id)
             ).scalar_one()
         )
-        for chunk in chunks(allocation_ids):
-            self.conn.execute(
-                t.allocation.update().where(t.allocation.c.id.in_(chunk)).values(settlement_id=settlement_id)
-            )
+        for among in key_in(self.conn.dialect, t.allocation.c.id, allocation_ids):
+            self.conn.execute(t.allocation.update().where(among).values(settlement_id=settlement_id))
         return StoredSettlement(
             id=settlement_id,
             reference=reference,

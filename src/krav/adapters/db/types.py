@@ -175,8 +175,8 @@ def _update_from_arrays(
     """A plain ``UPDATE`` of many rows as one statement on PostgreSQL: each value the rows give bound as one array
     and joined by ``unnest`` (``UPDATE t SET a = v.c0 FROM unnest(%(a)s::BIGINT[], …) AS v(c0, …) WHERE t.id =
     v.c1``), the statement's own values bound once. ``None`` where that would not say the same as running it
-    for each row: a subquery, ``RETURNING`` or ``OR``, a row value without its type or in the condition other
-    than as a key (``column = value``), or two rows for the same key."""
+    for each row: a subquery, ``RETURNING`` or ``OR``, a row value whose type cannot be named or in the
+    condition other than as a key (``column = value``), or two rows for the same key."""
     sql = compiled.string
     update = _PLAIN_UPDATE.fullmatch(sql)
     if update is None or any(word in sql for word in ("SELECT", "RETURNING", " FROM ", " OR ")):
@@ -197,8 +197,11 @@ def _update_from_arrays(
             if compiled.binds[name].key not in keys:
                 out.append(found[0])  # the statement's own value
                 continue
-            if cast is None:
-                return None
+            if cast is None:  # a value SQLAlchemy sends as it is (a boolean): its array typed by the column's type
+                try:
+                    cast = "::" + compiled.binds[name].type.compile(dialect=compiled.dialect)
+                except sa.exc.SQLAlchemyError:
+                    return None
             if where and not part[: found.start()].endswith(" = "):
                 return None  # a row's value in the condition only as a key: an equality
             column, _ = columns.setdefault(name, (f"c{len(columns)}", cast))
