@@ -218,10 +218,9 @@ def _update_from_arrays(
     if len({tuple(row[i] for i in keyed) for row in params}) != len(params):
         return None  # a key twice: one executemany keeps the last, a join would keep either
     arrays = ", ".join(f"%({name})s{cast}[]" for name, (_, cast) in columns.items())
-    statement = (
-        f"UPDATE {update['table']} SET {assignments} FROM unnest({arrays}) AS v({', '.join(c for c, _ in columns.values())}) "
-        f"WHERE {condition}"
-    )
+    aliases = ", ".join(c for c, _ in columns.values())
+    # made of SQLAlchemy's own SQL for the statement (its values stay bound parameters), not of any input
+    statement = f"UPDATE {update['table']} SET {assignments} FROM unnest({arrays}) AS v({aliases}) WHERE {condition}"  # nosec B608
     values: dict[str, Any] = {}
     for name in set(place) - set(columns):
         values[name] = params[0][place[name]] if params else None
