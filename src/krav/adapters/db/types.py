@@ -133,8 +133,8 @@ _PLAIN_INSERT = re.compile(
 )
 #: The type a parameter is cast to: one word, or one of PostgreSQL's names of several, with its size.
 _CAST = r"::(?:(?:TIMESTAMP|TIME) WITH(?:OUT)? TIME ZONE|DOUBLE PRECISION|[A-Z]+)(?:\([0-9, ]+\))?(?![\w\[(])"
-#: One value of it: a named parameter, cast to its column's type (``%(amount_ore)s::BIGINT``).
-_CAST_BIND = r"%\({}\)s(?:" + _CAST + ")?"
+#: A named parameter with its cast, as SQLAlchemy renders each for PostgreSQL (``%(amount_ore)s::BIGINT``).
+_PARAMETER = re.compile(r"%\((?P<name>\w+)\)s(?P<cast>" + _CAST + ")?")
 
 
 def _copy_target(sql: str, names: Sequence[str]) -> str | None:
@@ -143,9 +143,11 @@ def _copy_target(sql: str, names: Sequence[str]) -> str | None:
     insert = _PLAIN_INSERT.fullmatch(sql)
     if insert is None:
         return None
-    values = ", ".join(_CAST_BIND.format(re.escape(name)) for name in names)
-    if re.fullmatch(values, insert["values"]) is None:
+    values = insert["values"]
+    if [found["name"] for found in _PARAMETER.finditer(values)] != list(names):
         return None
+    if _PARAMETER.sub("?", values) != ", ".join("?" * len(names)):
+        return None  # something besides the parameters: an expression, a constant
     return f"{insert['table']} ({insert['columns']})"
 
 
@@ -165,8 +167,6 @@ def _copy(conn: sa.Connection, target: str, params: Sequence[Sequence[Any]]) -> 
 
 #: A plain ``UPDATE`` as SQLAlchemy compiles it for PostgreSQL (no subquery: checked apart).
 _PLAIN_UPDATE = re.compile(r"UPDATE (?P<table>\S+) SET (?P<set>.+?) WHERE (?P<where>.+)")
-#: A named parameter with its cast, as SQLAlchemy renders each for PostgreSQL.
-_PARAMETER = re.compile(r"%\((?P<name>\w+)\)s(?P<cast>" + _CAST + ")?")
 
 
 def _update_from_arrays(
@@ -223,7 +223,7 @@ def _update_from_arrays(
     statement = f"UPDATE {update['table']} SET {assignments} FROM unnest({arrays}) AS v({aliases}) WHERE {condition}"  # nosec B608
     values: dict[str, Any] = {}
     for name in set(place) - set(columns):
-        values[name] = params[0][place[name]] if params else None
+        values[name] = params[0][place[name]]
     for name in columns:
         n = place[name]
         values[name] = [row[n] for row in params]
