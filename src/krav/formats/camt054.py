@@ -114,7 +114,7 @@ def parse_camt054(data: bytes, *, filename: str) -> PaymentFile:
                     reader.start_notification(element)
                 continue
             if element.tag == reader.tag("Ntry"):
-                reader.entry(element)
+                reader.read_entry(element)
                 forget(element)
             elif element.tag == reader.tag("Ntfctn"):
                 reader.end_notification(element)
@@ -176,6 +176,15 @@ class _Reader(FieldReader):
         self.notification = None
 
     # -- entries ----------------------------------------------------------------------------------------------
+
+    def read_entry(self, entry: Element) -> None:
+        """An entry the parser has read whole: nothing in it changes until it is forgotten, so its elements'
+        children are looked up in indexes made once (:attr:`FieldReader.children`)."""
+        self.children = {}
+        try:
+            self.entry(entry)
+        finally:
+            self.children = None
 
     def entry(self, entry: Element) -> None:
         current = self.notification
