@@ -21,7 +21,8 @@ subprocesses, in order, each once:
 * ``krav run`` on the day the reminders' deadline has run out, a notice day for every claim (the same floor as
   the first run), its letters sent in the run.
 
-``--steps NAME`` runs these up to the one named (each needs the ones before it): at N = 1,000,000 the sending
+``--steps NAME`` runs these up to the one named (each needs the ones before it; ``--keep DIR`` keeps each size's home
+and database in DIR, to profile a command on it again): at N = 1,000,000 the sending
 and the notice day take an hour or more. It prints each time, its floor, the ratio (also of the time less
 ``krav --help``, the start-up every command pays) and how each grows from one size to the next (linear is the
 size's growth). ``KRAV_BENCH_PROFILE=DIR`` runs each command under cProfile into DIR. With ``KRAV_BENCH_POSTGRES_URL`` the database is a schema of its own
@@ -362,8 +363,9 @@ def krav(env: dict[str, str], *args: str) -> float:
 
 
 @contextmanager
-def database(home: Path) -> Iterator[str]:
-    """A SQLite file in ``home``, or a schema of its own on ``KRAV_BENCH_POSTGRES_URL`` dropped after."""
+def database(home: Path, *, keep: bool = False) -> Iterator[str]:
+    """A SQLite file in ``home``, or a schema of its own on ``KRAV_BENCH_POSTGRES_URL`` dropped after (unless
+    ``keep``)."""
     server = os.environ.get("KRAV_BENCH_POSTGRES_URL")
     if not server:
         yield f"sqlite:///{home / 'krav.sqlite3'}"
@@ -376,27 +378,38 @@ def database(home: Path) -> Iterator[str]:
         sep = "&" if "?" in server else "?"
         yield f"{server}{sep}options=-csearch_path%3D{schema}"
     finally:
-        with admin.begin() as conn:
-            conn.execute(sa.text(f"drop schema {schema} cascade"))
+        if keep:
+            print(f"    kept: schema {schema} on {server}", flush=True)
+        else:
+            with admin.begin() as conn:
+                conn.execute(sa.text(f"drop schema {schema} cascade"))
         admin.dispose()
 
 
 STEPS = ("proposal", "submit", "run", "send", "notice")
 
 
-def one_size(n: int, steps: int = len(STEPS)) -> list[Timing]:
+def one_size(n: int, steps: int = len(STEPS), keep: Path | None = None) -> list[Timing]:
     print(f"\n== N = {n:,} open items over {max(1, n // 10):,} customers", flush=True)
-    home = Path(tempfile.mkdtemp(prefix="krav-daily-"))
+    if keep is not None:  # a folder per size, kept after the run (to profile a command on it again)
+        home = keep / str(n)
+        shutil.rmtree(home, ignore_errors=True)
+        home.mkdir(parents=True)
+    else:
+        home = Path(tempfile.mkdtemp(prefix="krav-daily-"))
     try:
         shutil.copy(ROOT / "examples" / "krav.env", home / "krav.env")
-        with database(home) as url:
+        with database(home, keep=keep is not None) as url:
             env = {**os.environ, "KRAV_HOME": str(home), "KRAV_DATABASE_URL": url, "COLUMNS": "200"}
             start = time.perf_counter()
             company_id = load(url, n)
             print(f"    loaded in {time.perf_counter() - start:.1f} s", flush=True)
             return _commands(env, url, company_id, n, home, steps)
     finally:
-        shutil.rmtree(home, ignore_errors=True)
+        if keep is None:
+            shutil.rmtree(home, ignore_errors=True)
+        else:
+            print(f"    kept: {home} (its KRAV_HOME; the database in it, or the schema named above)", flush=True)
 
 
 def _commands(env: dict[str, str], url: str, company_id: int, n: int, home: Path, steps: int) -> list[Timing]:
@@ -460,10 +473,11 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--sizes", default="10000,100000", help="numbers of open items, comma-separated")
     parser.add_argument("--steps", choices=STEPS, default=STEPS[-1], help="the last command to time (default: all)")
+    parser.add_argument("--keep", type=Path, help="work in this folder and keep each size's home and database")
     args = parser.parse_args()
     timings: list[Timing] = []
     for n in (int(s) for s in args.sizes.split(",")):
-        timings.extend(one_size(n, STEPS.index(args.steps) + 1))
+        timings.extend(one_size(n, STEPS.index(args.steps) + 1, args.keep))
         summary(timings)
 
 
