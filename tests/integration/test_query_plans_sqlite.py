@@ -88,6 +88,22 @@ def test_claims_and_items_by_collection_ids_and_debits_by_number_use_the_keys_in
     ], plans
 
 
+def test_letters_asked_for_by_id_are_found_by_their_key_not_by_walking_the_companys_letters(app: App) -> None:
+    """The outbox reads each part's letters by id (500 at a time): without statistics SQLite would walk every
+    letter of the company for each part through its ``(company_id, debtor_number, n)`` index (a creditor with a
+    million items has 100,000 letters on a first-letter day)."""
+    uow = app.uow()
+    company = make_company(uow)
+    assert company.id is not None
+
+    def read() -> None:
+        with uow:
+            assert uow.collection.letters(company.id or 0, letter_ids=range(1, KEYS + 1)) == []
+
+    letters = _searches(_plans(app, read), "letter")
+    assert letters == ["SEARCH letter USING INTEGER PRIMARY KEY (rowid=?)"], letters
+
+
 def test_the_proposal_reads_the_open_items_by_due_date_not_every_item_without_a_collection_id(app: App) -> None:
     """``collection_id IS NULL`` looks like an equality to SQLite, which would then walk the unique index of
     collection IDs through every item never submitted — settled ones too, most of a ledger's items — instead of

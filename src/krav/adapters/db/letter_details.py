@@ -13,7 +13,7 @@ from typing import Any
 import sqlalchemy as sa
 
 from krav.adapters.db import tables as t
-from krav.adapters.db.types import chunks, execute_many
+from krav.adapters.db.types import execute_many, key_in
 from krav.domain.collection.letters import InterestPeriod, LetterLine, PaidOnClaim
 from krav.domain.money import Money
 
@@ -68,10 +68,8 @@ def read_details(
     ids = sorted(set(letter_ids))
     periods: dict[Place, list[InterestPeriod]] = {}
     paid: dict[Place, PaidOnClaim] = {}
-    for chunk in chunks(ids):
-        for r in conn.execute(
-            sa.select(ip).where(ip.c.letter_id.in_(chunk)).order_by(ip.c.letter_id, ip.c.position, ip.c.n)
-        ):
+    for among in key_in(conn.dialect, ip.c.letter_id, ids):
+        for r in conn.execute(sa.select(ip).where(among).order_by(ip.c.letter_id, ip.c.position, ip.c.n)):
             cur = currency.get((r.letter_id, r.position), "NOK")
             start: date = r.period_start
             periods.setdefault((r.letter_id, r.position), []).append(
@@ -83,7 +81,8 @@ def read_details(
                     Money.from_ore(r.interest_ore, cur),
                 )
             )
-        for r in conn.execute(sa.select(lp).where(lp.c.letter_id.in_(chunk))):
+    for among in key_in(conn.dialect, lp.c.letter_id, ids):
+        for r in conn.execute(sa.select(lp).where(among)):
             cur = currency.get((r.letter_id, r.position), "NOK")
             paid[(r.letter_id, r.position)] = PaidOnClaim(
                 on=r.paid_on,

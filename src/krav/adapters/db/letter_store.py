@@ -13,7 +13,7 @@ import sqlalchemy as sa
 from krav.adapters.db import tables as t
 from krav.adapters.db.claim_rows import claim_from_row
 from krav.adapters.db.letter_details import read_details, write_details
-from krav.adapters.db.types import CHUNK, chunks, execute_many, utcnow
+from krav.adapters.db.types import CHUNK, chunks, execute_many, key_in, unindexed, utcnow
 from krav.domain.collection.claims import Claim, Stage
 from krav.domain.collection.letters import CollectionListRow, LetterLine, LetterType, deadline_from
 from krav.domain.collection.steps import LetterDraft
@@ -179,7 +179,9 @@ class SqlLetters:
         claim_id: int | None = None,
     ) -> list[StoredLetter]:
         lt, ll, c, lk = t.letter, t.letter_line, t.claim, t.letter_kid
-        query = _letters_query().where(lt.c.company_id == company_id)
+        # asked for by id: the letters' own key answers, not a walk of the company's letters per chunk (unindexed)
+        company = unindexed(lt.c.company_id) if letter_ids is not None else lt.c.company_id
+        query = _letters_query().where(company == company_id)
         if kid is not None:
             query = query.where(lk.c.kid == kid)
         if debtor is not None:
@@ -190,7 +192,8 @@ class SqlLetters:
             heads = self.conn.execute(query).all()
         else:  # in chunks, under the driver's limit of bound values (a day's payments may name 100,000 letters)
             wanted = sorted(set(letter_ids))
-            heads = [h for chunk in chunks(wanted) for h in self.conn.execute(query.where(lt.c.id.in_(chunk)))]
+            dialect = self.conn.dialect
+            heads = [h for among in key_in(dialect, lt.c.id, wanted) for h in self.conn.execute(query.where(among))]
             if len(wanted) > CHUNK:  # in the query's order again
                 heads.sort(key=lambda h: (h.sent_on, h.debtor_number, h.n))
         if not heads:
@@ -203,8 +206,8 @@ class SqlLetters:
         )
         line_rows = [
             r
-            for chunk in chunks([h.id for h in heads])
-            for r in self.conn.execute(lines_query.where(ll.c.letter_id.in_(chunk)))
+            for among in key_in(self.conn.dialect, ll.c.letter_id, [h.id for h in heads])
+            for r in self.conn.execute(lines_query.where(among))
         ]
         periods, paid = read_details(
             self.conn, [h.id for h in heads], {(r.letter_id, r.position): r.currency for r in line_rows}
