@@ -21,12 +21,12 @@ subprocesses, in order, each once:
 * ``krav run`` on the day the reminders' deadline has run out, a notice day for every claim (the same floor as
   the first run), its letters sent in the run.
 
-``--steps NAME`` runs these up to the one named (each needs the ones before it; ``--keep DIR`` keeps each size's home
-and database in DIR, to profile a command on it again): at N = 1,000,000 the sending
-and the notice day take an hour or more. It prints each time, its floor, the ratio (also of the time less
-``krav --help``, the start-up every command pays) and how each grows from one size to the next (linear is the
-size's growth). ``KRAV_BENCH_PROFILE=DIR`` runs each command under cProfile into DIR. With ``KRAV_BENCH_POSTGRES_URL`` the database is a schema of its own
-on that server, dropped after.
+``--steps NAME`` runs these up to the one named (each needs the ones before it): at N = 1,000,000 the sending
+and the notice day take an hour or more. ``--keep DIR`` keeps each size's home and database in DIR, to run a
+command on copies of it again. It prints each time, its floor, the ratio (also of the time less ``krav --help``,
+the start-up every command pays) and how each grows from one size to the next (linear is the size's growth).
+``KRAV_BENCH_PROFILE=DIR`` runs each command under cProfile into DIR. With ``KRAV_BENCH_POSTGRES_URL`` the
+database is a schema of its own on that server, dropped after (kept with ``--keep``).
 """
 
 from __future__ import annotations

@@ -7,6 +7,7 @@ path (``Ntry/Amt``), so that the bank or the user can find it.
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from datetime import date
 from decimal import Decimal
 
@@ -18,7 +19,7 @@ from krav.formats.camt054_xml import Element, camt054_namespace, line_of
 __all__ = ["FieldReader"]
 
 _CURRENCY = re.compile(r"^[A-Z]{3}$")
-_NONE: list[Element] = []
+_NONE: tuple[Element, ...] = ()
 
 
 class FieldReader:
@@ -48,7 +49,7 @@ class FieldReader:
             self.paths[path] = steps
         return steps
 
-    def _children(self, element: Element, tag: str) -> list[Element]:
+    def _children(self, element: Element, tag: str) -> Sequence[Element]:
         """``element``'s children named ``tag``, from its index (made the first time it is asked about)."""
         assert self.children is not None
         by_tag = self.children.get(element)
