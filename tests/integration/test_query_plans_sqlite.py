@@ -37,12 +37,12 @@ def app(tmp_path: Path) -> Iterator[App]:
         krav.close()
 
 
-def _plans(app: App, read: Any) -> list[tuple[str, list[str]]]:
-    """Each SELECT that ``read`` sends, with the lines of its query plan."""
+def _plans(app: App, read: Any, kind: str = "SELECT") -> list[tuple[str, list[str]]]:
+    """Each statement of ``kind`` (SELECT, UPDATE) that ``read`` sends, with the lines of its query plan."""
     caught: list[tuple[str, Any]] = []
 
     def catch(conn: Any, cursor: Any, statement: str, parameters: Any, context: Any, executemany: bool) -> None:
-        if statement.lstrip().upper().startswith("SELECT"):
+        if statement.lstrip().upper().startswith(kind):
             caught.append((statement, parameters))
 
     sa.event.listen(app.engine, "before_cursor_execute", catch)
@@ -102,6 +102,21 @@ def test_letters_asked_for_by_id_are_found_by_their_key_not_by_walking_the_compa
 
     letters = _searches(_plans(app, read), "letter")
     assert letters == ["SEARCH letter USING INTEGER PRIMARY KEY (rowid=?)"], letters
+
+
+def test_items_reminded_by_the_ledger_are_updated_by_their_key_not_by_walking_the_companys_items(app: App) -> None:
+    """The ledger's own reminder marks the items it names by id: without statistics SQLite would walk every item
+    of the company through ``ix_open_item_company_customer`` for each part of the list."""
+    uow = app.uow()
+    company = make_company(uow)
+    assert company.id is not None
+
+    def mark() -> None:
+        with uow:
+            uow.ledger.mark_reminded(company.id or 0, range(1, KEYS + 1), date(2025, 4, 1))
+
+    items = _searches(_plans(app, mark, "UPDATE"), "open_item")
+    assert items == ["SEARCH open_item USING INTEGER PRIMARY KEY (rowid=?)"], items
 
 
 def test_the_proposal_reads_the_open_items_by_due_date_not_every_item_without_a_collection_id(app: App) -> None:
