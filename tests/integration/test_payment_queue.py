@@ -14,19 +14,27 @@ from collections.abc import Sequence
 from datetime import UTC, date, datetime, time
 
 import pytest
+import sqlalchemy as sa
 from sqlalchemy.engine import Engine
 
+from krav.adapters.db import tables as t
+from krav.adapters.db.codec import decode_message
 from krav.bootstrap import unit_of_work
 from krav.domain.agreement import Agreement
+from krav.domain.collection.events import EventKind
+from krav.domain.collection.letters import LetterType
+from krav.domain.collection.steps import Day, StepResult
 from krav.domain.kid import is_valid_kid
+from krav.domain.messages import ClaimChanged
 from krav.domain.money import Money
 from krav.domain.personal_data import erased
 from krav.formats.camt054_writer import Credit, build_camt054
 from krav.services import ledger, queries
 from krav.services.collection import payments
+from krav.services.collection.day import save_changes
 from krav.services.collection.delivery.cancel import cancel
 from krav.services.personal_data_export import read_export
-from krav.services.ports import PaymentStatus, StoredLetter, UnitOfWork
+from krav.services.ports import ClaimFilter, ItemFilter, PaymentStatus, StoredLetter, UnitOfWork
 from tests.builders import ORGNO, RATES, SERVICE, consumer, invoice, make_company, post, run_day
 
 NOTICE_DAY = date(2025, 3, 28)
@@ -167,3 +175,59 @@ def test_the_debtors_data_export_has_what_they_wrote_with_their_payment_gdpr_art
         company = uow.companies.get(ORGNO)
         export = read_export(uow, company, uow.ledger.customers(1, ["20001"])["20001"], on=PAY_DAY)
     assert [(p.payer, p.message, p.letter_id) for p in export.payments] == [("Kari Nordmann", "Faktura 2001", kari.id)]
+
+
+def _told(engine: Engine, on: date) -> list[ClaimChanged]:
+    """What the service told the ledger of its claims, dated ``on``, in the order it was told."""
+    m = t.message
+    query = sa.select(m.c.payload).where(m.c.kind == "claim_changed", m.c.on_date == on).order_by(m.c.id)
+    with engine.connect() as conn:
+        return [decode_message(payload) for payload in conn.execute(query).scalars()]
+
+
+def test_a_letter_paid_in_full_tells_the_ledger_once_that_the_claim_is_paid_r_led_3(
+    uow: UnitOfWork, engine: Engine
+) -> None:
+    """Kari pays her notice in full on 1 April: the day's first step applies it and closes 2001 (the ledger is
+    told: closed, nothing owed); a later step owes her the paid confirmation, which changes nothing the ledger
+    keeps, so the ledger is not told the same again."""
+    kari = _notice(uow, "20001")
+    payments.import_payments(uow, _camt([Credit("P1", kari.total, PAY_DAY, kid=kari.kid)]), filename="c.xml")
+    report = run_day(uow, ORGNO, PAY_DAY, rates=RATES, service=SERVICE)
+    assert report.letters[LetterType.PAID_CONFIRMATION] == 1
+    with uow:
+        (claim,) = uow.collection.claims(1, ClaimFilter(invoice_numbers=["2001"]))
+        kinds = [e.kind for e in uow.collection.history(1, claim.id or 0) if e.date == PAY_DAY]
+    assert EventKind.CLOSED in kinds  # two steps changed it: the payment's ...
+    assert EventKind.LETTER in kinds  # ... and the confirmation's
+    told = [m for m in _told(engine, PAY_DAY) if m.collection_id == claim.collection_id]
+    assert [(m.stage, m.principal_outstanding, m.fee_outstanding, m.interest_outstanding) for m in told] == [
+        ("closed", Money.zero(), Money.zero(), Money.zero())
+    ]
+    with uow:
+        (item,) = uow.ledger.items(1, ItemFilter(numbers=["2001"], debits_only=True))
+    assert (item.fee_outstanding, item.interest_outstanding) == (Money.zero(), Money.zero())
+
+
+def test_the_ledger_is_told_a_claims_figures_again_the_same_day_only_when_they_changed_r_led_3(
+    uow: UnitOfWork, engine: Engine
+) -> None:
+    """``save_changes`` with what the day's steps told the ledger so far: the same figures again tell it nothing;
+    a payment on the claim tells it the new ones."""
+    told: dict[str, ClaimChanged] = {}
+    with uow:
+        company = uow.companies.get(ORGNO)
+        day = Day(PAY_DAY, uow.agreements.get(1), RATES)
+        (claim,) = uow.collection.claims(1, ClaimFilter(invoice_numbers=["2001"]))
+        for detail in ("first step", "second step, nothing the ledger keeps changed"):
+            result = StepResult()
+            result.event(claim, PAY_DAY, EventKind.MESSAGE, detail=detail)
+            save_changes(uow, company, day, [claim], result, by="test", told=told)
+        claim.pay(fee=Money.of("35.00"))
+        result = StepResult()
+        result.event(claim, PAY_DAY, EventKind.MESSAGE, detail="the fee paid")
+        save_changes(uow, company, day, [claim], result, by="test", told=told)
+        uow.commit()
+    told_of = [m for m in _told(engine, PAY_DAY) if m.collection_id == claim.collection_id]
+    assert [m.fee_outstanding for m in told_of] == [Money.of("35.00"), Money.zero()]
+    assert told[claim.collection_id] == told_of[-1]

@@ -19,6 +19,7 @@ from functools import partial
 from krav.domain.calendar import is_bank_day
 from krav.domain.collection.letters import LetterType
 from krav.domain.collection.steps import Day
+from krav.domain.messages import ClaimChanged
 from krav.domain.money import Money
 from krav.services import claim_pages
 from krav.services.collection import CreditorDay, StepOutcome
@@ -151,6 +152,7 @@ def run_creditor_day(
     if earlier is not None:
         report.notes.append(earlier)
         return report
+    told: dict[str, ClaimChanged] = {}  # what the steps told the ledger, kept from one step to the next
     for n, step in enumerate(steps, start=1):
         try:
             with uow:
@@ -160,7 +162,7 @@ def run_creditor_day(
                     continue
                 agreement = uow.agreements.get(company_id)
                 day = Day(on, agreement, collab.rates, creditor_vat_registered=company.vat_registered)
-                outcome = step(uow, CreditorDay(company, company_id, day, collab.service))
+                outcome = step(uow, CreditorDay(company, company_id, day, collab.service, told))
                 uow.collection.mark_step(company_id, on, step.name, outcome.summary())
                 uow.commit()
         except Exception as exc:  # nothing of the step was kept; it and the steps after it wait for the next run

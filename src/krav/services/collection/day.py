@@ -4,7 +4,7 @@ daily run (:mod:`krav.services.daily_run`) calls in order, each in its own trans
 A step loads the claims it may act on with one query, lets the pure rules of
 :mod:`krav.domain.collection.steps` decide, and stores what they changed in bulk: the claims, their events,
 the letters with their KIDs and delivery jobs, and a :class:`ClaimChanged` message per changed claim for the
-ledger (R-LED-3).
+ledger (R-LED-3) — unless an earlier step of the same day told it exactly that already.
 """
 
 from __future__ import annotations
@@ -48,6 +48,9 @@ class CreditorDay:
     company_id: int
     day: Day
     service: Service
+    #: what the ledger was told of each claim this day (its latest :class:`ClaimChanged`, by collection ID), kept
+    #: across the day's steps by the daily run: a step that would tell it the same again tells it nothing
+    told: dict[str, ClaimChanged] = field(default_factory=dict, compare=False)
 
     @property
     def today(self) -> date:
@@ -95,9 +98,13 @@ def save_changes(
     *,
     by: str,
     owed: Mapping[str, Money] | None = None,
+    told: dict[str, ClaimChanged] | None = None,
 ) -> None:
     """Store what a step changed: the claims and their events, and tell the ledger their new figures (R-LED-3).
-    ``owed``: each changed claim's interest outstanding where the step worked it out already."""
+    ``owed``: each changed claim's interest outstanding where the step worked it out already. ``told``: what the
+    ledger was told of each claim earlier the same day (:attr:`CreditorDay.told`, brought up to date here); a
+    message that would repeat it word for word is not sent (a paid claim's confirmation changes nothing the
+    ledger keeps)."""
     changed = [c for c in claims if c.collection_id in result.changed]
     if not changed:
         return
@@ -106,23 +113,23 @@ def save_changes(
     ids = {c.collection_id: c.id for c in changed if c.id is not None}
     uow.collection.add_events(company.id, ids, result.events, by=by)
     known = owed or {}
-    uow.outbox.add_many(
-        company.id,
-        [
-            ClaimChanged(
-                company=company.orgno,
-                collection_id=claim.collection_id,
-                stage=claim.stage.value,
-                principal_outstanding=claim.principal_outstanding,
-                fee_outstanding=claim.fees_outstanding,
-                interest_outstanding=known.get(claim.collection_id)
-                or interest_outstanding(claim, day.today, day.rates, charge_interest=day.charge_interest),
-                changed_on=day.today,
-            )
-            for claim in changed
-        ],
-        on=day.today,
-    )
+    messages = [
+        ClaimChanged(
+            company=company.orgno,
+            collection_id=claim.collection_id,
+            stage=claim.stage.value,
+            principal_outstanding=claim.principal_outstanding,
+            fee_outstanding=claim.fees_outstanding,
+            interest_outstanding=known.get(claim.collection_id)
+            or interest_outstanding(claim, day.today, day.rates, charge_interest=day.charge_interest),
+            changed_on=day.today,
+        )
+        for claim in changed
+    ]
+    if told is not None:
+        messages = [m for m in messages if told.get(m.collection_id) != m]
+        told.update((m.collection_id, m) for m in messages)
+    uow.outbox.add_many(company.id, messages, on=day.today)
 
 
 def store_letters(uow: UnitOfWork, ctx: CreditorDay, result: StepResult) -> list[StoredLetter]:
@@ -205,7 +212,7 @@ def _claims_step(
     not know)."""
     found = _decided(uow, ctx, load, decide, step=step)
     result = found.result
-    save_changes(uow, ctx.company, ctx.day, found.claims, result, by="service", owed=found.owed)
+    save_changes(uow, ctx.company, ctx.day, found.claims, result, by="service", owed=found.owed, told=ctx.told)
     if complete is not None:
         complete(result)
     stored = store_letters(uow, ctx, result)
@@ -289,7 +296,7 @@ def collection_list(uow: UnitOfWork, ctx: CreditorDay) -> StepOutcome:
     result, held = found.result, found.held
     if not result.listed:
         return StepOutcome(held=held)
-    save_changes(uow, ctx.company, ctx.day, found.claims, result, by="service", owed=found.owed)
+    save_changes(uow, ctx.company, ctx.day, found.claims, result, by="service", owed=found.owed, told=ctx.told)
     day = ctx.day
     interest = claims_interest(result.listed, day.today, day.rates, charge_interest=day.charge_interest)
     owed = list(zip(result.listed, interest.outstanding, strict=True))

@@ -145,7 +145,7 @@ def money_in(uow: UnitOfWork, ctx: CreditorDay) -> StepOutcome:
         result.merge(step)
         applied_count += 1
     uow.collection.record_applied_payments(cid, applications, applied_on=day.today)
-    save_changes(uow, ctx.company, ctx.day, claims.values(), result, by="service")
+    save_changes(uow, ctx.company, ctx.day, claims.values(), result, by="service", told=ctx.told)
     hold(uow, ctx, held)
     return StepOutcome(payments_applied=applied_count, events=len(result.events), held=held)
 
@@ -199,9 +199,11 @@ def _apply_payment(
     business day was worked out already, which is all that could fail of it (the rate table's days)."""
     day = ctx.day
     rates, charge = day.rates, day.charge_interest
-    worked = copy.deepcopy(on_letter)
+    # copies of what the payment can change: the letter's open claims, or the last claim, which keeps a payment to a
+    # letter whose claims are all closed already (a closed claim is otherwise left as it is)
+    open_claims = [copy.deepcopy(c) for c in on_letter if c.is_open]
+    worked = open_claims or [copy.deepcopy(c) for c in on_letter[-1:]]
     received = payment.received_on  # the day it reached the client account (R-CLM-12)
-    open_claims = [c for c in worked if c.is_open]
     step = StepResult()
     if open_claims:
         applied = allocate_client_payment(
