@@ -19,6 +19,9 @@ For each N, in a temporary folder and with ``KRAV_HOME`` there (a fresh SQLite d
              iterparse extracting each entry's fields (``bench/run.py``'s ``camt_floor``).
 * ocr        the same N payments as a Nets OCR giro file, on a copy of the same database; floor: netsgiro's
              own parse of the file (``netsgiro.parse``).
+* … writes   for each payment file, ``krav run`` alone beside what storing its outcome costs by itself: the rows
+             the run added, changed and removed (every table compared by primary key with a copy taken just before
+             the run) written again into that copy with plain ``executemany`` and committed (``run_writes_floor``).
 
 Each Krav figure is a new process (starting Krav is part of it; ``krav company list`` shows what that costs).
 The table gives Krav, the floor, the ratio and Krav's growth from the first N to the last.
@@ -60,6 +63,7 @@ from run import camt_floor  # noqa: E402
 from saft import SCHEMA_130, saft_file  # noqa: E402
 from saft import floor as saft_floor  # noqa: E402
 
+from krav.adapters.db.tables import metadata  # noqa: E402
 from krav.domain.money import Money  # noqa: E402
 from krav.formats.camt054_writer import Credit, build_camt054  # noqa: E402
 
@@ -272,6 +276,60 @@ def executemany_floor(source: Path, target: Path, tables: Sequence[str]) -> floa
         conn.close()
 
 
+def run_writes_floor(before: Path, after: Path) -> tuple[float, str]:
+    """What storing the daily run's outcome costs by itself: every table of home ``after`` (after the run) compared
+    row by row (by primary key) with ``before`` (the same database just before it); the rows the run added,
+    changed and removed are then written again into ``before``'s database with plain ``sqlite3`` (or psycopg)
+    ``executemany`` — inserts, updates of every column by key, deletes — and committed; only the writes and the
+    commit are timed. Returns the time and what was written, by table."""
+    work: list[tuple[str, list[tuple[Any, ...]]]] = []
+    counts: list[str] = []
+    for table in metadata.sorted_tables:
+        names = table_columns(after, table.name)
+        keys = [c.name for c in table.primary_key.columns]
+        place = [names.index(k) for k in keys]
+        rest = [n for n in names if n not in keys]
+        old = {tuple(r[i] for i in place): r for r in read(before, f"select * from {table.name}")}
+        added: list[tuple[Any, ...]] = []
+        changed: list[tuple[Any, ...]] = []
+        for row in read(after, f"select * from {table.name}"):
+            key = tuple(row[i] for i in place)
+            was = old.pop(key, None)
+            if was is None:
+                added.append(row)
+            elif was != row:
+                changed.append(tuple(v for n, v in zip(names, row, strict=True) if n not in keys) + key)
+        gone = list(old)
+        where = " and ".join(f"{k} = ?" for k in keys)
+        if added:
+            work.append(
+                (f"insert into {table.name} ({', '.join(names)}) values ({', '.join('?' * len(names))})", added)
+            )
+        if changed:
+            work.append((f"update {table.name} set {', '.join(f'{n} = ?' for n in rest)} where {where}", changed))
+        if gone:
+            work.append((f"delete from {table.name} where {where}", gone))
+        if added or changed or gone:
+            counts.append(f"{table.name} +{len(added):,} ~{len(changed):,} -{len(gone):,}")
+    if SERVER:
+        with psycopg.connect(_server_url(before, driver=False)) as server:
+            start = time.perf_counter()
+            with server.cursor() as cursor:
+                for statement, rows in work:
+                    cursor.executemany(statement.replace("?", "%s").encode(), rows)
+            server.commit()
+            return time.perf_counter() - start, ", ".join(counts)
+    conn = sqlite3.connect(database(before))
+    try:
+        start = time.perf_counter()
+        for statement, rows in work:
+            conn.executemany(statement, rows)
+        conn.commit()
+        return time.perf_counter() - start, ", ".join(counts)
+    finally:
+        conn.close()
+
+
 def _server_executemany(target: Path, data: dict[str, tuple[list[str], list[tuple[Any, ...]]]]) -> float:
     with psycopg.connect(_server_url(target, driver=False)) as conn:
         start = time.perf_counter()
@@ -368,7 +426,9 @@ def time_payments(n: int, home: Path, folder: Path, only: set[str], paid: Sequen
         path.write_bytes(data)
         copy = copy_home(home, folder, f"pay-{kind}")
         imported = timed(lambda: krav(copy, "import", "payments", str(path), "--date", day))  # noqa: B023
+        before = copy_home(copy, folder, f"pay-{kind}-imported")
         applied = timed(lambda: krav(copy, "run", "--date", day, "--no-send"))  # noqa: B023
+        writes, counts = run_writes_floor(before, copy)
         status = dict(read(copy, "select status, count(*) from client_payment group by status"))
         print(f"  {kind}: {len(data) / 1e6:.1f} MB; payments by status after the run: {status}", flush=True)
         times = {name: timed(lambda f=f, d=data: f(d)) for name, f in floors.items()}  # type: ignore[misc]
@@ -377,6 +437,8 @@ def time_payments(n: int, home: Path, folder: Path, only: set[str], paid: Sequen
         note(f"  … + `krav run` applying them ({kind})", n, imported + applied, times[first])
         for name, value in list(times.items())[1:]:
             note(f"  … against {name}", n, imported + applied, value)
+        print(f"  (the run wrote {counts}; written again with plain executemany: {writes:.2f} s)", flush=True)
+        note(f"  `krav run` alone vs its writes ({kind})", n, applied, writes)
 
 
 def table(sizes: Sequence[int]) -> None:
