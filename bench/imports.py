@@ -281,7 +281,8 @@ def run_writes_floor(before: Path, after: Path) -> tuple[float, str]:
     row by row (by primary key) with ``before`` (the same database just before it); the rows the run added,
     changed and removed are then written again into ``before``'s database with plain ``sqlite3`` (or psycopg)
     ``executemany`` — inserts, updates of every column by key, deletes — and committed; only the writes and the
-    commit are timed. Returns the time and what was written, by table."""
+    commit are timed. Returns the time and what was written, by table. Each table is held in memory while it is
+    compared, and the rows to write until they are written: about 1.7 GB at 100,000 payments."""
     work: list[tuple[str, list[tuple[Any, ...]]]] = []
     counts: list[str] = []
     for table in metadata.sorted_tables:
