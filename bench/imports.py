@@ -261,28 +261,20 @@ def executemany_floor(source: Path, target: Path, tables: Sequence[str]) -> floa
     """Plain ``sqlite3`` (or psycopg on PostgreSQL): the rows of ``tables`` in the database of home ``source``
     inserted with ``executemany`` into that of ``target`` (the same schema, as it was before Krav's import),
     committed; only the inserts and the commit are timed."""
-    data = {table: (table_columns(source, table), read(source, f"select * from {table}")) for table in tables}
-    if SERVER:
-        return _server_executemany(target, data)
-    conn = sqlite3.connect(database(target))
-    try:
-        start = time.perf_counter()
-        for table, (columns, rows) in data.items():
-            marks = ", ".join("?" * len(columns))
-            conn.executemany(f"insert into {table} ({', '.join(columns)}) values ({marks})", rows)
-        conn.commit()
-        return time.perf_counter() - start
-    finally:
-        conn.close()
+    work = []
+    for table in tables:
+        names = table_columns(source, table)
+        rows = read(source, f"select * from {table}")
+        work.append((f"insert into {table} ({', '.join(names)}) values ({', '.join('?' * len(names))})", rows))
+    return written(target, work)
 
 
 def run_writes_floor(before: Path, after: Path) -> tuple[float, str]:
     """What storing the daily run's outcome costs by itself: every table of home ``after`` (after the run) compared
     row by row (by primary key) with ``before`` (the same database just before it); the rows the run added,
-    changed and removed are then written again into ``before``'s database with plain ``sqlite3`` (or psycopg)
-    ``executemany`` — inserts, updates of every column by key, deletes — and committed; only the writes and the
-    commit are timed. Returns the time and what was written, by table. Each table is held in memory while it is
-    compared, and the rows to write until they are written: about 1.7 GB at 100,000 payments."""
+    changed and removed are then written again into ``before``'s database (:func:`written`) — inserts, updates of
+    every column by key, deletes. Returns the time and what was written, by table. Each table is held in memory
+    while it is compared, and the rows to write until they are written: about 1.7 GB at 100,000 payments."""
     work: list[tuple[str, list[tuple[Any, ...]]]] = []
     counts: list[str] = []
     for table in metadata.sorted_tables:
@@ -312,34 +304,30 @@ def run_writes_floor(before: Path, after: Path) -> tuple[float, str]:
             work.append((f"delete from {table.name} where {where}", gone))
         if added or changed or gone:
             counts.append(f"{table.name} +{len(added):,} ~{len(changed):,} -{len(gone):,}")
+    return written(before, work), ", ".join(counts)
+
+
+def written(target: Path, work: Sequence[tuple[str, Sequence[tuple[Any, ...]]]]) -> float:
+    """The floor's writes: each statement (``?`` marks) with its rows by ``executemany`` into the database of home
+    ``target`` — plain ``sqlite3``, or psycopg's ``cursor.executemany`` on PostgreSQL — then one commit; only the
+    writes and the commit are timed."""
     if SERVER:
-        with psycopg.connect(_server_url(before, driver=False)) as server:
+        with psycopg.connect(_server_url(target, driver=False)) as server:
             start = time.perf_counter()
             with server.cursor() as cursor:
                 for statement, rows in work:
                     cursor.executemany(statement.replace("?", "%s").encode(), rows)
             server.commit()
-            return time.perf_counter() - start, ", ".join(counts)
-    conn = sqlite3.connect(database(before))
+            return time.perf_counter() - start
+    conn = sqlite3.connect(database(target))
     try:
         start = time.perf_counter()
         for statement, rows in work:
             conn.executemany(statement, rows)
         conn.commit()
-        return time.perf_counter() - start, ", ".join(counts)
+        return time.perf_counter() - start
     finally:
         conn.close()
-
-
-def _server_executemany(target: Path, data: dict[str, tuple[list[str], list[tuple[Any, ...]]]]) -> float:
-    with psycopg.connect(_server_url(target, driver=False)) as conn:
-        start = time.perf_counter()
-        with conn.cursor() as cursor:
-            for table, (names, rows) in data.items():
-                marks = ", ".join(["%s"] * len(names))
-                cursor.executemany(f"insert into {table} ({', '.join(names)}) values ({marks})".encode(), rows)
-        conn.commit()
-        return time.perf_counter() - start
 
 
 def note(row: str, n: int, krav_s: float, floor_s: float | None) -> None:
