@@ -82,6 +82,28 @@ def test_addition_and_subtraction_are_exact(a: int, b: int, currency: str) -> No
         _ = x + Money.from_ore(b, "SEK")
 
 
+@given(st.lists(ore_amounts, max_size=30), st.sampled_from(["NOK", "EUR"]))
+def test_a_sum_is_the_amounts_added_one_by_one_r_money_1(ores: list[int], currency: str) -> None:
+    """``Money.sum`` adds the amounts at once and makes Money once: the same as adding them one by one, øre for
+    øre, with the same refusals."""
+    items = [Money.from_ore(ore, currency) for ore in ores]
+    one_by_one = Money.zero(currency)
+    for item in items:
+        one_by_one = one_by_one + item
+    total = Money.sum(items, currency)
+    assert total == one_by_one == Money(Decimal(sum(ores)).scaleb(-2), currency)
+    assert (total.ore, total.currency, total.amount.as_tuple().exponent) == (sum(ores), currency, -2)
+    with pytest.raises(ValueError, match=f"cannot combine {currency} with SEK"):
+        Money.sum([*items, Money.from_ore(1, "SEK")], currency)
+    with pytest.raises(TypeError, match="cannot combine Money with Decimal"):
+        Money.sum([*items, Decimal(1)], currency)  # type: ignore[list-item]
+
+
+def test_an_empty_sum_is_the_shared_zero_of_its_currency() -> None:
+    assert Money.sum([], "EUR") is Money.zero("EUR")
+    assert Money.sum(iter(())) is Money.zero()
+
+
 def test_one_zero_per_currency_is_shared() -> None:
     assert Money.zero() is Money.zero("NOK") is Money.from_ore(0)
     assert Money.zero("EUR") == Money(Decimal("0.00"), "EUR")

@@ -25,6 +25,7 @@ from krav.domain.frozen import builder
 
 ORE = Decimal("0.01")
 _NOTHING = Decimal(0)
+_HUNDRED = Decimal(100)
 DEFAULT_CURRENCY = "NOK"
 _CURRENCY = re.compile(r"^[A-Z]{3}$")
 _SEEN_CURRENCIES: set[str] = {DEFAULT_CURRENCY}  # codes already checked against _CURRENCY
@@ -115,18 +116,29 @@ class Money:
 
     @classmethod
     def sum(cls, items: Iterable[Money], currency: str = DEFAULT_CURRENCY) -> Money:
-        """Sum of amounts in one currency; an empty sum is zero in ``currency``."""
-        total = cls.zero(currency)
+        """Sum of amounts in one currency; an empty sum is zero in ``currency``. Raises ``TypeError`` for an item
+        that is not Money and ``ValueError`` for one in another currency, as adding them one by one would.
+
+        The amounts are added as ``Decimal`` and made Money once: a sum of exact øre is exact (see :meth:`_exact`).
+        """
+        zero = cls.zero(currency)
+        total = zero.amount
+        added = False
         for item in items:
-            total = total + item
-        return total
+            if item.__class__ is not Money:
+                zero._same_currency(item)  # a subclass passes; anything else raises TypeError
+            if item.currency != currency:
+                raise ValueError(f"cannot combine {currency} with {item.currency}")
+            total += item.amount
+            added = True
+        return zero._exact(total) if added else zero
 
     # -- reading ---------------------------------------------------------------------------------------------
 
     @property
     def ore(self) -> int:
-        """The amount in integer øre, for storage."""
-        return int(self.amount.scaleb(2))
+        """The amount in integer øre, for storage (the amount is exact to the øre: a hundred times it is whole)."""
+        return int(self.amount * _HUNDRED)
 
     # the sign against a Decimal zero (or the amount's truth), not the int 0: half the cost of comparing with an int
     def is_zero(self) -> bool:
@@ -241,9 +253,23 @@ def format_amount(money: Money | Decimal) -> str:
     amount = money.amount if isinstance(money, Money) else round_ore(money)
     sign = "-" if amount < 0 else ""
     whole, frac = f"{abs(amount):.2f}".split(".")
+    return f"{sign}{_grouped(whole)},{frac}"
+
+
+def format_count(count: int) -> str:
+    """A count as Norwegian text writes it: ``99 990`` (thousands grouped by a space, as in :func:`format_amount`).
+
+    >>> format_count(99990), format_count(999), format_count(-1234567)
+    ('99 990', '999', '-1 234 567')
+    """
+    return ("-" if count < 0 else "") + _grouped(str(abs(count)))
+
+
+def _grouped(whole: str) -> str:
+    """The digits of a whole number in groups of three from the right, a space between."""
     groups: list[str] = []
     while len(whole) > 3:
         groups.insert(0, whole[-3:])
         whole = whole[:-3]
     groups.insert(0, whole)
-    return f"{sign}{' '.join(groups)},{frac}"
+    return " ".join(groups)
