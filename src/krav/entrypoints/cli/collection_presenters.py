@@ -14,7 +14,7 @@ from krav.domain.collection.actions import ActionResult
 from krav.domain.collection.events import EventKind
 from krav.domain.collection.letters import Letter, LetterType
 from krav.domain.collection.progress import Holding, Progress
-from krav.domain.money import Money, format_amount
+from krav.domain.money import Money, format_amount, format_count
 from krav.entrypoints import labels
 from krav.entrypoints.cli.presenters import day
 from krav.entrypoints.labels import headers
@@ -28,19 +28,20 @@ from krav.services.ports import ClientPayment, HistoryEntry, StoredLetter, Store
 
 def outbox_lines(sent: delivery.OutboxReport, prefix: str = "") -> list[str]:
     lines = [
-        f"{prefix}{sent.sent} e-mailed, {sent.printed} to print, {sent.failed} failed, {sent.uncertain} uncertain"
-        + (f", {sent.bounced} refused by the mail server and printed instead" if sent.bounced else "")
+        f"{prefix}{format_count(sent.sent)} e-mailed, {format_count(sent.printed)} to print, "
+        f"{format_count(sent.failed)} failed, {format_count(sent.uncertain)} uncertain"
+        + (f", {format_count(sent.bounced)} refused by the mail server and printed instead" if sent.bounced else "")
     ]
     lines += [f"  {error}" for error in sent.errors] + [f"  {note}" for note in sent.notes]
     if sent.held:
-        lines.append(f"  {sent.held} claim(s) wait for a letter that could not be sent")
+        lines.append(f"  {format_count(sent.held)} claim(s) wait for a letter that could not be sent")
     return lines
 
 
 def undelivered_lines(count: int) -> list[str]:
     """What a person does about deliveries that failed: see them, fix the cause, retry."""
     return [
-        f"{count} deliveries not sent: their letters do not count as sent and their claims wait. "
+        f"{format_count(count)} deliveries not sent: their letters do not count as sent and their claims wait. "
         "See them with `krav outbox status`; fix the cause, then `krav outbox retry` (or the next `krav run`)"
     ]
 
@@ -77,16 +78,18 @@ def business_day_json(today: daily_run.BusinessDay) -> dict[str, Any]:
 
 def letter_counts(counts: Mapping[LetterType, int]) -> str:
     """``2 betalingsbekreftelse, 1 betalingspåminnelse``: letters by type, in the order of their codes."""
-    return ", ".join(f"{n} {labels.letter_type(t)}" for t, n in sorted(counts.items())) or "no letters"
+    return ", ".join(f"{format_count(n)} {labels.letter_type(t)}" for t, n in sorted(counts.items())) or "no letters"
 
 
 def creditor_day_lines(report: daily_run.DayReport) -> list[str]:
+    """The day of one creditor in a line (its date ``dd.mm.åååå``, counts and amounts in Norwegian notation), then
+    its notes, where it stopped and what was held."""
     letters = letter_counts(report.letters)
     done = "already run" if not report.steps_run else f"{len(report.steps_run)} step(s)"
     line = (
-        f"{report.date} {report.company}: {done}; submitted {report.submitted}; {letters}; listed {report.listed}; "
-        f"payments {report.payments_applied}; remitted {format_amount(report.settled)}"
-        + ("" if report.bank_day else " (not a bank day)")
+        f"{report.date:%d.%m.%Y} {report.company}: {done}; submitted {format_count(report.submitted)}; {letters}; "
+        f"listed {format_count(report.listed)}; payments {format_count(report.payments_applied)}; "
+        f"remitted {format_amount(report.settled)}" + ("" if report.bank_day else " (not a bank day)")
     )
     lines = [line] + [f"  note: {note}" for note in report.notes]
     if report.failed is not None:
@@ -102,9 +105,9 @@ def business_day_lines(today: daily_run.BusinessDay) -> list[str]:
             lines.append(f"inbox: {result.path.name} refused: {result.error.splitlines()[0]}")
         elif result.report:
             lines.append(
-                f"inbox: {result.path.name}: {len(result.report.matched)} matched, "
-                f"{len(result.report.unmatched)} unmatched"
-                + (f", {len(result.report.duplicates)} duplicates" if result.report.duplicates else "")
+                f"inbox: {result.path.name}: {format_count(len(result.report.matched))} matched, "
+                f"{format_count(len(result.report.unmatched))} unmatched"
+                + (f", {format_count(len(result.report.duplicates))} duplicates" if result.report.duplicates else "")
             )
     for report in today.creditors:
         lines += creditor_day_lines(report)
@@ -402,15 +405,16 @@ def payment_import_lines(report: payments.PaymentImportReport) -> list[str]:
     lines = [f"{report.filename}: imported before; nothing changed"] if report.already_imported else []
     lines.append(
         f"{report.filename} ({report.format} {report.file_id}): total {format_amount(report.total)}; "
-        f"matched {len(report.matched)} ({format_amount(report.matched_total)}), "
-        f"unmatched {len(report.unmatched)} ({format_amount(report.unmatched_total)})"
+        f"matched {format_count(len(report.matched))} ({format_amount(report.matched_total)}), "
+        f"unmatched {format_count(len(report.unmatched))} ({format_amount(report.unmatched_total)})"
     )
     lines += [
         f"  unmatched {o.reference} {format_amount(o.amount)} KID {o.kid or '-'}: {o.reason}" for o in report.unmatched
     ]
     if report.duplicates:
         lines.append(
-            f"duplicates {len(report.duplicates)} ({format_amount(report.duplicates_total)}): received before, "
+            f"duplicates {format_count(len(report.duplicates))} ({format_amount(report.duplicates_total)}): "
+            "received before, "
             "not applied again"
         )
         lines += [

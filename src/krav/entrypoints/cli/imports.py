@@ -20,7 +20,7 @@ from krav.entrypoints.cli.common import (
     handle_errors,
     read_file,
 )
-from krav.entrypoints.cli.presenters import import_lines
+from krav.entrypoints.cli.presenters import import_lines, iso_moment
 from krav.entrypoints.cli.progress import Bar, progress
 from krav.entrypoints.labels import word
 from krav.services import claim_import, imports
@@ -130,7 +130,7 @@ def import_claims(
     if json_out:
         echo_json(report)
     elif report.already_imported:
-        echo([f"{report.filename}: imported already on {report.imported_at}; nothing changed"])
+        echo([f"{report.filename}: imported already on {iso_moment(report.imported_at)}; nothing changed"])
     else:
         echo(
             [f"{report.filename}: {len(report.claims)} claims imported for {report.company}"]

@@ -10,14 +10,15 @@ from __future__ import annotations
 
 import textwrap
 from collections.abc import Iterable, Sequence
-from datetime import date
+from datetime import date, datetime
 from decimal import Decimal
 from typing import Any
+from zoneinfo import ZoneInfo
 
 from krav.domain.agreement import field_values
 from krav.domain.ledger.open_items import OpenItem
 from krav.domain.messages import LedgerReport
-from krav.domain.money import Money, format_amount
+from krav.domain.money import Money, format_amount, format_count
 from krav.domain.party import Company, Customer
 from krav.entrypoints import labels
 from krav.entrypoints.labels import headers
@@ -25,6 +26,8 @@ from krav.entrypoints.output import table, to_jsonable
 from krav.services import agreements, imports, ledger
 from krav.services.ledger.submission import ProposalRow, SubmitResult
 from krav.services.ports import LedgerChange
+
+OSLO = ZoneInfo("Europe/Oslo")
 
 
 def day(value: date | None) -> str:
@@ -89,7 +92,7 @@ def items_table(items: Sequence[OpenItem]) -> str:
 
 def items_total(items: Sequence[OpenItem]) -> str:
     total = sum((i.remaining.ore for i in items if i.currency == "NOK"), 0)
-    return f"\n{len(items)} item(s), remaining NOK {format_amount(Money.from_ore(total))}"
+    return f"\n{format_count(len(items))} item(s), remaining NOK {format_amount(Money.from_ore(total))}"
 
 
 def items_json(items: Sequence[OpenItem]) -> list[Any]:
@@ -200,13 +203,22 @@ def _iso_day(value: str | None) -> str:
     return day(date.fromisoformat(value)) if value else ""
 
 
+def iso_moment(value: str | None) -> str:
+    """An ISO moment of a report (stored in UTC) as ``dd.mm.åååå tt:mm`` in Norway's time; nothing for none."""
+    if not value:
+        return ""
+    moment = datetime.fromisoformat(value)
+    return (moment.astimezone(OSLO) if moment.tzinfo is not None else moment).strftime("%d.%m.%Y %H:%M")
+
+
 def import_lines(report: imports.ImportReport) -> list[str]:
     if report.already_imported:
-        return [f"{report.filename}: already imported ({report.imported_at}); nothing changed"]
+        return [f"{report.filename}: already imported ({iso_moment(report.imported_at)}); nothing changed"]
     lines = [f"created company {report.company} from the file's header"] if report.company_created else []
     lines.append(
-        f"{report.filename}: customers {report.customers_created} created, {report.customers_updated} updated, "
-        f"{report.customers_unchanged} unchanged; {len(report.items)} open item(s) imported"
+        f"{report.filename}: customers {format_count(report.customers_created)} created, "
+        f"{format_count(report.customers_updated)} updated, {format_count(report.customers_unchanged)} unchanged; "
+        f"{format_count(len(report.items))} open item(s) imported"
     )
     if report.items:
         rows = [
@@ -291,7 +303,7 @@ def proposal_lines(rows: Sequence[ProposalRow], lang: labels.Lang | None = None,
                 textwrap.wrap(f"{x.code}: {message}", width=width, initial_indent="    - ", subsequent_indent="      ")
             )
     valid = sum(1 for r in rows if r.valid)
-    return ["\n".join(text), f"\n{len(rows)} item(s) past due, {valid} valid"]
+    return ["\n".join(text), f"\n{format_count(len(rows))} item(s) past due, {format_count(valid)} valid"]
 
 
 def changes_lines(changes: Sequence[LedgerChange]) -> list[str]:

@@ -1,4 +1,4 @@
-"""The portal's formats: amounts as ``12 345,50 kr``, dates as ``dd.mm.åååå``; and what a person types read back
+"""The portal's formats: amounts as ``12 345,50 kr``, counts as ``12 345``, dates as ``dd.mm.åååå``; and what a person types read back
 (an amount with a comma or a dot, spaces or no-break spaces between the thousands; a date as ``dd.mm.åååå`` or
 ISO 8601)."""
 
@@ -10,7 +10,7 @@ from decimal import Decimal
 from zoneinfo import ZoneInfo
 
 from krav.domain.errors import FieldError
-from krav.domain.money import Money, format_amount, parse_decimal
+from krav.domain.money import Money, format_amount, format_count, parse_decimal
 
 NBSP = "\u00a0"
 OSLO = ZoneInfo("Europe/Oslo")
@@ -22,6 +22,12 @@ def kr(value: Money | Decimal | None) -> str:
     if value is None:
         return ""
     return format_amount(value).replace(" ", NBSP) + NBSP + "kr"
+
+
+def count(value: int) -> str:
+    """A count as ``12 345`` (a no-break space between the thousands, as in an amount); the templates' filter
+    ``number`` (Jinja's own ``count`` is a length)."""
+    return format_count(value).replace(" ", NBSP)
 
 
 def day(value: date | datetime | None) -> str:

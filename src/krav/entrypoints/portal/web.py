@@ -59,6 +59,7 @@ def environment() -> jinja2.Environment:
     )
     env.filters.update(
         kr=formats.kr,
+        number=formats.count,
         day=formats.day,
         moment=formats.moment,
         percent=formats.percent,

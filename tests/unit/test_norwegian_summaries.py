@@ -1,0 +1,73 @@
+"""The command line's summaries and the portal's counts in Norwegian notation: dates ``dd.mm.åååå``, moments in Norway's time, counts and
+amounts grouped by thousands (``99 990``, ``12 345,50``), as at a creditor with a hundred thousand items."""
+
+from __future__ import annotations
+
+from collections import Counter
+from datetime import date
+
+from krav.domain.collection.letters import LetterType
+from krav.domain.money import Money, format_count
+from krav.entrypoints.cli.collection_presenters import creditor_day_lines, outbox_lines, payment_import_lines
+from krav.entrypoints.cli.presenters import import_lines, iso_moment
+from krav.entrypoints.portal.web import environment
+from krav.services import daily_run, imports
+from krav.services.collection.delivery import OutboxReport
+from krav.services.collection.payments import PaymentImportReport, PaymentOutcome
+
+
+def test_counts_are_grouped_by_thousands_with_a_space() -> None:
+    assert [format_count(n) for n in (0, 7, 999, 1000, 99990, 1234567, -1234)] == [
+        "0",
+        "7",
+        "999",
+        "1 000",
+        "99 990",
+        "1 234 567",
+        "-1 234",
+    ]
+
+
+def test_a_creditors_day_reads_its_date_and_counts_in_norwegian() -> None:
+    report = daily_run.DayReport(
+        "974760673",
+        date(2025, 11, 6),
+        True,
+        steps_run=["money_in", "confirmations"],
+        submitted=12345,
+        letters=Counter({LetterType.PAID_CONFIRMATION: 9995}),
+        payments_applied=99990,
+        settled=Money.of("1319171406.03"),
+    )
+    (line,) = creditor_day_lines(report)
+    assert line.startswith("06.11.2025 974760673: 2 step(s); submitted 12 345; 9 995 ")
+    assert line.endswith("; listed 0; payments 99 990; remitted 1 319 171 406,03")
+
+
+def test_a_payment_files_summary_counts_in_norwegian() -> None:
+    paid = PaymentOutcome("NO1", Money.of("100.00"), date(2025, 11, 6), "000000000018", True)
+    report = PaymentImportReport("payments.camt", "camt054.001.02", "M1", outcomes=[paid] * 1234)
+    report.total = report.matched_total
+    assert payment_import_lines(report) == [
+        "payments.camt (camt054.001.02 M1): total 123 400,00; matched 1 234 (123 400,00), unmatched 0 (0,00)"
+    ]
+
+
+def test_the_outbox_counts_in_norwegian() -> None:
+    sent = OutboxReport(sent=50000, printed=49995, failed=0, uncertain=0)
+    assert outbox_lines(sent, "outbox: ") == ["outbox: 50 000 e-mailed, 49 995 to print, 0 failed, 0 uncertain"]
+
+
+def test_a_file_imported_before_names_when_in_norways_time() -> None:
+    assert iso_moment("2026-12-07T21:26:51.382930+00:00") == "07.12.2026 22:26"  # CET in winter
+    assert iso_moment("2026-07-01T10:00:00+00:00") == "01.07.2026 12:00"  # CEST in summer
+    assert iso_moment(None) == ""
+    report = imports.ImportReport(
+        "invoices", "invoices.csv", "974760673", already_imported=True, imported_at="2026-12-07T21:26:51+00:00"
+    )
+    assert import_lines(report) == ["invoices.csv: already imported (07.12.2026 22:26); nothing changed"]
+
+
+def test_the_portal_shows_counts_grouped_and_unbroken() -> None:
+    page = environment().from_string("{{ n | number }} krav · {{ items | length | number }} fakturaer")
+    assert page.render(n=99990, items=[0] * 1234) == "99\u00a0990 krav · 1\u00a0234 fakturaer"
