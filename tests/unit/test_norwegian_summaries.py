@@ -4,12 +4,13 @@ amounts grouped by thousands (``99 990``, ``12 345,50``), as at a creditor with 
 from __future__ import annotations
 
 from collections import Counter
-from datetime import date
+from datetime import date, datetime
 
 from krav.domain.collection.letters import LetterType
 from krav.domain.money import Money, format_count
 from krav.entrypoints.cli.collection_presenters import creditor_day_lines, outbox_lines, payment_import_lines
 from krav.entrypoints.cli.presenters import import_lines, iso_moment
+from krav.entrypoints.clock import oslo_moment
 from krav.entrypoints.portal.web import environment
 from krav.services import daily_run, imports
 from krav.services.collection.delivery import OutboxReport
@@ -71,3 +72,11 @@ def test_a_file_imported_before_names_when_in_norways_time() -> None:
 def test_the_portal_shows_counts_grouped_and_unbroken() -> None:
     page = environment().from_string("{{ n | number }} krav · {{ items | length | number }} fakturaer")
     assert page.render(n=99990, items=[0] * 1234) == "99\u00a0990 krav · 1\u00a0234 fakturaer"
+
+
+def test_a_moment_is_shown_in_norways_time_wherever_it_is_shown() -> None:
+    """The CLI's and the portal's moments (an import, an API key, a job) are read in Oslo, not UTC."""
+    utc = datetime.fromisoformat("2026-03-29T00:59:59+00:00")  # the last second of winter time
+    assert oslo_moment(utc, seconds=True) == "29.03.2026 01:59:59"
+    assert oslo_moment(datetime.fromisoformat("2026-03-29T01:00:00+00:00")) == "29.03.2026 03:00"
+    assert oslo_moment(datetime.fromisoformat("2026-03-29T01:00:00")) == "29.03.2026 01:00"  # no zone: as it is

@@ -414,8 +414,7 @@ def payment_import_lines(report: payments.PaymentImportReport) -> list[str]:
     if report.duplicates:
         lines.append(
             f"duplicates {format_count(len(report.duplicates))} ({format_amount(report.duplicates_total)}): "
-            "received before, "
-            "not applied again"
+            "received before, not applied again"
         )
         lines += [
             f"  duplicate {o.reference} {format_amount(o.amount)} KID {o.kid or '-'}: {o.reason}"

@@ -13,7 +13,6 @@ from collections.abc import Iterable, Sequence
 from datetime import date, datetime
 from decimal import Decimal
 from typing import Any
-from zoneinfo import ZoneInfo
 
 from krav.domain.agreement import field_values
 from krav.domain.ledger.open_items import OpenItem
@@ -21,13 +20,12 @@ from krav.domain.messages import LedgerReport
 from krav.domain.money import Money, format_amount, format_count
 from krav.domain.party import Company, Customer
 from krav.entrypoints import labels
+from krav.entrypoints.clock import oslo_moment
 from krav.entrypoints.labels import headers
 from krav.entrypoints.output import table, to_jsonable
 from krav.services import agreements, imports, ledger
 from krav.services.ledger.submission import ProposalRow, SubmitResult
 from krav.services.ports import LedgerChange
-
-OSLO = ZoneInfo("Europe/Oslo")
 
 
 def day(value: date | None) -> str:
@@ -205,10 +203,7 @@ def _iso_day(value: str | None) -> str:
 
 def iso_moment(value: str | None) -> str:
     """An ISO moment of a report (stored in UTC) as ``dd.mm.åååå tt:mm`` in Norway's time; nothing for none."""
-    if not value:
-        return ""
-    moment = datetime.fromisoformat(value)
-    return (moment.astimezone(OSLO) if moment.tzinfo is not None else moment).strftime("%d.%m.%Y %H:%M")
+    return oslo_moment(datetime.fromisoformat(value)) if value else ""
 
 
 def import_lines(report: imports.ImportReport) -> list[str]:

@@ -10,6 +10,7 @@ import typer
 
 from krav.domain.access import parse_role
 from krav.entrypoints.cli.common import JsonOpt, echo_json, get_app, handle_errors, read_app, who
+from krav.entrypoints.clock import oslo_moment
 from krav.entrypoints.output import table
 from krav.services import access, queries, webhooks
 
@@ -97,8 +98,8 @@ def keys_list(
             k.name,
             k.role.value,
             orgnos.get(k.company_id, "alle"),
-            f"{k.created_at:%d.%m.%Y %H:%M}",
-            f"{k.revoked_at:%d.%m.%Y %H:%M}" if k.revoked_at else "",
+            oslo_moment(k.created_at),
+            oslo_moment(k.revoked_at),
         )
         for k in found
     ]

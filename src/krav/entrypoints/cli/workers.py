@@ -9,6 +9,7 @@ from typing import Annotated
 import typer
 
 from krav.entrypoints.cli.common import DateOpt, JsonOpt, business_date, echo_json, get_app, handle_errors
+from krav.entrypoints.clock import oslo_moment
 from krav.entrypoints.output import table
 from krav.services import jobs as job_service
 from krav.services.ports import lasting_collector
@@ -119,4 +120,4 @@ def _args(args: object) -> str:
 
 
 def _when(at: str | None) -> str:
-    return "" if at is None else datetime.fromisoformat(at).strftime("%d.%m.%Y %H:%M:%S")
+    return "" if at is None else oslo_moment(datetime.fromisoformat(at), seconds=True)

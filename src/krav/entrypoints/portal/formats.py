@@ -1,19 +1,18 @@
-"""The portal's formats: amounts as ``12 345,50 kr``, counts as ``12 345``, dates as ``dd.mm.åååå``; and what a person types read back
-(an amount with a comma or a dot, spaces or no-break spaces between the thousands; a date as ``dd.mm.åååå`` or
-ISO 8601)."""
+"""The portal's formats: amounts as ``12 345,50 kr``, counts as ``12 345``, dates as ``dd.mm.åååå``; and what a
+person types read back (an amount with a comma or a dot, spaces or no-break spaces between the thousands; a date as
+``dd.mm.åååå`` or ISO 8601)."""
 
 from __future__ import annotations
 
 import re
 from datetime import date, datetime
 from decimal import Decimal
-from zoneinfo import ZoneInfo
 
 from krav.domain.errors import FieldError
 from krav.domain.money import Money, format_amount, format_count, parse_decimal
+from krav.entrypoints.clock import oslo_moment
 
 NBSP = "\u00a0"
-OSLO = ZoneInfo("Europe/Oslo")
 _DAY = re.compile(r"(\d{1,2})\.(\d{1,2})\.(\d{4})")
 
 
@@ -37,9 +36,7 @@ def day(value: date | datetime | None) -> str:
 
 def moment(value: datetime | None) -> str:
     """A moment as ``dd.mm.åååå tt:mm``, in Norway's time (a moment stored in UTC is shown as it was in Oslo)."""
-    if value is None:
-        return ""
-    return (value.astimezone(OSLO) if value.tzinfo is not None else value).strftime("%d.%m.%Y %H:%M")
+    return oslo_moment(value)
 
 
 def tenths(value: Decimal | None) -> str:
