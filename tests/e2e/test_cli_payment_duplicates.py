@@ -41,7 +41,7 @@ def test_the_ocr_fixture_saved_with_crlf_is_reported_as_20_duplicates_that_add_u
     assert "duplicates 20 (51 449,00): received before, not applied again" in out
     assert (
         "  duplicate 0170031/0000002/0000001 1 020,00 KID 0000531: already received as payment 1 "
-        f"(0170031/0000002/0000001 in {OCR}, 1992-01-20); not applied again"
+        f"(0170031/0000002/0000001 in {OCR}, 20.01.1992); not applied again"
     ) in out
 
     again = json.loads(run(krav, "import", "payments", str(copy), "--json"))
@@ -94,7 +94,7 @@ def test_a_letter_paid_in_two_differently_written_files_is_applied_and_remitted_
     again = run(krav, "import", "payments", str(tmp_path / "paid-again.xml"), "--date", PAY_DAY.isoformat())
     assert "matched 0 (0,00), unmatched 0 (0,00)" in again
     assert "duplicates 1 (838,84): received before, not applied again" in again
-    assert "already received as payment 1 (P1/1 in paid.xml, 2025-04-01); not applied again" in again
+    assert "already received as payment 1 (P1/1 in paid.xml, 01.04.2025); not applied again" in again
 
     out = run(krav, "run", "--date", "2025-04-01", "--company", ORGNO)
     assert "payments 1; remitted 838,84" in out

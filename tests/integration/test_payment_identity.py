@@ -126,7 +126,7 @@ def test_the_same_ocr_transmission_saved_with_crlf_line_endings_adds_no_payment_
     first_payment = before[0]
     assert sightings[0].reason == (
         f"already received as payment {first_payment.id} ({first_payment.reference} in {OCR.name}, "
-        f"{first_payment.received_on}); not applied again"
+        f"{first_payment.received_on:%d.%m.%Y}); not applied again"
     )
     assert _run(uow, PAY_DAY).payments_applied == 0
 
@@ -160,8 +160,8 @@ def test_a_camt054_file_written_again_is_applied_and_remitted_once_r_bank_2(
     _adds_up(again)
     assert len(_on_account(uow)) == 2
     assert sorted(o.reason or "" for o in again.duplicates) == [
-        "already received as payment 1 (P1/1 in p.xml, 2025-04-01); not applied again",
-        "already received as payment 2 (P2/1 in p.xml, 2025-04-01); not applied again",
+        "already received as payment 1 (P1/1 in p.xml, 01.04.2025); not applied again",
+        "already received as payment 2 (P2/1 in p.xml, 01.04.2025); not applied again",
     ]
 
     day = _run(uow, PAY_DAY)
@@ -211,7 +211,7 @@ def test_one_payment_reported_twice_within_a_file_is_applied_once_r_bank_2(uow: 
     assert (len(report.matched), len(report.duplicates)) == (1, 1)
     _adds_up(report)
     assert report.duplicates[0].reason == (
-        "already received as payment 1 (P1/1 in twice.xml, 2025-04-01); not applied again"
+        "already received as payment 1 (P1/1 in twice.xml, 01.04.2025); not applied again"
     )
     day = _run(uow, PAY_DAY)
     assert (day.payments_applied, day.settled) == (1, Money.of("838.84"))

@@ -4,12 +4,14 @@ amounts grouped by thousands (``99 990``, ``12 345,50``), as at a creditor with 
 from __future__ import annotations
 
 from collections import Counter
+from dataclasses import replace
 from datetime import date, datetime
+from typing import Any
 
 from krav.domain.collection.letters import LetterType
 from krav.domain.money import Money, format_count
 from krav.entrypoints.cli.collection_presenters import creditor_day_lines, outbox_lines, payment_import_lines
-from krav.entrypoints.cli.presenters import import_lines, iso_moment
+from krav.entrypoints.cli.presenters import LISTED, import_lines, iso_moment
 from krav.entrypoints.clock import oslo_moment
 from krav.entrypoints.portal.web import environment
 from krav.services import daily_run, imports
@@ -80,3 +82,40 @@ def test_a_moment_is_shown_in_norways_time_wherever_it_is_shown() -> None:
     assert oslo_moment(utc, seconds=True) == "29.03.2026 01:59:59"
     assert oslo_moment(datetime.fromisoformat("2026-03-29T01:00:00+00:00")) == "29.03.2026 03:00"
     assert oslo_moment(datetime.fromisoformat("2026-03-29T01:00:00")) == "29.03.2026 01:00"  # no zone: as it is
+
+
+def test_a_large_import_lists_fifty_items_and_says_where_the_rest_are() -> None:
+    """An import of a million invoices printed a million rows (93 MB); the screen shows the first fifty."""
+    item = imports.ImportedItem("10001", "", "100.00", "100.00", "2025-08-01", "2025-08-15", "number", "due_date")
+    items = tuple(replace(item, number=str(n)) for n in range(1, 1235))
+    lines = import_lines(imports.ImportReport("invoices", "invoices.csv", "974760673", items=items))
+    assert lines[0] == "invoices.csv: customers 0 created, 0 updated, 0 unchanged; 1 234 open item(s) imported"
+    listed = lines[1].splitlines()
+    assert len(listed) == 2 + LISTED  # the headers, their rule and fifty rows
+    assert listed[2].split()[:4] == ["10001", "1", "01.08.2025", "15.08.2025"]
+    assert listed[-1].split()[1] == "50"
+    assert lines[2:] == [
+        "… and 1 184 more: `krav ledger items --company 974760673` lists every open item (--csv, --xlsx)"
+    ]
+    few = import_lines(imports.ImportReport("invoices", "invoices.csv", "974760673", items=items[:LISTED]))
+    assert len(few) == 2  # the count and the table of all of them: nothing more to say
+    assert len(few[1].splitlines()) == 2 + LISTED
+
+
+def test_a_payment_file_lists_fifty_unmatched_and_fifty_duplicates_at_most() -> None:
+    def payment(n: int, **kind: Any) -> PaymentOutcome:
+        return PaymentOutcome(f"R{n}", Money.of("10.00"), date(2025, 11, 6), None, False, reason="no KID", **kind)
+
+    outcomes = [payment(n) for n in range(70)] + [payment(n, duplicate=True) for n in range(70, 130)]
+    report = PaymentImportReport("p.xml", "camt054.001.02", "M1", outcomes=outcomes)
+    report.total = report.unmatched_total + report.duplicates_total
+    lines = payment_import_lines(report)
+    assert lines[0].endswith("matched 0 (0,00), unmatched 70 (700,00)")
+    assert [line.split()[1] for line in lines[1:51]] == [f"R{n}" for n in range(50)]
+    assert lines[51] == "… and 20 more: `krav payments unmatched` lists the queue (--csv, --xlsx)"
+    assert lines[52] == "duplicates 60 (600,00): received before, not applied again"
+    assert [line.split()[1] for line in lines[53:103]] == [f"R{n}" for n in range(70, 120)]
+    assert lines[103:] == [
+        "… and 10 more: `krav import payments p.xml --json` lists every payment of the file with its reason "
+        "(a file imported before is not imported again)"
+    ]

@@ -181,11 +181,11 @@ def test_a_payment_seen_again_is_recorded_once_as_a_duplicate_naming_the_first_r
         (
             "P2/1",
             PaymentStatus.DUPLICATE,
-            "already received as payment 2 (P2/1 in a.xml, 2025-04-01); not applied again",
+            "already received as payment 2 (P2/1 in a.xml, 01.04.2025); not applied again",
         ),
         (
             "P1/1",
             PaymentStatus.DUPLICATE,
-            "already received as payment 1 (P1/1 in a.xml, 2025-04-01); not applied again",
+            "already received as payment 1 (P1/1 in a.xml, 01.04.2025); not applied again",
         ),
     ]

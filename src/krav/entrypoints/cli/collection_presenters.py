@@ -16,7 +16,7 @@ from krav.domain.collection.letters import Letter, LetterType
 from krav.domain.collection.progress import Holding, Progress
 from krav.domain.money import Money, format_amount, format_count
 from krav.entrypoints import labels
-from krav.entrypoints.cli.presenters import day
+from krav.entrypoints.cli.presenters import LISTED, day, more_lines
 from krav.entrypoints.labels import headers
 from krav.entrypoints.output import table
 from krav.services import daily_run, queries
@@ -408,18 +408,26 @@ def payment_import_lines(report: payments.PaymentImportReport) -> list[str]:
         f"matched {format_count(len(report.matched))} ({format_amount(report.matched_total)}), "
         f"unmatched {format_count(len(report.unmatched))} ({format_amount(report.unmatched_total)})"
     )
+    unmatched, duplicates = report.unmatched, report.duplicates
     lines += [
-        f"  unmatched {o.reference} {format_amount(o.amount)} KID {o.kid or '-'}: {o.reason}" for o in report.unmatched
+        f"  unmatched {o.reference} {format_amount(o.amount)} KID {o.kid or '-'}: {o.reason}"
+        for o in unmatched[:LISTED]
     ]
-    if report.duplicates:
+    lines += more_lines(len(unmatched), "`krav payments unmatched` lists the queue (--csv, --xlsx)")
+    if duplicates:
         lines.append(
-            f"duplicates {format_count(len(report.duplicates))} ({format_amount(report.duplicates_total)}): "
+            f"duplicates {format_count(len(duplicates))} ({format_amount(report.duplicates_total)}): "
             "received before, not applied again"
         )
         lines += [
             f"  duplicate {o.reference} {format_amount(o.amount)} KID {o.kid or '-'}: {o.reason}"
-            for o in report.duplicates
+            for o in duplicates[:LISTED]
         ]
+        lines += more_lines(
+            len(duplicates),
+            f"`krav import payments {report.filename} --json` lists every payment of the file with its reason "
+            "(a file imported before is not imported again)",
+        )
     return lines + [f"  skipped {line}" for line in report.skipped]
 
 

@@ -8,6 +8,7 @@ from typing import Annotated
 
 import typer
 
+from krav.domain.money import format_count
 from krav.entrypoints.cli.collection_presenters import payment_import_json, payment_import_lines
 from krav.entrypoints.cli.common import (
     CompanyOpt,
@@ -20,7 +21,7 @@ from krav.entrypoints.cli.common import (
     handle_errors,
     read_file,
 )
-from krav.entrypoints.cli.presenters import import_lines, iso_moment
+from krav.entrypoints.cli.presenters import LISTED, import_lines, iso_moment, more_lines
 from krav.entrypoints.cli.progress import Bar, progress
 from krav.entrypoints.labels import word
 from krav.services import claim_import, imports
@@ -133,9 +134,10 @@ def import_claims(
         echo([f"{report.filename}: imported already on {iso_moment(report.imported_at)}; nothing changed"])
     else:
         echo(
-            [f"{report.filename}: {len(report.claims)} claims imported for {report.company}"]
+            [f"{report.filename}: {format_count(len(report.claims))} claims imported for {report.company}"]
             + [
                 f"  {c.invoice} ({c.customer}): {c.collection_id}, {c.stage}, earlier {c.earlier_id}"
-                for c in report.claims
+                for c in report.claims[:LISTED]
             ]
+            + more_lines(len(report.claims), f"`krav claims list --company {report.company}` lists every claim")
         )

@@ -201,6 +201,15 @@ def _iso_day(value: str | None) -> str:
     return day(date.fromisoformat(value)) if value else ""
 
 
+#: the most rows a summary lists on the screen; the rest are counted, and the command that lists them all named
+LISTED = 50
+
+
+def more_lines(count: int, where: str) -> list[str]:
+    """The line under a list cut at :data:`LISTED` rows of ``count``: how many more, and where they all are."""
+    return [f"… and {format_count(count - LISTED)} more: {where}"] if count > LISTED else []
+
+
 def iso_moment(value: str | None) -> str:
     """An ISO moment of a report (stored in UTC) as ``dd.mm.åååå tt:mm`` in Norway's time; nothing for none."""
     return oslo_moment(datetime.fromisoformat(value)) if value else ""
@@ -227,10 +236,13 @@ def import_lines(report: imports.ImportReport) -> list[str]:
                 labels.import_rule(i.number_rule),
                 labels.import_rule(i.due_rule),
             )
-            for i in report.items
+            for i in report.items[:LISTED]
         ]
         columns = headers("customer", "number", "date", "due", "amount", "remaining", "number from", "due date from")
         lines.append(table(columns, rows, right={4, 5}))
+        lines += more_lines(
+            len(report.items), f"`krav ledger items --company {report.company}` lists every open item (--csv, --xlsx)"
+        )
     lines += [f"skipped {line}" for line in report.skipped]
     lines += [f"note: {note}" for note in report.notes]
     return lines

@@ -111,7 +111,7 @@ def _why_unmatched(
 def _duplicate_reason(first: ClientPayment) -> str:
     """Why a payment is not applied: the bank reported it before, as ``first`` (R-BANK-2)."""
     where = first.filename or first.source
-    seen = f"{first.reference} in {where}, {first.received_on}"
+    seen = f"{first.reference} in {where}, {first.received_on:%d.%m.%Y}"
     return f"already received as payment {first.id} ({seen}); not applied again"[:500]
 
 
