@@ -1,5 +1,6 @@
-"""The command line's summaries and the portal's counts in Norwegian notation: dates ``dd.mm.åååå``, moments in Norway's time, counts and
-amounts grouped by thousands (``99 990``, ``12 345,50``), as at a creditor with a hundred thousand items."""
+"""The command line's summaries and the portal's counts in Norwegian notation: dates ``dd.mm.åååå``, moments in
+Norway's time, counts and amounts grouped by thousands (``99 990``, ``12 345,50``), as at a creditor with a hundred
+thousand items; and lists on the screen cut at fifty rows, saying where the rest are."""
 
 from __future__ import annotations
 

@@ -1,5 +1,5 @@
-"""The portal's formats: amounts as ``12 345,50 kr``, counts as ``12 345``, dates as ``dd.mm.åååå``; and what a
-person types read back (an amount with a comma or a dot, spaces or no-break spaces between the thousands; a date as
+"""The portal's formats: amounts as ``12 345,50 kr``, counts as ``12 345``, dates as ``dd.mm.åååå`` (moments are
+:func:`krav.entrypoints.clock.oslo_moment`); and what a person types read back (an amount with a comma or a dot, spaces or no-break spaces between the thousands; a date as
 ``dd.mm.åååå`` or ISO 8601)."""
 
 from __future__ import annotations
@@ -10,7 +10,6 @@ from decimal import Decimal
 
 from krav.domain.errors import FieldError
 from krav.domain.money import Money, format_amount, format_count, parse_decimal
-from krav.entrypoints.clock import oslo_moment
 
 NBSP = "\u00a0"
 _DAY = re.compile(r"(\d{1,2})\.(\d{1,2})\.(\d{4})")
@@ -23,20 +22,14 @@ def kr(value: Money | Decimal | None) -> str:
     return format_amount(value).replace(" ", NBSP) + NBSP + "kr"
 
 
-def count(value: int) -> str:
-    """A count as ``12 345`` (a no-break space between the thousands, as in an amount); the templates' filter
-    ``number`` (Jinja's own ``count`` is a length)."""
+def number(value: int) -> str:
+    """A count as ``12 345`` (a no-break space between the thousands, as in an amount)."""
     return format_count(value).replace(" ", NBSP)
 
 
 def day(value: date | datetime | None) -> str:
     """A date as ``dd.mm.åååå``; nothing for no date."""
     return value.strftime("%d.%m.%Y") if value is not None else ""
-
-
-def moment(value: datetime | None) -> str:
-    """A moment as ``dd.mm.åååå tt:mm``, in Norway's time (a moment stored in UTC is shown as it was in Oslo)."""
-    return oslo_moment(value)
 
 
 def tenths(value: Decimal | None) -> str:

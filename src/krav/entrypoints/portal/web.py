@@ -19,7 +19,7 @@ from krav.domain.access import Permission, Principal, User
 from krav.domain.errors import NotFound
 from krav.domain.party import Company
 from krav.entrypoints import labels
-from krav.entrypoints.clock import oslo_today
+from krav.entrypoints.clock import oslo_moment, oslo_today
 from krav.entrypoints.labels import Lang
 from krav.entrypoints.portal import formats, words
 from krav.entrypoints.portal.session import Session, Signer
@@ -59,9 +59,9 @@ def environment() -> jinja2.Environment:
     )
     env.filters.update(
         kr=formats.kr,
-        number=formats.count,
+        number=formats.number,
         day=formats.day,
-        moment=formats.moment,
+        moment=oslo_moment,
         percent=formats.percent,
         tenths=formats.tenths,
         month=formats.month,
