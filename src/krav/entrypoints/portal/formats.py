@@ -1,6 +1,6 @@
 """The portal's formats: amounts as ``12 345,50 kr``, counts as ``12 345``, dates as ``dd.mm.åååå`` (moments are
-:func:`krav.entrypoints.clock.oslo_moment`); and what a person types read back (an amount with a comma or a dot, spaces or no-break spaces between the thousands; a date as
-``dd.mm.åååå`` or ISO 8601)."""
+:func:`krav.entrypoints.clock.oslo_moment`); and what a person types read back (an amount with a comma or a dot,
+spaces or no-break spaces between the thousands; a date as ``dd.mm.åååå`` or ISO 8601)."""
 
 from __future__ import annotations
 
